@@ -1,0 +1,110 @@
+#pragma once
+
+#include <map>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "llmplan/diagnostic.hpp"
+
+namespace llmplan {
+
+/// An uncertain figure: what we expect, with a plausible low and high.
+struct Range {
+  double low = 0;
+  double expected = 0;
+  double high = 0;
+
+  static Range exactly(double v) { return {v, v, v}; }
+  Range operator*(const Range& o) const { return {low * o.low, expected * o.expected, high * o.high}; }
+  Range operator*(double k) const { return {low * k, expected * k, high * k}; }
+  Range operator+(const Range& o) const { return {low + o.low, expected + o.expected, high + o.high}; }
+};
+
+/// A dated hourly rental price with where it was read.
+struct PriceQuote {
+  double usd_per_hour = 0;
+  std::string vendor;
+  std::string date;
+  std::string source;
+};
+
+struct Gpu {
+  std::string id;
+  std::string name;
+  std::vector<std::string> aliases;
+  double memory_gib = 0;
+  double peak_tflops = 0;  ///< dense 16-bit (BF16, or FP16 where there is no BF16)
+  double board_power_w = 0;
+  std::string spec_source;
+  std::vector<PriceQuote> prices;
+  SourceLoc loc;
+
+  /// Cheapest, median and dearest quote.
+  [[nodiscard]] Range price_range() const;
+};
+
+/// An open-weight model the advisor can tune or serve.
+struct ModelInfo {
+  std::string id;
+  std::string name;
+  std::vector<std::string> aliases;
+  double params = 0;         ///< total parameters
+  double active_params = 0;  ///< parameters used per token (= params unless mixture-of-experts)
+  int layers = 0;
+  int hidden = 0;
+  int ffn = 0;
+  int heads = 0;
+  int kv_heads = 0;
+  int vocab = 0;
+  int context = 0;
+  std::string source;
+  SourceLoc loc;
+};
+
+/// A hosted model API with dated token prices.
+struct ApiPrice {
+  std::string id;
+  std::string name;
+  double usd_per_m_input = 0;
+  double usd_per_m_output = 0;
+  std::string date;
+  std::string source;
+  SourceLoc loc;
+};
+
+/// A named constant of the cost model, with its source and date (data, not code).
+struct CostConstant {
+  std::string name;
+  Range value;
+  std::string text;  ///< a textual constant (such as a default model id); empty for numbers
+  std::string unit;
+  std::string why;
+  std::string source;
+  std::string date;
+  SourceLoc loc;
+};
+
+struct Catalog {
+  std::vector<Gpu> gpus;      ///< sorted by id
+  std::vector<ModelInfo> models;  ///< sorted by id
+  std::vector<ApiPrice> apis;     ///< sorted by id
+  std::map<std::string, CostConstant, std::less<>> constants;
+
+  [[nodiscard]] const Gpu* find_gpu(std::string_view id_or_alias) const;
+  [[nodiscard]] const ModelInfo* find_model(std::string_view id_or_alias) const;
+  [[nodiscard]] const ApiPrice* find_api(std::string_view id) const;
+  [[nodiscard]] std::vector<std::string> gpu_names() const;    ///< ids and aliases, for suggestions
+  [[nodiscard]] std::vector<std::string> model_names() const;  ///< ids and aliases, for suggestions
+  /// A cost-model constant; the loader guarantees that every constant the estimator uses exists.
+  [[nodiscard]] const CostConstant& constant(std::string_view name) const;
+  [[nodiscard]] double value(std::string_view name) const { return constant(name).value.expected; }
+  [[nodiscard]] Range range(std::string_view name) const { return constant(name).value; }
+  [[nodiscard]] const std::string& text(std::string_view name) const { return constant(name).text; }
+};
+
+/// The constants the estimator reads; a rule set that lacks one is refused at load time.
+const std::vector<std::string>& required_cost_constants();
+
+}  // namespace llmplan

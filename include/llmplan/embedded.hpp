@@ -1,0 +1,17 @@
+#pragma once
+
+#include <string_view>
+#include <vector>
+
+namespace llmplan {
+
+/// One file of the default rule set, compiled into the binary from rules/*.yaml.
+struct EmbeddedFile {
+  std::string_view name;
+  std::string_view text;
+};
+
+/// The embedded files, sorted by name.
+const std::vector<EmbeddedFile>& embedded_rule_files();
+
+}  // namespace llmplan

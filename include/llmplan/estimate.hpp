@@ -1,0 +1,106 @@
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "llmplan/catalog.hpp"
+#include "llmplan/facts.hpp"
+#include "llmplan/profile.hpp"
+
+namespace llmplan {
+
+/// The architecture figures the memory model needs: from the model catalog, or derived from
+/// the parameter count with the usual transformer proportions when the model is unknown.
+struct ModelShape {
+  std::string id;  ///< catalog id, or "" when derived
+  double params = 0;
+  double active_params = 0;
+  int layers = 0;
+  int hidden = 0;
+  int ffn = 0;
+  int heads = 0;
+  int kv_heads = 0;
+  int vocab = 0;
+};
+
+ModelShape shape_for_params(double params);
+ModelShape shape_of(const ModelInfo& model);
+
+/// A figure the estimate assumed, with its reason, shown to the user.
+struct Note {
+  std::string name;
+  Value value;
+  std::string why;
+};
+
+/// How training is done: `full` (every weight), `lora`, `qlora`.
+struct TrainingRequest {
+  std::string method = "full";
+  ModelShape model;
+  double tokens = 0;
+  const Gpu* gpu = nullptr;
+  int gpus = 1;
+  int seq_len = 0;      ///< 0: the cost model's default
+  int micro_batch = 1;
+  bool checkpointing = true;
+  int lora_rank = 0;    ///< 0: the cost model's default
+  std::optional<double> utilization;
+  std::optional<double> price_per_gpu_hour;
+  bool owned = false;   ///< owned GPUs cost their energy, not rent
+};
+
+/// Per-GPU memory in GiB, as a sum of parts.
+struct MemoryEstimate {
+  double weights = 0;
+  double gradients = 0;
+  double optimizer = 0;
+  double activations = 0;
+  double overhead = 0;
+  double total = 0;
+  double gpu_gib = 0;
+  bool fits = false;
+};
+
+struct TrainingEstimate {
+  double flops = 0;
+  double trainable_params = 0;
+  Range gpu_hours;
+  Range wall_clock_days;
+  Range cost_usd;
+  MemoryEstimate memory;
+  std::vector<Note> notes;
+};
+
+MemoryEstimate estimate_memory(const TrainingRequest& request, const Catalog& catalog);
+TrainingEstimate estimate_training(const TrainingRequest& request, const Catalog& catalog);
+
+/// One strategy's plan for a profile and what it costs: training (one time) and inference
+/// (monthly), with the model and GPUs it would use.
+struct StrategyCost {
+  std::string strategy;
+  std::string method;  ///< api, open-weights, lora, qlora, full, continued, scratch
+  std::string model;   ///< model or API id
+  double params = 0;   ///< 0 for a hosted API
+  std::string gpu;     ///< training GPU ("" when nothing is trained)
+  int gpus = 0;
+  bool owned = false;
+  double training_tokens = 0;
+  double training_flops = 0;
+  Range one_time_usd;
+  Range monthly_usd;
+  Range horizon_usd;
+  Range gpu_hours;
+  Range wall_clock_days;
+  MemoryEstimate memory;
+  std::string serving;  ///< how requests are served, for people
+  std::vector<Note> notes;
+};
+
+/// Prices one strategy of the ladder for a profile.
+StrategyCost estimate_strategy(const std::string& strategy, const Profile& profile, const Catalog& catalog);
+
+/// Writes a strategy's cost figures into facts (`cost.*`, `memory.*`, `plan.*`) for the rules.
+void set_cost_facts(const StrategyCost& cost, Facts& facts);
+
+}  // namespace llmplan

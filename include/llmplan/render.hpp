@@ -1,0 +1,55 @@
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "llmplan/diagnostic.hpp"
+#include "llmplan/engine.hpp"
+#include "llmplan/profile.hpp"
+#include "llmplan/ruleset.hpp"
+
+namespace llmplan {
+
+/// What happened to one profile of a run: advised, invalid, or unreadable.
+struct ProfileOutcome {
+  std::string file;
+  std::string name;
+  std::string status;  ///< ok | invalid | error
+  std::optional<Profile> profile;
+  std::optional<Advice> advice;
+  Diagnostics diagnostics;
+};
+
+struct RenderOptions {
+  bool color = false;
+  int top_reasons = 3;  ///< reasons per strategy in the table
+};
+
+/// One result object (`results[i]` of the JSON document; one line of JSONL).
+nlohmann::ordered_json result_to_json(const ProfileOutcome& outcome);
+
+/// The whole run as one JSON document (cli.md, `advise --format json`).
+std::string render_json(const std::vector<ProfileOutcome>& outcomes, const RuleSet& rules);
+
+/// One result object per line.
+std::string render_jsonl(const std::vector<ProfileOutcome>& outcomes);
+
+/// A ranked table for people, with costs and the top reasons.
+std::string render_table(const std::vector<ProfileOutcome>& outcomes, const RenderOptions& options);
+
+/// GitHub-flavoured Markdown, for a pull-request comment or a job summary.
+std::string render_markdown(const std::vector<ProfileOutcome>& outcomes);
+
+/// A diagnostic as JSON: {severity, code, message, file, line, column, path}.
+nlohmann::ordered_json diagnostic_to_json(const Diagnostic& d);
+
+/// A fact value as JSON.
+nlohmann::ordered_json value_to_json(const Value& v);
+
+/// `$120 ($40-$400)`: an expected figure and its range.
+std::string format_usd_range(const Range& r);
+
+}  // namespace llmplan

@@ -1,0 +1,99 @@
+#include "llmplan/catalog.hpp"
+
+#include <algorithm>
+#include <stdexcept>
+
+namespace llmplan {
+
+Range Gpu::price_range() const {
+  if (prices.empty()) return {};
+  std::vector<double> values;
+  for (const auto& q : prices) values.push_back(q.usd_per_hour);
+  std::sort(values.begin(), values.end());
+  const std::size_t n = values.size();
+  const double median = n % 2 == 1 ? values[n / 2] : (values[n / 2 - 1] + values[n / 2]) / 2;
+  return {values.front(), median, values.back()};
+}
+
+namespace {
+template <typename T>
+const T* find_by_name(const std::vector<T>& items, std::string_view name) {
+  for (const auto& item : items) {
+    if (item.id == name) return &item;
+  }
+  for (const auto& item : items) {
+    if (std::find(item.aliases.begin(), item.aliases.end(), name) != item.aliases.end()) return &item;
+  }
+  return nullptr;
+}
+
+template <typename T>
+std::vector<std::string> names_of(const std::vector<T>& items) {
+  std::vector<std::string> out;
+  for (const auto& item : items) {
+    out.push_back(item.id);
+    out.insert(out.end(), item.aliases.begin(), item.aliases.end());
+  }
+  return out;
+}
+}  // namespace
+
+const Gpu* Catalog::find_gpu(std::string_view id_or_alias) const { return find_by_name(gpus, id_or_alias); }
+
+const ModelInfo* Catalog::find_model(std::string_view id_or_alias) const { return find_by_name(models, id_or_alias); }
+
+const ApiPrice* Catalog::find_api(std::string_view id) const {
+  for (const auto& api : apis) {
+    if (api.id == id) return &api;
+  }
+  return nullptr;
+}
+
+std::vector<std::string> Catalog::gpu_names() const { return names_of(gpus); }
+
+std::vector<std::string> Catalog::model_names() const { return names_of(models); }
+
+const CostConstant& Catalog::constant(std::string_view name) const {
+  const auto it = constants.find(name);
+  if (it == constants.end()) throw std::logic_error("cost constant missing after load: " + std::string(name));
+  return it->second;
+}
+
+const std::vector<std::string>& required_cost_constants() {
+  static const std::vector<std::string> names = {
+      "activation_checkpoint_bytes",
+      "activation_layer_bytes",
+      "api_model_default",
+      "default_model_for_tuning",
+      "electricity_usd_per_kwh",
+      "embedding_usd_per_m_tokens",
+      "few_shot_examples_in_prompt",
+      "finetune_epochs",
+      "framework_overhead_gib",
+      "full_gradient_bytes_per_param",
+      "full_optimizer_bytes_per_param",
+      "full_weight_bytes_per_param",
+      "hours_per_month",
+      "inference_flops_utilization",
+      "inference_memory_factor",
+      "logits_bytes",
+      "lora_bytes_per_frozen_param",
+      "lora_rank",
+      "max_gpus_finetune",
+      "max_gpus_pretrain",
+      "pretrain_domain_share",
+      "pretrain_params",
+      "pretrain_target_days",
+      "pue",
+      "qlora_bytes_per_frozen_param",
+      "qlora_compute_overhead",
+      "rag_context_tokens",
+      "scaling_efficiency_per_doubling",
+      "tokens_per_param_optimal",
+      "training_seq_len",
+      "training_utilization",
+  };
+  return names;
+}
+
+}  // namespace llmplan

@@ -1,0 +1,128 @@
+#include "common.hpp"
+
+#include <cstdlib>
+#include <iostream>
+
+#include <fmt/format.h>
+#include <unistd.h>
+
+#include "llmplan/io.hpp"
+
+namespace llmplan::cli {
+
+void add_common_flags(CLI::App& command, CommonOptions& options, bool with_output) {
+  command.add_option("--rules", options.rules, "Rule-set file or directory that adds to or overrides the built-in rules")
+      ->type_name("FILE|DIR");
+  command.add_option("--set", options.sets, "Override a profile field, e.g. --set budget.one_time_usd=50k")
+      ->type_name("PATH=VALUE");
+  if (with_output) {
+    command.add_option("-o,--output", options.output, "Write the result to FILE (atomically) instead of standard output")
+        ->type_name("FILE");
+  }
+  command.add_flag("--no-color", options.no_color, "Never colour the output");
+  command.add_flag("-q,--quiet", options.quiet, "Print only results and errors");
+}
+
+void print_diagnostics(const Diagnostics& diags) {
+  for (const auto& d : diags.items()) std::cerr << format_diagnostic(d) << "\n";
+}
+
+void print_error(const std::string& message, const std::string& code) {
+  std::cerr << fmt::format("llmplan: error: {} [{}]\n", message, code);
+}
+
+std::optional<RuleSet> load_rules(const std::vector<std::string>& paths) {
+  std::vector<RuleSource> sources = default_rule_sources();
+  Diagnostics diags;
+  for (const auto& path : paths) {
+    const auto files = expand_yaml_path(path);
+    if (files.empty()) diags.error("no-rules", fmt::format("`{}` holds no *.yaml files", path), SourceLoc{path, 0, 0});
+    for (const auto& file : files) {
+      std::string text;
+      std::string error;
+      if (!read_text(file, text, error)) {
+        diags.error("unreadable", fmt::format("cannot read rule file: {}", error), SourceLoc{file, 0, 0});
+        continue;
+      }
+      sources.push_back({file, std::move(text)});
+    }
+  }
+  RuleSet rules = load_ruleset(sources, diags);
+  diags.sort();
+  print_diagnostics(diags);
+  if (diags.has_errors()) {
+    print_error(fmt::format("the rule set has {} error(s); nothing was evaluated", diags.error_count()), "broken-ruleset");
+    return std::nullopt;
+  }
+  return rules;
+}
+
+std::vector<ProfileOutcome> load_outcomes(const std::vector<std::string>& inputs, const std::vector<std::string>& sets,
+                                          const RuleSet& rules) {
+  std::vector<ProfileOutcome> outcomes;
+  for (const auto& input : inputs) {
+    const auto files = expand_yaml_path(input);
+    if (files.empty()) {
+      ProfileOutcome o{input, default_profile_name(input), "error", std::nullopt, std::nullopt, {}};
+      o.diagnostics.error("no-profiles", "the directory holds no *.yaml or *.yml files", SourceLoc{input, 0, 0});
+      outcomes.push_back(std::move(o));
+    }
+    for (const auto& file : files) {
+      std::string text;
+      std::string error;
+      if (!read_text(file, text, error)) {
+        ProfileOutcome o{file, default_profile_name(file), "error", std::nullopt, std::nullopt, {}};
+        o.diagnostics.error("unreadable", fmt::format("cannot read the profile: {}", error), SourceLoc{file, 0, 0});
+        outcomes.push_back(std::move(o));
+        continue;
+      }
+      for (auto& loaded : load_profiles(text, file, rules.catalog)) {
+        ProfileOutcome o;
+        o.file = file;
+        o.name = loaded.profile.name;
+        o.diagnostics = loaded.diagnostics;
+        if (loaded.valid()) {
+          for (const auto& set : sets) {
+            const auto eq = set.find('=');
+            if (eq == std::string::npos) {
+              o.diagnostics.error("bad-set", fmt::format("`--set {}` needs the form PATH=VALUE", set), SourceLoc{"--set", 0, 0});
+              continue;
+            }
+            set_profile_field(loaded.profile, set.substr(0, eq), set.substr(eq + 1), rules.catalog, o.diagnostics);
+          }
+        }
+        o.status = o.diagnostics.has_errors() ? "invalid" : "ok";
+        o.name = loaded.profile.name;
+        o.profile = std::move(loaded.profile);
+        outcomes.push_back(std::move(o));
+      }
+    }
+  }
+  return outcomes;
+}
+
+bool emit(const std::string& content, const std::string& path) {
+  if (path.empty() || path == "-") {
+    std::cout << content << std::flush;
+    return true;
+  }
+  std::string error;
+  if (!write_atomically(path, content, error)) {
+    print_error(error, "write-failed");
+    return false;
+  }
+  return true;
+}
+
+bool stdout_is_terminal() { return ::isatty(STDOUT_FILENO) == 1; }
+
+bool use_color(bool no_color) {
+  if (no_color) return false;
+  const char* no_color_env = std::getenv("NO_COLOR");
+  if (no_color_env != nullptr && *no_color_env != '\0') return false;
+  const char* term = std::getenv("TERM");
+  if (term != nullptr && std::string(term) == "dumb") return false;
+  return stdout_is_terminal();
+}
+
+}  // namespace llmplan::cli

@@ -1,0 +1,51 @@
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <CLI/CLI.hpp>
+
+#include "llmplan/diagnostic.hpp"
+#include "llmplan/render.hpp"
+#include "llmplan/ruleset.hpp"
+
+namespace llmplan::cli {
+
+/// Exit codes of cli.md.
+enum ExitCode : int { k_ok = 0, k_findings = 1, k_cannot_run = 2, k_internal = 3 };
+
+/// Flags every command that reads profiles shares.
+struct CommonOptions {
+  std::vector<std::string> rules;
+  std::vector<std::string> sets;
+  std::string output;
+  bool no_color = false;
+  bool quiet = false;
+};
+
+void add_common_flags(CLI::App& command, CommonOptions& options, bool with_output);
+
+/// Prints diagnostics to standard error, one per line, in `file:line:col: error: ...` form.
+void print_diagnostics(const Diagnostics& diags);
+
+/// The built-in rule set plus the `--rules` files; nullopt (after printing why) when broken.
+std::optional<RuleSet> load_rules(const std::vector<std::string>& paths);
+
+/// Reads every PROFILE argument (files, directories, `-`), applies `--set`, and validates.
+std::vector<ProfileOutcome> load_outcomes(const std::vector<std::string>& inputs, const std::vector<std::string>& sets,
+                                          const RuleSet& rules);
+
+/// Writes to standard output, or atomically to `path`; false (after printing why) on failure.
+bool emit(const std::string& content, const std::string& path);
+
+/// Colour only on a terminal, and never with NO_COLOR, TERM=dumb or --no-color.
+bool use_color(bool no_color);
+
+/// Whether standard output is a terminal.
+bool stdout_is_terminal();
+
+/// Prints `llmplan: error: message [code]` to standard error.
+void print_error(const std::string& message, const std::string& code);
+
+}  // namespace llmplan::cli

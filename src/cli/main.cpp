@@ -1,0 +1,70 @@
+// The llmplan command line: parses flags, runs one subcommand, and maps every outcome to the
+// exit codes of cli.md. Only this layer prints; the core returns values and diagnostics.
+#include <exception>
+#include <iostream>
+#include <string>
+#include <vector>
+
+#include <CLI/CLI.hpp>
+#include <fmt/format.h>
+
+#include "commands.hpp"
+#include "common.hpp"
+#include "llmplan/suggest.hpp"
+#include "llmplan/version.hpp"
+
+namespace {
+
+int run(int argc, char** argv) {
+  using namespace llmplan::cli;
+  CLI::App app{"llmplan: advice on how to adapt a large language model to a project, with costs"};
+  app.set_version_flag("--version", std::string("llmplan ") + llmplan::k_version);
+  app.require_subcommand(1);
+  app.footer(
+      "Examples:\n"
+      "  llmplan advise examples/shakespeare-voice.yaml\n"
+      "  llmplan validate examples/\n"
+      "  llmplan estimate --strategy peft --params 8B --examples 3k --gpu l4\n"
+      "Exit codes: 0 success, 1 findings, 2 could not run, 3 internal error.\n"
+      "Docs: docs/getting-started.md");
+  int exit_code = k_ok;
+  setup_advise(app, exit_code);
+  setup_validate(app, exit_code);
+  setup_estimate(app, exit_code);
+  setup_catalogs(app, exit_code);
+
+  // CLI11 2.1 cannot suggest: catch a mistyped subcommand first.
+  if (argc > 1 && argv[1][0] != '-') {
+    std::vector<std::string> names;
+    for (const auto* sub : app.get_subcommands({})) names.push_back(sub->get_name());
+    const std::string word = argv[1];
+    if (std::find(names.begin(), names.end(), word) == names.end()) {
+      print_error(fmt::format("unknown command `{}`{}; run `llmplan --help`", word, llmplan::did_you_mean(word, names)),
+                  "unknown-command");
+      return k_cannot_run;
+    }
+  }
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    // CLI11's own codes (100-127) never leave the program: help and version are 0, the rest 2.
+    const int code = app.exit(e);
+    return code == 0 ? k_ok : k_cannot_run;
+  }
+  return exit_code;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  try {
+    return run(argc, argv);
+  } catch (const std::exception& e) {
+    std::cerr << "llmplan: internal error: " << e.what()
+              << "\nThis is a bug in llmplan. Please report it with the command and input that caused it.\n";
+    return llmplan::cli::k_internal;
+  } catch (...) {
+    std::cerr << "llmplan: internal error of unknown kind\nThis is a bug in llmplan. Please report it.\n";
+    return llmplan::cli::k_internal;
+  }
+}

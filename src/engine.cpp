@@ -1,0 +1,101 @@
+#include "llmplan/engine.hpp"
+
+#include <algorithm>
+#include <cmath>
+
+#include "llmplan/format.hpp"
+
+namespace llmplan {
+
+namespace {
+
+bool applies_to(const Rule& rule, const std::string& strategy) {
+  return std::find(rule.strategies.begin(), rule.strategies.end(), strategy) != rule.strategies.end();
+}
+
+StrategyResult score_strategy(const Strategy& strategy, const Profile& profile, const RuleSet& rules, Facts& facts) {
+  StrategyResult result;
+  result.strategy = &strategy;
+  result.cost = estimate_strategy(strategy.id, profile, rules.catalog);
+  facts.set("strategy.id", Value::of_string(strategy.id));
+  facts.set("strategy.rung", Value::of_number(strategy.rung));
+  set_cost_facts(result.cost, facts);
+
+  double score = strategy.base_score;
+  for (const Rule& rule : rules.rules) {
+    if (!applies_to(rule, strategy.id) || !rule.when.holds(facts)) continue;
+    Reason reason{rule.id, rule.blocks, rule.delta, render_message(rule.message, facts), rule.source};
+    if (rule.blocks) {
+      result.blockers.push_back(std::move(reason));
+    } else {
+      score += rule.delta;
+      result.reasons.push_back(std::move(reason));
+    }
+  }
+  std::stable_sort(result.reasons.begin(), result.reasons.end(), [](const Reason& a, const Reason& b) {
+    if (std::fabs(a.effect) != std::fabs(b.effect)) return std::fabs(a.effect) > std::fabs(b.effect);
+    return a.rule < b.rule;
+  });
+  result.score = std::round(std::clamp(score, 0.0, 100.0) * 10) / 10;
+  return result;
+}
+
+}  // namespace
+
+Advice advise(const Profile& profile, const RuleSet& rules) {
+  Advice advice;
+  Facts facts = profile.facts;
+  std::vector<Facts> strategy_facts;
+  for (const Strategy& strategy : rules.strategies) {
+    advice.ranking.push_back(score_strategy(strategy, profile, rules, facts));
+    strategy_facts.push_back(facts);
+  }
+
+  std::vector<std::size_t> order(advice.ranking.size());
+  for (std::size_t i = 0; i < order.size(); ++i) order[i] = i;
+  std::stable_sort(order.begin(), order.end(), [&](std::size_t ia, std::size_t ib) {
+    const StrategyResult& a = advice.ranking[ia];
+    const StrategyResult& b = advice.ranking[ib];
+    const bool a_ok = a.blockers.empty();
+    const bool b_ok = b.blockers.empty();
+    if (a_ok != b_ok) return a_ok;
+    if (a.score != b.score) return a.score > b.score;
+    return a.strategy->rung < b.strategy->rung;  // climb only when the rung below will not do
+  });
+  std::vector<StrategyResult> ranked;
+  for (std::size_t i : order) ranked.push_back(std::move(advice.ranking[i]));
+  advice.ranking = std::move(ranked);
+
+  for (std::size_t i = 0; i < advice.ranking.size(); ++i) {
+    StrategyResult& r = advice.ranking[i];
+    r.rank = static_cast<int>(i) + 1;
+    if (!r.blockers.empty()) r.verdict = "infeasible";
+    else if (i == 0) r.verdict = "recommended";
+    else r.verdict = r.score >= rules.viable_min ? "viable" : "discouraged";
+  }
+  if (!advice.ranking.empty() && advice.ranking.front().verdict == "recommended") {
+    advice.recommendation = advice.ranking.front().strategy->id;
+  }
+
+  // Combinations are judged with the recommended strategy's facts, and shown only when every
+  // rung they name is feasible.
+  if (advice.recommendation) {
+    std::size_t top_index = 0;
+    for (std::size_t i = 0; i < rules.strategies.size(); ++i) {
+      if (rules.strategies[i].id == *advice.recommendation) top_index = i;
+    }
+    const Facts& top_facts = strategy_facts[top_index];
+    for (const Combination& combo : rules.combinations) {
+      if (!combo.when.holds(top_facts)) continue;
+      const bool all_feasible = std::all_of(combo.strategies.begin(), combo.strategies.end(), [&](const std::string& id) {
+        return std::any_of(advice.ranking.begin(), advice.ranking.end(),
+                           [&](const StrategyResult& r) { return r.strategy->id == id && r.blockers.empty(); });
+      });
+      if (!all_feasible) continue;
+      advice.combinations.push_back({combo.id, combo.strategies, render_message(combo.message, top_facts), combo.source});
+    }
+  }
+  return advice;
+}
+
+}  // namespace llmplan

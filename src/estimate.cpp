@@ -1,0 +1,456 @@
+#include "llmplan/estimate.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+
+#include <fmt/format.h>
+
+#include "llmplan/format.hpp"
+
+namespace llmplan {
+
+namespace {
+
+constexpr double k_gib = 1024.0 * 1024.0 * 1024.0;
+
+int round_to(double x, int multiple) { return std::max(multiple, static_cast<int>(std::lround(x / multiple)) * multiple); }
+
+int next_power_of_two(double x) {
+  int p = 1;
+  while (p < x && p < (1 << 20)) p *= 2;
+  return p;
+}
+
+/// Embedding and output-projection parameters (kept in 16 bits even under QLoRA).
+double embedding_params(const ModelShape& m) { return 2.0 * m.vocab * m.hidden; }
+
+/// LoRA adapter parameters: rank r on every linear layer (q, k, v, o, gate, up, down), as
+/// Biderman et al. 2024 and the QLoRA paper recommend.
+double lora_params(const ModelShape& m, int rank) {
+  const double kv_dim = static_cast<double>(m.hidden) * m.kv_heads / std::max(1, m.heads);
+  const double per_layer = 2.0 * (m.hidden + m.hidden)          // q, o
+                           + 2.0 * (m.hidden + kv_dim)          // k, v
+                           + 3.0 * (m.hidden + m.ffn);          // gate, up, down
+  return rank * per_layer * m.layers;
+}
+
+/// Scaling loss beyond one 8-GPU node: each doubling keeps this fraction of throughput.
+double scaling_efficiency(int gpus, const Catalog& c) {
+  if (gpus <= 8) return 1.0;
+  return std::pow(c.value("scaling_efficiency_per_doubling"), std::log2(gpus / 8.0));
+}
+
+Range price_for(const Gpu& gpu, const TrainingRequest& r, const Catalog& c) {
+  if (r.price_per_gpu_hour) return Range::exactly(*r.price_per_gpu_hour);
+  if (r.owned) {
+    // Owned GPUs cost the energy they draw, at the data-centre overhead (PUE).
+    const double kwh_per_hour = gpu.board_power_w / 1000.0 * c.value("pue");
+    return c.range("electricity_usd_per_kwh") * kwh_per_hour;
+  }
+  return gpu.price_range();
+}
+
+}  // namespace
+
+ModelShape shape_for_params(double params) {
+  // N ~ 12 L h^2 with h ~ 128 L (the proportions of LLaMA-7B: L = 32, h = 4096).
+  ModelShape m;
+  m.params = params;
+  m.active_params = params;
+  m.layers = std::max(2, static_cast<int>(std::lround(std::cbrt(params / (12.0 * 128.0 * 128.0)))));
+  m.hidden = round_to(std::sqrt(params / (12.0 * m.layers)), 128);
+  m.ffn = round_to(m.hidden * 8.0 / 3.0, 256);
+  m.heads = std::max(1, m.hidden / 128);
+  m.kv_heads = m.heads;
+  m.vocab = 32000;
+  return m;
+}
+
+ModelShape shape_of(const ModelInfo& model) {
+  ModelShape m;
+  m.id = model.id;
+  m.params = model.params;
+  m.active_params = model.active_params;
+  m.layers = model.layers;
+  m.hidden = model.hidden;
+  m.ffn = model.ffn;
+  m.heads = model.heads;
+  m.kv_heads = model.kv_heads;
+  m.vocab = model.vocab;
+  return m;
+}
+
+MemoryEstimate estimate_memory(const TrainingRequest& r, const Catalog& c) {
+  MemoryEstimate mem;
+  const ModelShape& m = r.model;
+  const double n = m.params;  // every weight is held in memory, active or not
+  const int gpus = std::max(1, r.gpus);
+  const double weight_b = c.value("full_weight_bytes_per_param");
+  const double grad_b = c.value("full_gradient_bytes_per_param");
+  const double optim_b = c.value("full_optimizer_bytes_per_param");
+  const int seq = r.seq_len > 0 ? r.seq_len : static_cast<int>(c.value("training_seq_len"));
+  const double tokens_in_flight = static_cast<double>(seq) * std::max(1, r.micro_batch);
+
+  if (r.method == "lora" || r.method == "qlora") {
+    const int rank = r.lora_rank > 0 ? r.lora_rank : static_cast<int>(c.value("lora_rank"));
+    const double trainable = lora_params(m, rank);
+    double frozen_bytes = n * c.value("lora_bytes_per_frozen_param");
+    if (r.method == "qlora") {
+      const double embed = std::min(embedding_params(m), n);
+      frozen_bytes = (n - embed) * c.value("qlora_bytes_per_frozen_param") + embed * c.value("lora_bytes_per_frozen_param");
+    }
+    // The frozen base is replicated on every GPU (data parallel); adapters are tiny.
+    mem.weights = (frozen_bytes + trainable * weight_b) / k_gib;
+    mem.gradients = trainable * grad_b / k_gib;
+    mem.optimizer = trainable * optim_b / k_gib;
+  } else {
+    // Mixed-precision Adam, sharded across GPUs with ZeRO-3 / FSDP when there are several.
+    mem.weights = n * weight_b / gpus / k_gib;
+    mem.gradients = n * grad_b / gpus / k_gib;
+    mem.optimizer = n * optim_b / gpus / k_gib;
+  }
+
+  const double layer_inputs = tokens_in_flight * m.hidden * m.layers;
+  const double one_layer = tokens_in_flight * m.hidden * c.value("activation_layer_bytes");
+  const double logits = tokens_in_flight * m.vocab * c.value("logits_bytes");
+  const double activations = r.checkpointing
+                                 ? layer_inputs * c.value("activation_checkpoint_bytes") + one_layer + logits
+                                 : one_layer * m.layers + logits;
+  mem.activations = activations / k_gib;
+  mem.overhead = c.value("framework_overhead_gib");
+  mem.total = mem.weights + mem.gradients + mem.optimizer + mem.activations + mem.overhead;
+  mem.gpu_gib = r.gpu ? r.gpu->memory_gib : 0;
+  mem.fits = r.gpu != nullptr && mem.total <= mem.gpu_gib;
+  return mem;
+}
+
+TrainingEstimate estimate_training(const TrainingRequest& r, const Catalog& c) {
+  TrainingEstimate e;
+  const ModelShape& m = r.model;
+  const int gpus = std::max(1, r.gpus);
+  const int seq = r.seq_len > 0 ? r.seq_len : static_cast<int>(c.value("training_seq_len"));
+  const bool frozen_base = r.method == "lora" || r.method == "qlora";
+
+  // Per token: 2N forward, 2N for activation gradients, 2N for weight gradients (skipped for a
+  // frozen base); attention scores add 6 L s h (Kaplan et al. 2020), which matters for long
+  // sequences on small models.
+  const double weight_flops = (frozen_base ? 4.0 : 6.0) * m.active_params;
+  const double attention_flops = 6.0 * m.layers * seq * static_cast<double>(m.hidden);
+  e.flops = r.tokens * (weight_flops + attention_flops);
+
+  Range util = r.utilization ? Range::exactly(*r.utilization) : c.range("training_utilization");
+  double slowdown = 1.0 / scaling_efficiency(gpus, c);
+  if (r.method == "qlora") slowdown *= c.value("qlora_compute_overhead");
+  if (r.gpu != nullptr && r.gpu->peak_tflops > 0) {
+    const double peak = r.gpu->peak_tflops * 1e12;
+    // High utilization gives the low figure.
+    e.gpu_hours = Range{e.flops / (peak * util.high), e.flops / (peak * util.expected), e.flops / (peak * util.low)} *
+                  (slowdown / 3600.0);
+    e.wall_clock_days = e.gpu_hours * (1.0 / (gpus * 24.0));
+    e.cost_usd = e.gpu_hours * price_for(*r.gpu, r, c);
+  }
+  e.memory = estimate_memory(r, c);
+  if (frozen_base) {
+    e.trainable_params = lora_params(m, r.lora_rank > 0 ? r.lora_rank : static_cast<int>(c.value("lora_rank")));
+  } else {
+    e.trainable_params = m.params;
+  }
+
+  e.notes.push_back({"utilization", Value::of_number(util.expected),
+                     r.utilization ? "given (--mfu)" : c.constant("training_utilization").why});
+  if (gpus > 8) {
+    e.notes.push_back({"scaling_efficiency", Value::of_number(round_significant(scaling_efficiency(gpus, c), 3)),
+                       fmt::format("{} GPUs: {} per doubling beyond 8", gpus, c.value("scaling_efficiency_per_doubling"))});
+  }
+  if (r.method == "qlora") {
+    e.notes.push_back({"qlora_compute_overhead", Value::of_number(c.value("qlora_compute_overhead")),
+                       c.constant("qlora_compute_overhead").why});
+  }
+  e.notes.push_back({"seq_len", Value::of_number(seq), r.seq_len > 0 ? "given" : "default training sequence length"});
+  e.notes.push_back({"gradient_checkpointing", Value::of_bool(r.checkpointing), "trades recomputation for activation memory"});
+  if (r.owned) {
+    e.notes.push_back({"price", Value::of_string("energy"),
+                       fmt::format("owned GPUs: board power x PUE {} x electricity", c.value("pue"))});
+  }
+  return e;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Strategy plans for a profile.
+
+namespace {
+
+struct Plan {
+  const Gpu* gpu = nullptr;
+  int gpus = 0;
+  std::string method;
+  TrainingEstimate estimate;
+};
+
+std::vector<int> gpu_counts(int max_gpus) {
+  std::vector<int> counts;
+  for (int g = 1; g <= max_gpus; g *= 2) counts.push_back(g);
+  return counts;
+}
+
+/// The cheapest way to run a training job: on owned GPUs when the profile has them, else
+/// the rentable GPU and count with the lowest expected cost whose memory fits (and, for long
+/// jobs, that finishes within the target days).
+Plan choose_training_plan(TrainingRequest base, const std::vector<std::string>& methods, const Profile& p,
+                          const Catalog& c, int max_gpus, double target_days) {
+  Plan best;
+  // Ordered preference: fits and finishes in time (cheapest), fits but late (fastest),
+  // does not fit (closest to fitting).
+  std::pair<int, double> best_key{3, 0};
+  const auto consider = [&](const Gpu& gpu, int gpus, const std::string& method, bool owned) {
+    TrainingRequest r = base;
+    r.gpu = &gpu;
+    r.gpus = gpus;
+    r.method = method;
+    r.owned = owned;
+    TrainingEstimate e = estimate_training(r, c);
+    const bool on_time = target_days <= 0 || e.wall_clock_days.expected <= target_days;
+    std::pair<int, double> key;
+    if (!e.memory.fits) key = {2, e.memory.total / std::max(1.0, e.memory.gpu_gib)};
+    else if (!on_time) key = {1, e.wall_clock_days.expected};
+    else key = {0, e.cost_usd.expected};
+    if (key < best_key) {
+      best_key = key;
+      best = Plan{&gpu, gpus, method, std::move(e)};
+    }
+  };
+  if (p.facts.flag("hardware.owned")) {
+    const Gpu* gpu = c.find_gpu(p.facts.text("hardware.gpu"));
+    const int count = static_cast<int>(p.facts.number("hardware.count", 1));
+    for (const auto& method : methods) consider(*gpu, count, method, true);
+    return best;  // owned hardware is what there is: fits or not
+  }
+  for (const auto& gpu : c.gpus) {
+    if (gpu.prices.empty()) continue;
+    for (const auto& method : methods) {
+      for (int gpus : gpu_counts(max_gpus)) {
+        consider(gpu, gpus, method, false);
+      }
+    }
+  }
+  return best;
+}
+
+struct Serving {
+  Range monthly;
+  std::string description;
+};
+
+double tokens_per_request(const Profile& p) { return p.facts.number("usage.input_tokens") + p.facts.number("usage.output_tokens"); }
+
+/// Monthly cost of serving a model on GPUs: the compute the volume needs, but at least one
+/// replica kept running (a scale-to-zero service is the low end).
+Serving self_hosted_serving(const ModelShape& model, double extra_prompt_low, double extra_prompt_expected,
+                            double extra_prompt_high, const Profile& p, const Catalog& c) {
+  const double weights_gib = 2.0 * model.params * c.value("inference_memory_factor") / k_gib;
+  const Gpu* gpu = nullptr;
+  int count = 1;
+  bool owned = false;
+  if (p.facts.flag("hardware.owned")) {
+    const Gpu* own = c.find_gpu(p.facts.text("hardware.gpu"));
+    const int have = static_cast<int>(p.facts.number("hardware.count", 1));
+    const int need = static_cast<int>(std::ceil(weights_gib / own->memory_gib));
+    if (need <= have) {
+      gpu = own;
+      count = need;
+      owned = true;
+    }
+  }
+  double best = std::numeric_limits<double>::infinity();
+  if (gpu == nullptr) {
+    for (const auto& g : c.gpus) {
+      if (g.prices.empty()) continue;
+      const int need = std::max(1, static_cast<int>(std::ceil(weights_gib / g.memory_gib)));
+      if (need > 8) continue;
+      const double cost = need * g.price_range().expected;
+      if (cost < best) {
+        best = cost;
+        gpu = &g;
+        count = need;
+      }
+    }
+  }
+  if (gpu == nullptr) return {{}, "no GPU in the catalog can hold the model"};
+  const double requests = p.facts.number("usage.requests_per_month");
+  const Range util = c.range("inference_flops_utilization");
+  const double flops_per_token = 2.0 * model.active_params;
+  const double peak = gpu->peak_tflops * 1e12;
+  const double base_tokens = tokens_per_request(p);
+  const Range compute_hours = {
+      requests * (base_tokens + extra_prompt_low) * flops_per_token / (peak * util.high) / 3600.0,
+      requests * (base_tokens + extra_prompt_expected) * flops_per_token / (peak * util.expected) / 3600.0,
+      requests * (base_tokens + extra_prompt_high) * flops_per_token / (peak * util.low) / 3600.0};
+  const double always_on = c.value("hours_per_month") * count;
+  Range price = gpu->price_range();
+  if (owned) price = c.range("electricity_usd_per_kwh") * (gpu->board_power_w / 1000.0 * c.value("pue"));
+  Serving s;
+  s.monthly = {compute_hours.low * price.low, std::max(compute_hours.expected, always_on) * price.expected,
+               std::max(compute_hours.high, always_on) * price.high};
+  s.description = fmt::format("{} {} x{} ({})", owned ? "owned" : "rented", gpu->id, count,
+                              owned ? "energy only" : "one replica always on; scale-to-zero at the low end");
+  return s;
+}
+
+Serving api_serving(const std::string& api_id, const Range& extra_prompt, const Profile& p, const Catalog& c) {
+  const ApiPrice* api = c.find_api(api_id);
+  const double requests = p.facts.number("usage.requests_per_month");
+  const double input = p.facts.number("usage.input_tokens");
+  const double output = p.facts.number("usage.output_tokens");
+  const auto monthly = [&](double extra) {
+    return requests * ((input + extra) * api->usd_per_m_input + output * api->usd_per_m_output) / 1e6;
+  };
+  return {{monthly(extra_prompt.low), monthly(extra_prompt.expected), monthly(extra_prompt.high)},
+          fmt::format("hosted API {} (prices of {})", api->id, api->date)};
+}
+
+/// The open model a plan adapts: the profile's, else the catalog's default for tuning.
+ModelShape base_model(const Profile& p, const Catalog& c, std::vector<Note>& notes) {
+  if (!p.facts.get("model.name").is_null()) {
+    ModelShape m = shape_of(*c.find_model(p.facts.text("model.name")));
+    if (!p.facts.get("model.params").is_null() && p.facts.number("model.params") != m.active_params) {
+      m = shape_for_params(p.facts.number("model.params"));
+    }
+    return m;
+  }
+  if (!p.facts.get("model.params").is_null()) return shape_for_params(p.facts.number("model.params"));
+  const CostConstant& def = c.constant("default_model_for_tuning");
+  notes.push_back({"model", Value::of_string(def.text), def.why});
+  return shape_of(*c.find_model(def.text));
+}
+
+}  // namespace
+
+StrategyCost estimate_strategy(const std::string& strategy, const Profile& p, const Catalog& c) {
+  StrategyCost out;
+  out.strategy = strategy;
+  const Facts& f = p.facts;
+  const bool self_hosted = f.flag("constraints.self_hosted");
+  const double examples = f.number("data.labeled_examples");
+  const double example_tokens = f.number("data.example_tokens");
+  const double domain_tokens = f.number("data.domain_tokens");
+  const double epochs = c.value("finetune_epochs");
+  const double finetune_tokens = examples * example_tokens * epochs;
+
+  if (strategy == "few-shot" || strategy == "rag") {
+    Range extra;
+    if (strategy == "few-shot") {
+      const Range shots = c.range("few_shot_examples_in_prompt");
+      extra = Range{std::min(examples, shots.low), std::min(examples, shots.expected), std::min(examples, shots.high)} *
+              example_tokens;
+      out.notes.push_back({"examples_in_prompt", Value::of_number(std::min(examples, shots.expected)),
+                           c.constant("few_shot_examples_in_prompt").why});
+    } else {
+      extra = c.range("rag_context_tokens");
+      out.notes.push_back({"retrieved_tokens", Value::of_number(extra.expected), c.constant("rag_context_tokens").why});
+      // Embedding the corpus once is the retrieval index's one-time cost.
+      out.one_time_usd = Range::exactly(domain_tokens * c.value("embedding_usd_per_m_tokens") / 1e6);
+      out.training_tokens = 0;
+    }
+    if (self_hosted) {
+      const ModelShape model = base_model(p, c, out.notes);
+      const Serving s = self_hosted_serving(model, extra.low, extra.expected, extra.high, p, c);
+      out.method = "open-weights";
+      out.model = model.id.empty() ? fmt::format("{}-parameter model", format_count(model.params)) : model.id;
+      out.params = model.params;
+      out.monthly_usd = s.monthly;
+      out.serving = s.description;
+    } else {
+      const CostConstant& api = c.constant("api_model_default");
+      const Serving s = api_serving(api.text, extra, p, c);
+      out.method = "api";
+      out.model = api.text;
+      out.monthly_usd = s.monthly;
+      out.serving = s.description;
+      out.notes.push_back({"api_model", Value::of_string(api.text), api.why});
+    }
+  } else {
+    ModelShape model = base_model(p, c, out.notes);
+    TrainingRequest request;
+    request.model = model;
+    std::vector<std::string> methods;
+    int max_gpus = static_cast<int>(c.value("max_gpus_finetune"));
+    double target_days = 0;
+    if (strategy == "peft" || strategy == "full-finetune") {
+      request.tokens = finetune_tokens;
+      request.seq_len = std::clamp(next_power_of_two(example_tokens), 256, static_cast<int>(c.value("training_seq_len")));
+      methods = strategy == "peft" ? std::vector<std::string>{"lora", "qlora"} : std::vector<std::string>{"full"};
+      out.notes.push_back({"epochs", Value::of_number(epochs), c.constant("finetune_epochs").why});
+    } else if (strategy == "continued-pretrain") {
+      request.tokens = domain_tokens + finetune_tokens;
+      methods = {"full"};
+      max_gpus = static_cast<int>(c.value("max_gpus_pretrain"));
+      target_days = c.value("pretrain_target_days");
+    } else {  // pretrain
+      const Range bounds = c.range("pretrain_params");
+      const double optimal = c.value("tokens_per_param_optimal");
+      const double corpus = domain_tokens / c.value("pretrain_domain_share");
+      if (f.get("model.params").is_null()) {
+        const double params = corpus > 0 ? std::clamp(corpus / optimal, bounds.low, bounds.high) : bounds.expected;
+        model = shape_for_params(params);
+        out.notes.clear();
+        out.notes.push_back({"model_params", Value::of_number(round_significant(params, 2)),
+                             fmt::format("compute-optimal size for the corpus ({} tokens per parameter), within {}..{}",
+                                         optimal, format_count(bounds.low), format_count(bounds.high))});
+      }
+      request.model = model;
+      request.tokens = std::max(corpus, optimal * model.params);
+      out.notes.push_back({"training_tokens", Value::of_number(round_significant(request.tokens, 3)),
+                           fmt::format("domain text as {}% of the mix, at least {} tokens per parameter",
+                                       c.value("pretrain_domain_share") * 100, optimal)});
+      methods = {"full"};
+      max_gpus = static_cast<int>(c.value("max_gpus_pretrain"));
+      target_days = c.value("pretrain_target_days");
+    }
+    const Plan plan = choose_training_plan(request, methods, p, c, max_gpus, target_days);
+    const TrainingEstimate& e = plan.estimate;
+    out.method = strategy == "continued-pretrain" ? "continued" : strategy == "pretrain" ? "scratch" : plan.method;
+    out.model = model.id.empty() ? fmt::format("{}-parameter model", format_count(model.params)) : model.id;
+    out.params = model.params;
+    out.gpu = plan.gpu ? plan.gpu->id : "";
+    out.gpus = plan.gpus;
+    out.owned = f.flag("hardware.owned");
+    out.training_tokens = request.tokens;
+    out.training_flops = e.flops;
+    out.gpu_hours = e.gpu_hours;
+    out.wall_clock_days = e.wall_clock_days;
+    out.one_time_usd = e.cost_usd;
+    out.memory = e.memory;
+    for (const auto& n : e.notes) out.notes.push_back(n);
+    const Serving s = self_hosted_serving(model, 0, 0, 0, p, c);
+    out.monthly_usd = s.monthly;
+    out.serving = s.description;
+  }
+  const double horizon = f.number("budget.horizon_months");
+  out.horizon_usd = out.one_time_usd + out.monthly_usd * horizon;
+  return out;
+}
+
+void set_cost_facts(const StrategyCost& cost, Facts& f) {
+  f.set("plan.params", Value::of_number(cost.params));
+  f.set("plan.gpu", Value::of_string(cost.gpu));
+  f.set("plan.gpus", Value::of_number(cost.gpus));
+  f.set("plan.method", Value::of_string(cost.method));
+  f.set("plan.training_tokens", Value::of_number(cost.training_tokens));
+  f.set("plan.owned_hardware", Value::of_bool(cost.owned));
+  f.set("cost.one_time_usd", Value::of_number(cost.one_time_usd.expected));
+  f.set("cost.one_time_usd_low", Value::of_number(cost.one_time_usd.low));
+  f.set("cost.one_time_usd_high", Value::of_number(cost.one_time_usd.high));
+  f.set("cost.monthly_usd", Value::of_number(cost.monthly_usd.expected));
+  f.set("cost.monthly_usd_low", Value::of_number(cost.monthly_usd.low));
+  f.set("cost.horizon_usd", Value::of_number(cost.horizon_usd.expected));
+  f.set("cost.gpu_hours", Value::of_number(cost.gpu_hours.expected));
+  f.set("cost.wall_clock_days", Value::of_number(cost.wall_clock_days.expected));
+  f.set("cost.training_flops", Value::of_number(cost.training_flops));
+  f.set("memory.per_gpu_gib", Value::of_number(round_significant(cost.memory.total, 3)));
+  f.set("memory.gpu_gib", Value::of_number(cost.memory.gpu_gib));
+  // Nothing to train means nothing that could fail to fit.
+  f.set("memory.fits", Value::of_bool(cost.gpu.empty() || cost.memory.fits));
+}
+
+}  // namespace llmplan
