@@ -139,7 +139,8 @@ TrainingEstimate estimate_training(const TrainingRequest& r, const Catalog& c) {
   const double attention_flops = 6.0 * m.layers * seq * static_cast<double>(m.hidden);
   e.flops = r.tokens * (weight_flops + attention_flops);
 
-  Range util = r.utilization ? Range::exactly(*r.utilization) : c.range("training_utilization");
+  const char* util_name = r.finetune ? "finetune_utilization" : "training_utilization";
+  Range util = r.utilization ? Range::exactly(*r.utilization) : c.range(util_name);
   double slowdown = 1.0 / scaling_efficiency(gpus, c);
   if (r.method == "qlora") slowdown *= c.value("qlora_compute_overhead");
   if (r.gpu != nullptr && r.gpu->peak_tflops > 0) {
@@ -158,7 +159,7 @@ TrainingEstimate estimate_training(const TrainingRequest& r, const Catalog& c) {
   }
 
   e.notes.push_back({"utilization", Value::of_number(util.expected),
-                     r.utilization ? "given (--mfu)" : c.constant("training_utilization").why});
+                     r.utilization ? "given (--mfu)" : c.constant(util_name).why});
   if (gpus > 8) {
     e.notes.push_back({"scaling_efficiency", Value::of_number(round_significant(scaling_efficiency(gpus, c), 3)),
                        fmt::format("{} GPUs: {} per doubling beyond 8", gpus, c.value("scaling_efficiency_per_doubling"))});
@@ -290,10 +291,20 @@ Serving self_hosted_serving(const ModelShape& model, double extra_prompt_low, do
   Range price = gpu->price_range();
   if (owned) price = c.range("electricity_usd_per_kwh") * (gpu->board_power_w / 1000.0 * c.value("pue"));
   Serving s;
-  s.monthly = {compute_hours.low * price.low, std::max(compute_hours.expected, always_on) * price.expected,
-               std::max(compute_hours.high, always_on) * price.high};
-  s.description = fmt::format("{} {} x{} ({})", owned ? "owned" : "rented", gpu->id, count,
-                              owned ? "energy only" : "one replica always on; scale-to-zero at the low end");
+  const Range dedicated = {std::max(compute_hours.low, always_on) * price.low, std::max(compute_hours.expected, always_on) * price.expected,
+                           std::max(compute_hours.high, always_on) * price.high};
+  // Scale-to-zero workers bill busy seconds only, at a premium; their cold starts rule them out
+  // under a latency limit, and owned GPUs are there anyway.
+  const bool serverless_ok = !owned && p.facts.get("constraints.max_latency_ms").is_null();
+  const Range serverless = compute_hours * price * c.value("serverless_premium");
+  if (serverless_ok && serverless.expected < dedicated.expected) {
+    s.monthly = {serverless.low, serverless.expected, std::min(serverless.high, dedicated.high)};
+    s.description = fmt::format("rented {} x{}, scale-to-zero workers billed per busy second", gpu->id, count);
+  } else {
+    s.monthly = dedicated;
+    s.description = fmt::format("{} {} x{}, one replica always on{}", owned ? "owned" : "rented", gpu->id, count,
+                                owned ? " (energy only)" : "");
+  }
   return s;
 }
 
@@ -380,6 +391,7 @@ StrategyCost estimate_strategy(const std::string& strategy, const Profile& p, co
       request.tokens = finetune_tokens;
       request.seq_len = std::clamp(next_power_of_two(example_tokens), 256, static_cast<int>(c.value("training_seq_len")));
       methods = strategy == "peft" ? std::vector<std::string>{"lora", "qlora"} : std::vector<std::string>{"full"};
+      request.finetune = true;
       out.notes.push_back({"epochs", Value::of_number(epochs), c.constant("finetune_epochs").why});
     } else if (strategy == "continued-pretrain") {
       request.tokens = domain_tokens + finetune_tokens;
@@ -419,7 +431,12 @@ StrategyCost estimate_strategy(const std::string& strategy, const Profile& p, co
     out.training_flops = e.flops;
     out.gpu_hours = e.gpu_hours;
     out.wall_clock_days = e.wall_clock_days;
-    out.one_time_usd = e.cost_usd;
+    // One-time cost covers every attempt; GPU-hours and days describe one run.
+    const bool is_finetune = strategy == "peft" || strategy == "full-finetune";
+    const char* attempts_name = is_finetune ? "finetune_attempts" : "pretrain_attempts";
+    const Range attempts = c.range(attempts_name);
+    out.one_time_usd = e.cost_usd * attempts;
+    out.notes.push_back({"attempts", Value::of_number(attempts.expected), c.constant(attempts_name).why});
     out.memory = e.memory;
     for (const auto& n : e.notes) out.notes.push_back(n);
     const Serving s = self_hosted_serving(model, 0, 0, 0, p, c);

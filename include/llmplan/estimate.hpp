@@ -45,7 +45,8 @@ struct TrainingRequest {
   int micro_batch = 1;
   bool checkpointing = true;
   int lora_rank = 0;    ///< 0: the cost model's default
-  std::optional<double> utilization;
+  std::optional<double> utilization;  ///< default: the cost model's, by kind of job
+  bool finetune = false;  ///< a fine-tune (short padded sequences) rather than pretraining
   std::optional<double> price_per_gpu_hour;
   bool owned = false;   ///< owned GPUs cost their energy, not rent
 };
