@@ -49,12 +49,14 @@ std::string compact(double value) {
 }  // namespace
 
 std::string format_count(double value) {
+  if (value > 0 && value < 0.01) return "<0.01";
   if (std::fabs(value) < 10 && value != std::floor(value)) return format_number(value, 2);
   return compact(value);
 }
 
 std::string format_usd(double value) {
   const double a = std::fabs(value);
+  if (a > 0 && a < 0.005) return "<$0.01";
   if (a < 10 && a > 0) return "$" + fmt::format("{:.2f}", value);
   return "$" + compact(value);
 }

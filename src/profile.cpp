@@ -463,11 +463,9 @@ std::vector<LoadedProfile> load_profiles(std::string_view text, const std::strin
     LoadedProfile loaded;
     loaded.profile.file = file;
     loaded.profile.name = default_profile_name(file) + (documents.size() > 1 ? fmt::format("#{}", i + 1) : "");
-    if (i < documents.size()) {
-      ProfileReader reader(loaded.profile, loaded.diagnostics, catalog);
-      reader.read_document(documents[i]);
-      derive_facts(loaded.profile, catalog);
-    }
+    ProfileReader reader(loaded.profile, loaded.diagnostics, catalog);
+    reader.read_document(i < documents.size() ? documents[i] : YamlNode{});  // no document: empty
+    derive_facts(loaded.profile, catalog);
     out.push_back(std::move(loaded));
   }
   // YAML-level findings (syntax, aliases, duplicate keys) go to the document they occur in.

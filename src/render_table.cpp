@@ -29,7 +29,7 @@ std::string hours_text(const Range& r) {
 
 std::string memory_text(const StrategyCost& c) {
   if (c.gpu.empty()) return "-";
-  return fmt::format("{} GiB/{}{}", format_number(c.memory.total, 1), c.gpu, c.gpus > 1 ? fmt::format("x{}", c.gpus) : "");
+  return fmt::format("{} GiB on {}x {}", format_number(c.memory.total, 1), c.gpus, c.gpu);
 }
 
 std::string effect_text(const Reason& r) {

@@ -1,0 +1,174 @@
+#include <catch2/catch.hpp>
+#include <cmath>
+
+#include "helpers.hpp"
+#include "llmplan/estimate.hpp"
+
+using namespace llmplan;
+using namespace llmplan::test;
+
+namespace {
+
+const Catalog& catalog() { return default_rules().catalog; }
+
+TrainingRequest request(const char* model, const char* method, const char* gpu, int gpus = 1, int seq = 512) {
+  TrainingRequest r;
+  r.model = shape_of(*catalog().find_model(model));
+  r.method = method;
+  r.gpu = catalog().find_gpu(gpu);
+  r.gpus = gpus;
+  r.seq_len = seq;
+  r.micro_batch = 1;
+  return r;
+}
+
+void check_ordered(const Range& r) {
+  CHECK(r.low <= r.expected);
+  CHECK(r.expected <= r.high);
+}
+
+}  // namespace
+
+TEST_CASE("training compute is about 6ND full-weight and 4ND with a frozen base", "[estimate]") {
+  TrainingRequest full = request("llama-2-7b", "full", "a100-80gb", 8, 2048);
+  full.tokens = 2e12;
+  const TrainingEstimate e = estimate_training(full, catalog());
+  const double six_nd = 6 * 6.738e9 * 2e12;
+  CHECK(e.flops / six_nd == Approx(1.0).margin(0.05));
+  CHECK(e.flops > six_nd);  // attention adds a little
+  TrainingRequest lora = full;
+  lora.method = "lora";
+  CHECK(estimate_training(lora, catalog()).flops / (4 * 6.738e9 * 2e12) == Approx(1.0).margin(0.06));
+}
+
+TEST_CASE("derived shapes follow transformer proportions", "[estimate]") {
+  const ModelShape m = shape_for_params(7e9);
+  CHECK(m.layers >= 30);
+  CHECK(m.layers <= 34);
+  CHECK(m.hidden % 128 == 0);
+  CHECK(12.0 * m.layers * m.hidden * m.hidden / 7e9 == Approx(1.0).margin(0.1));
+}
+
+TEST_CASE("GPU-hours cost and days are ordered ranges", "[estimate]") {
+  TrainingRequest r = request("llama-2-7b", "full", "a100-80gb", 1024, 2048);
+  r.tokens = 2e12;
+  const TrainingEstimate e = estimate_training(r, catalog());
+  check_ordered(e.gpu_hours);
+  check_ordered(e.cost_usd);
+  check_ordered(e.wall_clock_days);
+  CHECK(e.wall_clock_days.expected == Approx(e.gpu_hours.expected / 1024 / 24));
+}
+
+TEST_CASE("pretraining GPU-hours land near published runs", "[estimate][calibration]") {
+  // Llama 2 7B: 184,320 A100-80GB hours for 2T tokens (model card). LLaMA-7B: 82,432 for 1T.
+  struct Run {
+    const char* model;
+    double tokens;
+    double published_hours;
+  };
+  for (const Run run : {Run{"llama-2-7b", 2e12, 184320}, Run{"llama-2-70b", 2e12, 1720320}, Run{"llama-7b", 1e12, 82432}}) {
+    INFO(run.model);
+    TrainingRequest r = request(run.model, "full", "a100-80gb", 2048, 2048);
+    r.tokens = run.tokens;
+    const TrainingEstimate e = estimate_training(r, catalog());
+    CHECK(e.gpu_hours.low <= run.published_hours);
+    CHECK(e.gpu_hours.high >= run.published_hours);
+    CHECK(std::fabs(std::log(e.gpu_hours.expected / run.published_hours)) < 0.35);
+  }
+}
+
+TEST_CASE("a 7B full fine-tune does not fit one 80 GB GPU but shards across eight", "[estimate][memory]") {
+  TrainingRequest r = request("llama-2-7b", "full", "a100-80gb", 1);
+  const MemoryEstimate one = estimate_memory(r, catalog());
+  CHECK_FALSE(one.fits);
+  CHECK(one.total > 110);  // 16-18 bytes per parameter before activations
+  r.gpus = 8;
+  const MemoryEstimate eight = estimate_memory(r, catalog());
+  CHECK(eight.fits);
+  CHECK(eight.total < one.total / 4);
+}
+
+TEST_CASE("LoRA and QLoRA memory match published figures", "[estimate][memory]") {
+  // LLaMA-Factory: LoRA 7B 16 GB; QLoRA 4-bit 7B 6 GB, 14B 12 GB, 70B 48 GB.
+  // Unsloth minimums: QLoRA 7B 5 GB, LoRA 7B 19 GB. QLoRA paper: 65B fits one 48 GB GPU.
+  const MemoryEstimate lora7 = estimate_memory(request("llama-2-7b", "lora", "a100-80gb"), catalog());
+  CHECK(lora7.total > 13);
+  CHECK(lora7.total < 20);
+  const MemoryEstimate qlora7 = estimate_memory(request("llama-2-7b", "qlora", "a100-80gb"), catalog());
+  CHECK(qlora7.total > 4);
+  CHECK(qlora7.total < 8);
+  const MemoryEstimate qlora13 = estimate_memory(request("llama-2-13b", "qlora", "a100-80gb"), catalog());
+  CHECK(qlora13.total > 7);
+  CHECK(qlora13.total < 13);
+  const MemoryEstimate qlora65 = estimate_memory(request("llama-65b", "qlora", "rtx-a6000"), catalog());
+  CHECK(qlora65.fits);
+  CHECK(qlora65.total > 33);
+  const MemoryEstimate lora70 = estimate_memory(request("llama-2-70b", "lora", "h200"), catalog());
+  CHECK(lora70.total > 130);
+  CHECK(lora70.total < 170);
+  CHECK(lora70.fits == (lora70.total <= 141));
+}
+
+TEST_CASE("memory is a sum of parts", "[estimate][memory]") {
+  const MemoryEstimate m = estimate_memory(request("llama-2-13b", "full", "h100-sxm", 4), catalog());
+  CHECK(m.total == Approx(m.weights + m.gradients + m.optimizer + m.activations + m.overhead));
+  TrainingRequest no_ckpt = request("llama-2-13b", "full", "h100-sxm", 4);
+  no_ckpt.checkpointing = false;
+  CHECK(estimate_memory(no_ckpt, catalog()).activations > m.activations * 3);
+}
+
+TEST_CASE("owned GPUs cost their energy not rent", "[estimate]") {
+  TrainingRequest rented = request("llama-2-7b", "lora", "a100-80gb");
+  rented.tokens = 1e8;
+  TrainingRequest owned = rented;
+  owned.owned = true;
+  const double rent = estimate_training(rented, catalog()).cost_usd.expected;
+  const double energy = estimate_training(owned, catalog()).cost_usd.expected;
+  CHECK(energy > 0);
+  CHECK(energy < rent / 5);
+}
+
+TEST_CASE("price and utilization can be overridden", "[estimate]") {
+  TrainingRequest r = request("llama-2-7b", "lora", "a100-80gb");
+  r.tokens = 1e8;
+  r.utilization = 0.5;
+  r.price_per_gpu_hour = 2.0;
+  const TrainingEstimate e = estimate_training(r, catalog());
+  CHECK(e.gpu_hours.low == Approx(e.gpu_hours.high));
+  CHECK(e.cost_usd.expected == Approx(e.gpu_hours.expected * 2.0));
+}
+
+TEST_CASE("few-shot pays for its examples on every request", "[estimate]") {
+  LoadedProfile p = load_one(minimal_profile("usage: {requests_per_month: 1M, input_tokens: 100, output_tokens: 0}\n"));
+  REQUIRE(p.valid());
+  const StrategyCost few = estimate_strategy("few-shot", p.profile, catalog());
+  const ApiPrice* api = catalog().find_api(catalog().text("api_model_default"));
+  const double shots = catalog().range("few_shot_examples_in_prompt").expected;
+  CHECK(few.monthly_usd.expected == Approx(1e6 * (100 + shots * 500) * api->usd_per_m_input / 1e6));
+  CHECK(few.one_time_usd.expected == 0);
+  check_ordered(few.monthly_usd);
+}
+
+TEST_CASE("tuning strategies choose a GPU that fits", "[estimate]") {
+  LoadedProfile p = load_one(minimal_profile());
+  for (const char* strategy : {"peft", "full-finetune", "continued-pretrain", "pretrain"}) {
+    INFO(strategy);
+    const StrategyCost c = estimate_strategy(strategy, p.profile, catalog());
+    CHECK_FALSE(c.gpu.empty());
+    CHECK(c.memory.fits);
+    check_ordered(c.one_time_usd);
+    check_ordered(c.monthly_usd);
+    check_ordered(c.horizon_usd);
+    CHECK(c.horizon_usd.expected == Approx(c.one_time_usd.expected + 12 * c.monthly_usd.expected));
+  }
+}
+
+TEST_CASE("owned hardware that cannot hold the model does not fit", "[estimate]") {
+  LoadedProfile p = load_one(minimal_profile("hardware: {gpu: t4}\nmodel: {name: llama-3.1-8b}\n"));
+  REQUIRE(p.valid());
+  const StrategyCost full = estimate_strategy("full-finetune", p.profile, catalog());
+  CHECK_FALSE(full.memory.fits);
+  const StrategyCost peft = estimate_strategy("peft", p.profile, catalog());
+  CHECK(peft.memory.fits);
+  CHECK(peft.method == "qlora");
+}

@@ -1,0 +1,140 @@
+#include <catch2/catch.hpp>
+
+#include "helpers.hpp"
+#include "llmplan/expr.hpp"
+
+using namespace llmplan;
+
+namespace {
+
+Expr compile_ok(const std::string& text) {
+  std::vector<ExprError> errors;
+  Expr e = Expr::compile(text, errors);
+  INFO(text << (errors.empty() ? "" : ": " + errors.front().message));
+  REQUIRE(errors.empty());
+  REQUIRE(e.valid());
+  return e;
+}
+
+ExprError compile_error(const std::string& text) {
+  std::vector<ExprError> errors;
+  Expr e = Expr::compile(text, errors);
+  INFO(text);
+  REQUIRE_FALSE(e.valid());
+  REQUIRE(errors.size() == 1);
+  return errors.front();
+}
+
+Facts sample_facts() {
+  Facts f;
+  f.set("data.labeled_examples", Value::of_number(3000));
+  f.set("budget.one_time_usd", Value::of_number(5000));
+  f.set("task.needs", Value::of_list({"knowledge", "style"}));
+  f.set("risk.tolerance", Value::of_string("low"));
+  f.set("domain.regulated", Value::of_bool(true));
+  return f;
+}
+
+}  // namespace
+
+TEST_CASE("conditions compare facts with suffixed numbers", "[expr]") {
+  const Facts f = sample_facts();
+  CHECK(compile_ok("data.labeled_examples >= 3k").holds(f));
+  CHECK_FALSE(compile_ok("data.labeled_examples > 3k").holds(f));
+  CHECK(compile_ok("budget.one_time_usd == $5k").holds(f));
+  CHECK(compile_ok("budget.one_time_usd < 1.5M and budget.one_time_usd > 50_0").holds(f));
+  CHECK(compile_ok("0.5 == 50%").holds(f));
+}
+
+TEST_CASE("conditions have arithmetic with precedence", "[expr]") {
+  const Facts f = sample_facts();
+  CHECK(compile_ok("1 + 2 * 3 == 7").holds(f));
+  CHECK(compile_ok("(1 + 2) * 3 == 9").holds(f));
+  CHECK(compile_ok("10 - 4 - 3 == 3").holds(f));
+  CHECK(compile_ok("-2 * -3 == 6").holds(f));
+  CHECK(compile_ok("budget.one_time_usd / data.labeled_examples > 1.6").holds(f));
+  CHECK(compile_ok("min(1, 2, 3) == 1 and max(1, 5) == 5 and log10(1000) == 3 and abs(-2) == 2").holds(f));
+  CHECK(compile_ok("len(task.needs) == 2").holds(f));
+}
+
+TEST_CASE("conditions have boolean logic and membership", "[expr]") {
+  const Facts f = sample_facts();
+  CHECK(compile_ok("'knowledge' in task.needs").holds(f));
+  CHECK(compile_ok("'format' not in task.needs").holds(f));
+  CHECK(compile_ok("not ('format' in task.needs)").holds(f));
+  CHECK(compile_ok("risk.tolerance in ['low', 'medium']").holds(f));
+  CHECK(compile_ok("domain.regulated and not false").holds(f));
+  CHECK(compile_ok("false or true and true").holds(f));
+  CHECK_FALSE(compile_ok("false and true or false").holds(f));
+  CHECK(compile_ok("risk.tolerance == \"low\"").holds(f));
+}
+
+TEST_CASE("unset facts make a condition unknown and it does not fire", "[expr]") {
+  const Facts f = sample_facts();  // budget.monthly_usd is unset (null)
+  CHECK_FALSE(compile_ok("budget.monthly_usd > 5").holds(f));
+  CHECK_FALSE(compile_ok("not (budget.monthly_usd > 5)").holds(f));
+  CHECK(compile_ok("budget.monthly_usd > 5 or true").holds(f));
+  CHECK_FALSE(compile_ok("budget.monthly_usd > 5 and true").holds(f));
+  CHECK(compile_ok("budget.monthly_usd > 5 and false").evaluate(f) == Value::of_bool(false));
+  CHECK(compile_ok("budget.monthly_usd + 1 > 0").evaluate(f).is_null());
+  CHECK(compile_ok("1 / 0 > 0").evaluate(f).is_null());
+  CHECK(compile_ok("log10(0) < 1").evaluate(f).is_null());
+}
+
+TEST_CASE("unknown facts are load errors with a suggestion and an offset", "[expr]") {
+  const ExprError e = compile_error("data.labeled_exmples > 5");
+  CHECK(e.code == "unknown-fact");
+  CHECK(e.offset == 0);
+  CHECK(e.message.find("data.labeled_examples") != std::string::npos);
+  const ExprError later = compile_error("true and budjet.one_time_usd > 5");
+  CHECK(later.offset == 9);
+}
+
+TEST_CASE("type errors are load errors", "[expr]") {
+  CHECK(compile_error("task.needs > 5").code == "type-error");
+  CHECK(compile_error("'a' + 1 == 2").code == "type-error");
+  CHECK(compile_error("domain.regulated == 1").code == "type-error");
+  CHECK(compile_error("not 5").code == "type-error");
+  CHECK(compile_error("5 in task.needs").code == "type-error");
+  CHECK(compile_error("len(5) == 1").code == "type-error");
+  CHECK(compile_error("min(1) == 1").code == "type-error");
+  CHECK(compile_error("[1, 2] == task.needs").code == "type-error");
+}
+
+TEST_CASE("a misspelled enum value in a condition is a load error", "[expr]") {
+  const ExprError e = compile_error("risk.tolerance == 'lwo'");
+  CHECK(e.code == "unknown-value");
+  CHECK(e.offset == 18);
+  CHECK(e.message.find("`low`") != std::string::npos);
+  CHECK(compile_error("'knowlege' in task.needs").code == "unknown-value");
+  CHECK(compile_error("task.type in ['chat', 'chatt']").code == "unknown-value");
+}
+
+TEST_CASE("syntax errors point at the offending column", "[expr]") {
+  CHECK(compile_error("a = 5").offset == 2);
+  CHECK(compile_error("data.labeled_examples >").code == "expr-syntax");
+  CHECK(compile_error("(1 + 2").code == "expr-syntax");
+  CHECK(compile_error("1 && 2").code == "expr-syntax");
+  CHECK(compile_error("'unterminated").code == "expr-syntax");
+  CHECK(compile_error("5 5").offset == 2);
+  CHECK(compile_error("frobnicate(1) > 0").code == "unknown-function");
+  CHECK(compile_error("3m > 1").code == "expr-syntax");
+}
+
+TEST_CASE("conditions are bounded in size and depth", "[expr]") {
+  CHECK(compile_error(std::string(5000, ' ') + "true").code == "expr-too-long");
+  std::string deep;
+  for (int i = 0; i < 200; ++i) deep += "(";
+  deep += "true";
+  for (int i = 0; i < 200; ++i) deep += ")";
+  CHECK(compile_error(deep).code == "expr-too-deep");
+  std::string nots;
+  for (int i = 0; i < 200; ++i) nots += "not ";
+  CHECK(compile_error(nots + "true").code == "expr-too-deep");
+}
+
+TEST_CASE("conditions list the facts they read", "[expr]") {
+  const Expr e = compile_ok("data.labeled_examples > 5 and 'style' in task.needs and data.labeled_examples < 9");
+  CHECK(e.fact_paths() == std::vector<std::string>{"data.labeled_examples", "task.needs"});
+  CHECK(e.type() == Value::Type::boolean);
+}

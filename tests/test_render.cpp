@@ -1,0 +1,98 @@
+#include <catch2/catch.hpp>
+
+#include "helpers.hpp"
+#include "llmplan/render.hpp"
+
+using namespace llmplan;
+using namespace llmplan::test;
+using json = nlohmann::json;
+
+namespace {
+
+std::vector<ProfileOutcome> outcomes() {
+  std::vector<ProfileOutcome> out;
+  LoadedProfile good = load_one("task: {needs: [knowledge, style]}\ndata: {labeled_examples: 500, domain_tokens: 2M}\ndomain: {overlap: medium}\n"
+                  "budget: {one_time_usd: $10k}\nrisk: {tolerance: low}\n",
+                  "good.yaml");
+  REQUIRE(good.valid());
+  ProfileOutcome ok{"good.yaml", good.profile.name, "ok", good.profile, advise(good.profile, default_rules()), good.diagnostics};
+  out.push_back(ok);
+  LoadedProfile bad = load_one("data: {labeled_examples: 5}\nbudjet: 1\n", "bad.yaml");
+  out.push_back(ProfileOutcome{"bad.yaml", bad.profile.name, "invalid", bad.profile, std::nullopt, bad.diagnostics});
+  return out;
+}
+
+}  // namespace
+
+TEST_CASE("json output holds the contract keys", "[render]") {
+  const json doc = json::parse(render_json(outcomes(), default_rules()));
+  CHECK(doc["schema_version"] == 1);
+  CHECK(doc["tool"]["name"] == "llmplan");
+  CHECK(doc["ruleset"]["name"] == "default");
+  REQUIRE(doc["results"].size() == 2);
+  const json& r = doc["results"][0];
+  CHECK(r["status"] == "ok");
+  CHECK(r["recommendation"] == r["ranking"][0]["strategy"]);
+  REQUIRE(r["ranking"].size() == 6);
+  for (const auto& item : r["ranking"]) {
+    for (const char* key : {"rank", "strategy", "title", "verdict", "score", "reasons", "blockers", "cost"}) CHECK(item.contains(key));
+    for (const char* key : {"one_time_usd", "monthly_usd", "horizon_usd", "gpu_hours", "wall_clock_days"}) {
+      INFO(key);
+      CHECK(item["cost"][key]["low"] <= item["cost"][key]["expected"]);
+      CHECK(item["cost"][key]["expected"] <= item["cost"][key]["high"]);
+    }
+    CHECK(item["cost"].contains("training_flops"));
+    CHECK(item["cost"].contains("peak_memory_gib"));
+    CHECK(item["cost"].contains("gpus"));
+  }
+  CHECK(r["combinations"].size() == 1);
+  CHECK_FALSE(r["assumptions"].empty());
+  const json& bad = doc["results"][1];
+  CHECK(bad["status"] == "invalid");
+  CHECK(bad["recommendation"].is_null());
+  CHECK(bad["ranking"].empty());
+  const json& d = bad["diagnostics"][0];
+  for (const char* key : {"severity", "code", "message", "file", "line", "column", "path"}) CHECK(d.contains(key));
+  CHECK(doc["summary"]["profiles"] == 2);
+  CHECK(doc["summary"]["ok"] == 1);
+  CHECK(doc["summary"]["invalid"] == 1);
+}
+
+TEST_CASE("jsonl prints one object per profile", "[render]") {
+  const std::string text = render_jsonl(outcomes());
+  std::size_t lines = 0;
+  std::size_t start = 0;
+  while (start < text.size()) {
+    const std::size_t end = text.find('\n', start);
+    CHECK(json::parse(text.substr(start, end - start)).contains("ranking"));
+    ++lines;
+    start = end + 1;
+  }
+  CHECK(lines == 2);
+}
+
+TEST_CASE("the table shows the ranking costs and reasons without colour codes", "[render]") {
+  const std::string table = render_table(outcomes(), RenderOptions{false, 3});
+  CHECK(table.find("Recommendation: rag") != std::string::npos);
+  CHECK(table.find("recommended") != std::string::npos);
+  CHECK(table.find("Why rag:") != std::string::npos);
+  CHECK(table.find("Combine: rag + peft") != std::string::npos);
+  CHECK(table.find("invalid profile") != std::string::npos);
+  CHECK(table.find('\033') == std::string::npos);
+  const std::string coloured = render_table(outcomes(), RenderOptions{true, 3});
+  CHECK(coloured.find("\033[") != std::string::npos);
+}
+
+TEST_CASE("markdown renders a table and escapes pipes", "[render]") {
+  const std::string md = render_markdown(outcomes());
+  CHECK(md.find("| # | strategy |") != std::string::npos);
+  CHECK(md.find("**Recommendation: `rag`**") != std::string::npos);
+  CHECK(md.find("<details>") != std::string::npos);
+  CHECK(md.find("Invalid profile") != std::string::npos);
+}
+
+TEST_CASE("usd ranges are written compactly", "[render]") {
+  CHECK(format_usd_range(Range{40, 120, 400}) == "$120 ($40-$400)");
+  CHECK(format_usd_range(Range{}) == "$0");
+  CHECK(format_usd_range(Range{1.5e6, 2e6, 3.25e6}) == "$2M ($1.5M-$3.3M)");
+}
