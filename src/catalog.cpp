@@ -38,9 +38,13 @@ std::vector<std::string> names_of(const std::vector<T>& items) {
 }
 }  // namespace
 
-const Gpu* Catalog::find_gpu(std::string_view id_or_alias) const { return find_by_name(gpus, id_or_alias); }
+const Gpu* Catalog::find_gpu(std::string_view id_or_alias) const {
+  return find_by_name(gpus, id_or_alias);
+}
 
-const ModelInfo* Catalog::find_model(std::string_view id_or_alias) const { return find_by_name(models, id_or_alias); }
+const ModelInfo* Catalog::find_model(std::string_view id_or_alias) const {
+  return find_by_name(models, id_or_alias);
+}
 
 const ApiPrice* Catalog::find_api(std::string_view id) const {
   for (const auto& api : apis) {
@@ -49,9 +53,13 @@ const ApiPrice* Catalog::find_api(std::string_view id) const {
   return nullptr;
 }
 
-std::vector<std::string> Catalog::gpu_names() const { return names_of(gpus); }
+std::vector<std::string> Catalog::gpu_names() const {
+  return names_of(gpus);
+}
 
-std::vector<std::string> Catalog::model_names() const { return names_of(models); }
+std::vector<std::string> Catalog::model_names() const {
+  return names_of(models);
+}
 
 const CostConstant& Catalog::constant(std::string_view name) const {
   const auto it = constants.find(name);
@@ -59,45 +67,67 @@ const CostConstant& Catalog::constant(std::string_view name) const {
   return it->second;
 }
 
-const std::vector<std::string>& required_cost_constants() {
-  static const std::vector<std::string> names = {
-      "activation_checkpoint_bytes",
-      "activation_layer_bytes",
-      "api_model_default",
-      "default_model_for_tuning",
-      "electricity_usd_per_kwh",
-      "embedding_usd_per_m_tokens",
-      "few_shot_examples_in_prompt",
-      "finetune_attempts",
-      "finetune_epochs",
-      "finetune_utilization",
-      "framework_overhead_gib",
-      "full_gradient_bytes_per_param",
-      "full_optimizer_bytes_per_param",
-      "full_weight_bytes_per_param",
-      "hours_per_month",
-      "inference_flops_utilization",
-      "inference_memory_factor",
-      "logits_bytes",
-      "lora_bytes_per_frozen_param",
-      "lora_rank",
-      "max_gpus_finetune",
-      "max_gpus_pretrain",
-      "pretrain_attempts",
-      "pretrain_domain_share",
-      "pretrain_params",
-      "pretrain_target_days",
-      "pue",
-      "qlora_bytes_per_frozen_param",
-      "qlora_compute_overhead",
-      "rag_context_tokens",
-      "scaling_efficiency_per_doubling",
-      "serverless_premium",
-      "tokens_per_param_optimal",
-      "training_seq_len",
-      "training_utilization",
+namespace {
+struct ModelField {
+  const char* name;
+  Range CostModel::*member;
+};
+
+const std::vector<ModelField>& model_fields() {
+  static const std::vector<ModelField> fields = {
+      {"activation_checkpoint_bytes", &CostModel::activation_checkpoint_bytes},
+      {"activation_layer_bytes", &CostModel::activation_layer_bytes},
+      {"electricity_usd_per_kwh", &CostModel::electricity_usd_per_kwh},
+      {"embedding_usd_per_m_tokens", &CostModel::embedding_usd_per_m_tokens},
+      {"few_shot_examples_in_prompt", &CostModel::few_shot_examples_in_prompt},
+      {"finetune_attempts", &CostModel::finetune_attempts},
+      {"finetune_epochs", &CostModel::finetune_epochs},
+      {"finetune_utilization", &CostModel::finetune_utilization},
+      {"framework_overhead_gib", &CostModel::framework_overhead_gib},
+      {"full_gradient_bytes_per_param", &CostModel::full_gradient_bytes_per_param},
+      {"full_optimizer_bytes_per_param", &CostModel::full_optimizer_bytes_per_param},
+      {"full_weight_bytes_per_param", &CostModel::full_weight_bytes_per_param},
+      {"hours_per_month", &CostModel::hours_per_month},
+      {"inference_flops_utilization", &CostModel::inference_flops_utilization},
+      {"inference_memory_factor", &CostModel::inference_memory_factor},
+      {"logits_bytes", &CostModel::logits_bytes},
+      {"lora_bytes_per_frozen_param", &CostModel::lora_bytes_per_frozen_param},
+      {"lora_rank", &CostModel::lora_rank},
+      {"max_gpus_finetune", &CostModel::max_gpus_finetune},
+      {"max_gpus_pretrain", &CostModel::max_gpus_pretrain},
+      {"pretrain_attempts", &CostModel::pretrain_attempts},
+      {"pretrain_domain_share", &CostModel::pretrain_domain_share},
+      {"pretrain_params", &CostModel::pretrain_params},
+      {"pretrain_target_days", &CostModel::pretrain_target_days},
+      {"pue", &CostModel::pue},
+      {"qlora_bytes_per_frozen_param", &CostModel::qlora_bytes_per_frozen_param},
+      {"qlora_compute_overhead", &CostModel::qlora_compute_overhead},
+      {"rag_context_tokens", &CostModel::rag_context_tokens},
+      {"scaling_efficiency_per_doubling", &CostModel::scaling_efficiency_per_doubling},
+      {"serverless_premium", &CostModel::serverless_premium},
+      {"tokens_per_param_optimal", &CostModel::tokens_per_param_optimal},
+      {"training_seq_len", &CostModel::training_seq_len},
+      {"training_utilization", &CostModel::training_utilization},
   };
+  return fields;
+}
+}  // namespace
+
+const std::vector<std::string>& required_cost_constants() {
+  static const std::vector<std::string> names = [] {
+    std::vector<std::string> out = {"api_model_default", "default_model_for_tuning"};
+    for (const auto& field : model_fields()) out.emplace_back(field.name);
+    std::sort(out.begin(), out.end());
+    return out;
+  }();
   return names;
+}
+
+void resolve_cost_model(Catalog& catalog) {
+  for (const auto& field : model_fields()) {
+    const auto it = catalog.constants.find(field.name);
+    if (it != catalog.constants.end()) catalog.model.*field.member = it->second.value;
+  }
 }
 
 }  // namespace llmplan

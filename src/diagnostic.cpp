@@ -7,7 +7,9 @@
 
 namespace llmplan {
 
-void Diagnostics::add(Diagnostic diagnostic) { m_items.push_back(std::move(diagnostic)); }
+void Diagnostics::add(Diagnostic diagnostic) {
+  m_items.push_back(std::move(diagnostic));
+}
 
 void Diagnostics::error(std::string code, std::string message, SourceLoc loc, std::string path) {
   add({Severity::error, std::move(code), std::move(message), std::move(loc), std::move(path)});
@@ -21,18 +23,18 @@ void Diagnostics::append(const Diagnostics& other) {
   m_items.insert(m_items.end(), other.m_items.begin(), other.m_items.end());
 }
 
-bool Diagnostics::has_errors() const { return error_count() > 0; }
+bool Diagnostics::has_errors() const {
+  return error_count() > 0;
+}
 
 std::size_t Diagnostics::error_count() const {
-  return static_cast<std::size_t>(std::count_if(m_items.begin(), m_items.end(), [](const Diagnostic& d) {
-    return d.severity == Severity::error;
-  }));
+  return static_cast<std::size_t>(
+      std::count_if(m_items.begin(), m_items.end(), [](const Diagnostic& d) { return d.severity == Severity::error; }));
 }
 
 void Diagnostics::sort() {
   std::stable_sort(m_items.begin(), m_items.end(), [](const Diagnostic& a, const Diagnostic& b) {
-    return std::tie(a.loc.file, a.loc.line, a.loc.column, a.code) <
-           std::tie(b.loc.file, b.loc.line, b.loc.column, b.code);
+    return std::tie(a.loc.file, a.loc.line, a.loc.column, a.code) < std::tie(b.loc.file, b.loc.line, b.loc.column, b.code);
   });
 }
 

@@ -69,9 +69,12 @@ Advice advise(const Profile& profile, const RuleSet& rules) {
   for (std::size_t i = 0; i < advice.ranking.size(); ++i) {
     StrategyResult& r = advice.ranking[i];
     r.rank = static_cast<int>(i) + 1;
-    if (!r.blockers.empty()) r.verdict = "infeasible";
-    else if (i == 0) r.verdict = "recommended";
-    else r.verdict = r.score >= rules.viable_min ? "viable" : "discouraged";
+    if (!r.blockers.empty())
+      r.verdict = "infeasible";
+    else if (i == 0)
+      r.verdict = "recommended";
+    else
+      r.verdict = r.score >= rules.viable_min ? "viable" : "discouraged";
   }
   if (!advice.ranking.empty() && advice.ranking.front().verdict == "recommended") {
     advice.recommendation = advice.ranking.front().strategy->id;

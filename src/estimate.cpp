@@ -14,7 +14,9 @@ namespace {
 
 constexpr double k_gib = 1024.0 * 1024.0 * 1024.0;
 
-int round_to(double x, int multiple) { return std::max(multiple, static_cast<int>(std::lround(x / multiple)) * multiple); }
+int round_to(double x, int multiple) {
+  return std::max(multiple, static_cast<int>(std::lround(x / multiple)) * multiple);
+}
 
 int next_power_of_two(double x) {
   int p = 1;
@@ -23,30 +25,32 @@ int next_power_of_two(double x) {
 }
 
 /// Embedding and output-projection parameters (kept in 16 bits even under QLoRA).
-double embedding_params(const ModelShape& m) { return 2.0 * m.vocab * m.hidden; }
+double embedding_params(const ModelShape& m) {
+  return 2.0 * m.vocab * m.hidden;
+}
 
 /// LoRA adapter parameters: rank r on every linear layer (q, k, v, o, gate, up, down), as
 /// Biderman et al. 2024 and the QLoRA paper recommend.
 double lora_params(const ModelShape& m, int rank) {
   const double kv_dim = static_cast<double>(m.hidden) * m.kv_heads / std::max(1, m.heads);
-  const double per_layer = 2.0 * (m.hidden + m.hidden)          // q, o
-                           + 2.0 * (m.hidden + kv_dim)          // k, v
-                           + 3.0 * (m.hidden + m.ffn);          // gate, up, down
+  const double per_layer = 2.0 * (m.hidden + m.hidden)  // q, o
+                           + 2.0 * (m.hidden + kv_dim)  // k, v
+                           + 3.0 * (m.hidden + m.ffn);  // gate, up, down
   return rank * per_layer * m.layers;
 }
 
 /// Scaling loss beyond one 8-GPU node: each doubling keeps this fraction of throughput.
 double scaling_efficiency(int gpus, const Catalog& c) {
   if (gpus <= 8) return 1.0;
-  return std::pow(c.value("scaling_efficiency_per_doubling"), std::log2(gpus / 8.0));
+  return std::pow(c.model.scaling_efficiency_per_doubling.expected, std::log2(gpus / 8.0));
 }
 
 Range price_for(const Gpu& gpu, const TrainingRequest& r, const Catalog& c) {
   if (r.price_per_gpu_hour) return Range::exactly(*r.price_per_gpu_hour);
   if (r.owned) {
     // Owned GPUs cost the energy they draw, at the data-centre overhead (PUE).
-    const double kwh_per_hour = gpu.board_power_w / 1000.0 * c.value("pue");
-    return c.range("electricity_usd_per_kwh") * kwh_per_hour;
+    const double kwh_per_hour = gpu.board_power_w / 1000.0 * c.model.pue.expected;
+    return c.model.electricity_usd_per_kwh * kwh_per_hour;
   }
   return gpu.price_range();
 }
@@ -86,19 +90,20 @@ MemoryEstimate estimate_memory(const TrainingRequest& r, const Catalog& c) {
   const ModelShape& m = r.model;
   const double n = m.params;  // every weight is held in memory, active or not
   const int gpus = std::max(1, r.gpus);
-  const double weight_b = c.value("full_weight_bytes_per_param");
-  const double grad_b = c.value("full_gradient_bytes_per_param");
-  const double optim_b = c.value("full_optimizer_bytes_per_param");
-  const int seq = r.seq_len > 0 ? r.seq_len : static_cast<int>(c.value("training_seq_len"));
+  const double weight_b = c.model.full_weight_bytes_per_param.expected;
+  const double grad_b = c.model.full_gradient_bytes_per_param.expected;
+  const double optim_b = c.model.full_optimizer_bytes_per_param.expected;
+  const int seq = r.seq_len > 0 ? r.seq_len : static_cast<int>(c.model.training_seq_len.expected);
   const double tokens_in_flight = static_cast<double>(seq) * std::max(1, r.micro_batch);
 
   if (r.method == "lora" || r.method == "qlora") {
-    const int rank = r.lora_rank > 0 ? r.lora_rank : static_cast<int>(c.value("lora_rank"));
+    const int rank = r.lora_rank > 0 ? r.lora_rank : static_cast<int>(c.model.lora_rank.expected);
     const double trainable = lora_params(m, rank);
-    double frozen_bytes = n * c.value("lora_bytes_per_frozen_param");
+    double frozen_bytes = n * c.model.lora_bytes_per_frozen_param.expected;
     if (r.method == "qlora") {
       const double embed = std::min(embedding_params(m), n);
-      frozen_bytes = (n - embed) * c.value("qlora_bytes_per_frozen_param") + embed * c.value("lora_bytes_per_frozen_param");
+      frozen_bytes =
+          (n - embed) * c.model.qlora_bytes_per_frozen_param.expected + embed * c.model.lora_bytes_per_frozen_param.expected;
     }
     // The frozen base is replicated on every GPU (data parallel); adapters are tiny.
     mem.weights = (frozen_bytes + trainable * weight_b) / k_gib;
@@ -112,24 +117,26 @@ MemoryEstimate estimate_memory(const TrainingRequest& r, const Catalog& c) {
   }
 
   const double layer_inputs = tokens_in_flight * m.hidden * m.layers;
-  const double one_layer = tokens_in_flight * m.hidden * c.value("activation_layer_bytes");
-  const double logits = tokens_in_flight * m.vocab * c.value("logits_bytes");
-  const double activations = r.checkpointing
-                                 ? layer_inputs * c.value("activation_checkpoint_bytes") + one_layer + logits
-                                 : one_layer * m.layers + logits;
+  const double one_layer = tokens_in_flight * m.hidden * c.model.activation_layer_bytes.expected;
+  const double logits = tokens_in_flight * m.vocab * c.model.logits_bytes.expected;
+  const double activations = r.checkpointing ? layer_inputs * c.model.activation_checkpoint_bytes.expected + one_layer + logits
+                                             : one_layer * m.layers + logits;
   mem.activations = activations / k_gib;
-  mem.overhead = c.value("framework_overhead_gib");
+  mem.overhead = c.model.framework_overhead_gib.expected;
   mem.total = mem.weights + mem.gradients + mem.optimizer + mem.activations + mem.overhead;
   mem.gpu_gib = r.gpu ? r.gpu->memory_gib : 0;
   mem.fits = r.gpu != nullptr && mem.total <= mem.gpu_gib;
   return mem;
 }
 
-TrainingEstimate estimate_training(const TrainingRequest& r, const Catalog& c) {
+namespace {
+
+/// Compute, time, cost and memory of one job without notes: the inner loop of the GPU search.
+TrainingEstimate compute_training(const TrainingRequest& r, const Catalog& c) {
   TrainingEstimate e;
   const ModelShape& m = r.model;
   const int gpus = std::max(1, r.gpus);
-  const int seq = r.seq_len > 0 ? r.seq_len : static_cast<int>(c.value("training_seq_len"));
+  const int seq = r.seq_len > 0 ? r.seq_len : static_cast<int>(c.model.training_seq_len.expected);
   const bool frozen_base = r.method == "lora" || r.method == "qlora";
 
   // Per token: 2N forward, 2N for activation gradients, 2N for weight gradients (skipped for a
@@ -139,41 +146,58 @@ TrainingEstimate estimate_training(const TrainingRequest& r, const Catalog& c) {
   const double attention_flops = 6.0 * m.layers * seq * static_cast<double>(m.hidden);
   e.flops = r.tokens * (weight_flops + attention_flops);
 
-  const char* util_name = r.finetune ? "finetune_utilization" : "training_utilization";
-  Range util = r.utilization ? Range::exactly(*r.utilization) : c.range(util_name);
+  const Range util =
+      r.utilization ? Range::exactly(*r.utilization) : (r.finetune ? c.model.finetune_utilization : c.model.training_utilization);
   double slowdown = 1.0 / scaling_efficiency(gpus, c);
-  if (r.method == "qlora") slowdown *= c.value("qlora_compute_overhead");
+  if (r.method == "qlora") slowdown *= c.model.qlora_compute_overhead.expected;
   if (r.gpu != nullptr && r.gpu->peak_tflops > 0) {
     const double peak = r.gpu->peak_tflops * 1e12;
     // High utilization gives the low figure.
-    e.gpu_hours = Range{e.flops / (peak * util.high), e.flops / (peak * util.expected), e.flops / (peak * util.low)} *
-                  (slowdown / 3600.0);
+    e.gpu_hours =
+        Range{e.flops / (peak * util.high), e.flops / (peak * util.expected), e.flops / (peak * util.low)} * (slowdown / 3600.0);
     e.wall_clock_days = e.gpu_hours * (1.0 / (gpus * 24.0));
     e.cost_usd = e.gpu_hours * price_for(*r.gpu, r, c);
   }
   e.memory = estimate_memory(r, c);
   if (frozen_base) {
-    e.trainable_params = lora_params(m, r.lora_rank > 0 ? r.lora_rank : static_cast<int>(c.value("lora_rank")));
+    e.trainable_params = lora_params(m, r.lora_rank > 0 ? r.lora_rank : static_cast<int>(c.model.lora_rank.expected));
   } else {
     e.trainable_params = m.params;
   }
 
-  e.notes.push_back({"utilization", Value::of_number(util.expected),
-                     r.utilization ? "given (--mfu)" : c.constant(util_name).why});
+  return e;
+}
+
+/// The assumptions behind one training estimate, for people.
+std::vector<Note> training_notes(const TrainingRequest& r, const Catalog& c) {
+  std::vector<Note> notes;
+  const int gpus = std::max(1, r.gpus);
+  const int seq = r.seq_len > 0 ? r.seq_len : static_cast<int>(c.model.training_seq_len.expected);
+  const char* util_name = r.finetune ? "finetune_utilization" : "training_utilization";
+  const Range util = r.utilization ? Range::exactly(*r.utilization) : c.range(util_name);
+  notes.push_back({"utilization", Value::of_number(util.expected), r.utilization ? "given (--mfu)" : c.constant(util_name).why});
   if (gpus > 8) {
-    e.notes.push_back({"scaling_efficiency", Value::of_number(round_significant(scaling_efficiency(gpus, c), 3)),
-                       fmt::format("{} GPUs: {} per doubling beyond 8", gpus, c.value("scaling_efficiency_per_doubling"))});
+    notes.push_back({"scaling_efficiency", Value::of_number(round_significant(scaling_efficiency(gpus, c), 3)),
+                     fmt::format("{} GPUs: {} per doubling beyond 8", gpus, c.model.scaling_efficiency_per_doubling.expected)});
   }
   if (r.method == "qlora") {
-    e.notes.push_back({"qlora_compute_overhead", Value::of_number(c.value("qlora_compute_overhead")),
-                       c.constant("qlora_compute_overhead").why});
+    notes.push_back({"qlora_compute_overhead", Value::of_number(c.model.qlora_compute_overhead.expected),
+                     c.constant("qlora_compute_overhead").why});
   }
-  e.notes.push_back({"seq_len", Value::of_number(seq), r.seq_len > 0 ? "given" : "default training sequence length"});
-  e.notes.push_back({"gradient_checkpointing", Value::of_bool(r.checkpointing), "trades recomputation for activation memory"});
+  notes.push_back({"seq_len", Value::of_number(seq), r.seq_len > 0 ? "given" : "default training sequence length"});
+  notes.push_back({"gradient_checkpointing", Value::of_bool(r.checkpointing), "trades recomputation for activation memory"});
   if (r.owned) {
-    e.notes.push_back({"price", Value::of_string("energy"),
-                       fmt::format("owned GPUs: board power x PUE {} x electricity", c.value("pue"))});
+    notes.push_back({"price", Value::of_string("energy"),
+                     fmt::format("owned GPUs: board power x PUE {} x electricity", c.model.pue.expected)});
   }
+  return notes;
+}
+
+}  // namespace
+
+TrainingEstimate estimate_training(const TrainingRequest& r, const Catalog& c) {
+  TrainingEstimate e = compute_training(r, c);
+  e.notes = training_notes(r, c);
   return e;
 }
 
@@ -187,6 +211,7 @@ struct Plan {
   int gpus = 0;
   std::string method;
   TrainingEstimate estimate;
+  TrainingRequest request;
 };
 
 std::vector<int> gpu_counts(int max_gpus) {
@@ -198,8 +223,8 @@ std::vector<int> gpu_counts(int max_gpus) {
 /// The cheapest way to run a training job: on owned GPUs when the profile has them, else
 /// the rentable GPU and count with the lowest expected cost whose memory fits (and, for long
 /// jobs, that finishes within the target days).
-Plan choose_training_plan(TrainingRequest base, const std::vector<std::string>& methods, const Profile& p,
-                          const Catalog& c, int max_gpus, double target_days) {
+Plan choose_training_plan(TrainingRequest base, const std::vector<std::string>& methods, const Profile& p, const Catalog& c,
+                          int max_gpus, double target_days) {
   Plan best;
   // Ordered preference: fits and finishes in time (cheapest), fits but late (fastest),
   // does not fit (closest to fitting).
@@ -210,31 +235,39 @@ Plan choose_training_plan(TrainingRequest base, const std::vector<std::string>& 
     r.gpus = gpus;
     r.method = method;
     r.owned = owned;
-    TrainingEstimate e = estimate_training(r, c);
+    TrainingEstimate e = compute_training(r, c);
     const bool on_time = target_days <= 0 || e.wall_clock_days.expected <= target_days;
     std::pair<int, double> key;
-    if (!e.memory.fits) key = {2, e.memory.total / std::max(1.0, e.memory.gpu_gib)};
-    else if (!on_time) key = {1, e.wall_clock_days.expected};
-    else key = {0, e.cost_usd.expected};
+    if (!e.memory.fits)
+      key = {2, e.memory.total / std::max(1.0, e.memory.gpu_gib)};
+    else if (!on_time)
+      key = {1, e.wall_clock_days.expected};
+    else
+      key = {0, e.cost_usd.expected};
     if (key < best_key) {
       best_key = key;
-      best = Plan{&gpu, gpus, method, std::move(e)};
+      best = Plan{&gpu, gpus, method, std::move(e), r};
     }
+    return key.first == 0;
   };
   if (p.facts.flag("hardware.owned")) {
     const Gpu* gpu = c.find_gpu(p.facts.text("hardware.gpu"));
     const int count = static_cast<int>(p.facts.number("hardware.count", 1));
     for (const auto& method : methods) consider(*gpu, count, method, true);
+    best.estimate.notes = training_notes(best.request, c);
     return best;  // owned hardware is what there is: fits or not
   }
   for (const auto& gpu : c.gpus) {
     if (gpu.prices.empty()) continue;
     for (const auto& method : methods) {
+      // More GPUs never cost less for the same job (the scaling loss only grows), so the
+      // smallest count that fits and finishes in time is this GPU's best.
       for (int gpus : gpu_counts(max_gpus)) {
-        consider(gpu, gpus, method, false);
+        if (consider(gpu, gpus, method, false)) break;
       }
     }
   }
+  best.estimate.notes = training_notes(best.request, c);
   return best;
 }
 
@@ -243,13 +276,15 @@ struct Serving {
   std::string description;
 };
 
-double tokens_per_request(const Profile& p) { return p.facts.number("usage.input_tokens") + p.facts.number("usage.output_tokens"); }
+double tokens_per_request(const Profile& p) {
+  return p.facts.number("usage.input_tokens") + p.facts.number("usage.output_tokens");
+}
 
 /// Monthly cost of serving a model on GPUs: the compute the volume needs, but at least one
 /// replica kept running (a scale-to-zero service is the low end).
 Serving self_hosted_serving(const ModelShape& model, double extra_prompt_low, double extra_prompt_expected,
                             double extra_prompt_high, const Profile& p, const Catalog& c) {
-  const double weights_gib = 2.0 * model.params * c.value("inference_memory_factor") / k_gib;
+  const double weights_gib = 2.0 * model.params * c.model.inference_memory_factor.expected / k_gib;
   const Gpu* gpu = nullptr;
   int count = 1;
   bool owned = false;
@@ -279,7 +314,7 @@ Serving self_hosted_serving(const ModelShape& model, double extra_prompt_low, do
   }
   if (gpu == nullptr) return {{}, "no GPU in the catalog can hold the model"};
   const double requests = p.facts.number("usage.requests_per_month");
-  const Range util = c.range("inference_flops_utilization");
+  const Range util = c.model.inference_flops_utilization;
   const double flops_per_token = 2.0 * model.active_params;
   const double peak = gpu->peak_tflops * 1e12;
   const double base_tokens = tokens_per_request(p);
@@ -287,16 +322,17 @@ Serving self_hosted_serving(const ModelShape& model, double extra_prompt_low, do
       requests * (base_tokens + extra_prompt_low) * flops_per_token / (peak * util.high) / 3600.0,
       requests * (base_tokens + extra_prompt_expected) * flops_per_token / (peak * util.expected) / 3600.0,
       requests * (base_tokens + extra_prompt_high) * flops_per_token / (peak * util.low) / 3600.0};
-  const double always_on = c.value("hours_per_month") * count;
+  const double always_on = c.model.hours_per_month.expected * count;
   Range price = gpu->price_range();
-  if (owned) price = c.range("electricity_usd_per_kwh") * (gpu->board_power_w / 1000.0 * c.value("pue"));
+  if (owned) price = c.model.electricity_usd_per_kwh * (gpu->board_power_w / 1000.0 * c.model.pue.expected);
   Serving s;
-  const Range dedicated = {std::max(compute_hours.low, always_on) * price.low, std::max(compute_hours.expected, always_on) * price.expected,
+  const Range dedicated = {std::max(compute_hours.low, always_on) * price.low,
+                           std::max(compute_hours.expected, always_on) * price.expected,
                            std::max(compute_hours.high, always_on) * price.high};
   // Scale-to-zero workers bill busy seconds only, at a premium; their cold starts rule them out
   // under a latency limit, and owned GPUs are there anyway.
   const bool serverless_ok = !owned && p.facts.get("constraints.max_latency_ms").is_null();
-  const Range serverless = compute_hours * price * c.value("serverless_premium");
+  const Range serverless = compute_hours * price * c.model.serverless_premium.expected;
   if (serverless_ok && serverless.expected < dedicated.expected) {
     s.monthly = {serverless.low, serverless.expected, std::min(serverless.high, dedicated.high)};
     s.description = fmt::format("rented {} x{}, scale-to-zero workers billed per busy second", gpu->id, count);
@@ -345,22 +381,22 @@ StrategyCost estimate_strategy(const std::string& strategy, const Profile& p, co
   const double examples = f.number("data.labeled_examples");
   const double example_tokens = f.number("data.example_tokens");
   const double domain_tokens = f.number("data.domain_tokens");
-  const double epochs = c.value("finetune_epochs");
+  const double epochs = c.model.finetune_epochs.expected;
   const double finetune_tokens = examples * example_tokens * epochs;
 
   if (strategy == "few-shot" || strategy == "rag") {
     Range extra;
     if (strategy == "few-shot") {
-      const Range shots = c.range("few_shot_examples_in_prompt");
+      const Range shots = c.model.few_shot_examples_in_prompt;
       extra = Range{std::min(examples, shots.low), std::min(examples, shots.expected), std::min(examples, shots.high)} *
               example_tokens;
       out.notes.push_back({"examples_in_prompt", Value::of_number(std::min(examples, shots.expected)),
                            c.constant("few_shot_examples_in_prompt").why});
     } else {
-      extra = c.range("rag_context_tokens");
+      extra = c.model.rag_context_tokens;
       out.notes.push_back({"retrieved_tokens", Value::of_number(extra.expected), c.constant("rag_context_tokens").why});
       // Embedding the corpus once is the retrieval index's one-time cost.
-      out.one_time_usd = Range::exactly(domain_tokens * c.value("embedding_usd_per_m_tokens") / 1e6);
+      out.one_time_usd = Range::exactly(domain_tokens * c.model.embedding_usd_per_m_tokens.expected / 1e6);
       out.training_tokens = 0;
     }
     if (self_hosted) {
@@ -385,39 +421,39 @@ StrategyCost estimate_strategy(const std::string& strategy, const Profile& p, co
     TrainingRequest request;
     request.model = model;
     std::vector<std::string> methods;
-    int max_gpus = static_cast<int>(c.value("max_gpus_finetune"));
+    int max_gpus = static_cast<int>(c.model.max_gpus_finetune.expected);
     double target_days = 0;
     if (strategy == "peft" || strategy == "full-finetune") {
       request.tokens = finetune_tokens;
-      request.seq_len = std::clamp(next_power_of_two(example_tokens), 256, static_cast<int>(c.value("training_seq_len")));
+      request.seq_len = std::clamp(next_power_of_two(example_tokens), 256, static_cast<int>(c.model.training_seq_len.expected));
       methods = strategy == "peft" ? std::vector<std::string>{"lora", "qlora"} : std::vector<std::string>{"full"};
       request.finetune = true;
       out.notes.push_back({"epochs", Value::of_number(epochs), c.constant("finetune_epochs").why});
     } else if (strategy == "continued-pretrain") {
       request.tokens = domain_tokens + finetune_tokens;
       methods = {"full"};
-      max_gpus = static_cast<int>(c.value("max_gpus_pretrain"));
-      target_days = c.value("pretrain_target_days");
+      max_gpus = static_cast<int>(c.model.max_gpus_pretrain.expected);
+      target_days = c.model.pretrain_target_days.expected;
     } else {  // pretrain
-      const Range bounds = c.range("pretrain_params");
-      const double optimal = c.value("tokens_per_param_optimal");
-      const double corpus = domain_tokens / c.value("pretrain_domain_share");
+      const Range bounds = c.model.pretrain_params;
+      const double optimal = c.model.tokens_per_param_optimal.expected;
+      const double corpus = domain_tokens / c.model.pretrain_domain_share.expected;
       if (f.get("model.params").is_null()) {
         const double params = corpus > 0 ? std::clamp(corpus / optimal, bounds.low, bounds.high) : bounds.expected;
         model = shape_for_params(params);
         out.notes.clear();
         out.notes.push_back({"model_params", Value::of_number(round_significant(params, 2)),
-                             fmt::format("compute-optimal size for the corpus ({} tokens per parameter), within {}..{}",
-                                         optimal, format_count(bounds.low), format_count(bounds.high))});
+                             fmt::format("compute-optimal size for the corpus ({} tokens per parameter), within {}..{}", optimal,
+                                         format_count(bounds.low), format_count(bounds.high))});
       }
       request.model = model;
       request.tokens = std::max(corpus, optimal * model.params);
       out.notes.push_back({"training_tokens", Value::of_number(round_significant(request.tokens, 3)),
                            fmt::format("domain text as {}% of the mix, at least {} tokens per parameter",
-                                       c.value("pretrain_domain_share") * 100, optimal)});
+                                       c.model.pretrain_domain_share.expected * 100, optimal)});
       methods = {"full"};
-      max_gpus = static_cast<int>(c.value("max_gpus_pretrain"));
-      target_days = c.value("pretrain_target_days");
+      max_gpus = static_cast<int>(c.model.max_gpus_pretrain.expected);
+      target_days = c.model.pretrain_target_days.expected;
     }
     const Plan plan = choose_training_plan(request, methods, p, c, max_gpus, target_days);
     const TrainingEstimate& e = plan.estimate;
@@ -434,7 +470,7 @@ StrategyCost estimate_strategy(const std::string& strategy, const Profile& p, co
     // One-time cost covers every attempt; GPU-hours and days describe one run.
     const bool is_finetune = strategy == "peft" || strategy == "full-finetune";
     const char* attempts_name = is_finetune ? "finetune_attempts" : "pretrain_attempts";
-    const Range attempts = c.range(attempts_name);
+    const Range attempts = is_finetune ? c.model.finetune_attempts : c.model.pretrain_attempts;
     out.one_time_usd = e.cost_usd * attempts;
     out.notes.push_back({"attempts", Value::of_number(attempts.expected), c.constant(attempts_name).why});
     out.memory = e.memory;

@@ -31,7 +31,9 @@ struct CompileFailure {
   throw CompileFailure{ExprError{offset, std::move(code), std::move(message)}};
 }
 
-bool name_char(char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '.'; }
+bool name_char(char c) {
+  return std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '.';
+}
 
 std::vector<Token> lex(std::string_view s) {
   std::vector<Token> out;
@@ -92,9 +94,12 @@ std::vector<Token> lex(std::string_view s) {
     }
     if (matched) continue;
     switch (c) {
-      case '<': case '>': case '+': case '-': case '*': case '/':
-        out.push_back({Tok::op, std::string(1, c), start});
-        break;
+      case '<':
+      case '>':
+      case '+':
+      case '-':
+      case '*':
+      case '/': out.push_back({Tok::op, std::string(1, c), start}); break;
       case '(': out.push_back({Tok::lparen, "(", start}); break;
       case ')': out.push_back({Tok::rparen, ")", start}); break;
       case '[': out.push_back({Tok::lbracket, "[", start}); break;
@@ -194,8 +199,8 @@ class Parser {
 
   NodePtr parse_comparison() {
     NodePtr left = parse_sum();
-    static const std::pair<const char*, Op> ops[] = {{"<=", Op::le}, {">=", Op::ge}, {"<", Op::lt}, {">", Op::gt},
-                                                     {"==", Op::eq}, {"!=", Op::ne}};
+    static const std::pair<const char*, Op> ops[] = {{"<=", Op::le}, {">=", Op::ge}, {"<", Op::lt},
+                                                     {">", Op::gt},  {"==", Op::eq}, {"!=", Op::ne}};
     for (const auto& [text, op] : ops) {
       if (is_op(text)) {
         const std::size_t at = next().offset;
@@ -363,18 +368,28 @@ void typecheck(ExprNode& n) {
       n.type = fact_catalog()[*index].type;
       return;
     }
-    case Op::neg: need(0, VT::number, "the operand of `-`"); n.type = VT::number; return;
-    case Op::add: case Op::sub: case Op::mul: case Op::div:
+    case Op::neg:
+      need(0, VT::number, "the operand of `-`");
+      n.type = VT::number;
+      return;
+    case Op::add:
+    case Op::sub:
+    case Op::mul:
+    case Op::div:
       need(0, VT::number, "the left operand");
       need(1, VT::number, "the right operand");
       n.type = VT::number;
       return;
-    case Op::lt: case Op::le: case Op::gt: case Op::ge:
+    case Op::lt:
+    case Op::le:
+    case Op::gt:
+    case Op::ge:
       need(0, VT::number, "the left side of a comparison");
       need(1, VT::number, "the right side of a comparison");
       n.type = VT::boolean;
       return;
-    case Op::eq: case Op::ne:
+    case Op::eq:
+    case Op::ne:
       if (arg(0) != arg(1)) {
         fail(n.offset, "type-error", fmt::format("cannot compare a {} with a {}", type_name(arg(0)), type_name(arg(1))));
       }
@@ -382,19 +397,24 @@ void typecheck(ExprNode& n) {
       if (const FactInfo* info = enum_fact(*n.args[1])) check_enum_literal(*info, *n.args[0]);
       n.type = VT::boolean;
       return;
-    case Op::in: case Op::not_in:
+    case Op::in:
+    case Op::not_in:
       need(0, VT::string, "the left side of `in`");
       need(1, VT::list, "the right side of `in`");
       if (const FactInfo* info = enum_fact(*n.args[1])) check_enum_literal(*info, *n.args[0]);
       if (const FactInfo* info = enum_fact(*n.args[0])) check_enum_list(*info, *n.args[1]);
       n.type = VT::boolean;
       return;
-    case Op::and_: case Op::or_:
+    case Op::and_:
+    case Op::or_:
       need(0, VT::boolean, "the left side of `and`/`or`");
       need(1, VT::boolean, "the right side of `and`/`or`");
       n.type = VT::boolean;
       return;
-    case Op::not_: need(0, VT::boolean, "the operand of `not`"); n.type = VT::boolean; return;
+    case Op::not_:
+      need(0, VT::boolean, "the operand of `not`");
+      n.type = VT::boolean;
+      return;
     case Op::list:
       for (std::size_t i = 0; i < n.args.size(); ++i) {
         if (n.args[i]->op != Op::literal || n.args[i]->type != VT::string) {
@@ -428,7 +448,9 @@ void typecheck(ExprNode& n) {
 
 Value eval(const ExprNode& n, const Facts& facts);
 
-Value number_or_null(double x) { return std::isfinite(x) ? Value::of_number(x) : Value::of_null(); }
+Value number_or_null(double x) {
+  return std::isfinite(x) ? Value::of_number(x) : Value::of_null();
+}
 
 Value eval_call(const ExprNode& n, const Facts& facts) {
   std::vector<Value> args;
@@ -533,9 +555,13 @@ Expr Expr::compile(std::string_view text, std::vector<ExprError>& errors) {
   return out;
 }
 
-Value::Type Expr::type() const { return m_root ? m_root->type : Value::Type::null; }
+Value::Type Expr::type() const {
+  return m_root ? m_root->type : Value::Type::null;
+}
 
-Value Expr::evaluate(const Facts& facts) const { return m_root ? eval(*m_root, facts) : Value::of_null(); }
+Value Expr::evaluate(const Facts& facts) const {
+  return m_root ? eval(*m_root, facts) : Value::of_null();
+}
 
 bool Expr::holds(const Facts& facts) const {
   const Value v = evaluate(facts);

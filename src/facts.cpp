@@ -65,8 +65,7 @@ namespace {
 using T = Value::Type;
 using U = FactUnit;
 
-const std::vector<std::string> k_strategy_ids = {"few-shot", "rag", "peft", "full-finetune", "continued-pretrain",
-                                                 "pretrain"};
+const std::vector<std::string> k_strategy_ids = {"few-shot", "rag", "peft", "full-finetune", "continued-pretrain", "pretrain"};
 
 std::vector<FactInfo> build_catalog() {
   std::vector<FactInfo> facts = {
@@ -74,17 +73,23 @@ std::vector<FactInfo> build_catalog() {
       {"version", T::number, U::none, {}, "profile format version", false},
       {"name", T::string, U::none, {}, "profile name", false},
       {"description", T::string, U::none, {}, "free-text description", false},
-      {"task.type", T::string, U::none,
+      {"task.type",
+       T::string,
+       U::none,
        {"classification", "extraction", "summarization", "generation", "chat", "qa", "code", "translation", "other"},
-       "kind of task", false},
-      {"task.needs", T::list, U::none, {"format", "style", "knowledge", "skill", "language"},
-       "what the base model lacks", false},
+       "kind of task",
+       false},
+      {"task.needs", T::list, U::none, {"format", "style", "knowledge", "skill", "language"}, "what the base model lacks", false},
       {"data.labeled_examples", T::number, U::count, {}, "labeled input->output pairs", false},
       {"data.example_tokens", T::number, U::tokens, {}, "average tokens per labeled example", false},
       {"data.labeled_tokens", T::number, U::tokens, {}, "labeled_examples x example_tokens", false},
       {"data.domain_tokens", T::number, U::tokens, {}, "unlabeled in-domain text", false},
-      {"data.freshness", T::string, U::none, {"static", "yearly", "monthly", "weekly", "daily"},
-       "how often the needed knowledge changes", false},
+      {"data.freshness",
+       T::string,
+       U::none,
+       {"static", "yearly", "monthly", "weekly", "daily"},
+       "how often the needed knowledge changes",
+       false},
       {"data.updates_per_year", T::number, U::count, {}, "freshness as updates per year (static = 0)", false},
       {"domain.overlap", T::number, U::fraction, {}, "resemblance to public training text, 0..1", false},
       {"domain.overlap_level", T::string, U::none, {"none", "low", "medium", "high"}, "overlap as a word", false},
@@ -117,8 +122,12 @@ std::vector<FactInfo> build_catalog() {
       {"plan.params", T::number, U::params, {}, "parameters of the model the plan uses (0: hosted API)", true},
       {"plan.gpu", T::string, U::none, {}, "GPU the plan trains or serves on", true},
       {"plan.gpus", T::number, U::count, {}, "GPUs used for training", true},
-      {"plan.method", T::string, U::none, {"api", "open-weights", "lora", "qlora", "full", "continued", "scratch"},
-       "how the plan adapts the model", true},
+      {"plan.method",
+       T::string,
+       U::none,
+       {"api", "open-weights", "lora", "qlora", "full", "continued", "scratch"},
+       "how the plan adapts the model",
+       true},
       {"plan.training_tokens", T::number, U::tokens, {}, "tokens processed in training", true},
       {"plan.owned_hardware", T::boolean, U::none, {}, "whether the plan runs on owned GPUs", true},
       {"cost.one_time_usd", T::number, U::usd, {}, "expected one-time cost", true},
@@ -190,9 +199,13 @@ double Facts::number(std::string_view path, double fallback) const {
   return v.type == Value::Type::number ? v.number : fallback;
 }
 
-const std::string& Facts::text(std::string_view path) const { return get(path).text; }
+const std::string& Facts::text(std::string_view path) const {
+  return get(path).text;
+}
 
-bool Facts::flag(std::string_view path) const { return get(path).boolean; }
+bool Facts::flag(std::string_view path) const {
+  return get(path).boolean;
+}
 
 std::string format_fact(const FactInfo& info, const Value& value) {
   switch (value.type) {

@@ -6,6 +6,7 @@
 
 #include <fmt/format.h>
 
+#include "llmplan/parallel.hpp"
 #include "llmplan/suggest.hpp"
 #include "llmplan/units.hpp"
 #include "llmplan/yaml_tree.hpp"
@@ -46,18 +47,15 @@ const std::vector<FieldSpec>& field_specs() {
       {"domain.language", Kind::text, D::number, false, "en"},
       {"domain.regulated", Kind::boolean, D::number, false, "false"},
       {"budget.one_time_usd", Kind::quantity, D::usd, true, "", 0, 1e12},
-      {"budget.monthly_usd", Kind::quantity, D::usd, false, "", 0, 1e12, false,
-       "not given: no monthly limit"},
+      {"budget.monthly_usd", Kind::quantity, D::usd, false, "", 0, 1e12, false, "not given: no monthly limit"},
       {"budget.horizon_months", Kind::quantity, D::months, false, "12", 0.1, 240},
       {"risk.tolerance", Kind::enumeration, D::number, true},
       {"usage.requests_per_month", Kind::quantity, D::count, false, "10k", 0, 1e13},
       {"usage.input_tokens", Kind::quantity, D::tokens, false, "500", 0, 1e7},
       {"usage.output_tokens", Kind::quantity, D::tokens, false, "250", 0, 1e7},
       {"constraints.self_hosted", Kind::boolean, D::number, false, "false"},
-      {"constraints.max_latency_ms", Kind::quantity, D::milliseconds, false, "", 1, 1e8, false,
-       "not given: no latency limit"},
-      {"constraints.deadline_weeks", Kind::quantity, D::weeks, false, "", 0.1, 1000, false,
-       "not given: no deadline"},
+      {"constraints.max_latency_ms", Kind::quantity, D::milliseconds, false, "", 1, 1e8, false, "not given: no latency limit"},
+      {"constraints.deadline_weeks", Kind::quantity, D::weeks, false, "", 0.1, 1000, false, "not given: no deadline"},
       {"team.ml_expertise", Kind::enumeration, D::number, false, "basic"},
       {"hardware.gpu", Kind::gpu_id, D::number, false, "", 0, 0, false, "not given: GPUs are rented"},
       {"hardware.count", Kind::quantity, D::count, false, "", 1, 1e6, true},
@@ -95,7 +93,9 @@ std::vector<std::string> section_keys(std::string_view section) {
   return keys;
 }
 
-bool is_section(std::string_view key) { return !section_keys(key).empty(); }
+bool is_section(std::string_view key) {
+  return !section_keys(key).empty();
+}
 
 /// Where, inside a scalar, a byte offset of its value lies (quotes shift it by one).
 SourceLoc loc_at(const YamlNode& node, std::size_t offset) {
@@ -167,9 +167,7 @@ class ProfileReader {
         continue;
       }
       if (path == "name" || path == "description") continue;
-      Diagnostics ignored;
-      auto nodes = parse_yaml(spec.default_text, "<default>", ignored);
-      std::optional<Value> value = nodes.empty() ? std::nullopt : convert(spec, nodes.front());
+      const std::optional<Value>& value = default_value(spec);
       if (!value) continue;
       m_profile.facts.set(path, *value);
       m_profile.assumptions.push_back({path, *value, "default"});
@@ -183,6 +181,23 @@ class ProfileReader {
   void mark_failed(const std::string& path) { m_failed.insert(path); }
 
  private:
+  /// A field's default, read once (per process) through the same checks as a value in a file.
+  const std::optional<Value>& default_value(const FieldSpec& spec) {
+    static const std::optional<Value> none;
+    static const std::map<std::string, std::optional<Value>> cache = [this] {
+      std::map<std::string, std::optional<Value>> out;
+      for (const auto& s : field_specs()) {
+        if (*s.default_text == '\0') continue;
+        Diagnostics ignored;
+        auto nodes = parse_yaml(s.default_text, "<default>", ignored);
+        out[s.path] = nodes.empty() ? std::nullopt : convert(s, nodes.front());
+      }
+      return out;
+    }();
+    const auto it = cache.find(spec.path);
+    return it == cache.end() ? none : it->second;
+  }
+
   SourceLoc section_loc(const std::string& path) const {
     const std::string head = path.substr(0, path.find('.'));
     const auto it = m_section_locs.find(head);
@@ -211,8 +226,9 @@ class ProfileReader {
   void read_section(const std::string& section, const YamlNode& node) {
     if (node.is_null()) return;
     if (!node.is_map()) {
-      m_diags.error("bad-type", fmt::format("`{}` is a mapping of fields ({}), found {}", section,
-                                            quoted_list(section_keys(section)), kind_name(node.kind)),
+      m_diags.error("bad-type",
+                    fmt::format("`{}` is a mapping of fields ({}), found {}", section, quoted_list(section_keys(section)),
+                                kind_name(node.kind)),
                     node.loc, section);
       for (const auto& leaf : section_keys(section)) mark_failed(section + "." + leaf);
       return;
@@ -256,8 +272,7 @@ class ProfileReader {
     const std::string path = spec.path;
     if (spec.kind == Kind::enum_list) return convert_list(spec, node);
     if (!node.is_scalar()) {
-      m_diags.error("bad-type", fmt::format("`{}` takes a single value, found {}", path, kind_name(node.kind)), node.loc,
-                    path);
+      m_diags.error("bad-type", fmt::format("`{}` takes a single value, found {}", path, kind_name(node.kind)), node.loc, path);
       return std::nullopt;
     }
     switch (spec.kind) {
@@ -290,8 +305,8 @@ class ProfileReader {
       return std::nullopt;
     }
     if (q.value < spec.min || (spec.max > 0 && q.value > spec.max)) {
-      const std::string bound = spec.max > 0 ? fmt::format("between {:g} and {:g}", spec.min, spec.max)
-                                             : fmt::format("at least {:g}", spec.min);
+      const std::string bound =
+          spec.max > 0 ? fmt::format("between {:g} and {:g}", spec.min, spec.max) : fmt::format("at least {:g}", spec.min);
       m_diags.error("out-of-range", fmt::format("`{}` must be {}, found `{}`", path, bound, node.value), node.loc, path);
       return std::nullopt;
     }
@@ -307,8 +322,8 @@ class ProfileReader {
     if (!starts_like_number) {
       const std::vector<std::string> words = {"high", "medium", "low", "none"};
       m_diags.error("bad-enum",
-                    fmt::format("`{}` is `high`, `medium`, `low`, `none` or a fraction such as `40%`, found `{}`{}",
-                                spec.path, node.value, did_you_mean(node.value, words)),
+                    fmt::format("`{}` is `high`, `medium`, `low`, `none` or a fraction such as `40%`, found `{}`{}", spec.path,
+                                node.value, did_you_mean(node.value, words)),
                     node.loc, spec.path);
       return std::nullopt;
     }
@@ -333,8 +348,8 @@ class ProfileReader {
     return std::nullopt;
   }
 
-  std::optional<Value> convert_catalog_id(const std::string& path, const YamlNode& node,
-                                          const std::vector<std::string>& names, bool gpu) {
+  std::optional<Value> convert_catalog_id(const std::string& path, const YamlNode& node, const std::vector<std::string>& names,
+                                          bool gpu) {
     if (gpu) {
       if (const Gpu* g = m_catalog.find_gpu(node.value)) return Value::of_string(g->id);
     } else if (const ModelInfo* m = m_catalog.find_model(node.value)) {
@@ -343,8 +358,8 @@ class ProfileReader {
     const std::string listing = gpu ? "llmplan gpus" : "llmplan models";
     std::string hint = did_you_mean(node.value, names);
     if (hint.empty()) hint = fmt::format("; `{}` lists the known ids", listing);
-    m_diags.error(gpu ? "unknown-gpu" : "unknown-model", fmt::format("`{}`: unknown id `{}`{}", path, node.value, hint),
-                  node.loc, path);
+    m_diags.error(gpu ? "unknown-gpu" : "unknown-model", fmt::format("`{}`: unknown id `{}`{}", path, node.value, hint), node.loc,
+                  path);
     return std::nullopt;
   }
 
@@ -454,17 +469,22 @@ const std::vector<std::string>& profile_field_paths() {
   return paths;
 }
 
-std::vector<LoadedProfile> load_profiles(std::string_view text, const std::string& file, const Catalog& catalog) {
+namespace {
+
+/// The profiles of one part of a stream: one per document. A part holding only comments gives
+/// none; a part whose YAML is broken gives one invalid profile carrying the error.
+std::vector<LoadedProfile> load_part(const YamlPart& part, const std::string& file, const Catalog& catalog) {
   Diagnostics yaml_diags;
-  const std::vector<YamlNode> documents = parse_yaml(text, file, yaml_diags);
+  const std::vector<YamlNode> documents = parse_yaml(part.text, file, yaml_diags, {}, part.line_offset, part.byte_offset);
   std::vector<LoadedProfile> out;
+  if (documents.empty() && !yaml_diags.has_errors()) return out;
   const std::size_t count = std::max<std::size_t>(documents.size(), 1);
   for (std::size_t i = 0; i < count; ++i) {
     LoadedProfile loaded;
     loaded.profile.file = file;
-    loaded.profile.name = default_profile_name(file) + (documents.size() > 1 ? fmt::format("#{}", i + 1) : "");
+    loaded.profile.name = default_profile_name(file);
     ProfileReader reader(loaded.profile, loaded.diagnostics, catalog);
-    reader.read_document(i < documents.size() ? documents[i] : YamlNode{});  // no document: empty
+    reader.read_document(i < documents.size() ? documents[i] : YamlNode{});
     derive_facts(loaded.profile, catalog);
     out.push_back(std::move(loaded));
   }
@@ -492,13 +512,44 @@ std::vector<LoadedProfile> load_profiles(std::string_view text, const std::strin
   return out;
 }
 
+}  // namespace
+
+std::vector<LoadedProfile> load_profiles(std::string_view text, const std::string& file, const Catalog& catalog) {
+  const std::vector<YamlPart> parts =
+      text.size() > YamlLimits{}.max_bytes ? std::vector<YamlPart>{YamlPart{text, 0, 0}} : split_yaml_documents(text);
+  std::vector<std::vector<LoadedProfile>> per_part(parts.size());
+  parallel_for(parts.size(), [&](std::size_t i) { per_part[i] = load_part(parts[i], file, catalog); });
+  std::vector<LoadedProfile> out;
+  for (auto& part : per_part) {
+    for (auto& loaded : part) out.push_back(std::move(loaded));
+  }
+  if (out.empty()) {  // no document at all: an empty profile, which is an error
+    LoadedProfile empty;
+    empty.profile.file = file;
+    empty.profile.name = default_profile_name(file);
+    ProfileReader reader(empty.profile, empty.diagnostics, catalog);
+    reader.read_document(YamlNode{});
+    out.push_back(std::move(empty));
+  }
+  if (out.size() > 1) {
+    // Documents of one file are told apart by their position, unless they are named.
+    for (std::size_t i = 0; i < out.size(); ++i) {
+      Profile& p = out[i].profile;
+      if (p.locations.count("name") > 0) continue;
+      p.name = fmt::format("{}#{}", default_profile_name(file), i + 1);
+      p.facts.set("name", Value::of_string(p.name));
+    }
+  }
+  return out;
+}
+
 bool set_profile_field(Profile& profile, std::string_view path, std::string_view value_text, const Catalog& catalog,
                        Diagnostics& diags) {
   const SourceLoc where{"--set", 1, 1};
   const FieldSpec* spec = find_spec(path);
   if (spec == nullptr) {
-    diags.error("unknown-key", fmt::format("`--set {}`: unknown field{}", path, did_you_mean(path, profile_field_paths())),
-                where, std::string(path));
+    diags.error("unknown-key", fmt::format("`--set {}`: unknown field{}", path, did_you_mean(path, profile_field_paths())), where,
+                std::string(path));
     return false;
   }
   Diagnostics local;

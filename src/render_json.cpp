@@ -1,6 +1,9 @@
 #include <cmath>
 
+#include <fmt/format.h>
+
 #include "llmplan/format.hpp"
+#include "llmplan/json_writer.hpp"
 #include "llmplan/render.hpp"
 #include "llmplan/version.hpp"
 
@@ -10,49 +13,173 @@ using json = nlohmann::ordered_json;
 
 namespace {
 
-double tidy(double x) { return round_significant(x, 4); }
-
-json range_json(const Range& r) { return json{{"low", tidy(r.low)}, {"expected", tidy(r.expected)}, {"high", tidy(r.high)}}; }
-
-json notes_json(const std::vector<Note>& notes) {
-  json out = json::array();
-  for (const auto& n : notes) out.push_back(json{{"name", n.name}, {"value", value_to_json(n.value)}, {"why", n.why}});
-  return out;
+double tidy(double x) {
+  return round_significant(x, 4);
 }
 
-json cost_json(const StrategyCost& c) {
-  json cost;
-  cost["one_time_usd"] = range_json(c.one_time_usd);
-  cost["monthly_usd"] = range_json(c.monthly_usd);
-  cost["horizon_usd"] = range_json(c.horizon_usd);
-  cost["training_flops"] = tidy(c.training_flops);
-  cost["gpu_hours"] = range_json(c.gpu_hours);
-  cost["wall_clock_days"] = range_json(c.wall_clock_days);
-  cost["peak_memory_gib"] = tidy(c.memory.total);
-  cost["gpus"] = c.gpus;
-  cost["plan"] = json{{"method", c.method},          {"model", c.model},
-                      {"params", tidy(c.params)},     {"gpu", c.gpu.empty() ? json(nullptr) : json(c.gpu)},
-                      {"owned_hardware", c.owned},    {"training_tokens", tidy(c.training_tokens)},
-                      {"serving", c.serving}};
-  cost["memory"] = json{{"per_gpu_gib", tidy(c.memory.total)},
-                        {"gpu_gib", tidy(c.memory.gpu_gib)},
-                        {"fits", c.gpu.empty() || c.memory.fits},
-                        {"breakdown",
-                         json{{"weights", tidy(c.memory.weights)},
-                              {"gradients", tidy(c.memory.gradients)},
-                              {"optimizer", tidy(c.memory.optimizer)},
-                              {"activations", tidy(c.memory.activations)},
-                              {"overhead", tidy(c.memory.overhead)}}}};
-  cost["assumptions"] = notes_json(c.notes);
-  return cost;
+void write_value(JsonWriter& w, const Value& v) {
+  switch (v.type) {
+    case Value::Type::null: w.null(); return;
+    case Value::Type::boolean: w.value(v.boolean); return;
+    case Value::Type::number: w.value(v.number); return;
+    case Value::Type::string: w.value(v.text); return;
+    case Value::Type::list:
+      w.begin_array();
+      for (const auto& item : v.list) w.value(item);
+      w.end_array();
+      return;
+  }
 }
 
-json reason_json(const Reason& r) {
-  json out{{"rule", r.rule}};
-  if (!r.blocks) out["effect"] = r.effect;
-  out["message"] = r.message;
-  out["source"] = r.source;
-  return out;
+void write_range(JsonWriter& w, std::string_view name, const Range& r) {
+  w.key(name);
+  w.begin_object();
+  w.field("low", tidy(r.low));
+  w.field("expected", tidy(r.expected));
+  w.field("high", tidy(r.high));
+  w.end_object();
+}
+
+void write_cost(JsonWriter& w, const StrategyCost& c) {
+  w.key("cost");
+  w.begin_object();
+  write_range(w, "one_time_usd", c.one_time_usd);
+  write_range(w, "monthly_usd", c.monthly_usd);
+  write_range(w, "horizon_usd", c.horizon_usd);
+  w.field("training_flops", tidy(c.training_flops));
+  write_range(w, "gpu_hours", c.gpu_hours);
+  write_range(w, "wall_clock_days", c.wall_clock_days);
+  w.field("peak_memory_gib", tidy(c.memory.total));
+  w.field("gpus", c.gpus);
+  w.key("plan");
+  w.begin_object();
+  w.field("method", c.method);
+  w.field("model", c.model);
+  w.field("params", tidy(c.params));
+  w.key("gpu");
+  if (c.gpu.empty())
+    w.null();
+  else
+    w.value(c.gpu);
+  w.field("owned_hardware", c.owned);
+  w.field("training_tokens", tidy(c.training_tokens));
+  w.field("serving", c.serving);
+  w.end_object();
+  w.key("memory");
+  w.begin_object();
+  w.field("per_gpu_gib", tidy(c.memory.total));
+  w.field("gpu_gib", tidy(c.memory.gpu_gib));
+  w.field("fits", c.gpu.empty() || c.memory.fits);
+  w.key("breakdown");
+  w.begin_object();
+  w.field("weights", tidy(c.memory.weights));
+  w.field("gradients", tidy(c.memory.gradients));
+  w.field("optimizer", tidy(c.memory.optimizer));
+  w.field("activations", tidy(c.memory.activations));
+  w.field("overhead", tidy(c.memory.overhead));
+  w.end_object();
+  w.end_object();
+  w.key("assumptions");
+  w.begin_array();
+  for (const auto& n : c.notes) {
+    w.begin_object();
+    w.field("name", n.name);
+    w.key("value");
+    write_value(w, n.value);
+    w.field("why", n.why);
+    w.end_object();
+  }
+  w.end_array();
+  w.end_object();
+}
+
+void write_reasons(JsonWriter& w, std::string_view name, const std::vector<Reason>& reasons) {
+  w.key(name);
+  w.begin_array();
+  for (const auto& r : reasons) {
+    w.begin_object();
+    w.field("rule", r.rule);
+    if (!r.blocks) w.field("effect", r.effect);
+    w.field("message", r.message);
+    w.field("source", r.source);
+    w.end_object();
+  }
+  w.end_array();
+}
+
+void write_diagnostic(JsonWriter& w, const Diagnostic& d) {
+  w.begin_object();
+  w.field("severity", severity_name(d.severity));
+  w.field("code", d.code);
+  w.field("message", d.message);
+  w.field("file", d.loc.file);
+  w.field("line", d.loc.line);
+  w.field("column", d.loc.column);
+  w.field("path", d.path);
+  w.end_object();
+}
+
+void write_result(JsonWriter& w, const ProfileOutcome& o) {
+  w.begin_object();
+  w.field("file", o.file);
+  w.field("name", o.name);
+  w.field("status", o.status);
+  w.key("recommendation");
+  if (o.advice && o.advice->recommendation)
+    w.value(*o.advice->recommendation);
+  else
+    w.null();
+  w.key("ranking");
+  w.begin_array();
+  if (o.advice) {
+    for (const auto& r : o.advice->ranking) {
+      w.begin_object();
+      w.field("rank", r.rank);
+      w.field("strategy", r.strategy->id);
+      w.field("title", r.strategy->title);
+      w.field("verdict", r.verdict);
+      w.field("score", r.score);
+      write_reasons(w, "reasons", r.reasons);
+      write_reasons(w, "blockers", r.blockers);
+      write_cost(w, r.cost);
+      w.end_object();
+    }
+  }
+  w.end_array();
+  if (o.advice) {
+    w.key("combinations");
+    w.begin_array();
+    for (const auto& c : o.advice->combinations) {
+      w.begin_object();
+      w.field("id", c.id);
+      w.key("strategies");
+      w.begin_array();
+      for (const auto& s : c.strategies) w.value(s);
+      w.end_array();
+      w.field("message", c.message);
+      w.field("source", c.source);
+      w.end_object();
+    }
+    w.end_array();
+  }
+  w.key("assumptions");
+  w.begin_array();
+  if (o.profile) {
+    for (const auto& a : o.profile->assumptions) {
+      w.begin_object();
+      w.field("field", a.field);
+      w.key("value");
+      write_value(w, a.value);
+      w.field("why", a.why);
+      w.end_object();
+    }
+  }
+  w.end_array();
+  w.key("diagnostics");
+  w.begin_array();
+  for (const auto& d : o.diagnostics.items()) write_diagnostic(w, d);
+  w.end_array();
+  w.end_object();
 }
 
 }  // namespace
@@ -78,68 +205,67 @@ json diagnostic_to_json(const Diagnostic& d) {
               {"path", d.path}};
 }
 
-json result_to_json(const ProfileOutcome& o) {
-  json out;
-  out["file"] = o.file;
-  out["name"] = o.name;
-  out["status"] = o.status;
-  out["recommendation"] = nullptr;
-  out["ranking"] = json::array();
-  if (o.advice) {
-    const Advice& a = *o.advice;
-    if (a.recommendation) out["recommendation"] = *a.recommendation;
-    for (const auto& r : a.ranking) {
-      json item;
-      item["rank"] = r.rank;
-      item["strategy"] = r.strategy->id;
-      item["title"] = r.strategy->title;
-      item["verdict"] = r.verdict;
-      item["score"] = r.score;
-      item["reasons"] = json::array();
-      for (const auto& reason : r.reasons) item["reasons"].push_back(reason_json(reason));
-      item["blockers"] = json::array();
-      for (const auto& blocker : r.blockers) item["blockers"].push_back(reason_json(blocker));
-      item["cost"] = cost_json(r.cost);
-      out["ranking"].push_back(std::move(item));
-    }
-    out["combinations"] = json::array();
-    for (const auto& c : a.combinations) {
-      out["combinations"].push_back(json{{"id", c.id}, {"strategies", c.strategies}, {"message", c.message}, {"source", c.source}});
-    }
+std::string result_json(const ProfileOutcome& outcome, bool pretty) {
+  std::string out;
+  JsonWriter w(out, pretty);
+  write_result(w, outcome);
+  return out;
+}
+
+std::string render_json_head(const RuleSet& rules) {
+  std::string out = "{\n  \"schema_version\": 1,\n  \"tool\": {\n    \"name\": \"llmplan\",\n    \"version\": ";
+  append_json_string(out, k_version);
+  out += "\n  },\n  \"ruleset\": {\n    \"name\": ";
+  append_json_string(out, rules.name);
+  out += ",\n    \"version\": ";
+  append_json_string(out, rules.version);
+  out += "\n  },\n  \"results\": [";
+  return out;
+}
+
+std::string render_json_result(const ProfileOutcome& outcome, bool first) {
+  std::string out = first ? "\n    " : ",\n    ";
+  JsonWriter w(out, true, 2);
+  write_result(w, outcome);
+  return out;
+}
+
+std::string render_json_tail(const std::vector<std::string>& statuses) {
+  int ok = 0;
+  int invalid = 0;
+  int errors = 0;
+  for (const auto& s : statuses) {
+    if (s == "ok")
+      ++ok;
+    else if (s == "invalid")
+      ++invalid;
+    else
+      ++errors;
   }
-  out["assumptions"] = json::array();
-  if (o.profile) {
-    for (const auto& a : o.profile->assumptions) {
-      out["assumptions"].push_back(json{{"field", a.field}, {"value", value_to_json(a.value)}, {"why", a.why}});
-    }
-  }
-  out["diagnostics"] = json::array();
-  for (const auto& d : o.diagnostics.items()) out["diagnostics"].push_back(diagnostic_to_json(d));
+  std::string out = statuses.empty() ? "]" : "\n  ]";
+  out += fmt::format(
+      ",\n  \"summary\": {{\n    \"profiles\": {},\n    \"ok\": {},\n    \"invalid\": {},\n    \"error\": {}\n  }}\n}}\n",
+      statuses.size(), ok, invalid, errors);
   return out;
 }
 
 std::string render_json(const std::vector<ProfileOutcome>& outcomes, const RuleSet& rules) {
-  json doc;
-  doc["schema_version"] = 1;
-  doc["tool"] = json{{"name", "llmplan"}, {"version", k_version}};
-  doc["ruleset"] = json{{"name", rules.name}, {"version", rules.version}};
-  doc["results"] = json::array();
-  int ok = 0;
-  int invalid = 0;
-  int errors = 0;
+  std::string out = render_json_head(rules);
+  std::vector<std::string> statuses;
   for (const auto& o : outcomes) {
-    doc["results"].push_back(result_to_json(o));
-    if (o.status == "ok") ++ok;
-    else if (o.status == "invalid") ++invalid;
-    else ++errors;
+    out += render_json_result(o, statuses.empty());
+    statuses.push_back(o.status);
   }
-  doc["summary"] = json{{"profiles", outcomes.size()}, {"ok", ok}, {"invalid", invalid}, {"error", errors}};
-  return doc.dump(2) + "\n";
+  return out + render_json_tail(statuses);
 }
 
 std::string render_jsonl(const std::vector<ProfileOutcome>& outcomes) {
   std::string out;
-  for (const auto& o : outcomes) out += result_to_json(o).dump() + "\n";
+  for (const auto& o : outcomes) {
+    JsonWriter w(out, false);
+    write_result(w, o);
+    out += "\n";
+  }
   return out;
 }
 

@@ -11,9 +11,12 @@ namespace {
 std::string cell(const std::string& text) {
   std::string out;
   for (char c : text) {
-    if (c == '|') out += "\\|";
-    else if (c == '\n') out += ' ';
-    else out += c;
+    if (c == '|')
+      out += "\\|";
+    else if (c == '\n')
+      out += ' ';
+    else
+      out += c;
   }
   return out;
 }
@@ -23,7 +26,8 @@ void render_one(std::string& out, const ProfileOutcome& o) {
   if (!o.advice) {
     out += fmt::format("**{}**: {} error(s).\n\n", o.status == "invalid" ? "Invalid profile" : "Could not read",
                        o.diagnostics.error_count());
-    for (const auto& d : o.diagnostics.items()) out += fmt::format("- `{}:{}:{}` {} [{}]\n", d.loc.file, d.loc.line, d.loc.column, cell(d.message), d.code);
+    for (const auto& d : o.diagnostics.items())
+      out += fmt::format("- `{}:{}:{}` {} [{}]\n", d.loc.file, d.loc.line, d.loc.column, cell(d.message), d.code);
     out += "\n";
     return;
   }
@@ -37,8 +41,8 @@ void render_one(std::string& out, const ProfileOutcome& o) {
   out += "|---:|---|---|---:|---|---|---:|---|\n";
   for (const auto& r : a.ranking) {
     const auto& c = r.cost;
-    out += fmt::format("| {} | `{}` | {} | {} | {} | {} | {} | {} |\n", r.rank, r.strategy->id, r.verdict, format_number(r.score, 1),
-                       format_usd_range(c.one_time_usd), format_usd_range(c.monthly_usd),
+    out += fmt::format("| {} | `{}` | {} | {} | {} | {} | {} | {} |\n", r.rank, r.strategy->id, r.verdict,
+                       format_number(r.score, 1), format_usd_range(c.one_time_usd), format_usd_range(c.monthly_usd),
                        c.gpu_hours.expected == 0 ? "-" : format_count(round_significant(c.gpu_hours.expected, 2)),
                        c.gpu.empty() ? "-" : fmt::format("{} GiB on {} x{}", format_number(c.memory.total, 1), c.gpu, c.gpus));
   }
@@ -72,10 +76,14 @@ void render_one(std::string& out, const ProfileOutcome& o) {
 
 }  // namespace
 
-std::string render_markdown(const std::vector<ProfileOutcome>& outcomes) {
-  std::string out = "# llmplan advice\n\n";
+std::string render_markdown_body(const std::vector<ProfileOutcome>& outcomes) {
+  std::string out;
   for (const auto& o : outcomes) render_one(out, o);
   return out;
+}
+
+std::string render_markdown(const std::vector<ProfileOutcome>& outcomes) {
+  return "# llmplan advice\n\n" + render_markdown_body(outcomes);
 }
 
 }  // namespace llmplan

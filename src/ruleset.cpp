@@ -5,12 +5,12 @@
 #include <cmath>
 #include <cstdlib>
 #include <map>
-#include <regex>
 #include <set>
 
 #include <fmt/format.h>
 
 #include "llmplan/embedded.hpp"
+#include "llmplan/parallel.hpp"
 #include "llmplan/suggest.hpp"
 #include "llmplan/units.hpp"
 #include "llmplan/yaml_tree.hpp"
@@ -26,7 +26,9 @@ const Strategy* RuleSet::find_strategy(std::string_view id) const {
 
 std::vector<RuleSource> default_rule_sources() {
   std::vector<RuleSource> out;
-  for (const auto& file : embedded_rule_files()) out.push_back({"<builtin>/" + std::string(file.name), std::string(file.text)});
+  for (const auto& file : embedded_rule_files()) {
+    out.push_back({"<builtin>/" + std::string(file.name), std::string(file.text), file.tree});
+  }
   return out;
 }
 
@@ -72,8 +74,9 @@ class MapReader {
     }
     const QuantityResult q = v->is_scalar() ? parse_quantity(v->value, Dimension::number) : QuantityResult{};
     if (!q.ok) {
-      m_diags.error("bad-quantity", fmt::format("`{}` of {} must be a non-negative number, found `{}`", key, m_what,
-                                                v->is_scalar() ? v->value : kind_name(v->kind)),
+      m_diags.error("bad-quantity",
+                    fmt::format("`{}` of {} must be a non-negative number, found `{}`", key, m_what,
+                                v->is_scalar() ? v->value : kind_name(v->kind)),
                     v->loc);
       return fallback;
     }
@@ -93,15 +96,15 @@ class MapReader {
       return out;
     }
     for (const auto& item : v->items) {
-      if (item.is_scalar()) out.push_back(item.value);
-      else m_diags.error("bad-type", fmt::format("items of `{}` are words", key), item.loc);
+      if (item.is_scalar())
+        out.push_back(item.value);
+      else
+        m_diags.error("bad-type", fmt::format("items of `{}` are words", key), item.loc);
     }
     return out;
   }
 
-  void missing(const std::string& key) {
-    m_diags.error("missing-field", fmt::format("{} needs `{}`", m_what, key), m_node.loc);
-  }
+  void missing(const std::string& key) { m_diags.error("missing-field", fmt::format("{} needs `{}`", m_what, key), m_node.loc); }
 
   static std::string join(const std::vector<std::string>& items) {
     std::string out;
@@ -116,14 +119,38 @@ class MapReader {
   std::vector<std::string> m_known;
 };
 
-bool is_kebab_id(const std::string& id) {
-  static const std::regex pattern("^[a-z0-9]+(-[a-z0-9]+)*$");
-  return std::regex_match(id, pattern);
+bool is_lower_alnum(char c) {
+  return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9');
 }
 
+/// Lowercase words of letters and digits joined by single `-`: `few-examples-favor-prompting`.
+bool is_kebab_id(const std::string& id) {
+  if (id.empty() || id.front() == '-' || id.back() == '-') return false;
+  for (std::size_t i = 0; i < id.size(); ++i) {
+    if (id[i] == '-') {
+      if (id[i - 1] == '-') return false;
+    } else if (!is_lower_alnum(id[i])) {
+      return false;
+    }
+  }
+  return true;
+}
+
+/// YYYY-MM or YYYY-MM-DD.
 bool is_date(const std::string& s) {
-  static const std::regex pattern("^[0-9]{4}-[0-9]{2}(-[0-9]{2})?$");
-  return std::regex_match(s, pattern);
+  const auto digits = [&](std::size_t from, std::size_t n) {
+    for (std::size_t i = from; i < from + n; ++i) {
+      if (s[i] < '0' || s[i] > '9') return false;
+    }
+    return true;
+  };
+  if (s.size() != 7 && s.size() != 10) return false;
+  if (!digits(0, 4) || s[4] != '-' || !digits(5, 2)) return false;
+  const int month = (s[5] - '0') * 10 + (s[6] - '0');
+  if (month < 1 || month > 12) return false;
+  if (s.size() == 7) return true;
+  const int day = (s[8] - '0') * 10 + (s[9] - '0');
+  return s[7] == '-' && digits(8, 2) && day >= 1 && day <= 31;
 }
 
 /// Checks `{placeholders}`: each must name a known fact. Reports at the message's location.
@@ -179,28 +206,35 @@ struct Loader {
   std::map<std::string, ModelInfo> models;
   std::map<std::string, ApiPrice> apis;
 
-  void load(const RuleSource& src) {
-    Diagnostics local;
-    auto docs = parse_yaml(src.text, src.name, local);
-    diags.append(local);
+  /// Registers the parsed documents of one file; later files replace earlier entries by id.
+  void load(const RuleSource& src, const std::vector<YamlNode>& docs, const Diagnostics& parse_diags) {
+    diags.append(parse_diags);
     for (const auto& doc : docs) {
       if (doc.is_null()) continue;
       if (!doc.is_map()) {
         diags.error("bad-type", "a rule-set file is a mapping with sections such as `rules:`", doc.loc);
         continue;
       }
-      static const std::vector<std::string> sections = {"ruleset", "strategies", "rules", "combinations", "gpus", "models",
-                                                        "apis", "cost_model"};
+      static const std::vector<std::string> sections = {"ruleset", "strategies", "rules", "combinations",
+                                                        "gpus",    "models",     "apis",  "cost_model"};
       for (const auto& [key, value] : doc.entries) {
         const std::string& k = key.value;
-        if (k == "ruleset") load_meta(value);
-        else if (k == "strategies") each(value, k, [&](const YamlNode& n) { load_strategy(n); });
-        else if (k == "rules") each(value, k, [&](const YamlNode& n) { load_rule(n, src.text); });
-        else if (k == "combinations") each(value, k, [&](const YamlNode& n) { load_combination(n, src.text); });
-        else if (k == "gpus") each(value, k, [&](const YamlNode& n) { load_gpu(n); });
-        else if (k == "models") each(value, k, [&](const YamlNode& n) { load_model(n); });
-        else if (k == "apis") each(value, k, [&](const YamlNode& n) { load_api(n); });
-        else if (k == "cost_model") load_constants(value);
+        if (k == "ruleset")
+          load_meta(value);
+        else if (k == "strategies")
+          each(value, k, [&](const YamlNode& n) { load_strategy(n); });
+        else if (k == "rules")
+          each(value, k, [&](const YamlNode& n) { load_rule(n, src.text); });
+        else if (k == "combinations")
+          each(value, k, [&](const YamlNode& n) { load_combination(n, src.text); });
+        else if (k == "gpus")
+          each(value, k, [&](const YamlNode& n) { load_gpu(n); });
+        else if (k == "models")
+          each(value, k, [&](const YamlNode& n) { load_model(n); });
+        else if (k == "apis")
+          each(value, k, [&](const YamlNode& n) { load_api(n); });
+        else if (k == "cost_model")
+          load_constants(value);
         else {
           std::string hint = did_you_mean(k, sections);
           if (hint.empty()) hint = "; known sections: " + MapReader::join(sections);
@@ -283,19 +317,24 @@ struct Loader {
     rule.strategies = r.strings("strategies", true);
     for (const auto& id : rule.strategies) {
       if (id != "all" && std::find(k_strategy_ids.begin(), k_strategy_ids.end(), id) == k_strategy_ids.end()) {
-        diags.error("unknown-strategy", fmt::format("{} names an unknown strategy `{}`{}", what, id, did_you_mean(id, k_strategy_ids)),
+        diags.error("unknown-strategy",
+                    fmt::format("{} names an unknown strategy `{}`{}", what, id, did_you_mean(id, k_strategy_ids)),
                     node.find("strategies")->loc);
       }
     }
-    if (std::find(rule.strategies.begin(), rule.strategies.end(), "all") != rule.strategies.end()) rule.strategies = k_strategy_ids;
-    if (const YamlNode* when = node.find("when")) rule.when = compile_condition(*when, source, diags, what);
-    else r.missing("when");
+    if (std::find(rule.strategies.begin(), rule.strategies.end(), "all") != rule.strategies.end())
+      rule.strategies = k_strategy_ids;
+    if (const YamlNode* when = node.find("when"))
+      rule.when = compile_condition(*when, source, diags, what);
+    else
+      r.missing("when");
     const std::string effect = r.text("effect", true);
     if (effect == "block") {
       rule.blocks = true;
     } else if (!effect.empty() && !parse_delta(effect, rule.delta)) {
-      diags.error("bad-effect", fmt::format("`effect` of {} is `block` or a score change such as `+15` or `-20` (at most 100), found `{}`",
-                                            what, effect),
+      diags.error("bad-effect",
+                  fmt::format("`effect` of {} is `block` or a score change such as `+15` or `-20` (at most 100), found `{}`",
+                              what, effect),
                   node.find("effect")->loc);
     }
     rule.message = r.text("message", true);
@@ -312,13 +351,15 @@ struct Loader {
     c.strategies = r.strings("strategies", true);
     for (const auto& id : c.strategies) {
       if (std::find(k_strategy_ids.begin(), k_strategy_ids.end(), id) == k_strategy_ids.end()) {
-        diags.error("unknown-strategy", fmt::format("combination `{}` names an unknown strategy `{}`{}", c.id, id,
-                                                    did_you_mean(id, k_strategy_ids)),
+        diags.error("unknown-strategy",
+                    fmt::format("combination `{}` names an unknown strategy `{}`{}", c.id, id, did_you_mean(id, k_strategy_ids)),
                     node.find("strategies")->loc);
       }
     }
-    if (const YamlNode* when = node.find("when")) c.when = compile_condition(*when, source, diags, "combination `" + c.id + "`");
-    else r.missing("when");
+    if (const YamlNode* when = node.find("when"))
+      c.when = compile_condition(*when, source, diags, "combination `" + c.id + "`");
+    else
+      r.missing("when");
     c.message = r.text("message", true);
     check_placeholders(node.find("message"), c.message, diags, source);
     c.source = r.text("source", true);
@@ -326,7 +367,8 @@ struct Loader {
   }
 
   void load_gpu(const YamlNode& node) {
-    MapReader r(node, diags, "a GPU", {"id", "name", "aliases", "memory_gib", "peak_tflops", "board_power_w", "spec_source", "prices"});
+    MapReader r(node, diags, "a GPU",
+                {"id", "name", "aliases", "memory_gib", "peak_tflops", "board_power_w", "spec_source", "prices"});
     Gpu g;
     g.id = r.text("id", true);
     g.name = r.text("name", true);
@@ -346,13 +388,15 @@ struct Loader {
         g.prices.push_back(q);
       }
     }
-    if (g.prices.empty()) diags.error("missing-field", fmt::format("GPU `{}` needs at least one dated price under `prices`", g.id), node.loc);
+    if (g.prices.empty())
+      diags.error("missing-field", fmt::format("GPU `{}` needs at least one dated price under `prices`", g.id), node.loc);
     if (!g.id.empty()) gpus[g.id] = std::move(g);
   }
 
   void load_model(const YamlNode& node) {
-    MapReader r(node, diags, "a model", {"id", "name", "aliases", "params", "active_params", "layers", "hidden", "ffn", "heads",
-                                         "kv_heads", "vocab", "context", "source"});
+    MapReader r(node, diags, "a model",
+                {"id", "name", "aliases", "params", "active_params", "layers", "hidden", "ffn", "heads", "kv_heads", "vocab",
+                 "context", "source"});
     ModelInfo m;
     m.id = r.text("id", true);
     m.name = r.text("name", true);
@@ -392,7 +436,8 @@ struct Loader {
     }
     for (const auto& [key, value] : node.entries) {
       if (!value.is_map()) {
-        diags.error("bad-type", fmt::format("cost constant `{}` is a mapping with a value, source and date", key.value), value.loc);
+        diags.error("bad-type", fmt::format("cost constant `{}` is a mapping with a value, source and date", key.value),
+                    value.loc);
         continue;
       }
       MapReader r(value, diags, "cost constant `" + key.value + "`",
@@ -423,7 +468,8 @@ struct Loader {
   void finish() {
     for (const auto& id : k_strategy_ids) {
       if (strategies.count(id) == 0) {
-        diags.error("missing-strategy", fmt::format("the rule set does not define strategy `{}`", id), SourceLoc{"<ruleset>", 0, 0});
+        diags.error("missing-strategy", fmt::format("the rule set does not define strategy `{}`", id),
+                    SourceLoc{"<ruleset>", 0, 0});
       }
     }
     for (auto& [id, s] : strategies) set.strategies.push_back(s);
@@ -436,10 +482,12 @@ struct Loader {
     const auto check_id = [&](const char* name, bool model) {
       const auto it = set.catalog.constants.find(name);
       if (it == set.catalog.constants.end()) return;
-      const bool found = model ? set.catalog.find_model(it->second.text) != nullptr : set.catalog.find_api(it->second.text) != nullptr;
+      const bool found =
+          model ? set.catalog.find_model(it->second.text) != nullptr : set.catalog.find_api(it->second.text) != nullptr;
       if (!found) {
-        diags.error("unknown-id", fmt::format("cost constant `{}` names `{}`, which is not in the {} catalog", name, it->second.text,
-                                              model ? "model" : "API"),
+        diags.error("unknown-id",
+                    fmt::format("cost constant `{}` names `{}`, which is not in the {} catalog", name, it->second.text,
+                                model ? "model" : "API"),
                     it->second.loc);
       }
     };
@@ -451,6 +499,7 @@ struct Loader {
                     SourceLoc{"<ruleset>", 0, 0});
       }
     }
+    resolve_cost_model(set.catalog);
   }
 };
 
@@ -466,8 +515,10 @@ std::string render_message(const std::string& message, const Facts& facts) {
     if (close == std::string::npos) break;
     out.append(message, pos, open - pos);
     const std::string path = message.substr(open + 1, close - open - 1);
-    if (const auto index = fact_index(path)) out += format_fact(fact_catalog()[*index], facts.get(*index));
-    else out.append(message, open, close - open + 1);
+    if (const auto index = fact_index(path))
+      out += format_fact(fact_catalog()[*index], facts.get(*index));
+    else
+      out.append(message, open, close - open + 1);
     pos = close + 1;
   }
   out.append(message, pos, std::string::npos);
@@ -477,7 +528,15 @@ std::string render_message(const std::string& message, const Facts& facts) {
 RuleSet load_ruleset(const std::vector<RuleSource>& sources, Diagnostics& diags) {
   RuleSet set;
   Loader loader{diags, set, {}, {}, {}, {}, {}, {}};
-  for (const auto& src : sources) loader.load(src);
+  // Parsing is the slow part and files are independent: parse them in parallel, then register
+  // them in order so that overrides apply as given.
+  std::vector<std::vector<YamlNode>> docs(sources.size());
+  std::vector<Diagnostics> parse_diags(sources.size());
+  parallel_for(sources.size(), [&](std::size_t i) {
+    docs[i] = sources[i].tree.empty() ? parse_yaml(sources[i].text, sources[i].name, parse_diags[i])
+                                      : deserialize_yaml(sources[i].tree, sources[i].name);
+  });
+  for (std::size_t i = 0; i < sources.size(); ++i) loader.load(sources[i], docs[i], parse_diags[i]);
   loader.finish();
   return set;
 }

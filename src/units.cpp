@@ -24,7 +24,9 @@ std::string lower(std::string_view s) {
   return out;
 }
 
-bool is_digit(char c) { return c >= '0' && c <= '9'; }
+bool is_digit(char c) {
+  return c >= '0' && c <= '9';
+}
 
 /// Which unit words a dimension accepts, and the factor from that word to the field's unit.
 std::optional<double> unit_factor(Dimension dimension, const std::string& word) {
@@ -61,8 +63,7 @@ std::optional<double> unit_factor(Dimension dimension, const std::string& word) 
       if (word == "s" || word == "sec" || word == "seconds") return 1000.0;
       break;
     case Dimension::fraction:
-    case Dimension::number:
-      break;
+    case Dimension::number: break;
   }
   return std::nullopt;
 }
@@ -169,10 +170,14 @@ QuantityResult parse_quantity(std::string_view text, Dimension dimension) {
     const bool followed_by_letter = i + 1 < n && std::isalpha(static_cast<unsigned char>(text[i + 1]));
     if (!followed_by_letter) {
       double factor = 0;
-      if (c == 'k' || c == 'K') factor = 1e3;
-      else if (c == 'M') factor = 1e6;
-      else if (c == 'B') factor = 1e9;
-      else if (c == 'T') factor = 1e12;
+      if (c == 'k' || c == 'K')
+        factor = 1e3;
+      else if (c == 'M')
+        factor = 1e6;
+      else if (c == 'B')
+        factor = 1e9;
+      else if (c == 'T')
+        factor = 1e12;
       else if (c == 'm' && dimension != Dimension::milliseconds) {
         return failure(i, "`m` is ambiguous (milli or million?): write `M` for million");
       }

@@ -48,14 +48,15 @@ struct NodeBudgetExceeded {};
 /// Builds YamlNode trees from yaml-cpp events.
 class TreeBuilder : public YAML::EventHandler {
  public:
-  TreeBuilder(const std::string& file, Diagnostics& diags, std::size_t max_nodes)
-      : m_file(file), m_diags(diags), m_max_nodes(max_nodes) {}
+  TreeBuilder(const std::string& file, Diagnostics& diags, std::size_t max_nodes, int line_offset, std::size_t byte_offset)
+      : m_file(file), m_diags(diags), m_max_nodes(max_nodes), m_line_offset(line_offset), m_byte_offset(byte_offset) {}
 
   YamlNode take_document() { return std::move(m_document); }
 
   void OnDocumentStart(const YAML::Mark&) override {
     m_document = YamlNode{};
     m_stack.clear();
+    m_nodes = 0;
   }
   void OnDocumentEnd() override {}
 
@@ -97,20 +98,19 @@ class TreeBuilder : public YAML::EventHandler {
 
   SourceLoc loc(const YAML::Mark& mark) const {
     if (mark.is_null()) return SourceLoc{m_file, 0, 0};
-    return SourceLoc{m_file, mark.line + 1, mark.column + 1};
+    return SourceLoc{m_file, mark.line + 1 + m_line_offset, mark.column + 1};
   }
 
   YamlNode make(YamlNode::Kind kind, const YAML::Mark& mark) {
     if (++m_nodes > m_max_nodes) {
-      m_diags.error("yaml-too-large",
-                    fmt::format("the document has more than {} nodes; refusing to read further", m_max_nodes),
+      m_diags.error("yaml-too-large", fmt::format("the document has more than {} nodes; refusing to read further", m_max_nodes),
                     loc(mark));
       throw NodeBudgetExceeded{};
     }
     YamlNode node;
     node.kind = kind;
     node.loc = loc(mark);
-    node.offset = mark.pos < 0 ? 0 : static_cast<std::size_t>(mark.pos);
+    node.offset = (mark.pos < 0 ? 0 : static_cast<std::size_t>(mark.pos)) + m_byte_offset;
     return node;
   }
 
@@ -143,8 +143,7 @@ class TreeBuilder : public YAML::EventHandler {
     for (const auto& entry : map.entries) {
       const YamlNode& seen = entry.first;
       if (seen.is_scalar() && seen.value == key.value) {
-        m_diags.error("duplicate-key",
-                      fmt::format("duplicate key `{}` (first defined at line {})", key.value, seen.loc.line),
+        m_diags.error("duplicate-key", fmt::format("duplicate key `{}` (first defined at line {})", key.value, seen.loc.line),
                       key.loc, key.value);
         return;
       }
@@ -154,6 +153,8 @@ class TreeBuilder : public YAML::EventHandler {
   const std::string& m_file;
   Diagnostics& m_diags;
   std::size_t m_max_nodes;
+  int m_line_offset;
+  std::size_t m_byte_offset;
   std::size_t m_nodes = 0;
   std::vector<Frame> m_stack;
   YamlNode m_document;
@@ -161,17 +162,16 @@ class TreeBuilder : public YAML::EventHandler {
 
 }  // namespace
 
-std::vector<YamlNode> parse_yaml(std::string_view text, const std::string& file, Diagnostics& diags,
-                                 const YamlLimits& limits) {
+std::vector<YamlNode> parse_yaml(std::string_view text, const std::string& file, Diagnostics& diags, const YamlLimits& limits,
+                                 int line_offset, std::size_t byte_offset) {
   std::vector<YamlNode> documents;
   if (text.size() > limits.max_bytes) {
-    diags.error("file-too-large",
-                fmt::format("the file has {} bytes; the limit is {} bytes", text.size(), limits.max_bytes),
+    diags.error("file-too-large", fmt::format("the file has {} bytes; the limit is {} bytes", text.size(), limits.max_bytes),
                 SourceLoc{file, 1, 1});
     return documents;
   }
   std::istringstream stream{std::string(text)};
-  TreeBuilder builder(file, diags, limits.max_nodes);
+  TreeBuilder builder(file, diags, limits.max_nodes, line_offset, byte_offset);
   try {
     YAML::Parser parser(stream);
     while (parser.HandleNextDocument(builder)) {
@@ -179,7 +179,7 @@ std::vector<YamlNode> parse_yaml(std::string_view text, const std::string& file,
     }
   } catch (const YAML::Exception& e) {
     SourceLoc where{file, 1, 1};
-    if (!e.mark.is_null()) where = SourceLoc{file, e.mark.line + 1, e.mark.column + 1};
+    if (!e.mark.is_null()) where = SourceLoc{file, e.mark.line + 1 + line_offset, e.mark.column + 1};
     diags.error("yaml-syntax", fmt::format("invalid YAML: {}", e.msg), where);
   } catch (const NodeBudgetExceeded&) {
     // already reported
@@ -190,6 +190,31 @@ std::vector<YamlNode> parse_yaml(std::string_view text, const std::string& file,
 }  // namespace llmplan
 
 namespace llmplan {
+
+std::vector<YamlPart> split_yaml_documents(std::string_view text) {
+  std::vector<YamlPart> parts;
+  std::size_t start = 0;
+  int start_line = 0;
+  int line = 0;
+  std::size_t pos = 0;
+  while (pos < text.size()) {
+    const std::size_t eol = text.find('\n', pos);
+    const std::size_t end = eol == std::string_view::npos ? text.size() : eol;
+    const std::string_view content = text.substr(pos, end - pos);
+    if (!content.empty() && content.front() == '%') return {YamlPart{text, 0, 0}};
+    const bool marker =
+        content.substr(0, 3) == "---" && (content.size() == 3 || content[3] == ' ' || content[3] == '\t' || content[3] == '\r');
+    if (marker && pos > start) {
+      parts.push_back({text.substr(start, pos - start), start_line, start});
+      start = pos;
+      start_line = line;
+    }
+    pos = end + 1;
+    ++line;
+  }
+  parts.push_back({text.substr(start), start_line, start});
+  return parts;
+}
 
 SourceLoc scalar_location(const YamlNode& node, std::size_t offset, std::string_view source) {
   SourceLoc loc = node.loc;
@@ -212,6 +237,93 @@ SourceLoc scalar_location(const YamlNode& node, std::size_t offset, std::string_
   const std::size_t found = source.find(line_text, node.offset);
   if (found == std::string_view::npos) return loc;
   return location_of(source, found + (offset - begin), loc.file);
+}
+
+}  // namespace llmplan
+
+namespace llmplan {
+
+namespace {
+
+void serialize_node(const YamlNode& n, std::string& out) {
+  const char kind = n.is_null() ? 'n' : n.is_scalar() ? (n.plain ? 's' : 'q') : n.is_sequence() ? 'l' : 'm';
+  out += fmt::format("{}{},{},{}:", kind, n.loc.line, n.loc.column, n.offset);
+  switch (n.kind) {
+    case YamlNode::Kind::null: break;
+    case YamlNode::Kind::scalar: out += fmt::format("{}:", n.value.size()) + n.value; break;
+    case YamlNode::Kind::sequence:
+      out += fmt::format("{}:", n.items.size());
+      for (const auto& item : n.items) serialize_node(item, out);
+      break;
+    case YamlNode::Kind::map:
+      out += fmt::format("{}:", n.entries.size());
+      for (const auto& [k, v] : n.entries) {
+        serialize_node(k, out);
+        serialize_node(v, out);
+      }
+      break;
+  }
+}
+
+class Reader {
+ public:
+  Reader(std::string_view data, const std::string& file) : m_data(data), m_file(file) {}
+
+  std::size_t number(char end) {
+    std::size_t value = 0;
+    while (m_pos < m_data.size() && m_data[m_pos] != end) value = value * 10 + static_cast<std::size_t>(m_data[m_pos++] - '0');
+    ++m_pos;  // the terminator
+    return value;
+  }
+
+  YamlNode node() {
+    YamlNode n;
+    const char kind = m_data[m_pos++];
+    n.loc = SourceLoc{m_file, static_cast<int>(number(',')), static_cast<int>(number(','))};
+    n.offset = number(':');
+    if (kind == 's' || kind == 'q') {
+      n.kind = YamlNode::Kind::scalar;
+      n.plain = kind == 's';
+      const std::size_t size = number(':');
+      n.value = std::string(m_data.substr(m_pos, size));
+      m_pos += size;
+    } else if (kind == 'l') {
+      n.kind = YamlNode::Kind::sequence;
+      const std::size_t count = number(':');
+      n.items.reserve(count);
+      for (std::size_t i = 0; i < count; ++i) n.items.push_back(node());
+    } else if (kind == 'm') {
+      n.kind = YamlNode::Kind::map;
+      const std::size_t count = number(':');
+      n.entries.reserve(count);
+      for (std::size_t i = 0; i < count; ++i) {
+        YamlNode key = node();
+        n.entries.emplace_back(std::move(key), node());
+      }
+    }
+    return n;
+  }
+
+ private:
+  std::string_view m_data;
+  const std::string& m_file;
+  std::size_t m_pos = 0;
+};
+
+}  // namespace
+
+std::string serialize_yaml(const std::vector<YamlNode>& documents) {
+  std::string out = fmt::format("{}:", documents.size());
+  for (const auto& doc : documents) serialize_node(doc, out);
+  return out;
+}
+
+std::vector<YamlNode> deserialize_yaml(std::string_view data, const std::string& file) {
+  Reader reader(data, file);
+  std::vector<YamlNode> documents;
+  const std::size_t count = reader.number(':');
+  for (std::size_t i = 0; i < count; ++i) documents.push_back(reader.node());
+  return documents;
 }
 
 }  // namespace llmplan

@@ -21,7 +21,8 @@ inline const RuleSet& default_rules() {
 
 /// A minimal valid profile, with extra YAML appended.
 inline std::string minimal_profile(const std::string& extra = "") {
-  return "data:\n  labeled_examples: 1000\ndomain:\n  overlap: medium\nbudget:\n  one_time_usd: $10k\nrisk:\n  tolerance: medium\n" +
+  return "data:\n  labeled_examples: 1000\ndomain:\n  overlap: medium\nbudget:\n  one_time_usd: $10k\nrisk:\n  tolerance: "
+         "medium\n" +
          extra;
 }
 

@@ -78,7 +78,8 @@ TEST_CASE("a cost over the budget blocks with the numbers", "[engine]") {
 }
 
 TEST_CASE("few examples lead to few-shot and many to tuning", "[engine]") {
-  const std::string base = "domain: {overlap: high}\nbudget: {one_time_usd: $5k}\nrisk: {tolerance: medium}\ntask: {needs: [style]}\n";
+  const std::string base =
+      "domain: {overlap: high}\nbudget: {one_time_usd: $5k}\nrisk: {tolerance: medium}\ntask: {needs: [style]}\n";
   CHECK(*advise_text(base + "data: {labeled_examples: 10}\n").recommendation == "few-shot");
   CHECK(*advise_text(base + "data: {labeled_examples: 5k}\n").recommendation == "peft");
 }
@@ -106,7 +107,8 @@ TEST_CASE("knowledge and style gaps say which rungs combine", "[engine]") {
 }
 
 TEST_CASE("scores are clamped to 0 to 100", "[engine]") {
-  const RuleSet rules = custom_rules("rules:\n  - {id: huge-bonus, strategies: [all], when: 'true', effect: +100, message: m, source: s}\n");
+  const RuleSet rules =
+      custom_rules("rules:\n  - {id: huge-bonus, strategies: [all], when: 'true', effect: +100, message: m, source: s}\n");
   LoadedProfile p = load_one(minimal_profile());
   for (const auto& r : advise(p.profile, rules).ranking) CHECK(r.score <= 100);
 }
@@ -114,7 +116,8 @@ TEST_CASE("scores are clamped to 0 to 100", "[engine]") {
 TEST_CASE("reasons are sorted by size of effect", "[engine]") {
   const Advice a = advise_text(minimal_profile("task: {needs: [skill]}\n"));
   for (const auto& r : a.ranking) {
-    for (std::size_t i = 1; i < r.reasons.size(); ++i) CHECK(std::fabs(r.reasons[i - 1].effect) >= std::fabs(r.reasons[i].effect));
+    for (std::size_t i = 1; i < r.reasons.size(); ++i)
+      CHECK(std::fabs(r.reasons[i - 1].effect) >= std::fabs(r.reasons[i].effect));
   }
 }
 

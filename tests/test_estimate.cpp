@@ -9,7 +9,9 @@ using namespace llmplan::test;
 
 namespace {
 
-const Catalog& catalog() { return default_rules().catalog; }
+const Catalog& catalog() {
+  return default_rules().catalog;
+}
 
 TrainingRequest request(const char* model, const char* method, const char* gpu, int gpus = 1, int seq = 512) {
   TrainingRequest r;

@@ -28,8 +28,7 @@ TEST_CASE("a minimal profile loads with defaults recorded as assumptions", "[pro
 }
 
 TEST_CASE("profile quantities accept suffixes units and words", "[profile]") {
-  const LoadedProfile p = load_one(minimal_profile(
-      "usage:\n  requests_per_month: 50_000\ndata2: 1\n"));
+  const LoadedProfile p = load_one(minimal_profile("usage:\n  requests_per_month: 50_000\ndata2: 1\n"));
   CHECK(has_code(p.diagnostics, "unknown-key"));
   const LoadedProfile q = load_one(
       "data: {labeled_examples: 3k examples, domain_tokens: 1.2M tokens, freshness: weekly}\n"
@@ -86,9 +85,9 @@ TEST_CASE("a misplaced field says where it belongs", "[profile]") {
 }
 
 TEST_CASE("wrong shapes are errors not crashes", "[profile]") {
-  for (const char* text : {"[1, 2]", "just text", "data: 5\ndomain: {overlap: high}\nbudget: {one_time_usd: 1}\nrisk: {tolerance: low}\n",
-                           "data: {labeled_examples: [1]}\n", "task: {needs: {a: b}}\n", "domain: {regulated: maybe}\n",
-                           "{? [a] : 1}\n"}) {
+  for (const char* text :
+       {"[1, 2]", "just text", "data: 5\ndomain: {overlap: high}\nbudget: {one_time_usd: 1}\nrisk: {tolerance: low}\n",
+        "data: {labeled_examples: [1]}\n", "task: {needs: {a: b}}\n", "domain: {regulated: maybe}\n", "{? [a] : 1}\n"}) {
     INFO(text);
     const LoadedProfile p = load_one(text);
     CHECK_FALSE(p.valid());
@@ -111,8 +110,9 @@ TEST_CASE("catalog ids are checked with suggestions", "[profile]") {
 
 TEST_CASE("out of range values are refused", "[profile]") {
   CHECK(has_code(load_one(minimal_profile("domain2: 1\n")).diagnostics, "unknown-key"));
-  const LoadedProfile p = load_one("data: {labeled_examples: 2.5}\ndomain: {overlap: 150%}\nbudget: {one_time_usd: 1}\nrisk: {tolerance: low}\n"
-                                   "version: 2\n");
+  const LoadedProfile p = load_one(
+      "data: {labeled_examples: 2.5}\ndomain: {overlap: 150%}\nbudget: {one_time_usd: 1}\nrisk: {tolerance: low}\n"
+      "version: 2\n");
   CHECK(p.diagnostics.error_count() == 3);
 }
 
@@ -142,4 +142,13 @@ TEST_CASE("set_profile_field overrides with the same checks", "[profile]") {
   CHECK_FALSE(set_profile_field(p.profile, "budget.one_time_usd", "-5", default_rules().catalog, diags));
   CHECK(set_profile_field(p.profile, "task.needs", "[knowledge, format]", default_rules().catalog, diags));
   CHECK(p.profile.facts.get("task.needs").list == std::vector<std::string>{"format", "knowledge"});
+}
+
+TEST_CASE("errors in later documents carry their own line numbers", "[profile]") {
+  auto all = load_profiles(minimal_profile() + "---\n" + minimal_profile("risk2: 1\n"), "many.yaml", default_rules().catalog);
+  REQUIRE(all.size() == 2);
+  const Diagnostic* d = find_code(all[1].diagnostics, "unknown-key");
+  REQUIRE(d);
+  CHECK(d->loc.line == 18);
+  CHECK(all[0].valid());
 }

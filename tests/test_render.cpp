@@ -1,6 +1,7 @@
 #include <catch2/catch.hpp>
 
 #include "helpers.hpp"
+#include "llmplan/json_writer.hpp"
 #include "llmplan/render.hpp"
 
 using namespace llmplan;
@@ -11,9 +12,10 @@ namespace {
 
 std::vector<ProfileOutcome> outcomes() {
   std::vector<ProfileOutcome> out;
-  LoadedProfile good = load_one("task: {needs: [knowledge, style]}\ndata: {labeled_examples: 500, domain_tokens: 2M}\ndomain: {overlap: medium}\n"
-                  "budget: {one_time_usd: $10k}\nrisk: {tolerance: low}\n",
-                  "good.yaml");
+  LoadedProfile good = load_one(
+      "task: {needs: [knowledge, style]}\ndata: {labeled_examples: 500, domain_tokens: 2M}\ndomain: {overlap: medium}\n"
+      "budget: {one_time_usd: $10k}\nrisk: {tolerance: low}\n",
+      "good.yaml");
   REQUIRE(good.valid());
   ProfileOutcome ok{"good.yaml", good.profile.name, "ok", good.profile, advise(good.profile, default_rules()), good.diagnostics};
   out.push_back(ok);
@@ -35,7 +37,8 @@ TEST_CASE("json output holds the contract keys", "[render]") {
   CHECK(r["recommendation"] == r["ranking"][0]["strategy"]);
   REQUIRE(r["ranking"].size() == 6);
   for (const auto& item : r["ranking"]) {
-    for (const char* key : {"rank", "strategy", "title", "verdict", "score", "reasons", "blockers", "cost"}) CHECK(item.contains(key));
+    for (const char* key : {"rank", "strategy", "title", "verdict", "score", "reasons", "blockers", "cost"})
+      CHECK(item.contains(key));
     for (const char* key : {"one_time_usd", "monthly_usd", "horizon_usd", "gpu_hours", "wall_clock_days"}) {
       INFO(key);
       CHECK(item["cost"][key]["low"] <= item["cost"][key]["expected"]);
@@ -95,4 +98,40 @@ TEST_CASE("usd ranges are written compactly", "[render]") {
   CHECK(format_usd_range(Range{40, 120, 400}) == "$120 ($40-$400)");
   CHECK(format_usd_range(Range{}) == "$0");
   CHECK(format_usd_range(Range{1.5e6, 2e6, 3.25e6}) == "$2M ($1.5M-$3.3M)");
+}
+
+TEST_CASE("the json writer escapes and nests", "[render]") {
+  std::string out;
+  JsonWriter w(out, false);
+  w.begin_object();
+  w.field("text", "quote \" backslash \\ newline \n tab \t bell \x07 utf8 \xc3\xa9");
+  w.key("list");
+  w.begin_array();
+  w.value(1.5);
+  w.value(0.0);
+  w.null();
+  w.value(true);
+  w.end_array();
+  w.key("empty");
+  w.begin_object();
+  w.end_object();
+  w.end_object();
+  const json parsed = json::parse(out);
+  CHECK(parsed["text"] == "quote \" backslash \\ newline \n tab \t bell \x07 utf8 \xc3\xa9");
+  CHECK(parsed["list"] == json::parse("[1.5, 0, null, true]"));
+  CHECK(parsed["empty"].empty());
+  CHECK(out.find('\n') == std::string::npos);
+}
+
+TEST_CASE("the json document pieces make the whole document", "[render]") {
+  const auto all = outcomes();
+  std::string pieces = render_json_head(default_rules());
+  std::vector<std::string> statuses;
+  for (const auto& o : all) {
+    pieces += render_json_result(o, statuses.empty());
+    statuses.push_back(o.status);
+  }
+  pieces += render_json_tail(statuses);
+  CHECK(pieces == render_json(all, default_rules()));
+  CHECK(json::parse(render_json({}, default_rules()))["results"].empty());
 }

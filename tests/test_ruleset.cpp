@@ -51,10 +51,11 @@ TEST_CASE("every default rule reads a profile field or a cost fact", "[rules]") 
   for (const auto& rule : default_rules().rules) {
     for (const auto& path : rule.when.fact_paths()) read.insert(path);
   }
-  for (const char* field : {"data.labeled_examples", "data.domain_tokens", "data.updates_per_year", "task.needs", "domain.overlap",
-                            "domain.regulated", "risk.tolerance", "budget.one_time_usd", "budget.monthly_usd",
-                            "usage.requests_per_month", "constraints.self_hosted", "memory.fits", "team.expertise_level",
-                            "constraints.deadline_weeks", "cost.one_time_usd", "cost.monthly_usd", "constraints.max_latency_ms"}) {
+  for (const char* field :
+       {"data.labeled_examples", "data.domain_tokens", "data.updates_per_year", "task.needs", "domain.overlap",
+        "domain.regulated", "risk.tolerance", "budget.one_time_usd", "budget.monthly_usd", "usage.requests_per_month",
+        "constraints.self_hosted", "memory.fits", "team.expertise_level", "constraints.deadline_weeks", "cost.one_time_usd",
+        "cost.monthly_usd", "constraints.max_latency_ms"}) {
     INFO(field);
     CHECK(read.count(field) == 1);
   }
@@ -91,7 +92,8 @@ TEST_CASE("a later file overrides a rule by id and can disable one", "[rules]") 
     source: test
   - id: pretraining-is-the-last-rung
     enabled: false
-)", diags);
+)",
+                                  diags);
   CHECK(diags.empty());
   bool found = false;
   for (const auto& r : rules.rules) {
@@ -108,8 +110,10 @@ TEST_CASE("a later file overrides a rule by id and can disable one", "[rules]") 
 
 TEST_CASE("a condition error points at its column inside the YAML scalar", "[rules]") {
   Diagnostics diags;
-  load_with("rules:\n  - id: bad-rule\n    strategies: [rag]\n    when: data.labeled_examples > 5 and risk.tolerence == 'low'\n"
-            "    effect: +5\n    message: x\n    source: y\n", diags);
+  load_with(
+      "rules:\n  - id: bad-rule\n    strategies: [rag]\n    when: data.labeled_examples > 5 and risk.tolerence == 'low'\n"
+      "    effect: +5\n    message: x\n    source: y\n",
+      diags);
   REQUIRE(diags.error_count() == 1);
   const Diagnostic& d = diags.items().front();
   CHECK(d.code == "unknown-fact");
@@ -128,7 +132,8 @@ TEST_CASE("broken rules report every problem", "[rules]") {
     effect: lots
     message: "count {data.labeled_exampels}"
     sorce: typo
-)", diags);
+)",
+            diags);
   CHECK(has_code(diags, "bad-id"));
   CHECK(has_code(diags, "unknown-strategy"));
   CHECK(has_code(diags, "type-error"));
@@ -147,9 +152,10 @@ TEST_CASE("a rule set without its constants or strategies is refused", "[rules]"
 
 TEST_CASE("catalog entries are validated", "[rules]") {
   Diagnostics diags;
-  load_with("gpus:\n  - {id: x1, name: X, memory_gib: 10, peak_tflops: 10, board_power_w: 100, spec_source: s}\n"
-            "cost_model:\n  pue: {value: 1.2, why: w}\n  lora_rank: {low: 8, expected: 4, high: 2, why: w, source: s, date: 2024-13}\n",
-            diags);
+  load_with(
+      "gpus:\n  - {id: x1, name: X, memory_gib: 10, peak_tflops: 10, board_power_w: 100, spec_source: s}\n"
+      "cost_model:\n  pue: {value: 1.2, why: w}\n  lora_rank: {low: 8, expected: 4, high: 2, why: w, source: s, date: 2024-13}\n",
+      diags);
   CHECK(has_code(diags, "missing-field"));  // no prices; pue without source and date
   CHECK(has_code(diags, "out-of-range"));   // low > high
 }

@@ -85,3 +85,55 @@ TEST_CASE("scalar locations point inside quoted and block scalars", "[yaml]") {
   CHECK(loc.line == 4);
   CHECK(loc.column == 10);
 }
+
+namespace {
+void check_same(const YamlNode& a, const YamlNode& b) {
+  CHECK(a.kind == b.kind);
+  CHECK(a.loc.line == b.loc.line);
+  CHECK(a.loc.column == b.loc.column);
+  CHECK(a.offset == b.offset);
+  CHECK(a.plain == b.plain);
+  CHECK(a.value == b.value);
+  REQUIRE(a.items.size() == b.items.size());
+  for (std::size_t i = 0; i < a.items.size(); ++i) check_same(a.items[i], b.items[i]);
+  REQUIRE(a.entries.size() == b.entries.size());
+  for (std::size_t i = 0; i < a.entries.size(); ++i) {
+    check_same(a.entries[i].first, b.entries[i].first);
+    check_same(a.entries[i].second, b.entries[i].second);
+  }
+}
+}  // namespace
+
+TEST_CASE("embedded rule trees equal a fresh parse of their text", "[yaml]") {
+  for (const auto& source : default_rule_sources()) {
+    INFO(source.name);
+    REQUIRE_FALSE(source.tree.empty());
+    Diagnostics diags;
+    const auto parsed = parse_yaml(source.text, source.name, diags);
+    const auto stored = deserialize_yaml(source.tree, source.name);
+    CHECK_FALSE(diags.has_errors());
+    REQUIRE(parsed.size() == stored.size());
+    for (std::size_t i = 0; i < parsed.size(); ++i) check_same(parsed[i], stored[i]);
+  }
+}
+
+TEST_CASE("serialized trees keep scalars with any bytes", "[yaml]") {
+  Diagnostics diags;
+  const auto docs = parse_yaml("a: \"x:y,3:4\\n\"\nb: [~, 'q', {c: 1}]\n", "f.yaml", diags);
+  const auto back = deserialize_yaml(serialize_yaml(docs), "f.yaml");
+  REQUIRE(back.size() == 1);
+  check_same(docs[0], back[0]);
+}
+
+TEST_CASE("streams split at document markers with their line numbers", "[yaml]") {
+  const std::string text = "# head\n---\na: 1\n---\nb: |\n  --- not a marker when indented\n--- # third\nc: 3\n";
+  const auto parts = split_yaml_documents(text);
+  REQUIRE(parts.size() == 4);
+  CHECK(parts[1].line_offset == 1);
+  CHECK(parts[3].line_offset == 6);
+  Diagnostics diags;
+  const auto docs = parse_yaml(parts[3].text, "f.yaml", diags, {}, parts[3].line_offset, parts[3].byte_offset);
+  REQUIRE(docs.size() == 1);
+  CHECK(docs[0].find("c")->loc.line == 8);
+  CHECK(split_yaml_documents("%YAML 1.2\n---\na: 1\n---\nb: 2\n").size() == 1);
+}

@@ -86,11 +86,50 @@ struct CostConstant {
   SourceLoc loc;
 };
 
+/// The numeric constants of the cost model, resolved once from Catalog::constants so that the
+/// estimator reads fields rather than looking names up in its inner loops.
+struct CostModel {
+  Range activation_checkpoint_bytes;
+  Range activation_layer_bytes;
+  Range electricity_usd_per_kwh;
+  Range embedding_usd_per_m_tokens;
+  Range few_shot_examples_in_prompt;
+  Range finetune_attempts;
+  Range finetune_epochs;
+  Range finetune_utilization;
+  Range framework_overhead_gib;
+  Range full_gradient_bytes_per_param;
+  Range full_optimizer_bytes_per_param;
+  Range full_weight_bytes_per_param;
+  Range hours_per_month;
+  Range inference_flops_utilization;
+  Range inference_memory_factor;
+  Range logits_bytes;
+  Range lora_bytes_per_frozen_param;
+  Range lora_rank;
+  Range max_gpus_finetune;
+  Range max_gpus_pretrain;
+  Range pretrain_attempts;
+  Range pretrain_domain_share;
+  Range pretrain_params;
+  Range pretrain_target_days;
+  Range pue;
+  Range qlora_bytes_per_frozen_param;
+  Range qlora_compute_overhead;
+  Range rag_context_tokens;
+  Range scaling_efficiency_per_doubling;
+  Range serverless_premium;
+  Range tokens_per_param_optimal;
+  Range training_seq_len;
+  Range training_utilization;
+};
+
 struct Catalog {
-  std::vector<Gpu> gpus;      ///< sorted by id
+  std::vector<Gpu> gpus;          ///< sorted by id
   std::vector<ModelInfo> models;  ///< sorted by id
   std::vector<ApiPrice> apis;     ///< sorted by id
   std::map<std::string, CostConstant, std::less<>> constants;
+  CostModel model;  ///< filled by resolve_cost_model() once every constant is loaded
 
   [[nodiscard]] const Gpu* find_gpu(std::string_view id_or_alias) const;
   [[nodiscard]] const ModelInfo* find_model(std::string_view id_or_alias) const;
@@ -106,5 +145,8 @@ struct Catalog {
 
 /// The constants the estimator reads; a rule set that lacks one is refused at load time.
 const std::vector<std::string>& required_cost_constants();
+
+/// Copies the numeric constants into `catalog.model`. Call after checking that none is missing.
+void resolve_cost_model(Catalog& catalog);
 
 }  // namespace llmplan

@@ -22,8 +22,8 @@ struct Reason {
 struct StrategyResult {
   const Strategy* strategy = nullptr;
   int rank = 0;
-  std::string verdict;  ///< recommended | viable | discouraged | infeasible
-  double score = 0;     ///< 0..100
+  std::string verdict;           ///< recommended | viable | discouraged | infeasible
+  double score = 0;              ///< 0..100
   std::vector<Reason> reasons;   ///< score changes, largest first
   std::vector<Reason> blockers;  ///< why the strategy is infeasible
   StrategyCost cost;

@@ -41,14 +41,14 @@ struct TrainingRequest {
   double tokens = 0;
   const Gpu* gpu = nullptr;
   int gpus = 1;
-  int seq_len = 0;      ///< 0: the cost model's default
+  int seq_len = 0;  ///< 0: the cost model's default
   int micro_batch = 1;
   bool checkpointing = true;
-  int lora_rank = 0;    ///< 0: the cost model's default
+  int lora_rank = 0;                  ///< 0: the cost model's default
   std::optional<double> utilization;  ///< default: the cost model's, by kind of job
-  bool finetune = false;  ///< a fine-tune (short padded sequences) rather than pretraining
+  bool finetune = false;              ///< a fine-tune (short padded sequences) rather than pretraining
   std::optional<double> price_per_gpu_hour;
-  bool owned = false;   ///< owned GPUs cost their energy, not rent
+  bool owned = false;  ///< owned GPUs cost their energy, not rent
 };
 
 /// Per-GPU memory in GiB, as a sum of parts.

@@ -28,11 +28,17 @@ struct RenderOptions {
   int top_reasons = 3;  ///< reasons per strategy in the table
 };
 
-/// One result object (`results[i]` of the JSON document; one line of JSONL).
-nlohmann::ordered_json result_to_json(const ProfileOutcome& outcome);
+/// One result object (`results[i]` of the JSON document; one line of JSONL), as JSON text.
+std::string result_json(const ProfileOutcome& outcome, bool pretty);
 
 /// The whole run as one JSON document (cli.md, `advise --format json`).
 std::string render_json(const std::vector<ProfileOutcome>& outcomes, const RuleSet& rules);
+
+/// The same document in pieces, so that a large batch can be written as it is advised:
+/// the head, each result (`first` for the first one), and the tail with the summary.
+std::string render_json_head(const RuleSet& rules);
+std::string render_json_result(const ProfileOutcome& outcome, bool first);
+std::string render_json_tail(const std::vector<std::string>& statuses);
 
 /// One result object per line.
 std::string render_jsonl(const std::vector<ProfileOutcome>& outcomes);
@@ -42,6 +48,9 @@ std::string render_table(const std::vector<ProfileOutcome>& outcomes, const Rend
 
 /// GitHub-flavoured Markdown, for a pull-request comment or a job summary.
 std::string render_markdown(const std::vector<ProfileOutcome>& outcomes);
+
+/// The Markdown of some profiles without the document heading (for streaming a batch).
+std::string render_markdown_body(const std::vector<ProfileOutcome>& outcomes);
 
 /// A diagnostic as JSON: {severity, code, message, file, line, column, path}.
 nlohmann::ordered_json diagnostic_to_json(const Diagnostic& d);

@@ -45,7 +45,7 @@ struct Combination {
 struct RuleSet {
   std::string name = "default";
   std::string version = "0";
-  double viable_min = 50;  ///< a feasible strategy at or above this score is `viable`
+  double viable_min = 50;            ///< a feasible strategy at or above this score is `viable`
   std::vector<Strategy> strategies;  ///< sorted by rung
   std::vector<Rule> rules;           ///< sorted by id
   std::vector<Combination> combinations;
@@ -58,6 +58,7 @@ struct RuleSet {
 struct RuleSource {
   std::string name;
   std::string text;
+  std::string_view tree = {};  ///< the text already parsed (built-in files); empty: parse `text`
 };
 
 /// The rule set compiled into the binary (rules/*.yaml at build time).

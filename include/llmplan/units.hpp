@@ -8,16 +8,16 @@ namespace llmplan {
 /// What a numeric profile field measures; decides which suffixes and unit words it accepts
 /// and what a bare number means.
 enum class Dimension {
-  count,      ///< a plain count (requests, GPUs)
-  tokens,     ///< `1.2M tokens`
-  examples,   ///< `3k examples`
-  params,     ///< `8B params`
-  usd,        ///< `$1.5M`, `5000 USD`
-  fraction,   ///< `0.4`, `40%`
-  weeks,      ///< `6 weeks`, `10 days`, `3 months`, converted to weeks
-  months,     ///< converted to months
+  count,         ///< a plain count (requests, GPUs)
+  tokens,        ///< `1.2M tokens`
+  examples,      ///< `3k examples`
+  params,        ///< `8B params`
+  usd,           ///< `$1.5M`, `5000 USD`
+  fraction,      ///< `0.4`, `40%`
+  weeks,         ///< `6 weeks`, `10 days`, `3 months`, converted to weeks
+  months,        ///< converted to months
   milliseconds,  ///< `2000`, `2 s`, `150 ms`
-  number,     ///< a dimensionless number (a rank, a score)
+  number,        ///< a dimensionless number (a rank, a score)
 };
 
 /// The outcome of reading one quantity: a value, or an error at a byte offset within the text.

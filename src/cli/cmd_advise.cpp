@@ -1,10 +1,14 @@
 // `llmplan advise PROFILE...`: rank the strategies of each profile, with costs and reasons.
+#include <algorithm>
+#include <iterator>
 #include <memory>
 
 #include "commands.hpp"
 #include "common.hpp"
 #include "llmplan/engine.hpp"
+#include "llmplan/parallel.hpp"
 #include "llmplan/render.hpp"
+#include "output.hpp"
 
 namespace llmplan::cli {
 
@@ -17,23 +21,52 @@ struct AdviseOptions {
   int top_reasons = 3;
 };
 
+/// Renders one chunk of advised profiles in the chosen format.
+std::string render_chunk(const std::vector<ProfileOutcome>& chunk, const std::string& format, bool first_chunk,
+                         const RenderOptions& options) {
+  if (format == "jsonl") return render_jsonl(chunk);
+  if (format == "markdown") return render_markdown_body(chunk);
+  if (format == "json") {
+    std::vector<std::string> parts(chunk.size());
+    parallel_for(chunk.size(), [&](std::size_t i) { parts[i] = render_json_result(chunk[i], first_chunk && i == 0); });
+    std::string out;
+    for (const auto& part : parts) out += part;
+    return out;
+  }
+  return (first_chunk ? "" : "\n") + render_table(chunk, options);
+}
+
 int run_advise(const AdviseOptions& opt) {
   const auto rules = load_rules(opt.common.rules);
   if (!rules) return k_cannot_run;
   std::vector<ProfileOutcome> outcomes = load_outcomes(opt.profiles, opt.common.sets, *rules);
   bool all_ok = true;
-  for (auto& o : outcomes) {
+  std::vector<std::string> statuses;
+  for (const auto& o : outcomes) {
     print_diagnostics(o.diagnostics);
-    if (o.status == "ok") o.advice = advise(*o.profile, *rules);
-    else all_ok = false;
+    all_ok = all_ok && o.status == "ok";
+    statuses.push_back(o.status);
   }
   const std::string format = opt.format.empty() ? (stdout_is_terminal() ? "table" : "json") : opt.format;
-  std::string content;
-  if (format == "json") content = render_json(outcomes, *rules);
-  else if (format == "jsonl") content = render_jsonl(outcomes);
-  else if (format == "markdown") content = render_markdown(outcomes);
-  else content = render_table(outcomes, RenderOptions{use_color(opt.common.no_color) && opt.common.output.empty(), opt.top_reasons});
-  if (!emit(content, opt.common.output)) return k_cannot_run;
+  const RenderOptions options{use_color(opt.common.no_color) && opt.common.output.empty(), opt.top_reasons};
+  Output out;
+  if (!out.open(opt.common.output)) return k_cannot_run;
+  if (format == "json") out.write(render_json_head(*rules));
+  if (format == "markdown") out.write("# llmplan advice\n\n");
+  // A batch is advised and written a chunk at a time, each chunk in parallel, so memory stays
+  // bounded and output starts early; chunks are written in input order.
+  constexpr std::size_t k_chunk = 512;
+  for (std::size_t begin = 0; begin < outcomes.size(); begin += k_chunk) {
+    const std::size_t end = std::min(outcomes.size(), begin + k_chunk);
+    std::vector<ProfileOutcome> chunk(std::make_move_iterator(outcomes.begin() + static_cast<std::ptrdiff_t>(begin)),
+                                      std::make_move_iterator(outcomes.begin() + static_cast<std::ptrdiff_t>(end)));
+    parallel_for(chunk.size(), [&](std::size_t i) {
+      if (chunk[i].status == "ok") chunk[i].advice = advise(*chunk[i].profile, *rules);
+    });
+    if (!out.write(render_chunk(chunk, format, begin == 0, options))) return k_cannot_run;
+  }
+  if (format == "json") out.write(render_json_tail(statuses));
+  if (!out.commit()) return k_cannot_run;
   return all_ok ? k_ok : k_cannot_run;
 }
 

@@ -30,10 +30,15 @@ int run_gpus(const CatalogOptions& opt) {
       for (const auto& q : g.prices) {
         prices.push_back({{"usd_per_hour", q.usd_per_hour}, {"vendor", q.vendor}, {"date", q.date}, {"source", q.source}});
       }
-      doc["gpus"].push_back({{"id", g.id}, {"name", g.name}, {"aliases", g.aliases}, {"memory_gib", g.memory_gib},
-                             {"peak_tflops", g.peak_tflops}, {"board_power_w", g.board_power_w},
+      doc["gpus"].push_back({{"id", g.id},
+                             {"name", g.name},
+                             {"aliases", g.aliases},
+                             {"memory_gib", g.memory_gib},
+                             {"peak_tflops", g.peak_tflops},
+                             {"board_power_w", g.board_power_w},
                              {"price_usd_per_hour", {{"low", price.low}, {"expected", price.expected}, {"high", price.high}}},
-                             {"prices", prices}, {"spec_source", g.spec_source}});
+                             {"prices", prices},
+                             {"spec_source", g.spec_source}});
     }
     return emit(doc.dump(2) + "\n", "") ? k_ok : k_cannot_run;
   }
@@ -70,20 +75,33 @@ int run_models(const CatalogOptions& opt) {
   if (opt.format == "json") {
     json doc{{"schema_version", 1}, {"models", json::array()}};
     for (const auto& m : rules->catalog.models) {
-      doc["models"].push_back({{"id", m.id}, {"name", m.name}, {"aliases", m.aliases}, {"params", m.params},
-                               {"active_params", m.active_params}, {"layers", m.layers}, {"hidden", m.hidden}, {"ffn", m.ffn},
-                               {"heads", m.heads}, {"kv_heads", m.kv_heads}, {"vocab", m.vocab}, {"context", m.context},
+      doc["models"].push_back({{"id", m.id},
+                               {"name", m.name},
+                               {"aliases", m.aliases},
+                               {"params", m.params},
+                               {"active_params", m.active_params},
+                               {"layers", m.layers},
+                               {"hidden", m.hidden},
+                               {"ffn", m.ffn},
+                               {"heads", m.heads},
+                               {"kv_heads", m.kv_heads},
+                               {"vocab", m.vocab},
+                               {"context", m.context},
                                {"source", m.source}});
     }
     doc["apis"] = json::array();
     for (const auto& a : rules->catalog.apis) {
-      doc["apis"].push_back({{"id", a.id}, {"name", a.name}, {"usd_per_m_input", a.usd_per_m_input},
-                             {"usd_per_m_output", a.usd_per_m_output}, {"date", a.date}, {"source", a.source}});
+      doc["apis"].push_back({{"id", a.id},
+                             {"name", a.name},
+                             {"usd_per_m_input", a.usd_per_m_input},
+                             {"usd_per_m_output", a.usd_per_m_output},
+                             {"date", a.date},
+                             {"source", a.source}});
     }
     return emit(doc.dump(2) + "\n", "") ? k_ok : k_cannot_run;
   }
-  std::string out = fmt::format("{:<22} {:<26} {:>8} {:>8} {:>6} {:>6} {:>8}\n", "id", "name", "params", "active", "layers", "hidden",
-                                "context");
+  std::string out = fmt::format("{:<22} {:<26} {:>8} {:>8} {:>6} {:>6} {:>8}\n", "id", "name", "params", "active", "layers",
+                                "hidden", "context");
   for (const auto& m : rules->catalog.models) {
     out += fmt::format("{:<22} {:<26} {:>8} {:>8} {:>6} {:>6} {:>8}\n", m.id, m.name, format_count(m.params),
                        format_count(m.active_params), m.layers, m.hidden, m.context);

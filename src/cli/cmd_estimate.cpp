@@ -51,8 +51,12 @@ bool read_quantity(const std::string& flag, const std::string& text, Dimension d
   return true;
 }
 
-double tidy(double x) { return round_significant(x, 4); }
-json range_json(const Range& r) { return json{{"low", tidy(r.low)}, {"expected", tidy(r.expected)}, {"high", tidy(r.high)}}; }
+double tidy(double x) {
+  return round_significant(x, 4);
+}
+json range_json(const Range& r) {
+  return json{{"low", tidy(r.low)}, {"expected", tidy(r.expected)}, {"high", tidy(r.high)}};
+}
 
 /// When the job does not fit: more GPUs with ZeRO-3, QLoRA, or a GPU with more memory.
 std::vector<std::string> what_would_fit(const TrainingRequest& request, const Catalog& catalog) {
@@ -95,7 +99,8 @@ int run_estimate(const EstimateOptions& opt) {
   if (!opt.model.empty()) {
     const ModelInfo* model = catalog.find_model(opt.model);
     if (model == nullptr) {
-      print_error(fmt::format("--model: unknown model `{}`{}", opt.model, did_you_mean(opt.model, catalog.model_names())), "unknown-model");
+      print_error(fmt::format("--model: unknown model `{}`{}", opt.model, did_you_mean(opt.model, catalog.model_names())),
+                  "unknown-model");
       return k_cannot_run;
     }
     request.model = shape_of(*model);
@@ -107,7 +112,8 @@ int run_estimate(const EstimateOptions& opt) {
       return k_cannot_run;
     }
     request.model = shape_for_params(params);
-    assumptions.push_back({{"name", "architecture"}, {"value", fmt::format("{} layers, hidden {}", request.model.layers, request.model.hidden)},
+    assumptions.push_back({{"name", "architecture"},
+                           {"value", fmt::format("{} layers, hidden {}", request.model.layers, request.model.hidden)},
                            {"why", "derived from the parameter count (N ~ 12 L h^2, h ~ 128 L)"}});
   } else {
     print_error("give --params N or --model ID", "missing-flag");
@@ -181,9 +187,13 @@ int run_estimate(const EstimateOptions& opt) {
     doc["memory"] = json{{"per_gpu_gib", tidy(weights / std::max(1, opt.gpus))},
                          {"gpu_gib", gpu->memory_gib},
                          {"fits", weights / std::max(1, opt.gpus) <= gpu->memory_gib},
-                         {"breakdown", json{{"weights", tidy(weights / std::max(1, opt.gpus))}, {"gradients", 0}, {"optimizer", 0},
-                                            {"activations", 0}, {"overhead", 0}}}};
-    assumptions.push_back({{"name", "training"}, {"value", "none"},
+                         {"breakdown", json{{"weights", tidy(weights / std::max(1, opt.gpus))},
+                                            {"gradients", 0},
+                                            {"optimizer", 0},
+                                            {"activations", 0},
+                                            {"overhead", 0}}}};
+    assumptions.push_back({{"name", "training"},
+                           {"value", "none"},
                            {"why", "few-shot and rag change no weights: memory is serving memory (16-bit weights x 1.2)"}});
   }
   doc["assumptions"] = assumptions;
@@ -192,7 +202,8 @@ int run_estimate(const EstimateOptions& opt) {
   if (opt.format == "json") {
     content = doc.dump(2) + "\n";
   } else {
-    content += fmt::format("{} of a {}-parameter model on {} x {}\n", opt.strategy, format_count(request.model.params), opt.gpus, gpu->id);
+    content += fmt::format("{} of a {}-parameter model on {} x {}\n", opt.strategy, format_count(request.model.params), opt.gpus,
+                           gpu->id);
     content += fmt::format("  training tokens   {}\n", format_count(doc["training_tokens"].get<double>()));
     content += fmt::format("  training FLOPs    {}\n", format_scientific(doc["training_flops"].get<double>()));
     const auto range_line = [&](const char* label, const json& r, bool usd) {
@@ -213,7 +224,8 @@ int run_estimate(const EstimateOptions& opt) {
       for (const auto& s : m["would_fit"]) content += fmt::format("  would fit: {}\n", s.get<std::string>());
     }
     for (const auto& a : assumptions) {
-      content += fmt::format("  assumed {} = {} ({})\n", a["name"].get<std::string>(), a["value"].dump(), a["why"].get<std::string>());
+      content +=
+          fmt::format("  assumed {} = {} ({})\n", a["name"].get<std::string>(), a["value"].dump(), a["why"].get<std::string>());
     }
   }
   return emit(content, opt.output) ? k_ok : k_cannot_run;

@@ -31,13 +31,15 @@ int run_validate(const ValidateOptions& opt) {
     if (o.status == "invalid") ++invalid;
     if (o.status == "error") ++unreadable;
     if (opt.format == "json") {
-      nlohmann::ordered_json item{{"file", o.file}, {"name", o.name}, {"status", o.status},
-                                  {"diagnostics", nlohmann::ordered_json::array()}};
+      nlohmann::ordered_json item{
+          {"file", o.file}, {"name", o.name}, {"status", o.status}, {"diagnostics", nlohmann::ordered_json::array()}};
       for (const auto& d : o.diagnostics.items()) item["diagnostics"].push_back(diagnostic_to_json(d));
       doc["results"].push_back(item);
     } else if (!opt.common.quiet) {
       content += fmt::format("{}: {}\n", o.file + (o.name != default_profile_name(o.file) ? " (" + o.name + ")" : ""),
-                             o.status == "ok" ? "valid" : o.status == "invalid" ? "invalid" : "unreadable");
+                             o.status == "ok"        ? "valid"
+                             : o.status == "invalid" ? "invalid"
+                                                     : "unreadable");
     }
   }
   const int valid = static_cast<int>(outcomes.size()) - invalid - unreadable;

@@ -2,11 +2,13 @@
 
 #include <cstdlib>
 #include <iostream>
+#include <optional>
 
 #include <fmt/format.h>
 #include <unistd.h>
 
 #include "llmplan/io.hpp"
+#include "llmplan/parallel.hpp"
 
 namespace llmplan::cli {
 
@@ -59,43 +61,59 @@ std::optional<RuleSet> load_rules(const std::vector<std::string>& paths) {
 
 std::vector<ProfileOutcome> load_outcomes(const std::vector<std::string>& inputs, const std::vector<std::string>& sets,
                                           const RuleSet& rules) {
-  std::vector<ProfileOutcome> outcomes;
+  struct Input {
+    std::string file;
+    std::string text;
+    std::optional<ProfileOutcome> failure;  ///< set when the input could not be read
+  };
+  std::vector<Input> read;
   for (const auto& input : inputs) {
     const auto files = expand_yaml_path(input);
     if (files.empty()) {
       ProfileOutcome o{input, default_profile_name(input), "error", std::nullopt, std::nullopt, {}};
       o.diagnostics.error("no-profiles", "the directory holds no *.yaml or *.yml files", SourceLoc{input, 0, 0});
-      outcomes.push_back(std::move(o));
+      read.push_back({input, {}, std::move(o)});
     }
     for (const auto& file : files) {
-      std::string text;
+      Input in{file, {}, std::nullopt};
       std::string error;
-      if (!read_text(file, text, error)) {
+      if (!read_text(file, in.text, error)) {
         ProfileOutcome o{file, default_profile_name(file), "error", std::nullopt, std::nullopt, {}};
         o.diagnostics.error("unreadable", fmt::format("cannot read the profile: {}", error), SourceLoc{file, 0, 0});
-        outcomes.push_back(std::move(o));
-        continue;
+        in.failure = std::move(o);
       }
-      for (auto& loaded : load_profiles(text, file, rules.catalog)) {
-        ProfileOutcome o;
-        o.file = file;
-        o.name = loaded.profile.name;
-        o.diagnostics = loaded.diagnostics;
-        if (loaded.valid()) {
-          for (const auto& set : sets) {
-            const auto eq = set.find('=');
-            if (eq == std::string::npos) {
-              o.diagnostics.error("bad-set", fmt::format("`--set {}` needs the form PATH=VALUE", set), SourceLoc{"--set", 0, 0});
-              continue;
-            }
-            set_profile_field(loaded.profile, set.substr(0, eq), set.substr(eq + 1), rules.catalog, o.diagnostics);
+      read.push_back(std::move(in));
+    }
+  }
+  // Files are independent: parse and validate them in parallel, keeping input order.
+  std::vector<std::vector<LoadedProfile>> loaded(read.size());
+  parallel_for(read.size(), [&](std::size_t i) {
+    if (!read[i].failure) loaded[i] = load_profiles(read[i].text, read[i].file, rules.catalog);
+  });
+  std::vector<ProfileOutcome> outcomes;
+  for (std::size_t i = 0; i < read.size(); ++i) {
+    if (read[i].failure) {
+      outcomes.push_back(std::move(*read[i].failure));
+      continue;
+    }
+    for (auto& profile : loaded[i]) {
+      ProfileOutcome o;
+      o.file = read[i].file;
+      o.diagnostics = profile.diagnostics;
+      if (profile.valid()) {
+        for (const auto& set : sets) {
+          const auto eq = set.find('=');
+          if (eq == std::string::npos) {
+            o.diagnostics.error("bad-set", fmt::format("`--set {}` needs the form PATH=VALUE", set), SourceLoc{"--set", 0, 0});
+            continue;
           }
+          set_profile_field(profile.profile, set.substr(0, eq), set.substr(eq + 1), rules.catalog, o.diagnostics);
         }
-        o.status = o.diagnostics.has_errors() ? "invalid" : "ok";
-        o.name = loaded.profile.name;
-        o.profile = std::move(loaded.profile);
-        outcomes.push_back(std::move(o));
       }
+      o.status = o.diagnostics.has_errors() ? "invalid" : "ok";
+      o.name = profile.profile.name;
+      o.profile = std::move(profile.profile);
+      outcomes.push_back(std::move(o));
     }
   }
   return outcomes;
@@ -114,7 +132,9 @@ bool emit(const std::string& content, const std::string& path) {
   return true;
 }
 
-bool stdout_is_terminal() { return ::isatty(STDOUT_FILENO) == 1; }
+bool stdout_is_terminal() {
+  return ::isatty(STDOUT_FILENO) == 1;
+}
 
 bool use_color(bool no_color) {
   if (no_color) return false;

@@ -1,0 +1,41 @@
+// The benchmark's yardstick: a program that only starts, reads a profile with yaml-cpp and
+// prints it as JSON. `llmplan advise` is measured against it (docs/performance.md).
+#include <fstream>
+#include <iostream>
+#include <sstream>
+
+#include <nlohmann/json.hpp>
+#include <yaml-cpp/yaml.h>
+
+namespace {
+nlohmann::json to_json(const YAML::Node& node) {
+  switch (node.Type()) {
+    case YAML::NodeType::Map: {
+      nlohmann::json out = nlohmann::json::object();
+      for (const auto& kv : node) out[kv.first.as<std::string>()] = to_json(kv.second);
+      return out;
+    }
+    case YAML::NodeType::Sequence: {
+      nlohmann::json out = nlohmann::json::array();
+      for (const auto& item : node) out.push_back(to_json(item));
+      return out;
+    }
+    case YAML::NodeType::Scalar: return node.as<std::string>();
+    default: return nullptr;
+  }
+}
+}  // namespace
+
+int main(int argc, char** argv) {
+  if (argc != 2) {
+    std::cerr << "usage: llmplan_baseline PROFILE\n";
+    return 2;
+  }
+  try {
+    std::cout << to_json(YAML::LoadFile(argv[1])).dump(2) << "\n";
+  } catch (const std::exception& e) {
+    std::cerr << e.what() << "\n";
+    return 2;
+  }
+  return 0;
+}

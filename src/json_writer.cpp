@@ -1,0 +1,98 @@
+#include "llmplan/json_writer.hpp"
+
+#include <cmath>
+
+#include <fmt/format.h>
+
+namespace llmplan {
+
+void append_json_string(std::string& out, std::string_view text) {
+  out.push_back('"');
+  for (const char c : text) {
+    switch (c) {
+      case '"': out += "\\\""; break;
+      case '\\': out += "\\\\"; break;
+      case '\n': out += "\\n"; break;
+      case '\r': out += "\\r"; break;
+      case '\t': out += "\\t"; break;
+      case '\b': out += "\\b"; break;
+      case '\f': out += "\\f"; break;
+      default:
+        if (static_cast<unsigned char>(c) < 0x20) {
+          out += fmt::format("\\u{:04x}", static_cast<unsigned>(static_cast<unsigned char>(c)));
+        } else {
+          out.push_back(c);  // UTF-8 passes through unchanged
+        }
+    }
+  }
+  out.push_back('"');
+}
+
+void JsonWriter::newline() {
+  if (!m_pretty) return;
+  m_out.push_back('\n');
+  m_out.append(2 * (m_empty.size() + static_cast<std::size_t>(m_depth)), ' ');
+}
+
+void JsonWriter::before_value() {
+  if (m_after_key) {
+    m_after_key = false;
+    return;
+  }
+  if (m_empty.empty()) return;
+  if (!m_empty.back()) m_out.push_back(',');
+  m_empty.back() = false;
+  newline();
+}
+
+void JsonWriter::open(char bracket) {
+  before_value();
+  m_out.push_back(bracket);
+  m_empty.push_back(true);
+}
+
+void JsonWriter::close(char bracket) {
+  const bool empty = m_empty.back();
+  m_empty.pop_back();
+  if (!empty) newline();
+  m_out.push_back(bracket);
+}
+
+void JsonWriter::key(std::string_view name) {
+  before_value();
+  append_json_string(m_out, name);
+  m_out += m_pretty ? ": " : ":";
+  m_after_key = true;
+}
+
+void JsonWriter::value(std::string_view text) {
+  before_value();
+  append_json_string(m_out, text);
+}
+
+void JsonWriter::value(double number) {
+  before_value();
+  // JSON has no NaN or infinity; the contract asks for null where a figure cannot be known.
+  if (!std::isfinite(number)) {
+    m_out += "null";
+    return;
+  }
+  fmt::format_to(std::back_inserter(m_out), "{}", number == 0 ? 0.0 : number);
+}
+
+void JsonWriter::value(int number) {
+  before_value();
+  fmt::format_to(std::back_inserter(m_out), "{}", number);
+}
+
+void JsonWriter::value(bool flag) {
+  before_value();
+  m_out += flag ? "true" : "false";
+}
+
+void JsonWriter::null() {
+  before_value();
+  m_out += "null";
+}
+
+}  // namespace llmplan
