@@ -252,6 +252,13 @@ class ProfileReader {
                    const std::string& section) {
     const std::string where = section.empty() ? "at the top level" : "in `" + section + "`";
     std::string hint = did_you_mean(name, siblings);
+    // A misspelled field is reported once, here, not again as missing.
+    if (const std::string match = closest_match(name, siblings); !match.empty()) {
+      mark_failed(section.empty() ? match : section + "." + match);
+      if (section.empty() && is_section(match)) {
+        for (const auto& leaf : section_keys(match)) mark_failed(match + "." + leaf);
+      }
+    }
     if (hint.empty()) {
       // A known field written in the wrong section: say where it belongs.
       for (const auto& spec : field_specs()) {

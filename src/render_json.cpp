@@ -271,6 +271,7 @@ std::string render_jsonl(const std::vector<ProfileOutcome>& outcomes) {
 
 std::string format_usd_range(const Range& r) {
   if (r.high == 0) return "$0";
+  if (round_significant(r.low, 2) == round_significant(r.high, 2)) return format_usd(round_significant(r.expected, 2));
   return format_usd(round_significant(r.expected, 2)) + " (" + format_usd(round_significant(r.low, 2)) + "-" +
          format_usd(round_significant(r.high, 2)) + ")";
 }
