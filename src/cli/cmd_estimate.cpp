@@ -149,6 +149,7 @@ int run_estimate(const EstimateOptions& opt) {
       return k_cannot_run;
     }
     request.method = opt.strategy == "peft" ? opt.method : "full";
+    request.finetune = opt.strategy == "peft" || opt.strategy == "full-finetune";
   }
 
   json doc;
