@@ -4,8 +4,8 @@
 #include <iostream>
 #include <sstream>
 
-#include <nlohmann/json.hpp>
 #include <yaml-cpp/yaml.h>
+#include <nlohmann/json.hpp>
 
 namespace {
 nlohmann::json to_json(const YAML::Node& node) {
