@@ -87,6 +87,39 @@ check('--set changes the advice', json.loads(p.stdout)['results'][0]['recommenda
 p = run('advise', example, '--set', 'data.labeled_exmples=2k', '--format', 'json')
 check('--set with an unknown path exits 2 with a suggestion', p.returncode == 2 and 'data.labeled_examples' in p.stderr, p.stderr)
 
+
+
+def run_on_terminal(*args, env=None):
+    """Runs llmplan with standard output on a pseudo-terminal; returns what it printed."""
+    import pty
+    e = dict(os.environ)
+    e.pop('NO_COLOR', None)
+    e['TERM'] = 'xterm'
+    if env:
+        e.update(env)
+    leader, follower = pty.openpty()
+    proc = subprocess.Popen([exe, *args], stdout=follower, stderr=subprocess.DEVNULL, env=e)
+    os.close(follower)
+    chunks = []
+    while True:
+        try:
+            data = os.read(leader, 65536)
+        except OSError:
+            break
+        if not data:
+            break
+        chunks.append(data)
+    proc.wait(timeout=60)
+    os.close(leader)
+    return b''.join(chunks).decode('utf-8', 'replace')
+
+
+tty = run_on_terminal('advise', example)
+check('on a terminal the default format is a coloured table', 'Recommendation:' in tty and '\033[' in tty, tty[:200])
+check('NO_COLOR turns colour off on a terminal', '\033[' not in run_on_terminal('advise', example, env={'NO_COLOR': '1'}))
+check('--no-color turns colour off on a terminal', '\033[' not in run_on_terminal('advise', example, '--no-color'))
+check('TERM=dumb turns colour off', '\033[' not in run_on_terminal('advise', example, env={'TERM': 'dumb'}))
+
 failed = [r for r in results if not r[1]]
 for name, _, detail in failed:
     print(f'FAILED: {name} {detail}')

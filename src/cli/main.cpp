@@ -17,7 +17,7 @@ namespace {
 
 int run(int argc, char** argv) {
   using namespace llmplan::cli;
-  CLI::App app{"llmplan: advice on how to adapt a large language model to a project, with costs"};
+  CLI::App app{"llmplan: advice on how to adapt a large language model to a project, with costs", "llmplan"};
   app.set_version_flag("--version", std::string("llmplan ") + llmplan::k_version);
   app.require_subcommand(1);
   app.footer(
