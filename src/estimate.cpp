@@ -71,20 +71,6 @@ ModelShape shape_for_params(double params) {
   return m;
 }
 
-ModelShape shape_of(const ModelInfo& model) {
-  ModelShape m;
-  m.id = model.id;
-  m.params = model.params;
-  m.active_params = model.active_params;
-  m.layers = model.layers;
-  m.hidden = model.hidden;
-  m.ffn = model.ffn;
-  m.heads = model.heads;
-  m.kv_heads = model.kv_heads;
-  m.vocab = model.vocab;
-  return m;
-}
-
 MemoryEstimate estimate_memory(const TrainingRequest& r, const Catalog& c) {
   MemoryEstimate mem;
   const ModelShape& m = r.model;
@@ -359,7 +345,7 @@ Serving api_serving(const std::string& api_id, const Range& extra_prompt, const 
 /// The open model a plan adapts: the profile's, else the catalog's default for tuning.
 ModelShape base_model(const Profile& p, const Catalog& c, std::vector<Note>& notes) {
   if (!p.facts.get("model.name").is_null()) {
-    ModelShape m = shape_of(*c.find_model(p.facts.text("model.name")));
+    ModelShape m = c.find_model(p.facts.text("model.name"))->shape;
     if (!p.facts.get("model.params").is_null() && p.facts.number("model.params") != m.active_params) {
       m = shape_for_params(p.facts.number("model.params"));
     }
@@ -368,7 +354,7 @@ ModelShape base_model(const Profile& p, const Catalog& c, std::vector<Note>& not
   if (!p.facts.get("model.params").is_null()) return shape_for_params(p.facts.number("model.params"));
   const CostConstant& def = c.constant("default_model_for_tuning");
   notes.push_back({"model", Value::of_string(def.text), def.why});
-  return shape_of(*c.find_model(def.text));
+  return c.find_model(def.text)->shape;
 }
 
 }  // namespace

@@ -451,7 +451,8 @@ void derive_facts(Profile& profile, const Catalog& catalog) {
   }
 
   if (f.get("model.params").is_null() && !f.get("model.name").is_null()) {
-    if (const ModelInfo* m = catalog.find_model(f.text("model.name"))) f.set("model.params", Value::of_number(m->active_params));
+    if (const ModelInfo* m = catalog.find_model(f.text("model.name")))
+      f.set("model.params", Value::of_number(m->shape.active_params));
   }
   std::sort(profile.assumptions.begin(), profile.assumptions.end(),
             [](const Assumption& a, const Assumption& b) { return a.field < b.field; });

@@ -15,7 +15,7 @@ const Catalog& catalog() {
 
 TrainingRequest request(const char* model, const char* method, const char* gpu, int gpus = 1, int seq = 512) {
   TrainingRequest r;
-  r.model = shape_of(*catalog().find_model(model));
+  r.model = catalog().find_model(model)->shape;
   r.method = method;
   r.gpu = catalog().find_gpu(gpu);
   r.gpus = gpus;

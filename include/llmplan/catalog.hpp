@@ -45,11 +45,10 @@ struct Gpu {
   [[nodiscard]] Range price_range() const;
 };
 
-/// An open-weight model the advisor can tune or serve.
-struct ModelInfo {
-  std::string id;
-  std::string name;
-  std::vector<std::string> aliases;
+/// The architecture figures the cost model needs: from the model catalog, or derived from the
+/// parameter count with the usual transformer proportions when the model is unknown.
+struct ModelShape {
+  std::string id;            ///< catalog id, or "" when derived
   double params = 0;         ///< total parameters
   double active_params = 0;  ///< parameters used per token (= params unless mixture-of-experts)
   int layers = 0;
@@ -58,6 +57,14 @@ struct ModelInfo {
   int heads = 0;
   int kv_heads = 0;
   int vocab = 0;
+};
+
+/// An open-weight model the advisor can tune or serve.
+struct ModelInfo {
+  std::string id;
+  std::string name;
+  std::vector<std::string> aliases;
+  ModelShape shape;
   int context = 0;
   std::string source;
   SourceLoc loc;

@@ -10,22 +10,7 @@
 
 namespace llmplan {
 
-/// The architecture figures the memory model needs: from the model catalog, or derived from
-/// the parameter count with the usual transformer proportions when the model is unknown.
-struct ModelShape {
-  std::string id;  ///< catalog id, or "" when derived
-  double params = 0;
-  double active_params = 0;
-  int layers = 0;
-  int hidden = 0;
-  int ffn = 0;
-  int heads = 0;
-  int kv_heads = 0;
-  int vocab = 0;
-};
-
 ModelShape shape_for_params(double params);
-ModelShape shape_of(const ModelInfo& model);
 
 /// A figure the estimate assumed, with its reason, shown to the user.
 struct Note {

@@ -78,14 +78,14 @@ int run_models(const CatalogOptions& opt) {
       doc["models"].push_back({{"id", m.id},
                                {"name", m.name},
                                {"aliases", m.aliases},
-                               {"params", m.params},
-                               {"active_params", m.active_params},
-                               {"layers", m.layers},
-                               {"hidden", m.hidden},
-                               {"ffn", m.ffn},
-                               {"heads", m.heads},
-                               {"kv_heads", m.kv_heads},
-                               {"vocab", m.vocab},
+                               {"params", m.shape.params},
+                               {"active_params", m.shape.active_params},
+                               {"layers", m.shape.layers},
+                               {"hidden", m.shape.hidden},
+                               {"ffn", m.shape.ffn},
+                               {"heads", m.shape.heads},
+                               {"kv_heads", m.shape.kv_heads},
+                               {"vocab", m.shape.vocab},
                                {"context", m.context},
                                {"source", m.source}});
     }
@@ -103,8 +103,8 @@ int run_models(const CatalogOptions& opt) {
   std::string out = fmt::format("{:<22} {:<26} {:>8} {:>8} {:>6} {:>6} {:>8}\n", "id", "name", "params", "active", "layers",
                                 "hidden", "context");
   for (const auto& m : rules->catalog.models) {
-    out += fmt::format("{:<22} {:<26} {:>8} {:>8} {:>6} {:>6} {:>8}\n", m.id, m.name, format_count(m.params),
-                       format_count(m.active_params), m.layers, m.hidden, m.context);
+    out += fmt::format("{:<22} {:<26} {:>8} {:>8} {:>6} {:>6} {:>8}\n", m.id, m.name, format_count(m.shape.params),
+                       format_count(m.shape.active_params), m.shape.layers, m.shape.hidden, m.context);
   }
   out += fmt::format("\n{:<22} {:<26} {:>12} {:>12}  {}\n", "hosted API", "name", "$/M input", "$/M output", "price date");
   for (const auto& a : rules->catalog.apis) {

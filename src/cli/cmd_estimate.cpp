@@ -103,7 +103,7 @@ int run_estimate(const EstimateOptions& opt) {
                   "unknown-model");
       return k_cannot_run;
     }
-    request.model = shape_of(*model);
+    request.model = model->shape;
   } else if (!opt.params.empty()) {
     double params = 0;
     if (!read_quantity("--params", opt.params, Dimension::params, params)) return k_cannot_run;
