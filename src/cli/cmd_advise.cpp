@@ -43,7 +43,7 @@ int run_advise(const AdviseOptions& opt) {
   bool all_ok = true;
   std::vector<std::string> statuses;
   for (const auto& o : outcomes) {
-    print_diagnostics(o.diagnostics);
+    print_diagnostics(o.diagnostics, opt.common.quiet);
     all_ok = all_ok && o.status == "ok";
     statuses.push_back(o.status);
   }

@@ -27,7 +27,7 @@ int run_validate(const ValidateOptions& opt) {
   std::string content;
   nlohmann::ordered_json doc{{"schema_version", 1}, {"results", nlohmann::ordered_json::array()}};
   for (const auto& o : outcomes) {
-    print_diagnostics(o.diagnostics);
+    print_diagnostics(o.diagnostics, opt.common.quiet);
     if (o.status == "invalid") ++invalid;
     if (o.status == "error") ++unreadable;
     if (opt.format == "json") {

@@ -25,8 +25,10 @@ void add_common_flags(CLI::App& command, CommonOptions& options, bool with_outpu
   command.add_flag("-q,--quiet", options.quiet, "Print only results and errors");
 }
 
-void print_diagnostics(const Diagnostics& diags) {
-  for (const auto& d : diags.items()) std::cerr << format_diagnostic(d) << "\n";
+void print_diagnostics(const Diagnostics& diags, bool quiet) {
+  for (const auto& d : diags.items()) {
+    if (!quiet || d.severity == Severity::error) std::cerr << format_diagnostic(d) << "\n";
+  }
 }
 
 void print_error(const std::string& message, const std::string& code) {

@@ -26,8 +26,9 @@ struct CommonOptions {
 
 void add_common_flags(CLI::App& command, CommonOptions& options, bool with_output);
 
-/// Prints diagnostics to standard error, one per line, in `file:line:col: error: ...` form.
-void print_diagnostics(const Diagnostics& diags);
+/// Prints diagnostics to standard error, one per line, in `file:line:col: error: ...` form;
+/// `quiet` leaves out everything but errors.
+void print_diagnostics(const Diagnostics& diags, bool quiet = false);
 
 /// The built-in rule set plus the `--rules` files; nullopt (after printing why) when broken.
 std::optional<RuleSet> load_rules(const std::vector<std::string>& paths);
