@@ -1,9 +1,25 @@
 #include "llmplan/catalog.hpp"
 
 #include <algorithm>
+#include <cmath>
 #include <stdexcept>
 
 namespace llmplan {
+
+double UtilizationCurve::at(double params) const {
+  if (points.empty()) return 0;
+  if (params <= points.front().first) return points.front().second;
+  if (params >= points.back().first) return points.back().second;
+  for (std::size_t i = 1; i < points.size(); ++i) {
+    if (params <= points[i].first) {
+      const auto [x0, y0] = points[i - 1];
+      const auto [x1, y1] = points[i];
+      const double t = (std::log10(params) - std::log10(x0)) / (std::log10(x1) - std::log10(x0));
+      return y0 + t * (y1 - y0);
+    }
+  }
+  return points.back().second;
+}
 
 Range Gpu::price_range() const {
   if (prices.empty()) return {};
@@ -104,10 +120,11 @@ const std::vector<ModelField>& model_fields() {
       {"qlora_compute_overhead", &CostModel::qlora_compute_overhead},
       {"rag_context_tokens", &CostModel::rag_context_tokens},
       {"scaling_efficiency_per_doubling", &CostModel::scaling_efficiency_per_doubling},
+      {"scaling_reference_gpus", &CostModel::scaling_reference_gpus},
       {"serverless_premium", &CostModel::serverless_premium},
       {"tokens_per_param_optimal", &CostModel::tokens_per_param_optimal},
       {"training_seq_len", &CostModel::training_seq_len},
-      {"training_utilization", &CostModel::training_utilization},
+      {"training_utilization_band", &CostModel::training_utilization_band},
   };
   return fields;
 }

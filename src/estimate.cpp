@@ -39,10 +39,22 @@ double lora_params(const ModelShape& m, int rank) {
   return rank * per_layer * m.layers;
 }
 
-/// Scaling loss beyond one 8-GPU node: each doubling keeps this fraction of throughput.
+/// Scaling loss beyond the cluster size the utilization figures describe: each doubling keeps
+/// this fraction of throughput.
 double scaling_efficiency(int gpus, const Catalog& c) {
-  if (gpus <= 8) return 1.0;
-  return std::pow(c.model.scaling_efficiency_per_doubling.expected, std::log2(gpus / 8.0));
+  const double reference = c.model.scaling_reference_gpus.expected;
+  if (gpus <= reference) return 1.0;
+  return std::pow(c.model.scaling_efficiency_per_doubling.expected, std::log2(gpus / reference));
+}
+
+/// Utilization of the dense peak: given (--mfu), the fine-tune band, or the GPU's curve at the
+/// model's size times the spread of published runs.
+Range training_utilization(const TrainingRequest& r, const Catalog& c) {
+  if (r.utilization) return Range::exactly(*r.utilization);
+  if (r.finetune) return c.model.finetune_utilization;
+  const auto curve = r.gpu ? c.utilization_curves.find(r.gpu->utilization_curve) : c.utilization_curves.end();
+  const double base = curve != c.utilization_curves.end() ? curve->second.at(r.model.active_params) : 0.4;
+  return c.model.training_utilization_band * base;
 }
 
 Range price_for(const Gpu& gpu, const TrainingRequest& r, const Catalog& c) {
@@ -132,8 +144,7 @@ TrainingEstimate compute_training(const TrainingRequest& r, const Catalog& c) {
   const double attention_flops = 6.0 * m.layers * seq * static_cast<double>(m.hidden);
   e.flops = r.tokens * (weight_flops + attention_flops);
 
-  const Range util =
-      r.utilization ? Range::exactly(*r.utilization) : (r.finetune ? c.model.finetune_utilization : c.model.training_utilization);
+  const Range util = training_utilization(r, c);
   double slowdown = 1.0 / scaling_efficiency(gpus, c);
   if (r.method == "qlora") slowdown *= c.model.qlora_compute_overhead.expected;
   if (r.gpu != nullptr && r.gpu->peak_tflops > 0) {
@@ -159,12 +170,22 @@ std::vector<Note> training_notes(const TrainingRequest& r, const Catalog& c) {
   std::vector<Note> notes;
   const int gpus = std::max(1, r.gpus);
   const int seq = r.seq_len > 0 ? r.seq_len : static_cast<int>(c.model.training_seq_len.expected);
-  const char* util_name = r.finetune ? "finetune_utilization" : "training_utilization";
-  const Range util = r.utilization ? Range::exactly(*r.utilization) : c.range(util_name);
-  notes.push_back({"utilization", Value::of_number(util.expected), r.utilization ? "given (--mfu)" : c.constant(util_name).why});
-  if (gpus > 8) {
+  const Range util = training_utilization(r, c);
+  std::string why;
+  if (r.utilization) {
+    why = "given (--mfu)";
+  } else if (r.finetune) {
+    why = c.constant("finetune_utilization").why;
+  } else {
+    why = fmt::format("the `{}` curve at {} active parameters, from published runs; band {}x-{}x", r.gpu->utilization_curve,
+                      format_count(r.model.active_params), c.model.training_utilization_band.low,
+                      c.model.training_utilization_band.high);
+  }
+  notes.push_back({"utilization", Value::of_number(round_significant(util.expected, 3)), why});
+  if (scaling_efficiency(gpus, c) < 1.0) {
     notes.push_back({"scaling_efficiency", Value::of_number(round_significant(scaling_efficiency(gpus, c), 3)),
-                     fmt::format("{} GPUs: {} per doubling beyond 8", gpus, c.model.scaling_efficiency_per_doubling.expected)});
+                     fmt::format("{} GPUs: {} per doubling beyond {}", gpus, c.model.scaling_efficiency_per_doubling.expected,
+                                 c.model.scaling_reference_gpus.expected)});
   }
   if (r.method == "qlora") {
     notes.push_back({"qlora_compute_overhead", Value::of_number(c.model.qlora_compute_overhead.expected),

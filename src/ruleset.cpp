@@ -233,6 +233,8 @@ struct Loader {
           each(value, k, [&](const YamlNode& n) { load_model(n); });
         else if (k == "apis")
           each(value, k, [&](const YamlNode& n) { load_api(n); });
+        else if (k == "utilization_curves")
+          each(value, k, [&](const YamlNode& n) { load_curve(n); });
         else if (k == "cost_model")
           load_constants(value);
         else {
@@ -367,8 +369,9 @@ struct Loader {
   }
 
   void load_gpu(const YamlNode& node) {
-    MapReader r(node, diags, "a GPU",
-                {"id", "name", "aliases", "memory_gib", "peak_tflops", "board_power_w", "spec_source", "prices"});
+    MapReader r(
+        node, diags, "a GPU",
+        {"id", "name", "aliases", "memory_gib", "peak_tflops", "board_power_w", "utilization_curve", "spec_source", "prices"});
     Gpu g;
     g.id = r.text("id", true);
     g.name = r.text("name", true);
@@ -376,6 +379,7 @@ struct Loader {
     g.memory_gib = r.number("memory_gib", true);
     g.peak_tflops = r.number("peak_tflops", true);
     g.board_power_w = r.number("board_power_w", true);
+    g.utilization_curve = r.text("utilization_curve", true);
     g.spec_source = r.text("spec_source", true);
     g.loc = node.loc;
     if (const YamlNode* prices = node.find("prices"); prices && prices->is_sequence()) {
@@ -391,6 +395,37 @@ struct Loader {
     if (g.prices.empty())
       diags.error("missing-field", fmt::format("GPU `{}` needs at least one dated price under `prices`", g.id), node.loc);
     if (!g.id.empty()) gpus[g.id] = std::move(g);
+  }
+
+  void load_curve(const YamlNode& node) {
+    MapReader r(node, diags, "a utilization curve", {"id", "points", "why", "source", "date"});
+    UtilizationCurve c;
+    c.id = r.text("id", true);
+    c.why = r.text("why", true);
+    c.source = r.text("source", true);
+    c.date = r.text("date", true);
+    c.loc = node.loc;
+    const YamlNode* points = node.find("points");
+    if (points == nullptr || !points->is_sequence() || points->items.empty()) {
+      diags.error("bad-type", "`points` is a list of [parameters, utilization] pairs", points ? points->loc : node.loc);
+      return;
+    }
+    for (const auto& point : points->items) {
+      const bool pair =
+          point.is_sequence() && point.items.size() == 2 && point.items[0].is_scalar() && point.items[1].is_scalar();
+      const QuantityResult params = pair ? parse_quantity(point.items[0].value, Dimension::number) : QuantityResult{};
+      const QuantityResult util = pair ? parse_quantity(point.items[1].value, Dimension::fraction) : QuantityResult{};
+      if (!params.ok || !util.ok || util.value <= 0 || util.value > 1) {
+        diags.error("bad-type", "each point is [parameters, utilization between 0 and 1]", point.loc);
+        return;
+      }
+      if (!c.points.empty() && params.value <= c.points.back().first) {
+        diags.error("out-of-range", "points are in increasing order of parameters", point.loc);
+        return;
+      }
+      c.points.emplace_back(params.value, util.value);
+    }
+    if (!c.id.empty()) set.catalog.utilization_curves[c.id] = std::move(c);
   }
 
   void load_model(const YamlNode& node) {
@@ -478,7 +513,15 @@ struct Loader {
     std::sort(set.strategies.begin(), set.strategies.end(), [](const Strategy& a, const Strategy& b) { return a.rung < b.rung; });
     for (auto& [id, r] : rules) set.rules.push_back(std::move(r));
     for (auto& [id, c] : combinations) set.combinations.push_back(std::move(c));
-    for (auto& [id, g] : gpus) set.catalog.gpus.push_back(std::move(g));
+    for (auto& [id, g] : gpus) {
+      if (!g.utilization_curve.empty() && set.catalog.utilization_curves.count(g.utilization_curve) == 0) {
+        diags.error("unknown-id",
+                    fmt::format("GPU `{}` names utilization curve `{}`, which `utilization_curves` does not define", id,
+                                g.utilization_curve),
+                    g.loc);
+      }
+      set.catalog.gpus.push_back(std::move(g));
+    }
     for (auto& [id, m] : models) set.catalog.models.push_back(std::move(m));
     for (auto& [id, a] : apis) set.catalog.apis.push_back(std::move(a));
     const auto check_id = [&](const char* name, bool model) {

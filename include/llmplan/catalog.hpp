@@ -37,6 +37,7 @@ struct Gpu {
   double memory_gib = 0;
   double peak_tflops = 0;  ///< dense 16-bit (BF16, or FP16 where there is no BF16)
   double board_power_w = 0;
+  std::string utilization_curve;  ///< id of the curve of training utilization by model size
   std::string spec_source;
   std::vector<PriceQuote> prices;
   SourceLoc loc;
@@ -79,6 +80,19 @@ struct ApiPrice {
   std::string date;
   std::string source;
   SourceLoc loc;
+};
+
+/// Training utilization (fraction of the dense peak) by model size for a class of GPUs.
+struct UtilizationCurve {
+  std::string id;
+  std::vector<std::pair<double, double>> points;  ///< (active parameters, utilization), ascending
+  std::string why;
+  std::string source;
+  std::string date;
+  SourceLoc loc;
+
+  /// Interpolated in log10(parameters); flat beyond the first and last point.
+  [[nodiscard]] double at(double params) const;
 };
 
 /// A named constant of the cost model, with its source and date (data, not code).
@@ -125,10 +139,11 @@ struct CostModel {
   Range qlora_compute_overhead;
   Range rag_context_tokens;
   Range scaling_efficiency_per_doubling;
+  Range scaling_reference_gpus;
   Range serverless_premium;
   Range tokens_per_param_optimal;
   Range training_seq_len;
-  Range training_utilization;
+  Range training_utilization_band;
 };
 
 struct Catalog {
@@ -136,6 +151,7 @@ struct Catalog {
   std::vector<ModelInfo> models;  ///< sorted by id
   std::vector<ApiPrice> apis;     ///< sorted by id
   std::map<std::string, CostConstant, std::less<>> constants;
+  std::map<std::string, UtilizationCurve, std::less<>> utilization_curves;
   CostModel model;  ///< filled by resolve_cost_model() once every constant is loaded
 
   [[nodiscard]] const Gpu* find_gpu(std::string_view id_or_alias) const;
