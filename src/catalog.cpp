@@ -103,6 +103,7 @@ const std::vector<ModelField>& model_fields() {
       {"full_gradient_bytes_per_param", &CostModel::full_gradient_bytes_per_param},
       {"full_optimizer_bytes_per_param", &CostModel::full_optimizer_bytes_per_param},
       {"full_weight_bytes_per_param", &CostModel::full_weight_bytes_per_param},
+      {"grid_kgco2e_per_kwh", &CostModel::grid_kgco2e_per_kwh},
       {"hours_per_month", &CostModel::hours_per_month},
       {"inference_flops_utilization", &CostModel::inference_flops_utilization},
       {"inference_memory_factor", &CostModel::inference_memory_factor},

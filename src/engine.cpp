@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 
+#include "llmplan/estimate.hpp"
 #include "llmplan/format.hpp"
 
 namespace llmplan {
@@ -40,6 +41,40 @@ StrategyResult score_strategy(const Strategy& strategy, const Profile& profile, 
   return result;
 }
 
+/// Total over the horizon at a volume, expected figures.
+double horizon_total(const StrategyCost& cost, double requests, const Profile& p, const Catalog& c) {
+  return cost.one_time_usd.expected + p.facts.number("budget.horizon_months") * monthly_usd_at(cost, requests, p, c).expected;
+}
+
+BreakEven break_even(const StrategyCost& tuned, const StrategyCost& prompting, const Profile& p, const Catalog& c) {
+  BreakEven out;
+  const auto gap = [&](double requests) {
+    return horizon_total(tuned, requests, p, c) - horizon_total(prompting, requests, p, c);
+  };
+  // Prompting pays per request for its examples; the tuned model mostly pays once. The gap
+  // shrinks as volume grows: find the lowest volume where it closes, searching in log10.
+  double lo = 0;   // log10 of 1 request
+  double hi = 13;  // log10 of 10 trillion requests
+  if (gap(std::pow(10.0, hi)) <= 0) {
+    if (gap(1) <= 0) {
+      out.requests_per_month = 1;
+    } else {
+      for (int i = 0; i < 40; ++i) {
+        const double mid = (lo + hi) / 2;
+        (gap(std::pow(10.0, mid)) <= 0 ? hi : lo) = mid;
+      }
+      out.requests_per_month = round_significant(std::ceil(std::pow(10.0, hi)), 2);
+    }
+  }
+  const double monthly_gap = prompting.monthly_usd.expected - tuned.monthly_usd.expected;
+  const double one_time_gap = tuned.one_time_usd.expected - prompting.one_time_usd.expected;
+  if (one_time_gap <= 0 && monthly_gap >= 0)
+    out.months = 0;
+  else if (monthly_gap > 0)
+    out.months = round_significant(one_time_gap / monthly_gap, 2);
+  return out;
+}
+
 }  // namespace
 
 Advice advise(const Profile& profile, const RuleSet& rules) {
@@ -49,6 +84,14 @@ Advice advise(const Profile& profile, const RuleSet& rules) {
   for (const Strategy& strategy : rules.strategies) {
     advice.ranking.push_back(score_strategy(strategy, profile, rules, facts));
     strategy_facts.push_back(facts);
+  }
+
+  const auto prompting = std::find_if(advice.ranking.begin(), advice.ranking.end(),
+                                      [](const StrategyResult& r) { return r.strategy->id == "few-shot"; });
+  if (prompting != advice.ranking.end()) {
+    for (auto& r : advice.ranking) {
+      if (!r.cost.gpu.empty()) r.break_even = break_even(r.cost, prompting->cost, profile, rules.catalog);
+    }
   }
 
   std::vector<std::size_t> order(advice.ranking.size());

@@ -29,14 +29,23 @@ double embedding_params(const ModelShape& m) {
   return 2.0 * m.vocab * m.hidden;
 }
 
-/// LoRA adapter parameters: rank r on every linear layer (q, k, v, o, gate, up, down), as
-/// Biderman et al. 2024 and the QLoRA paper recommend.
-double lora_params(const ModelShape& m, int rank) {
-  const double kv_dim = static_cast<double>(m.hidden) * m.kv_heads / std::max(1, m.heads);
-  const double per_layer = 2.0 * (m.hidden + m.hidden)  // q, o
-                           + 2.0 * (m.hidden + kv_dim)  // k, v
-                           + 3.0 * (m.hidden + m.ffn);  // gate, up, down
+/// LoRA adapter parameters: rank r on the target linear layers of every block. `all` (q, k, v,
+/// o, gate, up, down) is what the QLoRA paper and Biderman et al. 2024 recommend; `qv` is the
+/// original LoRA paper's choice.
+double lora_params(const ModelShape& m, int rank, const std::string& targets) {
+  const double h = m.hidden;
+  const double kv_dim = h * m.kv_heads / std::max(1, m.heads);
+  const double q_and_o = 2.0 * (h + h);
+  const double k_and_v = 2.0 * (h + kv_dim);
+  const double mlp = 3.0 * (h + m.ffn);  // gate, up, down
+  double per_layer = q_and_o + k_and_v + mlp;
+  if (targets == "attention") per_layer = q_and_o + k_and_v;
+  if (targets == "qv") per_layer = (h + h) + (h + kv_dim);
   return rank * per_layer * m.layers;
+}
+
+int lora_rank_of(const TrainingRequest& r, const Catalog& c) {
+  return r.lora_rank > 0 ? r.lora_rank : static_cast<int>(c.model.lora_rank.expected);
 }
 
 /// Scaling loss beyond the cluster size the utilization figures describe: each doubling keeps
@@ -95,23 +104,25 @@ MemoryEstimate estimate_memory(const TrainingRequest& r, const Catalog& c) {
   const double tokens_in_flight = static_cast<double>(seq) * std::max(1, r.micro_batch);
 
   if (r.method == "lora" || r.method == "qlora") {
-    const int rank = r.lora_rank > 0 ? r.lora_rank : static_cast<int>(c.model.lora_rank.expected);
-    const double trainable = lora_params(m, rank);
+    const double trainable = lora_params(m, lora_rank_of(r, c), r.lora_targets);
     double frozen_bytes = n * c.model.lora_bytes_per_frozen_param.expected;
     if (r.method == "qlora") {
       const double embed = std::min(embedding_params(m), n);
       frozen_bytes =
           (n - embed) * c.model.qlora_bytes_per_frozen_param.expected + embed * c.model.lora_bytes_per_frozen_param.expected;
     }
-    // The frozen base is replicated on every GPU (data parallel); adapters are tiny.
-    mem.weights = (frozen_bytes + trainable * weight_b) / k_gib;
+    // The frozen base is replicated on every GPU (data parallel) unless ZeRO-3 / FSDP shards it.
+    const double shards = r.zero_stage == 3 ? gpus : 1;
+    mem.weights = (frozen_bytes / shards + trainable * weight_b) / k_gib;
     mem.gradients = trainable * grad_b / k_gib;
     mem.optimizer = trainable * optim_b / k_gib;
   } else {
-    // Mixed-precision Adam, sharded across GPUs with ZeRO-3 / FSDP when there are several.
-    mem.weights = n * weight_b / gpus / k_gib;
-    mem.gradients = n * grad_b / gpus / k_gib;
-    mem.optimizer = n * optim_b / gpus / k_gib;
+    // Mixed-precision Adam. ZeRO stage 1 shards the optimizer state across the GPUs, stage 2 also
+    // the gradients, stage 3 (FSDP) also the weights; the default is stage 3 on several GPUs.
+    const int stage = r.zero_stage >= 0 ? r.zero_stage : (gpus > 1 ? 3 : 0);
+    mem.weights = n * weight_b / (stage >= 3 ? gpus : 1) / k_gib;
+    mem.gradients = n * grad_b / (stage >= 2 ? gpus : 1) / k_gib;
+    mem.optimizer = n * optim_b / (stage >= 1 ? gpus : 1) / k_gib;
   }
 
   const double layer_inputs = tokens_in_flight * m.hidden * m.layers;
@@ -154,10 +165,14 @@ TrainingEstimate compute_training(const TrainingRequest& r, const Catalog& c) {
         Range{e.flops / (peak * util.high), e.flops / (peak * util.expected), e.flops / (peak * util.low)} * (slowdown / 3600.0);
     e.wall_clock_days = e.gpu_hours * (1.0 / (gpus * 24.0));
     e.cost_usd = e.gpu_hours * price_for(*r.gpu, r, c);
+    const double pue = r.pue ? *r.pue : c.model.pue.expected;
+    const double grid = r.grid_kgco2e_per_kwh ? *r.grid_kgco2e_per_kwh : c.model.grid_kgco2e_per_kwh.expected;
+    e.energy_kwh = e.gpu_hours * (r.gpu->board_power_w / 1000.0 * pue);
+    e.emissions_kgco2e = e.energy_kwh * grid;
   }
   e.memory = estimate_memory(r, c);
   if (frozen_base) {
-    e.trainable_params = lora_params(m, r.lora_rank > 0 ? r.lora_rank : static_cast<int>(c.model.lora_rank.expected));
+    e.trainable_params = lora_params(m, lora_rank_of(r, c), r.lora_targets);
   } else {
     e.trainable_params = m.params;
   }
@@ -192,6 +207,17 @@ std::vector<Note> training_notes(const TrainingRequest& r, const Catalog& c) {
                      c.constant("qlora_compute_overhead").why});
   }
   notes.push_back({"seq_len", Value::of_number(seq), r.seq_len > 0 ? "given" : "default training sequence length"});
+  if (r.method == "full") {
+    const int stage = r.zero_stage >= 0 ? r.zero_stage : (gpus > 1 ? 3 : 0);
+    notes.push_back(
+        {"zero_stage", Value::of_number(stage), r.zero_stage >= 0 ? "given" : "ZeRO-3 (FSDP) on several GPUs, none on one"});
+  } else {
+    notes.push_back({"lora", Value::of_string(fmt::format("rank {} on {} modules", lora_rank_of(r, c), r.lora_targets)),
+                     c.constant("lora_rank").why});
+  }
+  notes.push_back({"grid_kgco2e_per_kwh",
+                   Value::of_number(r.grid_kgco2e_per_kwh ? *r.grid_kgco2e_per_kwh : c.model.grid_kgco2e_per_kwh.expected),
+                   r.grid_kgco2e_per_kwh ? "given" : c.constant("grid_kgco2e_per_kwh").why});
   notes.push_back({"gradient_checkpointing", Value::of_bool(r.checkpointing), "trades recomputation for activation memory"});
   if (r.owned) {
     notes.push_back({"price", Value::of_string("energy"),
@@ -201,6 +227,14 @@ std::vector<Note> training_notes(const TrainingRequest& r, const Catalog& c) {
 }
 
 }  // namespace
+
+double lora_trainable_params(const TrainingRequest& r, const Catalog& c) {
+  return lora_params(r.model, lora_rank_of(r, c), r.lora_targets);
+}
+
+bool valid_lora_targets(const std::string& targets) {
+  return targets == "all" || targets == "attention" || targets == "qv";
+}
 
 TrainingEstimate estimate_training(const TrainingRequest& r, const Catalog& c) {
   TrainingEstimate e = compute_training(r, c);
@@ -289,8 +323,7 @@ double tokens_per_request(const Profile& p) {
 
 /// Monthly cost of serving a model on GPUs: the compute the volume needs, but at least one
 /// replica kept running (a scale-to-zero service is the low end).
-Serving self_hosted_serving(const ModelShape& model, double extra_prompt_low, double extra_prompt_expected,
-                            double extra_prompt_high, const Profile& p, const Catalog& c) {
+Serving self_hosted_serving(const ModelShape& model, const Range& extra, double requests, const Profile& p, const Catalog& c) {
   const double weights_gib = 2.0 * model.params * c.model.inference_memory_factor.expected / k_gib;
   const Gpu* gpu = nullptr;
   int count = 1;
@@ -320,15 +353,13 @@ Serving self_hosted_serving(const ModelShape& model, double extra_prompt_low, do
     }
   }
   if (gpu == nullptr) return {{}, "no GPU in the catalog can hold the model"};
-  const double requests = p.facts.number("usage.requests_per_month");
   const Range util = c.model.inference_flops_utilization;
   const double flops_per_token = 2.0 * model.active_params;
   const double peak = gpu->peak_tflops * 1e12;
   const double base_tokens = tokens_per_request(p);
-  const Range compute_hours = {
-      requests * (base_tokens + extra_prompt_low) * flops_per_token / (peak * util.high) / 3600.0,
-      requests * (base_tokens + extra_prompt_expected) * flops_per_token / (peak * util.expected) / 3600.0,
-      requests * (base_tokens + extra_prompt_high) * flops_per_token / (peak * util.low) / 3600.0};
+  const Range compute_hours = {requests * (base_tokens + extra.low) * flops_per_token / (peak * util.high) / 3600.0,
+                               requests * (base_tokens + extra.expected) * flops_per_token / (peak * util.expected) / 3600.0,
+                               requests * (base_tokens + extra.high) * flops_per_token / (peak * util.low) / 3600.0};
   const double always_on = c.model.hours_per_month.expected * count;
   Range price = gpu->price_range();
   if (owned) price = c.model.electricity_usd_per_kwh * (gpu->board_power_w / 1000.0 * c.model.pue.expected);
@@ -351,9 +382,8 @@ Serving self_hosted_serving(const ModelShape& model, double extra_prompt_low, do
   return s;
 }
 
-Serving api_serving(const std::string& api_id, const Range& extra_prompt, const Profile& p, const Catalog& c) {
+Serving api_serving(const std::string& api_id, const Range& extra_prompt, double requests, const Profile& p, const Catalog& c) {
   const ApiPrice* api = c.find_api(api_id);
-  const double requests = p.facts.number("usage.requests_per_month");
   const double input = p.facts.number("usage.input_tokens");
   const double output = p.facts.number("usage.output_tokens");
   const auto monthly = [&](double extra) {
@@ -390,6 +420,7 @@ StrategyCost estimate_strategy(const std::string& strategy, const Profile& p, co
   const double domain_tokens = f.number("data.domain_tokens");
   const double epochs = c.model.finetune_epochs.expected;
   const double finetune_tokens = examples * example_tokens * epochs;
+  const double requests = f.number("usage.requests_per_month");
 
   if (strategy == "few-shot" || strategy == "rag") {
     Range extra;
@@ -408,7 +439,9 @@ StrategyCost estimate_strategy(const std::string& strategy, const Profile& p, co
     }
     if (self_hosted) {
       const ModelShape model = base_model(p, c, out.notes);
-      const Serving s = self_hosted_serving(model, extra.low, extra.expected, extra.high, p, c);
+      const Serving s = self_hosted_serving(model, extra, requests, p, c);
+      out.serving_model = model;
+      out.added_prompt_tokens = extra;
       out.method = "open-weights";
       out.model = model.id.empty() ? fmt::format("{}-parameter model", format_count(model.params)) : model.id;
       out.params = model.params;
@@ -416,7 +449,9 @@ StrategyCost estimate_strategy(const std::string& strategy, const Profile& p, co
       out.serving = s.description;
     } else {
       const CostConstant& api = c.constant("api_model_default");
-      const Serving s = api_serving(api.text, extra, p, c);
+      const Serving s = api_serving(api.text, extra, requests, p, c);
+      out.api = api.text;
+      out.added_prompt_tokens = extra;
       out.method = "api";
       out.model = api.text;
       out.monthly_usd = s.monthly;
@@ -479,16 +514,24 @@ StrategyCost estimate_strategy(const std::string& strategy, const Profile& p, co
     const char* attempts_name = is_finetune ? "finetune_attempts" : "pretrain_attempts";
     const Range attempts = is_finetune ? c.model.finetune_attempts : c.model.pretrain_attempts;
     out.one_time_usd = e.cost_usd * attempts;
+    out.energy_kwh = e.energy_kwh * attempts;
+    out.emissions_kgco2e = e.emissions_kgco2e * attempts;
     out.notes.push_back({"attempts", Value::of_number(attempts.expected), c.constant(attempts_name).why});
     out.memory = e.memory;
     for (const auto& n : e.notes) out.notes.push_back(n);
-    const Serving s = self_hosted_serving(model, 0, 0, 0, p, c);
+    const Serving s = self_hosted_serving(model, Range{}, requests, p, c);
+    out.serving_model = model;
     out.monthly_usd = s.monthly;
     out.serving = s.description;
   }
   const double horizon = f.number("budget.horizon_months");
   out.horizon_usd = out.one_time_usd + out.monthly_usd * horizon;
   return out;
+}
+
+Range monthly_usd_at(const StrategyCost& cost, double requests, const Profile& p, const Catalog& c) {
+  if (!cost.api.empty()) return api_serving(cost.api, cost.added_prompt_tokens, requests, p, c).monthly;
+  return self_hosted_serving(cost.serving_model, cost.added_prompt_tokens, requests, p, c).monthly;
 }
 
 void set_cost_facts(const StrategyCost& cost, Facts& f) {

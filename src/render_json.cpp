@@ -40,7 +40,15 @@ void write_range(JsonWriter& w, std::string_view name, const Range& r) {
   w.end_object();
 }
 
-void write_cost(JsonWriter& w, const StrategyCost& c) {
+void write_optional(JsonWriter& w, std::string_view name, const std::optional<double>& v) {
+  w.key(name);
+  if (v)
+    w.value(*v);
+  else
+    w.null();
+}
+
+void write_cost(JsonWriter& w, const StrategyCost& c, const std::optional<BreakEven>& be) {
   w.key("cost");
   w.begin_object();
   write_range(w, "one_time_usd", c.one_time_usd);
@@ -51,6 +59,18 @@ void write_cost(JsonWriter& w, const StrategyCost& c) {
   write_range(w, "wall_clock_days", c.wall_clock_days);
   w.field("peak_memory_gib", tidy(c.memory.total));
   w.field("gpus", c.gpus);
+  write_range(w, "energy_kwh", c.energy_kwh);
+  write_range(w, "emissions_kgco2e", c.emissions_kgco2e);
+  w.key("break_even");
+  if (be) {
+    w.begin_object();
+    w.field("versus", "few-shot");
+    write_optional(w, "requests_per_month", be->requests_per_month);
+    write_optional(w, "months", be->months);
+    w.end_object();
+  } else {
+    w.null();
+  }
   w.key("plan");
   w.begin_object();
   w.field("method", c.method);
@@ -141,7 +161,7 @@ void write_result(JsonWriter& w, const ProfileOutcome& o) {
       w.field("score", r.score);
       write_reasons(w, "reasons", r.reasons);
       write_reasons(w, "blockers", r.blockers);
-      write_cost(w, r.cost);
+      write_cost(w, r.cost, r.break_even);
       w.end_object();
     }
   }

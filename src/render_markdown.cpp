@@ -37,14 +37,20 @@ void render_one(std::string& out, const ProfileOutcome& o) {
   } else {
     out += "**No feasible strategy** under this profile.\n\n";
   }
-  out += "| # | strategy | verdict | score | one-time | monthly | GPU-hours | memory/GPU |\n";
-  out += "|---:|---|---|---:|---|---|---:|---|\n";
+  out += "| # | strategy | verdict | score | one-time | monthly | GPU-hours | kgCO2e | break-even vs few-shot | memory/GPU |\n";
+  out += "|---:|---|---|---:|---|---|---:|---:|---|---|\n";
   for (const auto& r : a.ranking) {
     const auto& c = r.cost;
-    out += fmt::format("| {} | `{}` | {} | {} | {} | {} | {} | {} |\n", r.rank, r.strategy->id, r.verdict,
-                       format_number(r.score, 1), format_usd_range(c.one_time_usd), format_usd_range(c.monthly_usd),
-                       c.gpu_hours.expected == 0 ? "-" : format_count(round_significant(c.gpu_hours.expected, 2)),
-                       c.gpu.empty() ? "-" : fmt::format("{} GiB on {} x{}", format_number(c.memory.total, 1), c.gpu, c.gpus));
+    std::string be = "-";
+    if (r.break_even) {
+      be = r.break_even->requests_per_month ? format_count(*r.break_even->requests_per_month) + " requests/month" : "never";
+    }
+    out +=
+        fmt::format("| {} | `{}` | {} | {} | {} | {} | {} | {} | {} | {} |\n", r.rank, r.strategy->id, r.verdict,
+                    format_number(r.score, 1), format_usd_range(c.one_time_usd), format_usd_range(c.monthly_usd),
+                    c.gpu_hours.expected == 0 ? "-" : format_count(round_significant(c.gpu_hours.expected, 2)),
+                    c.emissions_kgco2e.expected == 0 ? "-" : format_count(round_significant(c.emissions_kgco2e.expected, 2)), be,
+                    c.gpu.empty() ? "-" : fmt::format("{} GiB on {} x{}", format_number(c.memory.total, 1), c.gpu, c.gpus));
   }
   out += "\n";
   for (const auto& r : a.ranking) {

@@ -51,13 +51,13 @@ void render_one(std::string& out, const ProfileOutcome& o, const RenderOptions& 
   } else {
     out += "Recommendation: none - every strategy is infeasible under this profile\n\n";
   }
-  out += p.dim(fmt::format("  {:>2}  {:<19} {:<12} {:>5}  {:<26} {:<26} {:>9}  {}\n", "#", "strategy", "verdict", "score",
-                           "one-time (range)", "monthly (range)", "GPU-hours", "memory/GPU"));
+  out += p.dim(fmt::format("  {:>2}  {:<19} {:<12} {:>5}  {:<26} {:<26} {:>9} {:>8}  {}\n", "#", "strategy", "verdict", "score",
+                           "one-time (range)", "monthly (range)", "GPU-hours", "kgCO2e", "memory/GPU"));
   for (const auto& r : a.ranking) {
-    out += fmt::format("  {:>2}  {:<19} {} {:>5}  {:<26} {:<26} {:>9}  {}\n", r.rank, r.strategy->id,
+    out += fmt::format("  {:>2}  {:<19} {} {:>5}  {:<26} {:<26} {:>9} {:>8}  {}\n", r.rank, r.strategy->id,
                        p.verdict(r.verdict, fmt::format("{:<12}", r.verdict)), format_number(r.score, 1),
                        format_usd_range(r.cost.one_time_usd), format_usd_range(r.cost.monthly_usd), hours_text(r.cost.gpu_hours),
-                       memory_text(r.cost));
+                       hours_text(r.cost.emissions_kgco2e), memory_text(r.cost));
   }
   out += "\n";
   for (const auto& r : a.ranking) {
@@ -72,6 +72,19 @@ void render_one(std::string& out, const ProfileOutcome& o, const RenderOptions& 
       out += p.dim(fmt::format("          ... and {} more (--format json shows all)\n", list.size() - shown));
     }
   }
+  std::string breakeven;
+  for (const auto& r : a.ranking) {
+    if (!r.break_even) continue;
+    const BreakEven& be = *r.break_even;
+    std::string text = be.requests_per_month ? fmt::format("from {} requests a month", format_count(*be.requests_per_month))
+                                             : std::string("never, at any volume");
+    if (be.months && *be.months == 0)
+      text += "; already at your volume";
+    else if (be.months)
+      text += fmt::format("; after {} months at your volume", format_number(*be.months, 1));
+    breakeven += fmt::format("\n  {:<19} {}", r.strategy->id, text);
+  }
+  if (!breakeven.empty()) out += "\nCheaper in total than few-shot over the horizon:" + breakeven + "\n";
   for (const auto& c : a.combinations) {
     out += fmt::format("\nCombine: {}\n  {} {}\n", fmt::join(c.strategies, " + "), c.message, p.dim("[" + c.id + "]"));
   }

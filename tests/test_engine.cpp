@@ -131,3 +131,38 @@ TEST_CASE("advice is deterministic", "[engine]") {
     CHECK(a.ranking[i].cost.one_time_usd.expected == b.ranking[i].cost.one_time_usd.expected);
   }
 }
+
+TEST_CASE("break-even against few-shot is found by searching the costs", "[engine]") {
+  const Advice a = advise_text(
+      "task: {needs: [skill]}\ndata: {labeled_examples: 5k, example_tokens: 400}\ndomain: {overlap: high}\n"
+      "budget: {one_time_usd: $50k, horizon_months: 12}\nrisk: {tolerance: medium}\nusage: {requests_per_month: 2M}\n");
+  const StrategyResult& peft = result_for(a, "peft");
+  const StrategyResult& few = result_for(a, "few-shot");
+  REQUIRE(peft.break_even);
+  REQUIRE(peft.break_even->requests_per_month);
+  CHECK_FALSE(few.break_even);
+  // At the break-even volume the totals cross: below it few-shot is cheaper, above it peft.
+  LoadedProfile p = load_one(
+      "task: {needs: [skill]}\ndata: {labeled_examples: 5k, example_tokens: 400}\ndomain: {overlap: high}\n"
+      "budget: {one_time_usd: $50k, horizon_months: 12}\nrisk: {tolerance: medium}\nusage: {requests_per_month: 2M}\n");
+  const double v = *peft.break_even->requests_per_month;
+  const auto total = [&](const StrategyCost& c, double requests) {
+    return c.one_time_usd.expected + 12 * monthly_usd_at(c, requests, p.profile, default_rules().catalog).expected;
+  };
+  CHECK(total(peft.cost, v * 1.1) <= total(few.cost, v * 1.1));
+  if (v > 2) CHECK(total(peft.cost, v / 1.5) > total(few.cost, v / 1.5));
+  REQUIRE(peft.break_even->months);
+  CHECK(*peft.break_even->months >= 0);
+}
+
+TEST_CASE("training emissions follow energy and grid intensity", "[engine]") {
+  const Advice a = advise_text(minimal_profile());
+  for (const auto& r : a.ranking) {
+    if (r.cost.gpu.empty()) {
+      CHECK(r.cost.emissions_kgco2e.expected == 0);
+      continue;
+    }
+    CHECK(r.cost.energy_kwh.expected > 0);
+    CHECK(r.cost.emissions_kgco2e.expected == Approx(r.cost.energy_kwh.expected * 0.385));
+  }
+}

@@ -174,3 +174,40 @@ TEST_CASE("owned hardware that cannot hold the model does not fit", "[estimate]"
   CHECK(peft.memory.fits);
   CHECK(peft.method == "qlora");
 }
+
+TEST_CASE("ZeRO stages shard optimizer gradients and weights in turn", "[estimate][memory]") {
+  TrainingRequest r = request("llama-2-7b", "full", "a100-80gb", 8);
+  double previous = 1e9;
+  for (int stage = 0; stage <= 3; ++stage) {
+    r.zero_stage = stage;
+    const MemoryEstimate m = estimate_memory(r, catalog());
+    CHECK(m.total < previous);
+    previous = m.total;
+    CHECK((m.optimizer < 7) == (stage >= 1));
+    CHECK((m.gradients < 4) == (stage >= 2));
+    CHECK((m.weights < 6) == (stage >= 3));
+  }
+}
+
+TEST_CASE("LoRA target modules change the adapter size", "[estimate]") {
+  TrainingRequest r = request("llama-2-7b", "lora", "a100-80gb");
+  r.lora_targets = "all";
+  const double all = lora_trainable_params(r, catalog());
+  r.lora_targets = "qv";
+  const double qv = lora_trainable_params(r, catalog());
+  CHECK(all / 6.738e9 > 0.002);
+  CHECK(all / 6.738e9 < 0.02);
+  CHECK(qv == Approx(16.0 * 32 * (2 * 4096 + 2 * 4096)));
+  CHECK(valid_lora_targets("attention"));
+  CHECK_FALSE(valid_lora_targets("everything"));
+}
+
+TEST_CASE("utilization follows the GPU generation and model size", "[estimate][calibration]") {
+  const auto& curves = catalog().utilization_curves;
+  REQUIRE(curves.count("ampere") == 1);
+  REQUIRE(curves.count("hopper") == 1);
+  CHECK(curves.at("hopper").at(8e9) == Approx(0.14));
+  CHECK(curves.at("hopper").at(1e9) == Approx(0.14));  // flat beyond the ends
+  const double mid = curves.at("ampere").at(std::sqrt(7e9 * 7e10));
+  CHECK(mid == Approx((0.40 + 0.44) / 2));  // linear in log10(parameters)
+}

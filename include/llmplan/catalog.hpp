@@ -122,6 +122,7 @@ struct CostModel {
   Range full_gradient_bytes_per_param;
   Range full_optimizer_bytes_per_param;
   Range full_weight_bytes_per_param;
+  Range grid_kgco2e_per_kwh;
   Range hours_per_month;
   Range inference_flops_utilization;
   Range inference_memory_factor;

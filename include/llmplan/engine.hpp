@@ -19,6 +19,13 @@ struct Reason {
   std::string source;
 };
 
+/// When a tuning strategy becomes cheaper in total than few-shot prompting: the request volume
+/// over the horizon, and the month at the profile's own volume. Empty optionals mean never.
+struct BreakEven {
+  std::optional<double> requests_per_month;
+  std::optional<double> months;
+};
+
 struct StrategyResult {
   const Strategy* strategy = nullptr;
   int rank = 0;
@@ -27,6 +34,7 @@ struct StrategyResult {
   std::vector<Reason> reasons;   ///< score changes, largest first
   std::vector<Reason> blockers;  ///< why the strategy is infeasible
   StrategyCost cost;
+  std::optional<BreakEven> break_even;  ///< for strategies that train, against few-shot
 };
 
 /// Rungs that work together for this profile (e.g. RAG plus a tuned model).

@@ -29,9 +29,13 @@ struct TrainingRequest {
   int seq_len = 0;  ///< 0: the cost model's default
   int micro_batch = 1;
   bool checkpointing = true;
-  int lora_rank = 0;                  ///< 0: the cost model's default
-  std::optional<double> utilization;  ///< default: the cost model's, by kind of job
-  bool finetune = false;              ///< a fine-tune (short padded sequences) rather than pretraining
+  int lora_rank = 0;                          ///< 0: the cost model's default
+  std::string lora_targets = "all";           ///< all (q k v o gate up down), attention (q k v o), qv
+  int zero_stage = -1;                        ///< ZeRO sharding 0-3; -1: 3 for full-weight training on several GPUs, else 0
+  std::optional<double> grid_kgco2e_per_kwh;  ///< default: the cost model's
+  std::optional<double> pue;                  ///< default: the cost model's
+  std::optional<double> utilization;          ///< default: the cost model's, by kind of job
+  bool finetune = false;                      ///< a fine-tune (short padded sequences) rather than pretraining
   std::optional<double> price_per_gpu_hour;
   bool owned = false;  ///< owned GPUs cost their energy, not rent
 };
@@ -54,11 +58,19 @@ struct TrainingEstimate {
   Range gpu_hours;
   Range wall_clock_days;
   Range cost_usd;
+  Range energy_kwh;        ///< GPU-hours x board power x PUE
+  Range emissions_kgco2e;  ///< energy x grid intensity
   MemoryEstimate memory;
   std::vector<Note> notes;
 };
 
 MemoryEstimate estimate_memory(const TrainingRequest& request, const Catalog& catalog);
+
+/// Adapter parameters of LoRA with the request's rank and target modules.
+double lora_trainable_params(const TrainingRequest& request, const Catalog& catalog);
+
+/// True when `targets` names a known set of LoRA target modules.
+bool valid_lora_targets(const std::string& targets);
 TrainingEstimate estimate_training(const TrainingRequest& request, const Catalog& catalog);
 
 /// One strategy's plan for a profile and what it costs: training (one time) and inference
@@ -78,13 +90,21 @@ struct StrategyCost {
   Range horizon_usd;
   Range gpu_hours;
   Range wall_clock_days;
+  Range energy_kwh;        ///< training, all attempts
+  Range emissions_kgco2e;  ///< training, all attempts
   MemoryEstimate memory;
-  std::string serving;  ///< how requests are served, for people
+  std::string serving;        ///< how requests are served, for people
+  std::string api;            ///< the hosted API that serves requests, or "" when self-hosted
+  ModelShape serving_model;   ///< the model served when self-hosted
+  Range added_prompt_tokens;  ///< examples or passages added to every prompt
   std::vector<Note> notes;
 };
 
 /// Prices one strategy of the ladder for a profile.
 StrategyCost estimate_strategy(const std::string& strategy, const Profile& profile, const Catalog& catalog);
+
+/// The strategy's monthly inference cost at another request volume (for break-even).
+Range monthly_usd_at(const StrategyCost& cost, double requests, const Profile& profile, const Catalog& catalog);
 
 /// Writes a strategy's cost figures into facts (`cost.*`, `memory.*`, `plan.*`) for the rules.
 void set_cost_facts(const StrategyCost& cost, Facts& facts);

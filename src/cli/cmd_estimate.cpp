@@ -34,6 +34,10 @@ struct EstimateOptions {
   int seq_len = 0;
   int micro_batch = 1;
   int lora_rank = 0;
+  std::string lora_targets = "all";
+  int zero_stage = -1;
+  double grid = -1;
+  double pue = -1;
   double price = -1;
   double mfu = -1;
   bool no_checkpointing = false;
@@ -61,14 +65,14 @@ json range_json(const Range& r) {
 /// When the job does not fit: more GPUs with ZeRO-3, QLoRA, or a GPU with more memory.
 std::vector<std::string> what_would_fit(const TrainingRequest& request, const Catalog& catalog) {
   std::vector<std::string> out;
-  if (request.method == "full") {
-    for (int g = request.gpus * 2; g <= 1024; g *= 2) {
-      TrainingRequest r = request;
-      r.gpus = g;
-      if (estimate_memory(r, catalog).fits) {
-        out.push_back(fmt::format("{} x {} with ZeRO-3 sharding", g, request.gpu->id));
-        break;
-      }
+  // More GPUs with everything sharded (ZeRO-3 / FSDP; for LoRA the frozen base is sharded too).
+  for (int g = request.gpus * 2; g <= 1024; g *= 2) {
+    TrainingRequest r = request;
+    r.gpus = g;
+    r.zero_stage = 3;
+    if (estimate_memory(r, catalog).fits) {
+      out.push_back(fmt::format("{} x {} with ZeRO-3 / FSDP sharding", g, request.gpu->id));
+      break;
     }
   }
   if (request.method != "qlora") {
@@ -131,6 +135,10 @@ int run_estimate(const EstimateOptions& opt) {
   request.micro_batch = opt.micro_batch;
   request.checkpointing = !opt.no_checkpointing;
   request.lora_rank = opt.lora_rank;
+  request.lora_targets = opt.lora_targets;
+  request.zero_stage = opt.zero_stage;
+  if (opt.grid >= 0) request.grid_kgco2e_per_kwh = opt.grid;
+  if (opt.pue > 0) request.pue = opt.pue;
   if (opt.mfu > 0) request.utilization = opt.mfu;
   if (opt.price >= 0) request.price_per_gpu_hour = opt.price;
 
@@ -168,6 +176,8 @@ int run_estimate(const EstimateOptions& opt) {
     doc["gpu_hours"] = range_json(e.gpu_hours);
     doc["wall_clock_days"] = range_json(e.wall_clock_days);
     doc["cost_usd"] = range_json(e.cost_usd);
+    doc["energy_kwh"] = range_json(e.energy_kwh);
+    doc["emissions_kgco2e"] = range_json(e.emissions_kgco2e);
     doc["memory"] = json{{"per_gpu_gib", tidy(e.memory.total)},
                          {"gpu_gib", gpu->memory_gib},
                          {"fits", e.memory.fits},
@@ -185,6 +195,8 @@ int run_estimate(const EstimateOptions& opt) {
     doc["gpu_hours"] = range_json({});
     doc["wall_clock_days"] = range_json({});
     doc["cost_usd"] = range_json({});
+    doc["energy_kwh"] = range_json({});
+    doc["emissions_kgco2e"] = range_json({});
     doc["memory"] = json{{"per_gpu_gib", tidy(weights / std::max(1, opt.gpus))},
                          {"gpu_gib", gpu->memory_gib},
                          {"fits", weights / std::max(1, opt.gpus) <= gpu->memory_gib},
@@ -215,6 +227,8 @@ int run_estimate(const EstimateOptions& opt) {
     range_line("GPU-hours", doc["gpu_hours"], false);
     range_line("wall-clock days", doc["wall_clock_days"], false);
     range_line("cost", doc["cost_usd"], true);
+    range_line("energy kWh", doc["energy_kwh"], false);
+    range_line("kg CO2e", doc["emissions_kgco2e"], false);
     const json& m = doc["memory"];
     content += fmt::format("  memory per GPU    {} GiB of {} GiB: {}\n", format_number(m["per_gpu_gib"].get<double>(), 1),
                            format_number(m["gpu_gib"].get<double>(), 0), m["fits"].get<bool>() ? "fits" : "does NOT fit");
@@ -257,6 +271,13 @@ void setup_estimate(CLI::App& app, int& exit_code) {
   cmd->add_option("--seq-len", opt->seq_len, "Training sequence length (default 2048)")->check(CLI::Range(1, 10000000));
   cmd->add_option("--micro-batch", opt->micro_batch, "Sequences per GPU per step (default 1)")->check(CLI::Range(1, 100000));
   cmd->add_option("--lora-rank", opt->lora_rank, "LoRA rank (default 16)")->check(CLI::Range(1, 4096));
+  cmd->add_option("--lora-targets", opt->lora_targets, "LoRA target modules: all (default), attention, qv")
+      ->check(CLI::IsMember({"all", "attention", "qv"}));
+  cmd->add_option("--zero", opt->zero_stage, "ZeRO stage 0-3 (default: 3 on several GPUs for full-weight training)")
+      ->check(CLI::Range(0, 3));
+  cmd->add_option("--grid-intensity", opt->grid, "Grid emissions in kg CO2e per kWh (default 0.385, US average)")
+      ->check(CLI::Range(0.0, 5.0));
+  cmd->add_option("--pue", opt->pue, "Data-centre power usage effectiveness (default 1.58)")->check(CLI::Range(1.0, 5.0));
   cmd->add_option("--price-per-gpu-hour", opt->price, "Override the catalog price (USD)")->check(CLI::Range(0.0, 1000.0));
   cmd->add_option("--mfu", opt->mfu, "Override the utilization of the dense 16-bit peak (0..1)")->check(CLI::Range(0.01, 1.0));
   cmd->add_flag("--no-checkpointing", opt->no_checkpointing, "Keep all activations (no gradient checkpointing)");
