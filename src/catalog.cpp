@@ -21,14 +21,15 @@ double UtilizationCurve::at(double params) const {
   return points.back().second;
 }
 
-Range Gpu::price_range() const {
-  if (prices.empty()) return {};
+void Gpu::resolve_prices() {
+  price = {};
+  if (prices.empty()) return;
   std::vector<double> values;
   for (const auto& q : prices) values.push_back(q.usd_per_hour);
   std::sort(values.begin(), values.end());
   const std::size_t n = values.size();
   const double median = n % 2 == 1 ? values[n / 2] : (values[n / 2 - 1] + values[n / 2]) / 2;
-  return {values.front(), median, values.back()};
+  price = {values.front(), median, values.back()};
 }
 
 namespace {

@@ -321,37 +321,37 @@ double tokens_per_request(const Profile& p) {
   return p.facts.number("usage.input_tokens") + p.facts.number("usage.output_tokens");
 }
 
-/// Monthly cost of serving a model on GPUs: the compute the volume needs, but at least one
-/// replica kept running (a scale-to-zero service is the low end).
-Serving self_hosted_serving(const ModelShape& model, const Range& extra, double requests, const Profile& p, const Catalog& c) {
+/// The GPUs that serve a model: owned ones when they can hold it, else the cheapest rentable
+/// GPU type (up to 8 of it) whose memory holds 1.2 x the 16-bit weights.
+ServingGpus choose_serving_gpus(const ModelShape& model, const Profile& p, const Catalog& c) {
   const double weights_gib = 2.0 * model.params * c.model.inference_memory_factor.expected / k_gib;
-  const Gpu* gpu = nullptr;
-  int count = 1;
-  bool owned = false;
   if (p.facts.flag("hardware.owned")) {
     const Gpu* own = c.find_gpu(p.facts.text("hardware.gpu"));
     const int have = static_cast<int>(p.facts.number("hardware.count", 1));
-    const int need = static_cast<int>(std::ceil(weights_gib / own->memory_gib));
-    if (need <= have) {
-      gpu = own;
-      count = need;
-      owned = true;
+    const int need = std::max(1, static_cast<int>(std::ceil(weights_gib / own->memory_gib)));
+    if (need <= have) return {own, need, true};
+  }
+  ServingGpus best;
+  double best_cost = std::numeric_limits<double>::infinity();
+  for (const auto& g : c.gpus) {
+    if (g.prices.empty()) continue;
+    const int need = std::max(1, static_cast<int>(std::ceil(weights_gib / g.memory_gib)));
+    if (need > 8) continue;
+    const double cost = need * g.price_range().expected;
+    if (cost < best_cost) {
+      best_cost = cost;
+      best = {&g, need, false};
     }
   }
-  double best = std::numeric_limits<double>::infinity();
-  if (gpu == nullptr) {
-    for (const auto& g : c.gpus) {
-      if (g.prices.empty()) continue;
-      const int need = std::max(1, static_cast<int>(std::ceil(weights_gib / g.memory_gib)));
-      if (need > 8) continue;
-      const double cost = need * g.price_range().expected;
-      if (cost < best) {
-        best = cost;
-        gpu = &g;
-        count = need;
-      }
-    }
-  }
+  return best;
+}
+
+/// Monthly cost of serving on GPUs: the compute the volume needs, with one replica always on,
+/// or scale-to-zero workers billed per busy second at a premium when that is cheaper (not under
+/// a latency limit: cold starts; not on owned GPUs: they are there anyway).
+Serving self_hosted_serving(const ModelShape& model, const ServingGpus& where, const Range& extra, double requests,
+                            const Profile& p, const Catalog& c, bool describe) {
+  const Gpu* gpu = where.gpu;
   if (gpu == nullptr) return {{}, "no GPU in the catalog can hold the model"};
   const Range util = c.model.inference_flops_utilization;
   const double flops_per_token = 2.0 * model.active_params;
@@ -360,29 +360,31 @@ Serving self_hosted_serving(const ModelShape& model, const Range& extra, double 
   const Range compute_hours = {requests * (base_tokens + extra.low) * flops_per_token / (peak * util.high) / 3600.0,
                                requests * (base_tokens + extra.expected) * flops_per_token / (peak * util.expected) / 3600.0,
                                requests * (base_tokens + extra.high) * flops_per_token / (peak * util.low) / 3600.0};
-  const double always_on = c.model.hours_per_month.expected * count;
+  const double always_on = c.model.hours_per_month.expected * where.count;
   Range price = gpu->price_range();
-  if (owned) price = c.model.electricity_usd_per_kwh * (gpu->board_power_w / 1000.0 * c.model.pue.expected);
+  if (where.owned) price = c.model.electricity_usd_per_kwh * (gpu->board_power_w / 1000.0 * c.model.pue.expected);
   Serving s;
   const Range dedicated = {std::max(compute_hours.low, always_on) * price.low,
                            std::max(compute_hours.expected, always_on) * price.expected,
                            std::max(compute_hours.high, always_on) * price.high};
-  // Scale-to-zero workers bill busy seconds only, at a premium; their cold starts rule them out
-  // under a latency limit, and owned GPUs are there anyway.
-  const bool serverless_ok = !owned && p.facts.get("constraints.max_latency_ms").is_null();
+  const bool serverless_ok = !where.owned && p.facts.get("constraints.max_latency_ms").is_null();
   const Range serverless = compute_hours * price * c.model.serverless_premium.expected;
   if (serverless_ok && serverless.expected < dedicated.expected) {
     s.monthly = {serverless.low, serverless.expected, std::min(serverless.high, dedicated.high)};
-    s.description = fmt::format("rented {} x{}, scale-to-zero workers billed per busy second", gpu->id, count);
+    if (describe)
+      s.description = fmt::format("rented {} x{}, scale-to-zero workers billed per busy second", gpu->id, where.count);
   } else {
     s.monthly = dedicated;
-    s.description = fmt::format("{} {} x{}, one replica always on{}", owned ? "owned" : "rented", gpu->id, count,
-                                owned ? " (energy only)" : "");
+    if (describe) {
+      s.description = fmt::format("{} {} x{}, one replica always on{}", where.owned ? "owned" : "rented", gpu->id, where.count,
+                                  where.owned ? " (energy only)" : "");
+    }
   }
   return s;
 }
 
-Serving api_serving(const std::string& api_id, const Range& extra_prompt, double requests, const Profile& p, const Catalog& c) {
+Serving api_serving(const std::string& api_id, const Range& extra_prompt, double requests, const Profile& p, const Catalog& c,
+                    bool describe) {
   const ApiPrice* api = c.find_api(api_id);
   const double input = p.facts.number("usage.input_tokens");
   const double output = p.facts.number("usage.output_tokens");
@@ -390,7 +392,7 @@ Serving api_serving(const std::string& api_id, const Range& extra_prompt, double
     return requests * ((input + extra) * api->usd_per_m_input + output * api->usd_per_m_output) / 1e6;
   };
   return {{monthly(extra_prompt.low), monthly(extra_prompt.expected), monthly(extra_prompt.high)},
-          fmt::format("hosted API {} (prices of {})", api->id, api->date)};
+          describe ? fmt::format("hosted API {} (prices of {})", api->id, api->date) : std::string()};
 }
 
 /// The open model a plan adapts: the profile's, else the catalog's default for tuning.
@@ -439,7 +441,8 @@ StrategyCost estimate_strategy(const std::string& strategy, const Profile& p, co
     }
     if (self_hosted) {
       const ModelShape model = base_model(p, c, out.notes);
-      const Serving s = self_hosted_serving(model, extra, requests, p, c);
+      out.serving_gpus = choose_serving_gpus(model, p, c);
+      const Serving s = self_hosted_serving(model, out.serving_gpus, extra, requests, p, c, true);
       out.serving_model = model;
       out.added_prompt_tokens = extra;
       out.method = "open-weights";
@@ -449,7 +452,7 @@ StrategyCost estimate_strategy(const std::string& strategy, const Profile& p, co
       out.serving = s.description;
     } else {
       const CostConstant& api = c.constant("api_model_default");
-      const Serving s = api_serving(api.text, extra, requests, p, c);
+      const Serving s = api_serving(api.text, extra, requests, p, c, true);
       out.api = api.text;
       out.added_prompt_tokens = extra;
       out.method = "api";
@@ -519,7 +522,8 @@ StrategyCost estimate_strategy(const std::string& strategy, const Profile& p, co
     out.notes.push_back({"attempts", Value::of_number(attempts.expected), c.constant(attempts_name).why});
     out.memory = e.memory;
     for (const auto& n : e.notes) out.notes.push_back(n);
-    const Serving s = self_hosted_serving(model, Range{}, requests, p, c);
+    out.serving_gpus = choose_serving_gpus(model, p, c);
+    const Serving s = self_hosted_serving(model, out.serving_gpus, Range{}, requests, p, c, true);
     out.serving_model = model;
     out.monthly_usd = s.monthly;
     out.serving = s.description;
@@ -530,8 +534,8 @@ StrategyCost estimate_strategy(const std::string& strategy, const Profile& p, co
 }
 
 Range monthly_usd_at(const StrategyCost& cost, double requests, const Profile& p, const Catalog& c) {
-  if (!cost.api.empty()) return api_serving(cost.api, cost.added_prompt_tokens, requests, p, c).monthly;
-  return self_hosted_serving(cost.serving_model, cost.added_prompt_tokens, requests, p, c).monthly;
+  if (!cost.api.empty()) return api_serving(cost.api, cost.added_prompt_tokens, requests, p, c, false).monthly;
+  return self_hosted_serving(cost.serving_model, cost.serving_gpus, cost.added_prompt_tokens, requests, p, c, false).monthly;
 }
 
 void set_cost_facts(const StrategyCost& cost, Facts& f) {

@@ -520,6 +520,7 @@ struct Loader {
                                 g.utilization_curve),
                     g.loc);
       }
+      g.resolve_prices();
       set.catalog.gpus.push_back(std::move(g));
     }
     for (auto& [id, m] : models) set.catalog.models.push_back(std::move(m));

@@ -41,9 +41,12 @@ struct Gpu {
   std::string spec_source;
   std::vector<PriceQuote> prices;
   SourceLoc loc;
+  Range price;  ///< cheapest, median and dearest quote; set by resolve_prices()
 
   /// Cheapest, median and dearest quote.
-  [[nodiscard]] Range price_range() const;
+  [[nodiscard]] const Range& price_range() const { return price; }
+  /// Computes `price` from the quotes (the loader calls it once).
+  void resolve_prices();
 };
 
 /// The architecture figures the cost model needs: from the model catalog, or derived from the

@@ -73,6 +73,13 @@ double lora_trainable_params(const TrainingRequest& request, const Catalog& cata
 bool valid_lora_targets(const std::string& targets);
 TrainingEstimate estimate_training(const TrainingRequest& request, const Catalog& catalog);
 
+/// The GPUs that serve a self-hosted model.
+struct ServingGpus {
+  const Gpu* gpu = nullptr;
+  int count = 0;
+  bool owned = false;
+};
+
 /// One strategy's plan for a profile and what it costs: training (one time) and inference
 /// (monthly), with the model and GPUs it would use.
 struct StrategyCost {
@@ -96,6 +103,7 @@ struct StrategyCost {
   std::string serving;        ///< how requests are served, for people
   std::string api;            ///< the hosted API that serves requests, or "" when self-hosted
   ModelShape serving_model;   ///< the model served when self-hosted
+  ServingGpus serving_gpus;   ///< the GPUs that serve it
   Range added_prompt_tokens;  ///< examples or passages added to every prompt
   std::vector<Note> notes;
 };
