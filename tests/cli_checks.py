@@ -129,6 +129,81 @@ dup = 'task: {needs: [style, style]}\ndata: {labeled_examples: 5}\ndomain: {over
 check('warnings print by default', 'duplicate-item' in run('advise', '-', '--format', 'json', stdin=dup).stderr)
 check('-q leaves warnings out', 'duplicate-item' not in run('advise', '-', '--format', 'json', '-q', stdin=dup).stderr)
 
+# --- check: formats CI speaks ---
+proposals = 'tests/data/proposals'
+p = run('check', proposals, '--format', 'json')
+doc = json.loads(p.stdout)
+status = {os.path.basename(r['file']): r['status'] for r in doc['results']}
+check('a mixed batch reports each file', status == {'accepted.yaml': 'accepted', 'broken.yaml': 'error', 'infeasible.yaml': 'rejected',
+                                                    'no-proposal.yaml': 'error', 'rejected.yaml': 'rejected'}, status)
+check('a mixed batch with broken files exits 2', p.returncode == 2)
+check('the json summary counts', doc['summary'] == {'profiles': 5, 'accepted': 1, 'rejected': 2, 'error': 2}, doc['summary'])
+p = run('check', f'{proposals}/accepted.yaml', f'{proposals}/rejected.yaml')
+check('a rejected proposal exits 1', p.returncode == 1)
+check('--fail-on never reports but exits 0', run('check', f'{proposals}/rejected.yaml', '--fail-on', 'never').returncode == 0)
+check('an accepted batch exits 0', run('check', f'{proposals}/accepted.yaml').returncode == 0)
+p = run('check', f'{proposals}/accepted.yaml', '--rules', 'tests/data/broken-rules.yaml')
+check('a broken rule set never passes a proposal', p.returncode == 2 and 'accepted' not in p.stdout)
+p = run('check', f'{proposals}/infeasible.yaml', '--max-rank', '6', '--margin', '100')
+check('an infeasible proposal is rejected whatever the policy', p.returncode == 1 and 'infeasible' in p.stdout, p.stdout)
+
+import xml.etree.ElementTree as ET
+p = run('check', proposals, '--format', 'junit')
+suite = ET.fromstring(p.stdout)
+cases = suite.findall('.//testcase')
+check('junit parses as XML with one case per profile', len(cases) == 5)
+check('junit marks failures and errors', len(suite.findall('.//failure')) == 2 and len(suite.findall('.//error')) == 2)
+
+p = run('check', proposals, '--format', 'sarif')
+sarif = json.loads(p.stdout)
+
+
+def sarif_problems(doc):
+    """The SARIF 2.1.0 properties GitHub code scanning requires (sarif-support.md)."""
+    problems = []
+    if doc.get('version') != '2.1.0' or not doc.get('$schema'):
+        problems.append('version and $schema')
+    for run_ in doc.get('runs', []):
+        driver = run_.get('tool', {}).get('driver', {})
+        if not driver.get('name'):
+            problems.append('tool.driver.name')
+        ids = []
+        for rule in driver.get('rules', []):
+            ids.append(rule.get('id'))
+            for key in ('shortDescription', 'fullDescription', 'help'):
+                if not rule.get(key, {}).get('text'):
+                    problems.append(f'rule {rule.get("id")}: {key}.text')
+        for result in run_.get('results', []):
+            if result.get('ruleId') not in ids or ids[result.get('ruleIndex', -1)] != result.get('ruleId'):
+                problems.append('ruleId / ruleIndex')
+            if result.get('level') not in ('none', 'note', 'warning', 'error'):
+                problems.append('level')
+            if not result.get('message', {}).get('text'):
+                problems.append('message.text')
+            loc = result.get('locations', [{}])[0].get('physicalLocation', {})
+            if not loc.get('artifactLocation', {}).get('uri') or loc.get('region', {}).get('startLine', 0) < 1:
+                problems.append('location')
+    if not doc.get('runs'):
+        problems.append('runs')
+    return problems
+
+
+check('sarif has every property GitHub requires', sarif_problems(sarif) == [], sarif_problems(sarif))
+check('sarif locates the rejected proposals', sum(r['ruleId'] == 'proposal-rejected' for r in sarif['runs'][0]['results']) == 2)
+
+with tempfile.TemporaryDirectory() as tmp:
+    summary = os.path.join(tmp, 'summary.md')
+    p = run('check', f'{proposals}/rejected.yaml', '--format', 'github', env={'GITHUB_STEP_SUMMARY': summary})
+    check('github format writes the job summary', os.path.exists(summary) and '**rejected**' in open(summary).read())
+    check('github annotations point at the proposal line', '::error file=tests/data/proposals/rejected.yaml,line=28,col=13' in p.stdout,
+          p.stdout[:300])
+
+# --- what-ifs: --set turns a tuning recommendation into few-shot ---
+before = json.loads(run('advise', 'examples/contract-classifier.yaml', '--format', 'json').stdout)['results'][0]['recommendation']
+after = json.loads(run('advise', 'examples/contract-classifier.yaml', '--set', 'data.labeled_examples=10', '--format',
+                       'json').stdout)['results'][0]['recommendation']
+check('--set data.labeled_examples=10 turns tuning advice to few-shot', (before, after) == ('peft', 'few-shot'), (before, after))
+
 failed = [r for r in results if not r[1]]
 for name, _, detail in failed:
     print(f'FAILED: {name} {detail}')

@@ -23,12 +23,14 @@ int run(int argc, char** argv) {
   app.footer(
       "Examples:\n"
       "  llmplan advise examples/shakespeare-voice.yaml\n"
+      "  llmplan check proposals/ --format github\n"
       "  llmplan validate examples/\n"
       "  llmplan estimate --strategy peft --params 8B --examples 3k --gpu l4\n"
       "Exit codes: 0 success, 1 findings, 2 could not run, 3 internal error.\n"
       "Docs: docs/getting-started.md");
   int exit_code = k_ok;
   setup_advise(app, exit_code);
+  setup_check(app, exit_code);
   setup_validate(app, exit_code);
   setup_estimate(app, exit_code);
   setup_catalogs(app, exit_code);
@@ -46,6 +48,22 @@ int run(int argc, char** argv) {
   }
   try {
     app.parse(argc, argv);
+  } catch (const CLI::ExtrasError& e) {
+    // CLI11 2.1 cannot suggest: name the closest flag of the subcommand for each unknown one.
+    const CLI::App* command = argc > 1 && argv[1][0] != '-' ? app.get_subcommand_ptr(argv[1]).get() : nullptr;
+    std::vector<std::string> flags;
+    for (const CLI::Option* option : (command ? command : &app)->get_options()) {
+      for (const auto& name : option->get_lnames()) flags.push_back("--" + name);
+    }
+    for (int i = 2; i < argc; ++i) {
+      const std::string word = std::string(argv[i]).substr(0, std::string(argv[i]).find('='));
+      if (word.rfind("--", 0) == 0 && std::find(flags.begin(), flags.end(), word) == flags.end()) {
+        print_error(fmt::format("unknown flag `{}`{}", word, llmplan::did_you_mean(word, flags)), "unknown-flag");
+        return k_cannot_run;
+      }
+    }
+    app.exit(e);
+    return k_cannot_run;
   } catch (const CLI::ParseError& e) {
     // CLI11's own codes (100-127) never leave the program: help and version are 0, the rest 2.
     const int code = app.exit(e);

@@ -1,0 +1,117 @@
+// `llmplan check PROFILE...`: judge each profile's `proposal.strategy`; exit 1 when one should
+// not go ahead, 2 when a profile (or the rule set) cannot be evaluated: never confused.
+#include <cstdlib>
+#include <fstream>
+#include <memory>
+
+#include <fmt/format.h>
+
+#include "commands.hpp"
+#include "common.hpp"
+#include "llmplan/check.hpp"
+#include "llmplan/parallel.hpp"
+#include "output.hpp"
+
+namespace llmplan::cli {
+
+namespace {
+
+struct CheckOptions {
+  CommonOptions common;
+  std::vector<std::string> profiles;
+  std::string format = "text";
+  int max_rank = 1;
+  double margin = 0;
+  std::string strategy;
+  std::string fail_on = "rejected";
+  std::string summary_file;
+};
+
+/// GitHub's job summary: appended to the file GitHub names, as Markdown.
+void append_summary(const std::string& path, const std::string& markdown) {
+  std::ofstream out(path, std::ios::app);
+  if (!(out << markdown)) print_error(fmt::format("cannot append the job summary to {}", path), "write-failed");
+}
+
+int run_check(const CheckOptions& opt) {
+  const auto rules = load_rules(opt.common.rules);
+  if (!rules) return k_cannot_run;  // a broken rule set never passes a proposal
+  CheckPolicy policy;
+  policy.max_rank = opt.max_rank;
+  policy.margin = opt.margin;
+  if (!opt.strategy.empty()) policy.strategy = opt.strategy;
+
+  std::vector<ProfileOutcome> loaded = load_outcomes(opt.profiles, opt.common.sets, *rules);
+  std::vector<CheckOutcome> outcomes(loaded.size());
+  parallel_for(loaded.size(), [&](std::size_t i) {
+    CheckOutcome& o = outcomes[i];
+    o.outcome = std::move(loaded[i]);
+    if (o.outcome.status != "ok") return;
+    o.outcome.advice = advise(*o.outcome.profile, *rules);
+    o.judgement = judge_proposal(*o.outcome.profile, *o.outcome.advice, policy, o.outcome.diagnostics);
+  });
+  for (const auto& o : outcomes) print_diagnostics(o.outcome.diagnostics, opt.common.quiet);
+
+  std::string content;
+  if (opt.format == "json")
+    content = render_check_json(outcomes, *rules);
+  else if (opt.format == "github")
+    content = render_check_github(outcomes);
+  else if (opt.format == "junit")
+    content = render_check_junit(outcomes);
+  else if (opt.format == "sarif")
+    content = render_check_sarif(outcomes, *rules);
+  else if (opt.format == "markdown")
+    content = render_check_markdown(outcomes);
+  else
+    content = render_check_text(outcomes, use_color(opt.common.no_color) && opt.common.output.empty());
+  Output out;
+  if (!out.open(opt.common.output) || !out.write(content) || !out.commit()) return k_cannot_run;
+
+  std::string summary_file = opt.summary_file;
+  if (summary_file.empty() && opt.format == "github") {
+    const char* env = std::getenv("GITHUB_STEP_SUMMARY");
+    if (env != nullptr) summary_file = env;
+  }
+  if (!summary_file.empty()) append_summary(summary_file, render_check_markdown(outcomes));
+
+  const CheckSummary s = summarize(outcomes);
+  if (s.errors > 0) return k_cannot_run;
+  if (s.rejected > 0 && opt.fail_on == "rejected") return k_findings;
+  return k_ok;
+}
+
+}  // namespace
+
+void setup_check(CLI::App& app, int& exit_code) {
+  auto opt = std::make_shared<CheckOptions>();
+  CLI::App* cmd = app.add_subcommand("check", "Judge each profile's proposal.strategy; exit 1 when it should not go ahead");
+  cmd->footer(
+      "A proposal is accepted when it is feasible and ranks within --max-rank or scores within --margin points\n"
+      "of the best strategy. Exit codes: 0 all accepted, 1 a proposal rejected, 2 a profile or the rule set\n"
+      "could not be evaluated.\n"
+      "Examples:\n"
+      "  llmplan check proposals/\n"
+      "  llmplan check proposal.yaml --format github --max-rank 2\n"
+      "  llmplan check proposals/ --format sarif -o llmplan.sarif");
+  cmd->add_option("profiles", opt->profiles, "Profile files, directories of *.yaml, or - for standard input")
+      ->required()
+      ->type_name("PROFILE");
+  cmd->add_option("-f,--format", opt->format, "text (default), json, github, junit, sarif, markdown")
+      ->check(CLI::IsMember({"text", "json", "github", "junit", "sarif", "markdown"}));
+  cmd->add_option("--max-rank", opt->max_rank, "Accept a proposal ranked this high or better (default 1)")
+      ->check(CLI::Range(1, 6));
+  cmd->add_option("--margin", opt->margin, "Accept a proposal scoring within this many points of the best (default 0)")
+      ->check(CLI::Range(0.0, 100.0));
+  cmd->add_option("--strategy", opt->strategy, "Judge this strategy for profiles without a proposal")
+      ->check(CLI::IsMember({"few-shot", "rag", "peft", "full-finetune", "continued-pretrain", "pretrain"}));
+  cmd->add_option("--fail-on", opt->fail_on, "rejected (default): exit 1 on a rejected proposal; never: report only")
+      ->check(CLI::IsMember({"rejected", "never"}));
+  cmd->add_option("--summary-file", opt->summary_file,
+                  "Append a Markdown summary here (default with --format github: $GITHUB_STEP_SUMMARY)")
+      ->type_name("FILE");
+  add_common_flags(*cmd, opt->common, true);
+  cmd->callback([opt, &exit_code] { exit_code = run_check(*opt); });
+}
+
+}  // namespace llmplan::cli
