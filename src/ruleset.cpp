@@ -309,7 +309,10 @@ struct Loader {
     }
     if (const YamlNode* enabled = node.find("enabled")) {
       if (enabled->is_scalar() && enabled->value == "false") {
-        rules.erase(rule.id);
+        if (rules.erase(rule.id) == 0) {
+          diags.warning("overrides-nothing",
+                        fmt::format("`enabled: false` for rule `{}`, which no earlier file defines", rule.id), enabled->loc);
+        }
         return;
       }
       if (!enabled->is_scalar() || enabled->value != "true") {

@@ -7,6 +7,7 @@ namespace llmplan::cli {
 /// Each subcommand registers its flags and a callback that stores the exit code.
 void setup_advise(CLI::App& app, int& exit_code);
 void setup_check(CLI::App& app, int& exit_code);
+void setup_rules(CLI::App& app, int& exit_code);
 void setup_validate(CLI::App& app, int& exit_code);
 void setup_estimate(CLI::App& app, int& exit_code);
 void setup_catalogs(CLI::App& app, int& exit_code);

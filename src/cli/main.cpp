@@ -31,6 +31,7 @@ int run(int argc, char** argv) {
   int exit_code = k_ok;
   setup_advise(app, exit_code);
   setup_check(app, exit_code);
+  setup_rules(app, exit_code);
   setup_validate(app, exit_code);
   setup_estimate(app, exit_code);
   setup_catalogs(app, exit_code);
@@ -51,6 +52,11 @@ int run(int argc, char** argv) {
   } catch (const CLI::ExtrasError& e) {
     // CLI11 2.1 cannot suggest: name the closest flag of the subcommand for each unknown one.
     const CLI::App* command = argc > 1 && argv[1][0] != '-' ? app.get_subcommand_ptr(argv[1]).get() : nullptr;
+    if (command != nullptr && argc > 2) {
+      for (const auto* sub : command->get_subcommands({})) {
+        if (sub->get_name() == argv[2]) command = sub;  // `rules list --flag`: the nested command's flags
+      }
+    }
     std::vector<std::string> flags;
     for (const CLI::Option* option : (command ? command : &app)->get_options()) {
       for (const auto& name : option->get_lnames()) flags.push_back("--" + name);
