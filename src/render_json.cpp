@@ -182,6 +182,51 @@ void write_result(JsonWriter& w, const ProfileOutcome& o) {
     }
     w.end_array();
   }
+  if (o.explanation) {
+    const auto write_trace = [&](const RuleTrace& t) {
+      w.begin_object();
+      w.field("rule", t.rule);
+      if (!t.blocks) w.field("effect", t.effect);
+      w.field("blocks", t.blocks);
+      w.field("condition", t.condition);
+      w.key("facts");
+      w.begin_object();
+      for (const auto& [path, value] : t.facts) w.field(path, value);
+      w.end_object();
+      w.end_object();
+    };
+    w.key("explanation");
+    w.begin_object();
+    w.key("strategies");
+    w.begin_array();
+    for (const auto& s : o.explanation->strategies) {
+      w.begin_object();
+      w.field("strategy", s.strategy);
+      w.key("fired");
+      w.begin_array();
+      for (const auto& t : s.fired) write_trace(t);
+      w.end_array();
+      w.key("not_fired");
+      w.begin_array();
+      for (const auto& t : s.not_fired) write_trace(t);
+      w.end_array();
+      w.end_object();
+    }
+    w.end_array();
+    w.key("counterfactuals");
+    w.begin_array();
+    for (const auto& c : o.explanation->counterfactuals) {
+      w.begin_object();
+      w.field("fact", c.fact);
+      w.field("direction", c.direction);
+      w.field("value", c.value);
+      w.field("recommendation", c.recommendation);
+      w.field("message", c.message);
+      w.end_object();
+    }
+    w.end_array();
+    w.end_object();
+  }
   w.key("assumptions");
   w.begin_array();
   if (o.profile) {

@@ -67,6 +67,11 @@ void render_one(std::string& out, const ProfileOutcome& o) {
   for (const auto& c : a.combinations) {
     out += fmt::format("**Combine {}**: {}\n\n", fmt::join(c.strategies, " + "), cell(c.message));
   }
+  if (o.explanation && !o.explanation->counterfactuals.empty()) {
+    out += "**What would change the recommendation**\n\n";
+    for (const auto& c : o.explanation->counterfactuals) out += "- " + cell(c.message) + "\n";
+    out += "\n";
+  }
   if (o.profile && !o.profile->assumptions.empty()) {
     out += "Assumed: ";
     bool first = true;

@@ -88,6 +88,24 @@ void render_one(std::string& out, const ProfileOutcome& o, const RenderOptions& 
   for (const auto& c : a.combinations) {
     out += fmt::format("\nCombine: {}\n  {} {}\n", fmt::join(c.strategies, " + "), c.message, p.dim("[" + c.id + "]"));
   }
+  if (o.explanation) {
+    out += "\nWhy, rule by rule (the facts each condition read):\n";
+    for (const auto& s : o.explanation->strategies) {
+      out += fmt::format("  {}:\n", p.bold(s.strategy));
+      const auto line = [&](const RuleTrace& t, const char* mark) {
+        std::string facts;
+        for (const auto& [path, value] : t.facts) facts += (facts.empty() ? "" : ", ") + path + " = " + value;
+        out += fmt::format("    {} {:<6} {}  {}\n", mark, t.blocks ? std::string("block") : fmt::format("{:+g}", t.effect),
+                           t.rule, p.dim("(" + facts + ")"));
+      };
+      for (const auto& t : s.fired) line(t, "fired");
+      for (const auto& t : s.not_fired) line(t, "no   ");
+    }
+    if (!o.explanation->counterfactuals.empty()) {
+      out += "\nWhat would change the recommendation:\n";
+      for (const auto& c : o.explanation->counterfactuals) out += "  " + c.message + "\n";
+    }
+  }
   if (o.profile && !o.profile->assumptions.empty()) {
     out += "\nAssumed:";
     for (const auto& assumption : o.profile->assumptions) {

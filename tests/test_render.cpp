@@ -17,10 +17,12 @@ std::vector<ProfileOutcome> outcomes() {
       "budget: {one_time_usd: $10k}\nrisk: {tolerance: low}\n",
       "good.yaml");
   REQUIRE(good.valid());
-  ProfileOutcome ok{"good.yaml", good.profile.name, "ok", good.profile, advise(good.profile, default_rules()), good.diagnostics};
+  ProfileOutcome ok{"good.yaml",      good.profile.name, "ok", good.profile, advise(good.profile, default_rules()),
+                    good.diagnostics, std::nullopt};
   out.push_back(ok);
   LoadedProfile bad = load_one("data: {labeled_examples: 5}\nbudjet: 1\n", "bad.yaml");
-  out.push_back(ProfileOutcome{"bad.yaml", bad.profile.name, "invalid", bad.profile, std::nullopt, bad.diagnostics});
+  out.push_back(
+      ProfileOutcome{"bad.yaml", bad.profile.name, "invalid", bad.profile, std::nullopt, bad.diagnostics, std::nullopt});
   return out;
 }
 

@@ -8,6 +8,7 @@
 
 #include "llmplan/diagnostic.hpp"
 #include "llmplan/engine.hpp"
+#include "llmplan/explain.hpp"
 #include "llmplan/profile.hpp"
 #include "llmplan/ruleset.hpp"
 
@@ -21,6 +22,7 @@ struct ProfileOutcome {
   std::optional<Profile> profile;
   std::optional<Advice> advice;
   Diagnostics diagnostics;
+  std::optional<Explanation> explanation;  ///< with `advise --explain`
 };
 
 struct RenderOptions {

@@ -6,6 +6,7 @@
 #include "commands.hpp"
 #include "common.hpp"
 #include "llmplan/engine.hpp"
+#include "llmplan/explain.hpp"
 #include "llmplan/parallel.hpp"
 #include "llmplan/render.hpp"
 #include "output.hpp"
@@ -19,6 +20,7 @@ struct AdviseOptions {
   std::vector<std::string> profiles;
   std::string format;
   int top_reasons = 3;
+  bool explain = false;
 };
 
 /// Renders one chunk of advised profiles in the chosen format.
@@ -61,7 +63,9 @@ int run_advise(const AdviseOptions& opt) {
     std::vector<ProfileOutcome> chunk(std::make_move_iterator(outcomes.begin() + static_cast<std::ptrdiff_t>(begin)),
                                       std::make_move_iterator(outcomes.begin() + static_cast<std::ptrdiff_t>(end)));
     parallel_for(chunk.size(), [&](std::size_t i) {
-      if (chunk[i].status == "ok") chunk[i].advice = advise(*chunk[i].profile, *rules);
+      if (chunk[i].status != "ok") return;
+      chunk[i].advice = advise(*chunk[i].profile, *rules);
+      if (opt.explain) chunk[i].explanation = explain(*chunk[i].profile, *rules, *chunk[i].advice);
     });
     if (!out.write(render_chunk(chunk, format, begin == 0, options))) return k_cannot_run;
   }
@@ -85,6 +89,8 @@ void setup_advise(CLI::App& app, int& exit_code) {
       ->type_name("PROFILE");
   cmd->add_option("-f,--format", opt->format, "table (default on a terminal), json (default otherwise), jsonl, markdown")
       ->check(CLI::IsMember({"table", "json", "jsonl", "markdown"}));
+  cmd->add_flag("--explain", opt->explain,
+                "Show every rule that fired with the facts it read, the largest that did not, and what would change the advice");
   cmd->add_option("--top", opt->top_reasons, "Reasons shown per strategy in the table")->check(CLI::Range(1, 50));
   add_common_flags(*cmd, opt->common, true);
   cmd->callback([opt, &exit_code] { exit_code = run_advise(*opt); });

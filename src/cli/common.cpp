@@ -72,7 +72,7 @@ std::vector<ProfileOutcome> load_outcomes(const std::vector<std::string>& inputs
   for (const auto& input : inputs) {
     const auto files = expand_yaml_path(input);
     if (files.empty()) {
-      ProfileOutcome o{input, default_profile_name(input), "error", std::nullopt, std::nullopt, {}};
+      ProfileOutcome o{input, default_profile_name(input), "error", std::nullopt, std::nullopt, {}, std::nullopt};
       o.diagnostics.error("no-profiles", "the directory holds no *.yaml or *.yml files", SourceLoc{input, 0, 0});
       read.push_back({input, {}, std::move(o)});
     }
@@ -80,7 +80,7 @@ std::vector<ProfileOutcome> load_outcomes(const std::vector<std::string>& inputs
       Input in{file, {}, std::nullopt};
       std::string error;
       if (!read_text(file, in.text, error)) {
-        ProfileOutcome o{file, default_profile_name(file), "error", std::nullopt, std::nullopt, {}};
+        ProfileOutcome o{file, default_profile_name(file), "error", std::nullopt, std::nullopt, {}, std::nullopt};
         o.diagnostics.error("unreadable", fmt::format("cannot read the profile: {}", error), SourceLoc{file, 0, 0});
         in.failure = std::move(o);
       }

@@ -1,0 +1,80 @@
+#include <catch2/catch.hpp>
+
+#include "helpers.hpp"
+#include "llmplan/explain.hpp"
+
+using namespace llmplan;
+using namespace llmplan::test;
+
+namespace {
+
+const std::string k_classifier =
+    "task: {type: classification, needs: [skill]}\ndata: {labeled_examples: 8k, example_tokens: 300}\n"
+    "domain: {overlap: medium, regulated: true}\nbudget: {one_time_usd: $20k, monthly_usd: $2k}\nrisk: {tolerance: low}\n"
+    "usage: {requests_per_month: 200k, input_tokens: 350, output_tokens: 10}\nteam: {ml_expertise: experienced}\n";
+
+const Counterfactual* find_counterfactual(const Explanation& e, const std::string& fact, const std::string& direction) {
+  for (const auto& c : e.counterfactuals) {
+    if (c.fact == fact && c.direction == direction) return &c;
+  }
+  return nullptr;
+}
+
+}  // namespace
+
+TEST_CASE("counterfactuals find thresholds known by construction", "[explain]") {
+  LoadedProfile p = load_one(k_classifier);
+  REQUIRE(p.valid());
+  const Advice advice = advise(p.profile, default_rules());
+  REQUIRE(*advice.recommendation == "peft");
+  const Explanation e = explain(p.profile, default_rules(), advice);
+  // Below 50 examples the rules `too-few-examples-to-tune` and `few-examples-favor-prompting` fire.
+  const Counterfactual* fewer = find_counterfactual(e, "data.labeled_examples", "at most");
+  REQUIRE(fewer);
+  CHECK(fewer->value == 49);
+  CHECK(fewer->recommendation == "few-shot");
+  // At 100k examples `hundreds-of-examples-suit-peft` stops and full fine-tuning leads.
+  const Counterfactual* more = find_counterfactual(e, "data.labeled_examples", "at least");
+  REQUIRE(more);
+  CHECK(more->value == 100000);
+  CHECK(more->recommendation == "full-finetune");
+  CHECK(more->message.find("100k") != std::string::npos);
+}
+
+TEST_CASE("a budget counterfactual finds where a blocked strategy takes over", "[explain]") {
+  // With no corpus and no examples only few-shot is feasible; more budget changes nothing, and
+  // a monthly budget below the prompting cost leaves nothing feasible.
+  LoadedProfile p = load_one(
+      "task: {needs: [format]}\ndata: {labeled_examples: 0}\ndomain: {overlap: high}\nbudget: {one_time_usd: $50, monthly_usd: "
+      "$100}\n"
+      "risk: {tolerance: high}\nusage: {requests_per_month: 2k, input_tokens: 6k, output_tokens: 400}\n");
+  const Advice advice = advise(p.profile, default_rules());
+  const Explanation e = explain(p.profile, default_rules(), advice);
+  CHECK_FALSE(find_counterfactual(e, "budget.one_time_usd", "at least"));
+  const Counterfactual* monthly = find_counterfactual(e, "budget.monthly_usd", "at most");
+  REQUIRE(monthly);
+  CHECK(monthly->recommendation == "none");
+  // Few-shot costs about $2.28 a month here; it becomes infeasible below a third of that.
+  CHECK(monthly->value < 2.3 / 3 * 1.05);
+  CHECK(monthly->value > 2.2 / 3 * 0.95);
+}
+
+TEST_CASE("explanations list fired rules with the facts they read", "[explain]") {
+  LoadedProfile p = load_one(k_classifier);
+  const Advice advice = advise(p.profile, default_rules());
+  const Explanation e = explain(p.profile, default_rules(), advice);
+  REQUIRE(e.strategies.size() == 6);
+  bool found = false;
+  for (const auto& s : e.strategies) {
+    if (s.strategy != "peft") continue;
+    for (const auto& t : s.fired) {
+      if (t.rule != "hundreds-of-examples-suit-peft") continue;
+      found = true;
+      REQUIRE(t.facts.size() == 1);
+      CHECK(t.facts[0].first == "data.labeled_examples");
+      CHECK(t.facts[0].second == "8,000");
+    }
+    CHECK(s.not_fired.size() <= 3);
+  }
+  CHECK(found);
+}
