@@ -21,7 +21,7 @@ struct SearchableFact {
 
 constexpr SearchableFact k_searchable[] = {
     {"data.labeled_examples", 0, 1e9},        {"data.domain_tokens", 0, 1e13},       {"budget.one_time_usd", 0.01, 1e10},
-    {"budget.monthly_usd", 0.01, 1e9},           {"usage.requests_per_month", 1, 1e11}, {"domain.overlap", 0, 1},
+    {"budget.monthly_usd", 0.01, 1e9},        {"usage.requests_per_month", 1, 1e11}, {"domain.overlap", 0, 1},
     {"constraints.deadline_weeks", 0.5, 520}, {"data.example_tokens", 16, 1e5},
 };
 

@@ -5,6 +5,7 @@
 #include <set>
 
 #include <fmt/format.h>
+#include <nlohmann/json.hpp>
 
 #include "llmplan/parallel.hpp"
 #include "llmplan/suggest.hpp"
@@ -459,6 +460,64 @@ void derive_facts(Profile& profile, const Catalog& catalog) {
 }
 
 }  // namespace
+
+std::string profile_json_schema() {
+  using json = nlohmann::ordered_json;
+  const json quantity = {{"type", json::array({"number", "string"})},
+                         {"description", "a number, or text such as `5k`, `$1.5M`, `2T tokens`, `40%`, `6 weeks`"}};
+  json sections = json::object();
+  json top = json::object();
+  std::vector<std::string> required_sections;
+  for (const auto& spec : field_specs()) {
+    const std::string path = spec.path;
+    const auto dot = path.find('.');
+    json field;
+    const auto index = fact_index(path);
+    const std::string description = index ? fact_catalog()[*index].description : "";
+    switch (spec.kind) {
+      case Kind::quantity: field = quantity; break;
+      case Kind::enumeration: field = {{"enum", index ? fact_catalog()[*index].allowed : std::vector<std::string>{}}}; break;
+      case Kind::enum_list: {
+        const json item = {{"enum", fact_catalog()[*index].allowed}};
+        field = {{"oneOf", json::array({{{"type", "array"}, {"items", item}}, item})}};
+        break;
+      }
+      case Kind::boolean: field = {{"type", "boolean"}}; break;
+      case Kind::text: field = {{"type", "string"}}; break;
+      case Kind::overlap:
+        field = {{"oneOf", json::array({{{"enum", {"high", "medium", "low", "none"}}},
+                                        {{"type", "number"}, {"minimum", 0}, {"maximum", 1}},
+                                        {{"type", "string"}, {"pattern", "^[0-9.]+ ?%$"}}})}};
+        break;
+      case Kind::gpu_id:
+      case Kind::model_id: field = {{"type", "string"}, {"description", "an id from `llmplan gpus` / `llmplan models`"}}; break;
+    }
+    if (!description.empty() && !field.contains("description")) field["description"] = description;
+    if (dot == std::string::npos) {
+      top[path] = field;
+      continue;
+    }
+    const std::string section = path.substr(0, dot);
+    json& s = sections[section];
+    if (s.is_null()) s = {{"type", "object"}, {"additionalProperties", false}, {"properties", json::object()}};
+    s["properties"][path.substr(dot + 1)] = field;
+    if (spec.required) {
+      s["required"].push_back(path.substr(dot + 1));
+      if (std::find(required_sections.begin(), required_sections.end(), section) == required_sections.end()) {
+        required_sections.push_back(section);
+      }
+    }
+  }
+  for (auto& [name, section] : sections.items()) top[name] = section;
+  const json schema = {{"$schema", "http://json-schema.org/draft-07/schema#"},
+                       {"$id", "https://llmplan.dev/schema/profile-1.json"},
+                       {"title", "llmplan project profile, format version 1"},
+                       {"type", "object"},
+                       {"additionalProperties", false},
+                       {"required", required_sections},
+                       {"properties", top}};
+  return schema.dump(2) + "\n";
+}
 
 std::string default_profile_name(const std::string& file) {
   if (file == "-" || file.empty()) return "stdin";

@@ -1,5 +1,7 @@
 #include <catch2/catch.hpp>
 
+#include <nlohmann/json.hpp>
+
 #include "helpers.hpp"
 
 using namespace llmplan;
@@ -153,4 +155,27 @@ TEST_CASE("errors in later documents carry their own line numbers", "[profile]")
   REQUIRE(d);
   CHECK(d->loc.line == 18);
   CHECK(all[0].valid());
+}
+
+TEST_CASE("the profile schema and the loader accept the same fields", "[profile][schema]") {
+  const auto schema = nlohmann::json::parse(profile_json_schema());
+  CHECK(schema["$schema"] == "http://json-schema.org/draft-07/schema#");
+  std::size_t leaves = 0;
+  for (const auto& path : profile_field_paths()) {
+    INFO(path);
+    const auto dot = path.find('.');
+    if (dot == std::string::npos) {
+      CHECK(schema["properties"].contains(path));
+    } else {
+      const auto& section = schema["properties"][path.substr(0, dot)];
+      CHECK(section["additionalProperties"] == false);
+      CHECK(section["properties"].contains(path.substr(dot + 1)));
+    }
+    ++leaves;
+  }
+  std::size_t schema_leaves = 0;
+  for (const auto& [name, property] : schema["properties"].items()) {
+    schema_leaves += property.contains("properties") ? property["properties"].size() : 1;
+  }
+  CHECK(schema_leaves == leaves);
 }

@@ -42,6 +42,10 @@ std::vector<LoadedProfile> load_profiles(std::string_view text, const std::strin
 /// The profile's name when none is given: the file name without directory and extension.
 std::string default_profile_name(const std::string& file);
 
+/// JSON Schema (draft-07) of profile format version 1, generated from the same field table the
+/// loader checks against, so that the two cannot drift apart.
+std::string profile_json_schema();
+
 /// Every field path of profile format version 1 (for suggestions and docs).
 const std::vector<std::string>& profile_field_paths();
 
