@@ -204,6 +204,49 @@ after = json.loads(run('advise', 'examples/contract-classifier.yaml', '--set', '
                        'json').stdout)['results'][0]['recommendation']
 check('--set data.labeled_examples=10 turns tuning advice to few-shot', (before, after) == ('peft', 'few-shot'), (before, after))
 
+# --- init: a template for scripts, questions for people ---
+def init_on_terminal(path, answers):
+    """Runs `llmplan init PATH` with a pseudo-terminal as its standard input and output."""
+    import pty
+    import time
+    leader, follower = pty.openpty()
+    e = dict(os.environ, NO_COLOR='1')
+    proc = subprocess.Popen([exe, 'init', path], stdin=follower, stdout=follower, stderr=follower, env=e)
+    os.close(follower)
+    for answer in answers:
+        time.sleep(0.05)
+        os.write(leader, (answer + '\n').encode())
+    chunks = []
+    while True:
+        try:
+            data = os.read(leader, 65536)
+        except OSError:
+            break
+        if not data:
+            break
+        chunks.append(data)
+    proc.wait(timeout=60)
+    os.close(leader)
+    return proc.returncode, b''.join(chunks).decode('utf-8', 'replace')
+
+
+with tempfile.TemporaryDirectory() as tmp:
+    target = os.path.join(tmp, 'bot.yaml')
+    p = run('init', target, '--no-input')
+    check('init --no-input writes a valid template', p.returncode == 0 and run('validate', target).returncode == 0)
+    check('init never overwrites without --force', run('init', target, '--no-input').returncode == 2)
+    check('init --force overwrites', run('init', target, '--no-input', '--force').returncode == 0)
+    try:
+        asked = os.path.join(tmp, 'asked.yaml')
+        code, screen = init_on_terminal(asked, ['qa', '[knowledge]', '200', '4M', '$10k', 'lw', 'low', '100k'])
+        written = open(asked).read() if os.path.exists(asked) else ''
+        check('init asks on a terminal and writes the answers', code == 0 and 'labeled_examples: 200' in written and
+              'tolerance: low' in written and 'needs: [knowledge]' in written, screen[-400:])
+        check('init re-asks after an invalid answer', 'did you mean `low`' in screen, screen[-400:])
+        check('init prints the advice', 'Recommendation: rag' in screen, screen[-400:])
+    except OSError as err:
+        print(f'skipped: interactive init ({err})')
+
 failed = [r for r in results if not r[1]]
 for name, _, detail in failed:
     print(f'FAILED: {name} {detail}')

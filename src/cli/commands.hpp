@@ -9,6 +9,7 @@ void setup_advise(CLI::App& app, int& exit_code);
 void setup_check(CLI::App& app, int& exit_code);
 void setup_rules(CLI::App& app, int& exit_code);
 void setup_schema(CLI::App& app, int& exit_code);
+void setup_init(CLI::App& app, int& exit_code);
 void setup_validate(CLI::App& app, int& exit_code);
 void setup_estimate(CLI::App& app, int& exit_code);
 void setup_catalogs(CLI::App& app, int& exit_code);

@@ -33,6 +33,7 @@ int run(int argc, char** argv) {
   setup_check(app, exit_code);
   setup_rules(app, exit_code);
   setup_schema(app, exit_code);
+  setup_init(app, exit_code);
   setup_validate(app, exit_code);
   setup_estimate(app, exit_code);
   setup_catalogs(app, exit_code);
