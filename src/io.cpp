@@ -56,6 +56,15 @@ std::vector<std::string> expand_yaml_path(const std::string& path) {
 }
 
 bool write_atomically(const std::string& path, const std::string& content, std::string& error) {
+  std::error_code ec;
+  const auto status = fs::status(path, ec);
+  if (!ec && fs::exists(status) && !fs::is_regular_file(status)) {
+    // A device or pipe is written as it is; renaming over it would replace the device.
+    std::ofstream out(path, std::ios::binary);
+    out << content;
+    if (!out) error = "cannot write " + path;
+    return static_cast<bool>(out);
+  }
   const fs::path target(path);
   const fs::path dir = target.has_parent_path() ? target.parent_path() : fs::path(".");
   std::string temp = (dir / ("." + target.filename().string() + ".tmp-XXXXXX")).string();

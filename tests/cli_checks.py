@@ -204,6 +204,21 @@ after = json.loads(run('advise', 'examples/contract-classifier.yaml', '--set', '
                        'json').stdout)['results'][0]['recommendation']
 check('--set data.labeled_examples=10 turns tuning advice to few-shot', (before, after) == ('peft', 'few-shot'), (before, after))
 
+# --- devices are written as they are, never replaced by a renamed file ---
+import stat
+with tempfile.TemporaryDirectory() as tmp:
+    fifo = os.path.join(tmp, 'pipe')
+    os.mkfifo(fifo)
+    import threading
+    received = []
+    reader = threading.Thread(target=lambda: received.append(open(fifo).read()))
+    reader.start()
+    p = run('advise', example, '--format', 'jsonl', '-o', fifo)
+    reader.join(timeout=30)
+    check('-o to a pipe writes into the pipe', p.returncode == 0 and received and '"ranking"' in received[0])
+    check('-o to a pipe leaves it a pipe', stat.S_ISFIFO(os.stat(fifo).st_mode))
+check('/dev/null is still a device after the tests', stat.S_ISCHR(os.stat('/dev/null').st_mode))
+
 # --- init: a template for scripts, questions for people ---
 def init_on_terminal(path, answers):
     """Runs `llmplan init PATH` with a pseudo-terminal as its standard input and output."""

@@ -13,6 +13,10 @@
 namespace llmplan::cli {
 
 Output::~Output() {
+  if (m_direct && m_file != nullptr) {
+    std::fclose(m_file);
+    return;
+  }
   if (m_file != nullptr && m_file != stdout) {
     std::fclose(m_file);
     ::unlink(m_temp.c_str());  // never committed: leave no partial file behind
@@ -25,6 +29,19 @@ bool Output::open(const std::string& path) {
     return true;
   }
   m_path = path;
+  // A device or pipe (/dev/null, /dev/stdout, a FIFO) is written as it is: renaming a temporary
+  // file over it would replace the device with a plain file.
+  std::error_code ec;
+  const auto status = std::filesystem::status(path, ec);
+  if (!ec && std::filesystem::exists(status) && !std::filesystem::is_regular_file(status)) {
+    m_file = std::fopen(path.c_str(), "w");
+    m_direct = true;
+    if (m_file == nullptr) {
+      print_error(fmt::format("cannot write {}: {}", path, std::strerror(errno)), "write-failed");
+      return false;
+    }
+    return true;
+  }
   const std::filesystem::path target(path);
   const std::filesystem::path dir = target.has_parent_path() ? target.parent_path() : std::filesystem::path(".");
   m_temp = (dir / ("." + target.filename().string() + ".tmp-XXXXXX")).string();
@@ -49,6 +66,11 @@ bool Output::write(const std::string& text) {
 
 bool Output::commit() {
   if (m_file == stdout) return std::fflush(stdout) == 0 && !m_failed;
+  if (m_direct) {
+    const bool ok = std::fclose(m_file) == 0 && !m_failed;
+    m_file = nullptr;
+    return ok;
+  }
   const bool flushed = std::fflush(m_file) == 0 && ::fsync(::fileno(m_file)) == 0;
   const bool closed = std::fclose(m_file) == 0;
   m_file = nullptr;

@@ -25,6 +25,7 @@ class Output {
   std::string m_temp;
   std::FILE* m_file = nullptr;
   bool m_failed = false;
+  bool m_direct = false;  ///< a device or pipe, written without a temporary file
 };
 
 }  // namespace llmplan::cli
