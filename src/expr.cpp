@@ -523,6 +523,59 @@ Value eval(const ExprNode& n, const Facts& facts) {
   }
 }
 
+/// Whether a boolean node can be true and can be false, judged from fact ranges.
+struct Possible {
+  bool yes = true;
+  bool no = true;
+};
+
+Possible possible(const ExprNode& n, Expr::RangeOf range_of) {
+  switch (n.op) {
+    case Op::and_: {
+      const Possible a = possible(*n.args[0], range_of);
+      const Possible b = possible(*n.args[1], range_of);
+      return {a.yes && b.yes, a.no || b.no};
+    }
+    case Op::or_: {
+      const Possible a = possible(*n.args[0], range_of);
+      const Possible b = possible(*n.args[1], range_of);
+      return {a.yes || b.yes, a.no && b.no};
+    }
+    case Op::not_: {
+      const Possible a = possible(*n.args[0], range_of);
+      return {a.no, a.yes};
+    }
+    case Op::literal:
+      if (n.literal.type == VT::boolean) return {n.literal.boolean, !n.literal.boolean};
+      return {};
+    case Op::lt:
+    case Op::le:
+    case Op::gt:
+    case Op::ge:
+    case Op::eq: {
+      // fact OP number, or number OP fact (flipped).
+      const ExprNode* fact = n.args[0]->op == Op::fact ? n.args[0].get() : n.args[1].get();
+      const ExprNode* number = fact == n.args[0].get() ? n.args[1].get() : n.args[0].get();
+      if (fact->op != Op::fact || number->op != Op::literal || number->literal.type != VT::number) return {};
+      const auto range = range_of(fact->name);
+      if (!range) return {};
+      const auto [lo, hi] = *range;
+      const double v = number->literal.number;
+      Op op = n.op;
+      if (fact != n.args[0].get())
+        op = op == Op::lt ? Op::gt : op == Op::gt ? Op::lt : op == Op::le ? Op::ge : op == Op::ge ? Op::le : op;
+      switch (op) {
+        case Op::lt: return {lo < v, hi >= v};
+        case Op::le: return {lo <= v, hi > v};
+        case Op::gt: return {hi > v, lo <= v};
+        case Op::ge: return {hi >= v, lo < v};
+        default: return {lo <= v && v <= hi, !(lo == v && hi == v)};
+      }
+    }
+    default: return {};
+  }
+}
+
 void collect_facts(const ExprNode& n, std::set<std::string>& out) {
   if (n.op == Op::fact) out.insert(n.name);
   for (const auto& a : n.args) collect_facts(*a, out);
@@ -566,6 +619,10 @@ Value Expr::evaluate(const Facts& facts) const {
 bool Expr::holds(const Facts& facts) const {
   const Value v = evaluate(facts);
   return v.type == Value::Type::boolean && v.boolean;
+}
+
+bool Expr::may_hold(RangeOf range_of) const {
+  return !m_root || possible(*m_root, range_of).yes;
 }
 
 std::vector<std::string> Expr::fact_paths() const {

@@ -461,6 +461,19 @@ void derive_facts(Profile& profile, const Catalog& catalog) {
 
 }  // namespace
 
+std::optional<std::pair<double, double>> fact_range(std::string_view path) {
+  static const std::map<std::string, std::pair<double, double>, std::less<>> derived = {{"data.updates_per_year", {0, 365}},
+                                                                                        {"team.expertise_level", {0, 3}},
+                                                                                        {"strategy.rung", {1, 6}},
+                                                                                        {"hardware.count", {0, 1e6}},
+                                                                                        {"domain.overlap", {0, 1}}};
+  if (const auto it = derived.find(path); it != derived.end()) return it->second;
+  for (const auto& spec : field_specs()) {
+    if (spec.path == path && spec.kind == Kind::quantity) return std::make_pair(spec.min, spec.max > 0 ? spec.max : 1e300);
+  }
+  return std::nullopt;
+}
+
 std::string profile_json_schema() {
   using json = nlohmann::ordered_json;
   const json quantity = {{"type", json::array({"number", "string"})},

@@ -138,3 +138,23 @@ TEST_CASE("conditions list the facts they read", "[expr]") {
   CHECK(e.fact_paths() == std::vector<std::string>{"data.labeled_examples", "task.needs"});
   CHECK(e.type() == Value::Type::boolean);
 }
+
+namespace {
+std::optional<std::pair<double, double>> test_ranges(std::string_view path) {
+  if (path == "domain.overlap") return std::make_pair(0.0, 1.0);
+  if (path == "data.labeled_examples") return std::make_pair(0.0, 1e12);
+  return std::nullopt;
+}
+}  // namespace
+
+TEST_CASE("conditions that can never hold are found from fact ranges", "[expr]") {
+  CHECK_FALSE(compile_ok("domain.overlap > 1.5").may_hold(&test_ranges));
+  CHECK_FALSE(compile_ok("data.labeled_examples < 0").may_hold(&test_ranges));
+  CHECK_FALSE(compile_ok("2 < domain.overlap").may_hold(&test_ranges));
+  CHECK_FALSE(compile_ok("domain.overlap > 1.5 or data.labeled_examples < 0").may_hold(&test_ranges));
+  CHECK_FALSE(compile_ok("not (domain.overlap <= 1)").may_hold(&test_ranges));
+  CHECK(compile_ok("domain.overlap >= 1").may_hold(&test_ranges));
+  CHECK(compile_ok("domain.overlap > 1.5 or true").may_hold(&test_ranges));
+  CHECK(compile_ok("budget.monthly_usd > 1e30").may_hold(&test_ranges));  // no range known: possible
+  CHECK_FALSE(compile_ok("false and domain.overlap < 0.5").may_hold(&test_ranges));
+}

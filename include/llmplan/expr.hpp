@@ -1,8 +1,10 @@
 #pragma once
 
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "llmplan/facts.hpp"
@@ -45,6 +47,14 @@ class Expr {
   [[nodiscard]] const std::string& text() const { return m_text; }
   /// Paths of every fact the condition reads, sorted.
   [[nodiscard]] std::vector<std::string> fact_paths() const;
+
+  /// The range a numeric fact can take, or nullopt when unknown.
+  using RangeOf = std::optional<std::pair<double, double>> (*)(std::string_view path);
+
+  /// False only when the condition can never hold, whatever the facts within their ranges: a
+  /// comparison of a ranged fact with a number that no value in the range satisfies, combined by
+  /// and / or / not. Anything the analysis cannot judge counts as possible.
+  [[nodiscard]] bool may_hold(RangeOf range_of) const;
 
  private:
   std::shared_ptr<const ExprNode> m_root;

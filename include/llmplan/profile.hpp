@@ -1,8 +1,10 @@
 #pragma once
 
 #include <map>
+#include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "llmplan/catalog.hpp"
@@ -45,6 +47,9 @@ std::string default_profile_name(const std::string& file);
 /// JSON Schema (draft-07) of profile format version 1, generated from the same field table the
 /// loader checks against, so that the two cannot drift apart.
 std::string profile_json_schema();
+
+/// The values a numeric profile fact can take (the loader's bounds; derived facts included).
+std::optional<std::pair<double, double>> fact_range(std::string_view path);
 
 /// Every field path of profile format version 1 (for suggestions and docs).
 const std::vector<std::string>& profile_field_paths();

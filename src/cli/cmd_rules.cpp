@@ -11,6 +11,7 @@
 #include "common.hpp"
 #include "llmplan/io.hpp"
 #include "llmplan/parallel.hpp"
+#include "llmplan/profile.hpp"
 #include "llmplan/ruletest.hpp"
 #include "llmplan/suggest.hpp"
 
@@ -111,6 +112,14 @@ int run_lint(const RulesOptions& opt) {
     }
   }
   const RuleSet rules = load_ruleset(sources, diags);
+  for (const auto& rule : rules.rules) {
+    if (rule.when.valid() && !rule.when.may_hold(&fact_range)) {
+      diags.warning(
+          "never-fires",
+          fmt::format("rule `{}` can never fire: no profile within the fields' ranges satisfies `{}`", rule.id, rule.when.text()),
+          rule.loc);
+    }
+  }
   for (std::size_t i = 0; i < rules.rules.size(); ++i) {
     for (std::size_t j = i + 1; j < rules.rules.size(); ++j) {
       const Rule& a = rules.rules[i];
