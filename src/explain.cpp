@@ -113,6 +113,38 @@ std::optional<Counterfactual> search(const Profile& profile, const RuleSet& rule
   return c;
 }
 
+/// The lowest one-time budget at which a strategy blocked by its cost becomes feasible.
+std::optional<Counterfactual> budget_to_unblock(const Profile& profile, const RuleSet& rules, const std::string& strategy) {
+  const auto feasible = [&](double budget) {
+    const auto p = with_value(profile, "budget.one_time_usd", budget, rules);
+    if (!p) return false;
+    const Advice a = advise(*p, rules);
+    for (const auto& r : a.ranking) {
+      if (r.strategy->id == strategy) return r.blockers.empty();
+    }
+    return false;
+  };
+  double lo = profile.facts.number("budget.one_time_usd");
+  double hi = lo;
+  for (int i = 0; i < 40 && !feasible(hi); ++i) {
+    lo = hi;
+    hi *= 2;
+    if (hi > 1e12) return std::nullopt;  // something other than the budget blocks it
+  }
+  if (hi == lo) return std::nullopt;
+  for (int i = 0; i < 20; ++i) {
+    const double mid = std::sqrt(lo * hi);
+    (feasible(mid) ? hi : lo) = mid;
+  }
+  Counterfactual c;
+  c.fact = "budget.one_time_usd";
+  c.value = round_significant(hi, 2);
+  c.direction = "at least";
+  c.recommendation = advise(*with_value(profile, c.fact.c_str(), hi, rules), rules).recommendation.value_or("none");
+  c.message = fmt::format("with budget.one_time_usd at least {}, {} becomes feasible", format_usd(c.value), strategy);
+  return c;
+}
+
 }  // namespace
 
 Explanation explain(const Profile& profile, const RuleSet& rules, const Advice& advice) {
@@ -139,6 +171,12 @@ Explanation explain(const Profile& profile, const RuleSet& rules, const Advice& 
     });
     for (std::size_t i = 0; i < silent.size() && i < 3; ++i) s.not_fired.push_back(trace(*silent[i], facts));
     out.strategies.push_back(std::move(s));
+  }
+  for (const auto& r : advice.ranking) {
+    const bool budget_blocked =
+        std::any_of(r.blockers.begin(), r.blockers.end(), [](const Reason& b) { return b.rule == "one-time-cost-over-budget"; });
+    if (!budget_blocked) continue;
+    if (auto c = budget_to_unblock(profile, rules, r.strategy->id)) out.counterfactuals.push_back(std::move(*c));
   }
   const std::string current = advice.recommendation.value_or("none");
   for (const auto& fact : k_searchable) {

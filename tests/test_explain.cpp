@@ -50,7 +50,11 @@ TEST_CASE("a budget counterfactual finds where a blocked strategy takes over", "
       "risk: {tolerance: high}\nusage: {requests_per_month: 2k, input_tokens: 6k, output_tokens: 400}\n");
   const Advice advice = advise(p.profile, default_rules());
   const Explanation e = explain(p.profile, default_rules(), advice);
-  CHECK_FALSE(find_counterfactual(e, "budget.one_time_usd", "at least"));
+  // More budget never changes the top strategy here; it only makes blocked strategies feasible.
+  for (const auto& c : e.counterfactuals) {
+    if (c.fact == "budget.one_time_usd" && c.direction == "at least")
+      CHECK(c.message.find("becomes feasible") != std::string::npos);
+  }
   const Counterfactual* monthly = find_counterfactual(e, "budget.monthly_usd", "at most");
   REQUIRE(monthly);
   CHECK(monthly->recommendation == "none");
@@ -77,4 +81,21 @@ TEST_CASE("explanations list fired rules with the facts they read", "[explain]")
     CHECK(s.not_fired.size() <= 3);
   }
   CHECK(found);
+}
+
+TEST_CASE("a strategy blocked by its cost says what budget would unblock it", "[explain]") {
+  LoadedProfile p = load_one(k_classifier);
+  const Advice advice = advise(p.profile, default_rules());
+  const Explanation e = explain(p.profile, default_rules(), advice);
+  const Counterfactual* unblock = nullptr;
+  for (const auto& c : e.counterfactuals) {
+    if (c.message.find("pretrain becomes feasible") != std::string::npos) unblock = &c;
+  }
+  REQUIRE(unblock);
+  // Pretraining's expected one-time cost is the budget that unblocks it.
+  double expected_cost = 0;
+  for (const auto& r : advice.ranking) {
+    if (r.strategy->id == "pretrain") expected_cost = r.cost.one_time_usd.expected;
+  }
+  CHECK(unblock->value == Approx(expected_cost).epsilon(0.03));
 }
