@@ -4,6 +4,7 @@
 #include <cmath>
 #include <map>
 #include <stdexcept>
+#include <unordered_map>
 
 #include "llmplan/format.hpp"
 
@@ -147,9 +148,11 @@ std::vector<FactInfo> build_catalog() {
   return facts;
 }
 
-const std::map<std::string, std::size_t, std::less<>>& index_by_path() {
+/// Paths are looked up on every rule evaluation and cost figure: a hash of views into the
+/// catalog's own strings (which live as long as the program).
+const std::unordered_map<std::string_view, std::size_t>& index_by_path() {
   static const auto index = [] {
-    std::map<std::string, std::size_t, std::less<>> out;
+    std::unordered_map<std::string_view, std::size_t> out;
     const auto& facts = fact_catalog();
     for (std::size_t i = 0; i < facts.size(); ++i) out.emplace(facts[i].path, i);
     return out;
