@@ -579,7 +579,10 @@ std::vector<LoadedProfile> load_part(const YamlPart& part, const std::string& fi
   // When YAML itself failed, the reader's complaints about missing fields only add noise.
   for (auto& loaded : out) {
     bool syntax = false;
-    for (const auto& d : loaded.diagnostics.items()) syntax = syntax || d.code == "yaml-syntax" || d.code == "file-too-large";
+    for (const auto& d : loaded.diagnostics.items()) {
+      syntax =
+          syntax || d.code == "yaml-syntax" || d.code == "file-too-large" || d.code == "bad-text" || d.code == "yaml-too-large";
+    }
     if (syntax) {
       Diagnostics kept;
       for (const auto& d : loaded.diagnostics.items()) {

@@ -48,8 +48,13 @@ struct NodeBudgetExceeded {};
 /// Builds YamlNode trees from yaml-cpp events.
 class TreeBuilder : public YAML::EventHandler {
  public:
-  TreeBuilder(const std::string& file, Diagnostics& diags, std::size_t max_nodes, int line_offset, std::size_t byte_offset)
-      : m_file(file), m_diags(diags), m_max_nodes(max_nodes), m_line_offset(line_offset), m_byte_offset(byte_offset) {}
+  TreeBuilder(const std::string& file, Diagnostics& diags, const YamlLimits& limits, int line_offset, std::size_t byte_offset)
+      : m_file(file),
+        m_diags(diags),
+        m_max_nodes(limits.max_nodes),
+        m_max_scalar(limits.max_scalar_bytes),
+        m_line_offset(line_offset),
+        m_byte_offset(byte_offset) {}
 
   YamlNode take_document() { return std::move(m_document); }
 
@@ -73,18 +78,27 @@ class TreeBuilder : public YAML::EventHandler {
   }
 
   void OnScalar(const YAML::Mark& mark, const std::string& tag, YAML::anchor_t, const std::string& value) override {
+    check_tag(tag, mark);
     YamlNode node = make(YamlNode::Kind::scalar, mark);
+    if (value.size() > m_max_scalar) {
+      m_diags.error("yaml-too-large", fmt::format("a value of {} bytes; the limit is {} bytes", value.size(), m_max_scalar),
+                    node.loc);
+      attach(make(YamlNode::Kind::null, mark));
+      return;
+    }
     node.plain = (tag == "?");
     node.value = value;
     attach(std::move(node));
   }
 
-  void OnSequenceStart(const YAML::Mark& mark, const std::string&, YAML::anchor_t, YAML::EmitterStyle::value) override {
+  void OnSequenceStart(const YAML::Mark& mark, const std::string& tag, YAML::anchor_t, YAML::EmitterStyle::value) override {
+    check_tag(tag, mark);
     m_stack.push_back(Frame{make(YamlNode::Kind::sequence, mark), false, {}});
   }
   void OnSequenceEnd() override { close(); }
 
-  void OnMapStart(const YAML::Mark& mark, const std::string&, YAML::anchor_t, YAML::EmitterStyle::value) override {
+  void OnMapStart(const YAML::Mark& mark, const std::string& tag, YAML::anchor_t, YAML::EmitterStyle::value) override {
+    check_tag(tag, mark);
     m_stack.push_back(Frame{make(YamlNode::Kind::map, mark), false, {}});
   }
   void OnMapEnd() override { close(); }
@@ -95,6 +109,13 @@ class TreeBuilder : public YAML::EventHandler {
     bool has_key = false;
     YamlNode key;
   };
+
+  /// Explicit tags (`!!python/object`, `!!binary`) mean nothing in llmplan's files; a value that
+  /// needs one is not what the field expects, so it is refused rather than silently read.
+  void check_tag(const std::string& tag, const YAML::Mark& mark) {
+    if (tag.empty() || tag == "?" || tag == "!") return;
+    m_diags.error("yaml-tag", fmt::format("YAML tags such as `{}` are not accepted; write the plain value", tag), loc(mark));
+  }
 
   SourceLoc loc(const YAML::Mark& mark) const {
     if (mark.is_null()) return SourceLoc{m_file, 0, 0};
@@ -153,6 +174,7 @@ class TreeBuilder : public YAML::EventHandler {
   const std::string& m_file;
   Diagnostics& m_diags;
   std::size_t m_max_nodes;
+  std::size_t m_max_scalar;
   int m_line_offset;
   std::size_t m_byte_offset;
   std::size_t m_nodes = 0;
@@ -161,6 +183,48 @@ class TreeBuilder : public YAML::EventHandler {
 };
 
 }  // namespace
+
+std::size_t first_invalid_text_byte(std::string_view text) {
+  std::size_t i = 0;
+  while (i < text.size()) {
+    const auto c = static_cast<unsigned char>(text[i]);
+    if (c == 0) return i;
+    if (c < 0x80) {
+      ++i;
+      continue;
+    }
+    // Lead byte: the length of the sequence, and the range its first continuation byte may take
+    // (which excludes overlong forms and surrogates).
+    int length = 0;
+    unsigned char lo = 0x80;
+    unsigned char hi = 0xBF;
+    if (c >= 0xC2 && c <= 0xDF)
+      length = 2;
+    else if (c == 0xE0)
+      length = 3, lo = 0xA0;
+    else if (c >= 0xE1 && c <= 0xEC)
+      length = 3;
+    else if (c == 0xED)
+      length = 3, hi = 0x9F;
+    else if (c >= 0xEE && c <= 0xEF)
+      length = 3;
+    else if (c == 0xF0)
+      length = 4, lo = 0x90;
+    else if (c >= 0xF1 && c <= 0xF3)
+      length = 4;
+    else if (c == 0xF4)
+      length = 4, hi = 0x8F;
+    else
+      return i;
+    if (i + static_cast<std::size_t>(length) > text.size()) return i;
+    for (int k = 1; k < length; ++k) {
+      const auto b = static_cast<unsigned char>(text[i + static_cast<std::size_t>(k)]);
+      if (b < (k == 1 ? lo : 0x80) || b > (k == 1 ? hi : 0xBF)) return i;
+    }
+    i += static_cast<std::size_t>(length);
+  }
+  return std::string_view::npos;
+}
 
 std::vector<YamlNode> parse_yaml(std::string_view text, const std::string& file, Diagnostics& diags, const YamlLimits& limits,
                                  int line_offset, std::size_t byte_offset) {
@@ -171,11 +235,24 @@ std::vector<YamlNode> parse_yaml(std::string_view text, const std::string& file,
     return documents;
   }
   std::istringstream stream{std::string(text)};
-  TreeBuilder builder(file, diags, limits.max_nodes, line_offset, byte_offset);
+  // YAML is Unicode text: a NUL byte or a byte sequence that is not UTF-8 is refused with its
+  // place, before yaml-cpp sees it (and before it could reach JSON output).
+  if (const std::size_t bad = first_invalid_text_byte(text); bad != std::string_view::npos) {
+    SourceLoc where = location_of(text, bad, file);
+    where.line += line_offset;
+    diags.error("bad-text", text[bad] == '\0' ? "the file contains a NUL byte" : "the file is not valid UTF-8 text", where);
+    return documents;
+  }
+  TreeBuilder builder(file, diags, limits, line_offset, byte_offset);
   try {
     YAML::Parser parser(stream);
     while (parser.HandleNextDocument(builder)) {
       documents.push_back(builder.take_document());
+      if (documents.size() > limits.max_documents) {
+        diags.error("yaml-too-large", fmt::format("more than {} documents in one file", limits.max_documents),
+                    SourceLoc{file, 1, 1});
+        break;
+      }
     }
   } catch (const YAML::Exception& e) {
     SourceLoc where{file, 1, 1};

@@ -71,6 +71,13 @@ first = run('advise', 'examples', '--format', 'json').stdout
 second = run('advise', 'examples', '--format', 'json').stdout
 check('the same input gives byte-identical output', first == second and len(first) > 1000)
 
+reference = run('advise', 'examples', '--format', 'json', env={'LC_ALL': 'C', 'TZ': 'UTC'}).stdout
+for env in ({'LC_ALL': 'de_DE.UTF-8', 'LANG': 'de_DE.UTF-8'}, {'LC_ALL': 'fr_FR.UTF-8'}, {'TZ': 'Asia/Kolkata'}):
+    check(f'output is byte-identical under {env}', run('advise', 'examples', '--format', 'json', env=env).stdout == reference)
+p = run('advise', '-', '--format', 'json', stdin='data: {labeled_examples: 100}\ndomain: {overlap: 0.4}\n'
+        'budget: {one_time_usd: 1.5k}\nrisk: {tolerance: low}\n', env={'LC_ALL': 'de_DE.UTF-8'})
+check('decimal points parse the same in a comma-decimal locale', p.returncode == 0, p.stderr[:200])
+
 for args, code in [(['--help'], 0), (['advise', '--help'], 0), (['--version'], 0), ([], 2), (['advise'], 2),
                    (['advise', example, '--format', 'yaml'], 2), (['estimate', '--strategy', 'peft'], 2),
                    (['estimate', '--strategy', 'nope', '--params', '7B'], 2), (['validate', '/no/such/file.yaml'], 2),

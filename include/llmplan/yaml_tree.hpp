@@ -35,6 +35,8 @@ const char* kind_name(YamlNode::Kind kind);
 struct YamlLimits {
   std::size_t max_bytes = 64 * 1024 * 1024;  ///< larger inputs are refused before parsing
   std::size_t max_nodes = 100000;            ///< per document; with aliases refused, work stays linear in size
+  std::size_t max_scalar_bytes = 64 * 1024;  ///< one value; profiles and rules hold short texts
+  std::size_t max_documents = 100000;        ///< documents in one stream
 };
 
 /// Parses every document of a YAML stream. Syntax errors, aliases, duplicate keys and
@@ -54,6 +56,9 @@ struct YamlPart {
 /// independently (in parallel). YAML forbids a line starting with `---` inside any scalar, so
 /// the split cannot cut a value in two; a stream with directives (`%YAML`) is not split.
 std::vector<YamlPart> split_yaml_documents(std::string_view text);
+
+/// The offset of the first NUL byte or invalid UTF-8 sequence in `text`, or npos.
+std::size_t first_invalid_text_byte(std::string_view text);
 
 /// Line and column (1-based) of a byte offset in `text`.
 SourceLoc location_of(std::string_view text, std::size_t offset, const std::string& file);
