@@ -9,6 +9,8 @@
 
 namespace llmplan {
 
+struct YamlEntry;
+
 /// A YAML node with its location, built from yaml-cpp's event stream rather than its
 /// node graph, so that aliases can be refused, duplicate keys found and positions kept.
 struct YamlNode {
@@ -16,11 +18,11 @@ struct YamlNode {
 
   Kind kind = Kind::null;
   SourceLoc loc;
-  std::size_t offset = 0;                              ///< byte offset of the node in the source text
-  bool plain = true;                                   ///< a scalar written without quotes or block indicators
-  std::string value;                                   ///< scalar text
-  std::vector<YamlNode> items;                         ///< sequence elements
-  std::vector<std::pair<YamlNode, YamlNode>> entries;  ///< map keys and values, in file order
+  std::size_t offset = 0;          ///< byte offset of the node in the source text
+  bool plain = true;               ///< a scalar written without quotes or block indicators
+  std::string value;               ///< scalar text
+  std::vector<YamlNode> items;     ///< sequence elements
+  std::vector<YamlEntry> entries;  ///< map keys and values, in file order
 
   [[nodiscard]] bool is_null() const { return kind == Kind::null; }
   [[nodiscard]] bool is_scalar() const { return kind == Kind::scalar; }
@@ -28,6 +30,13 @@ struct YamlNode {
   [[nodiscard]] bool is_map() const { return kind == Kind::map; }
   /// The value of a map entry with this scalar key, or nullptr.
   [[nodiscard]] const YamlNode* find(std::string_view key) const;
+};
+
+/// A key and its value in a mapping (a pair would need YamlNode complete where it is used).
+struct YamlEntry {
+  YamlEntry(YamlNode key, YamlNode value) : first(std::move(key)), second(std::move(value)) {}
+  YamlNode first;
+  YamlNode second;
 };
 
 const char* kind_name(YamlNode::Kind kind);

@@ -1,0 +1,31 @@
+// libFuzzer target: the profile loader (YAML reading, validation, defaults, derived facts) and,
+// for inputs that load, the whole engine and the JSON renderer.
+#include <cstddef>
+#include <cstdint>
+#include <string>
+
+#include "llmplan/engine.hpp"
+#include "llmplan/render.hpp"
+#include "llmplan/ruleset.hpp"
+
+namespace {
+const llmplan::RuleSet& rules() {
+  static const llmplan::RuleSet set = [] {
+    llmplan::Diagnostics diags;
+    return llmplan::load_ruleset(llmplan::default_rule_sources(), diags);
+  }();
+  return set;
+}
+}  // namespace
+
+extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
+  const std::string text(reinterpret_cast<const char*>(data), size);
+  for (auto& loaded : llmplan::load_profiles(text, "fuzz.yaml", rules().catalog)) {
+    llmplan::ProfileOutcome o{"fuzz.yaml",    loaded.profile.name, loaded.valid() ? "ok" : "invalid",
+                              loaded.profile, std::nullopt,        loaded.diagnostics,
+                              std::nullopt};
+    if (loaded.valid()) o.advice = llmplan::advise(loaded.profile, rules());
+    (void)llmplan::render_jsonl({o});
+  }
+  return 0;
+}
