@@ -83,6 +83,18 @@ class MapReader {
     return q.value;
   }
 
+  /// A whole number within [min, max] (counts such as layers or a rung), refused otherwise.
+  int integer(const std::string& key, bool required, int fallback, int min, int max) {
+    const YamlNode* v = get(key);
+    const double value = number(key, required, fallback);
+    if (value < min || value > max || value != std::floor(value)) {
+      m_diags.error("out-of-range", fmt::format("`{}` of {} is a whole number from {} to {}", key, m_what, min, max),
+                    v ? v->loc : m_node.loc);
+      return fallback;
+    }
+    return static_cast<int>(value);
+  }
+
   std::vector<std::string> strings(const std::string& key, bool required) {
     std::vector<std::string> out;
     const YamlNode* v = get(key);
@@ -279,7 +291,7 @@ struct Loader {
     MapReader r(node, diags, "a strategy", {"id", "rung", "title", "summary", "base_score"});
     Strategy s;
     s.id = r.text("id", true);
-    s.rung = static_cast<int>(r.number("rung", true));
+    s.rung = r.integer("rung", true, 1, 1, 6);
     s.title = r.text("title", true);
     s.summary = r.text("summary", false);
     s.base_score = r.number("base_score", true);
@@ -443,13 +455,13 @@ struct Loader {
     shape.id = m.id;
     shape.params = r.number("params", true);
     shape.active_params = r.number("active_params", false, shape.params);
-    shape.layers = static_cast<int>(r.number("layers", true));
-    shape.hidden = static_cast<int>(r.number("hidden", true));
-    shape.ffn = static_cast<int>(r.number("ffn", true));
-    shape.heads = static_cast<int>(r.number("heads", true));
-    shape.kv_heads = static_cast<int>(r.number("kv_heads", false, shape.heads));
-    shape.vocab = static_cast<int>(r.number("vocab", true));
-    m.context = static_cast<int>(r.number("context", true));
+    shape.layers = r.integer("layers", true, 1, 1, 10000);
+    shape.hidden = r.integer("hidden", true, 1, 1, 1000000);
+    shape.ffn = r.integer("ffn", true, 1, 1, 10000000);
+    shape.heads = r.integer("heads", true, 1, 1, 100000);
+    shape.kv_heads = r.integer("kv_heads", false, shape.heads, 1, 100000);
+    shape.vocab = r.integer("vocab", true, 1, 1, 100000000);
+    m.context = r.integer("context", true, 1, 1, 1000000000);
     m.source = r.text("source", true);
     m.loc = node.loc;
     if (!m.id.empty()) models[m.id] = std::move(m);

@@ -58,7 +58,15 @@ class TreeBuilder : public YAML::EventHandler {
 
   YamlNode take_document() { return std::move(m_document); }
 
-  void OnDocumentStart(const YAML::Mark&) override {
+  void OnDocumentStart(const YAML::Mark& mark) override {
+    // yaml-cpp can report document after empty document without reading further on some broken
+    // inputs; a document that starts where the previous one did is such a loop.
+    if (m_documents > 0 && mark.pos == m_last_start) {
+      m_diags.error("yaml-syntax", "invalid YAML: the parser stopped making progress here", loc(mark));
+      throw NodeBudgetExceeded{};
+    }
+    m_last_start = mark.pos;
+    ++m_documents;
     m_document = YamlNode{};
     m_stack.clear();
     m_nodes = 0;
@@ -178,6 +186,8 @@ class TreeBuilder : public YAML::EventHandler {
   int m_line_offset;
   std::size_t m_byte_offset;
   std::size_t m_nodes = 0;
+  std::size_t m_documents = 0;
+  int m_last_start = -1;
   std::vector<Frame> m_stack;
   YamlNode m_document;
 };
