@@ -4,6 +4,8 @@
 
 #include <fmt/format.h>
 
+#include "llmplan/diagnostic.hpp"
+
 namespace llmplan {
 
 void append_json_string(std::string& out, std::string_view text) {
@@ -27,6 +29,18 @@ void append_json_string(std::string& out, std::string_view text) {
   }
   out.append(text.data() + run, text.size() - run);
   out.push_back('"');
+}
+
+void write_diagnostic(JsonWriter& w, const Diagnostic& d) {
+  w.begin_object();
+  w.field("severity", severity_name(d.severity));
+  w.field("code", d.code);
+  w.field("message", d.message);
+  w.field("file", d.loc.file);
+  w.field("line", d.loc.line);
+  w.field("column", d.loc.column);
+  w.field("path", d.path);
+  w.end_object();
 }
 
 void JsonWriter::newline() {

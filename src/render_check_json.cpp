@@ -52,17 +52,7 @@ void write_result(JsonWriter& w, const CheckOutcome& o) {
   }
   w.key("diagnostics");
   w.begin_array();
-  for (const auto& d : o.outcome.diagnostics.items()) {
-    w.begin_object();
-    w.field("severity", severity_name(d.severity));
-    w.field("code", d.code);
-    w.field("message", d.message);
-    w.field("file", d.loc.file);
-    w.field("line", d.loc.line);
-    w.field("column", d.loc.column);
-    w.field("path", d.path);
-    w.end_object();
-  }
+  for (const auto& d : o.outcome.diagnostics.items()) write_diagnostic(w, d);
   w.end_array();
   w.end_object();
 }

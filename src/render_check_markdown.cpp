@@ -3,21 +3,13 @@
 
 #include "llmplan/check.hpp"
 #include "llmplan/format.hpp"
+#include "llmplan/render.hpp"
 
 namespace llmplan {
 
 namespace {
 std::string cell(const std::string& text) {
-  std::string out;
-  for (char c : text) {
-    if (c == '|')
-      out += "\\|";
-    else if (c == '\n')
-      out += ' ';
-    else
-      out += c;
-  }
-  return out;
+  return markdown_cell(text);
 }
 }  // namespace
 

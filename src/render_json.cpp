@@ -127,18 +127,6 @@ void write_reasons(JsonWriter& w, std::string_view name, const std::vector<Reaso
   w.end_array();
 }
 
-void write_diagnostic(JsonWriter& w, const Diagnostic& d) {
-  w.begin_object();
-  w.field("severity", severity_name(d.severity));
-  w.field("code", d.code);
-  w.field("message", d.message);
-  w.field("file", d.loc.file);
-  w.field("line", d.loc.line);
-  w.field("column", d.loc.column);
-  w.field("path", d.path);
-  w.end_object();
-}
-
 void write_result(JsonWriter& w, const ProfileOutcome& o) {
   w.begin_object();
   w.field("file", o.file);

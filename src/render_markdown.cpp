@@ -7,18 +7,8 @@ namespace llmplan {
 
 namespace {
 
-/// Keeps table cells intact: a `|` inside a cell would split it.
 std::string cell(const std::string& text) {
-  std::string out;
-  for (char c : text) {
-    if (c == '|')
-      out += "\\|";
-    else if (c == '\n')
-      out += ' ';
-    else
-      out += c;
-  }
-  return out;
+  return markdown_cell(text);
 }
 
 void render_one(std::string& out, const ProfileOutcome& o) {
@@ -86,6 +76,19 @@ void render_one(std::string& out, const ProfileOutcome& o) {
 }
 
 }  // namespace
+
+std::string markdown_cell(const std::string& text) {
+  std::string out;
+  for (char c : text) {
+    if (c == '|')
+      out += "\\|";
+    else if (c == '\n')
+      out += ' ';
+    else
+      out += c;
+  }
+  return out;
+}
 
 std::string render_markdown_body(const std::vector<ProfileOutcome>& outcomes) {
   std::string out;

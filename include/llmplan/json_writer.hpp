@@ -49,6 +49,11 @@ class JsonWriter {
   bool m_after_key = false;
 };
 
+struct Diagnostic;
+
+/// A diagnostic as a JSON object: {severity, code, message, file, line, column, path}.
+void write_diagnostic(JsonWriter& w, const Diagnostic& d);
+
 /// Appends `text` as a JSON string literal, quotes included.
 void append_json_string(std::string& out, std::string_view text);
 

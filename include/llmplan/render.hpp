@@ -63,6 +63,9 @@ nlohmann::ordered_json diagnostic_to_json(const Diagnostic& d);
 /// A fact value as JSON.
 nlohmann::ordered_json value_to_json(const Value& v);
 
+/// Text made safe for a Markdown table cell: `|` escaped, newlines folded.
+std::string markdown_cell(const std::string& text);
+
 /// `$120 ($40-$400)`: an expected figure and its range.
 std::string format_usd_range(const Range& r);
 
