@@ -100,17 +100,7 @@ int run_show(const RulesOptions& opt) {
 int run_lint(const RulesOptions& opt) {
   std::vector<RuleSource> sources = default_rule_sources();
   Diagnostics diags;
-  for (const auto& path : opt.paths) {
-    for (const auto& file : expand_yaml_path(path)) {
-      std::string text;
-      std::string error;
-      if (!read_text(file, text, error)) {
-        diags.error("unreadable", fmt::format("cannot read rule file: {}", error), SourceLoc{file, 0, 0});
-        continue;
-      }
-      sources.push_back({file, std::move(text)});
-    }
-  }
+  append_rule_files(opt.paths, sources, diags);
   const RuleSet rules = load_ruleset(sources, diags);
   for (const auto& rule : rules.rules) {
     if (rule.when.valid() && !rule.when.may_hold(&fact_range)) {

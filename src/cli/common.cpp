@@ -35,9 +35,7 @@ void print_error(const std::string& message, const std::string& code) {
   std::cerr << fmt::format("llmplan: error: {} [{}]\n", message, code);
 }
 
-std::optional<RuleSet> load_rules(const std::vector<std::string>& paths) {
-  std::vector<RuleSource> sources = default_rule_sources();
-  Diagnostics diags;
+void append_rule_files(const std::vector<std::string>& paths, std::vector<RuleSource>& sources, Diagnostics& diags) {
   for (const auto& path : paths) {
     const auto files = expand_yaml_path(path);
     if (files.empty()) diags.error("no-rules", fmt::format("`{}` holds no *.yaml files", path), SourceLoc{path, 0, 0});
@@ -51,6 +49,12 @@ std::optional<RuleSet> load_rules(const std::vector<std::string>& paths) {
       sources.push_back({file, std::move(text)});
     }
   }
+}
+
+std::optional<RuleSet> load_rules(const std::vector<std::string>& paths) {
+  std::vector<RuleSource> sources = default_rule_sources();
+  Diagnostics diags;
+  append_rule_files(paths, sources, diags);
   RuleSet rules = load_ruleset(sources, diags);
   diags.sort();
   print_diagnostics(diags);

@@ -30,6 +30,9 @@ void add_common_flags(CLI::App& command, CommonOptions& options, bool with_outpu
 /// `quiet` leaves out everything but errors.
 void print_diagnostics(const Diagnostics& diags, bool quiet = false);
 
+/// Reads the rule files that PATHS name (files, or directories of *.yaml) into `sources`.
+void append_rule_files(const std::vector<std::string>& paths, std::vector<RuleSource>& sources, Diagnostics& diags);
+
 /// The built-in rule set plus the `--rules` files; nullopt (after printing why) when broken.
 std::optional<RuleSet> load_rules(const std::vector<std::string>& paths);
 
