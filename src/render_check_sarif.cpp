@@ -24,6 +24,28 @@ constexpr SarifRule k_rules[] = {
      "The profile could not be read or validated, or it names no proposal to judge."},
 };
 
+bool is_unreserved(unsigned char c) {
+  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' || c == '.' || c == '_' ||
+         c == '~' || c == '/';
+}
+
+}  // namespace
+
+std::string sarif_artifact_uri(std::string_view path) {
+  // RFC 3986: every byte outside the unreserved set (and the path separator) is percent-encoded,
+  // so spaces, '#', '?' and UTF-8 file names survive; an absolute path becomes a file: URI.
+  std::string uri = path.starts_with('/') ? "file://" : "";
+  for (unsigned char c : path) {
+    if (is_unreserved(c))
+      uri += static_cast<char>(c);
+    else
+      uri += fmt::format("%{:02X}", c);
+  }
+  return uri;
+}
+
+namespace {
+
 void write_text(JsonWriter& w, std::string_view key, std::string_view text) {
   w.key(key);
   w.begin_object();
@@ -44,7 +66,7 @@ void write_result(JsonWriter& w, const char* rule, int rule_index, const std::st
   w.begin_object();
   w.key("artifactLocation");
   w.begin_object();
-  w.field("uri", loc.file);
+  w.field("uri", sarif_artifact_uri(loc.file));
   w.end_object();
   w.key("region");
   w.begin_object();

@@ -1,6 +1,7 @@
 #include <catch2/catch.hpp>
 
 #include "helpers.hpp"
+#include "llmplan/check.hpp"
 #include "llmplan/json_writer.hpp"
 #include "llmplan/render.hpp"
 
@@ -136,4 +137,12 @@ TEST_CASE("the json document pieces make the whole document", "[render]") {
   pieces += render_json_tail(statuses);
   CHECK(pieces == render_json(all, default_rules()));
   CHECK(json::parse(render_json({}, default_rules()))["results"].empty());
+}
+
+TEST_CASE("sarif artifact uris are percent encoded", "[render]") {
+  CHECK(sarif_artifact_uri("proposals/rag.yaml") == "proposals/rag.yaml");
+  CHECK(sarif_artifact_uri("my proposal#1.yaml") == "my%20proposal%231.yaml");
+  CHECK(sarif_artifact_uri("dir \xC3\xA9/a?b.yaml") == "dir%20%C3%A9/a%3Fb.yaml");
+  CHECK(sarif_artifact_uri("/srv/repo/p.yaml") == "file:///srv/repo/p.yaml");
+  CHECK(sarif_artifact_uri("100%.yaml") == "100%25.yaml");
 }

@@ -2,6 +2,7 @@
 
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "llmplan/engine.hpp"
@@ -59,5 +60,8 @@ std::string render_check_github(const std::vector<CheckOutcome>& outcomes);
 std::string render_check_junit(const std::vector<CheckOutcome>& outcomes);
 std::string render_check_sarif(const std::vector<CheckOutcome>& outcomes, const RuleSet& rules);
 std::string render_check_markdown(const std::vector<CheckOutcome>& outcomes);
+
+/// A file path as a SARIF artifact URI: percent-encoded (RFC 3986), `file://` when absolute.
+std::string sarif_artifact_uri(std::string_view path);
 
 }  // namespace llmplan
