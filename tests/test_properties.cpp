@@ -1,0 +1,258 @@
+// Property tests over random inputs: whatever a valid profile or estimate request holds, within
+// the bounds the loader and the CLI accept, no figure anywhere is NaN or infinite, ranges are
+// ordered, scores stay in 0..100, and no output format prints `nan` or `inf`.
+//
+// The inputs come from a fixed seed, so a failure repeats; LLMPLAN_PROPERTY_SEED and
+// LLMPLAN_PROPERTY_CASES run other or more cases.
+#include <catch2/catch.hpp>
+
+#include <cmath>
+#include <cstdlib>
+#include <random>
+#include <regex>
+#include <set>
+
+#include <fmt/format.h>
+
+#include "helpers.hpp"
+#include "llmplan/estimate.hpp"
+#include "llmplan/explain.hpp"
+#include "llmplan/render.hpp"
+
+using namespace llmplan;
+using namespace llmplan::test;
+using json = nlohmann::json;
+
+namespace {
+
+unsigned long env_or(const char* name, unsigned long fallback) {
+  const char* text = std::getenv(name);
+  return text != nullptr ? std::strtoul(text, nullptr, 10) : fallback;
+}
+
+class Sampler {
+ public:
+  explicit Sampler(unsigned long seed) : rng_(seed) {}
+
+  bool chance(double p) { return std::uniform_real_distribution<double>(0, 1)(rng_) < p; }
+  std::size_t index(std::size_t n) { return std::uniform_int_distribution<std::size_t>(0, n - 1)(rng_); }
+  template <class T>
+  const T& pick(const std::vector<T>& items) {
+    return items[index(items.size())];
+  }
+
+  /// A number in [lo, hi], often at an edge: the bounds, zero, one, or log-uniform in between.
+  double number(double lo, double hi, bool whole) {
+    double v = 0;
+    switch (index(6)) {
+      case 0: v = lo; break;
+      case 1: v = hi; break;
+      case 2: v = std::clamp(1.0, lo, hi); break;
+      default: {
+        const double a = std::log10(std::max(lo, 1e-3));
+        const double b = std::log10(std::max(hi, 1e-3));
+        v = std::clamp(std::pow(10.0, std::uniform_real_distribution<double>(a, b)(rng_)), lo, hi);
+      }
+    }
+    return whole ? std::clamp(std::round(v), std::ceil(lo), std::floor(hi)) : v;
+  }
+
+ private:
+  std::mt19937_64 rng_;
+};
+
+const std::set<std::string> k_whole_fields = {"data.labeled_examples", "hardware.count", "version"};
+const std::set<std::string> k_text_fields = {"name", "description", "domain.language"};
+const std::set<std::string> k_boolean_fields = {"domain.regulated", "constraints.self_hosted"};
+const std::set<std::string> k_required = {"data.labeled_examples", "domain.overlap", "budget.one_time_usd", "risk.tolerance"};
+
+std::vector<std::string> ids_of(const auto& items) {
+  std::vector<std::string> ids;
+  for (const auto& item : items) ids.push_back(item.id);
+  return ids;
+}
+
+/// A YAML line `path: value` for one field, or "" to leave the field out.
+std::string random_field(Sampler& s, const std::string& path) {
+  if (!k_required.contains(path) && s.chance(0.4)) return "";
+  const Catalog& catalog = default_rules().catalog;
+  std::string value;
+  if (path == "hardware.gpu") {
+    value = s.pick(ids_of(catalog.gpus));
+  } else if (path == "model.name") {
+    value = s.pick(ids_of(catalog.models));
+  } else if (k_text_fields.contains(path)) {
+    value = s.pick(std::vector<std::string>{"x", "kn", "a project", "\"\""});
+  } else if (k_boolean_fields.contains(path)) {
+    value = s.chance(0.5) ? "true" : "false";
+  } else if (path == "task.needs") {
+    const auto& allowed = fact_catalog()[*fact_index(path)].allowed;
+    value = "[";
+    for (const auto& need : allowed) {
+      if (s.chance(0.4)) value += (value.size() > 1 ? ", " : "") + need;
+    }
+    value += "]";
+  } else if (path == "hardware.count") {
+    value = fmt::format("{:.17g}", s.number(1, 1e6, true));
+  } else if (const auto range = fact_range(path)) {
+    value = fmt::format("{:.17g}", s.number(range->first, std::min(range->second, 1e300), k_whole_fields.contains(path)));
+  } else {
+    const auto index = fact_index(path);
+    REQUIRE(index);
+    REQUIRE_FALSE(fact_catalog()[*index].allowed.empty());
+    value = s.pick(fact_catalog()[*index].allowed);
+  }
+  return path + ": " + value;
+}
+
+/// A random profile over every field of the format, as nested YAML.
+std::string random_profile(Sampler& s) {
+  std::map<std::string, std::vector<std::string>> sections;
+  std::string top;
+  for (const auto& path : profile_field_paths()) {
+    const std::string line = random_field(s, path);
+    if (line.empty()) continue;
+    const auto dot = path.find('.');
+    if (dot == std::string::npos)
+      top += line + "\n";
+    else
+      sections[path.substr(0, dot)].push_back(line.substr(dot + 1));
+  }
+  // `hardware.count` counts the GPUs `hardware.gpu` names; alone it is an error.
+  auto& hardware = sections["hardware"];
+  const bool has_gpu = std::any_of(hardware.begin(), hardware.end(), [](const auto& l) { return l.starts_with("gpu:"); });
+  if (!has_gpu) std::erase_if(hardware, [](const auto& l) { return l.starts_with("count:"); });
+  if (hardware.empty()) sections.erase("hardware");
+  std::string yaml = top;
+  for (const auto& [section, lines] : sections) {
+    yaml += section + ":\n";
+    for (const auto& line : lines) yaml += "  " + line + "\n";
+  }
+  return yaml;
+}
+
+bool finite_range(const Range& r) {
+  return std::isfinite(r.low) && std::isfinite(r.expected) && std::isfinite(r.high) && r.low >= 0 &&
+         r.low <= r.expected * (1 + 1e-12) && r.expected <= r.high * (1 + 1e-12);
+}
+
+bool finite_memory(const MemoryEstimate& m) {
+  for (double v : {m.weights, m.gradients, m.optimizer, m.activations, m.overhead, m.total, m.gpu_gib}) {
+    if (!std::isfinite(v) || v < 0) return false;
+  }
+  return true;
+}
+
+void check_cost(const StrategyCost& c) {
+  INFO("strategy " << c.strategy);
+  CHECK(std::isfinite(c.params));
+  CHECK(std::isfinite(c.training_tokens));
+  CHECK(std::isfinite(c.training_flops));
+  for (const Range* r : {&c.one_time_usd, &c.monthly_usd, &c.horizon_usd, &c.gpu_hours, &c.wall_clock_days, &c.energy_kwh,
+                         &c.emissions_kgco2e, &c.added_prompt_tokens}) {
+    CHECK(finite_range(*r));
+  }
+  CHECK(finite_memory(c.memory));
+}
+
+/// Every number in the JSON is finite, and null only where the contract allows it.
+void walk_json(const json& j, const std::string& key, std::set<std::string>& null_keys) {
+  if (j.is_null()) null_keys.insert(key);
+  if (j.is_number_float()) CHECK(std::isfinite(j.get<double>()));
+  if (j.is_object()) {
+    for (const auto& [k, v] : j.items()) walk_json(v, k, null_keys);
+  }
+  if (j.is_array()) {
+    for (const auto& v : j) walk_json(v, key, null_keys);
+  }
+}
+
+const std::regex k_not_a_number(R"((^|[^A-Za-z])(nan|inf|infinity)([^A-Za-z]|$))", std::regex::icase);
+
+}  // namespace
+
+TEST_CASE("random profiles never produce NaN or infinity in any output", "[property]") {
+  Sampler s(env_or("LLMPLAN_PROPERTY_SEED", 20261122));
+  const unsigned long cases = env_or("LLMPLAN_PROPERTY_CASES", 400);
+  // Null is the contract's word for "none", "never" or "does not apply": no recommendation when
+  // nothing is feasible, no break-even (or none to compute: few-shot, rag), no training GPU, an
+  // unset optional field in the assumptions. Never for a figure that went wrong.
+  const std::set<std::string> nullable = {"recommendation", "break_even", "requests_per_month", "months", "gpu", "value"};
+  unsigned long valid = 0;
+  std::vector<ProfileOutcome> batch;
+  for (unsigned long i = 0; i < cases; ++i) {
+    const std::string yaml = random_profile(s);
+    INFO("case " << i << ":\n" << yaml);
+    const LoadedProfile loaded = load_one(yaml, "random.yaml");
+    if (!loaded.valid()) {
+      for (const auto& d : loaded.diagnostics.items()) UNSCOPED_INFO(format_diagnostic(d));
+      CHECK(loaded.valid());
+      continue;
+    }
+    ++valid;
+    const Advice advice = advise(loaded.profile, default_rules());
+    for (const auto& result : advice.ranking) {
+      CHECK(std::isfinite(result.score));
+      CHECK(result.score >= 0);
+      CHECK(result.score <= 100);
+      for (const auto& reason : result.reasons) CHECK(std::isfinite(reason.effect));
+      if (result.break_even) {
+        if (result.break_even->requests_per_month) CHECK(std::isfinite(*result.break_even->requests_per_month));
+        if (result.break_even->months) CHECK(std::isfinite(*result.break_even->months));
+      }
+      check_cost(result.cost);
+    }
+    ProfileOutcome outcome{"random.yaml", loaded.profile.name, "ok", loaded.profile, advice, loaded.diagnostics, std::nullopt};
+    // Counterfactuals re-run the engine many times; every tenth case is enough to reach them.
+    if (i % 10 == 0) {
+      outcome.explanation = explain(loaded.profile, default_rules(), advice);
+      for (const auto& cf : outcome.explanation->counterfactuals) CHECK(std::isfinite(cf.value));
+    }
+    std::set<std::string> null_keys;
+    walk_json(json::parse(render_json({outcome}, default_rules())), "", null_keys);
+    for (const auto& key : null_keys) {
+      INFO("null at key " << key);
+      CHECK(nullable.contains(key));
+    }
+    for (const std::string& text : {render_table({outcome}, RenderOptions{}), render_markdown({outcome})}) {
+      CHECK_FALSE(std::regex_search(text, k_not_a_number));
+    }
+  }
+  // The generator must mostly produce profiles the loader accepts, or the property is vacuous.
+  CHECK(valid == cases);
+}
+
+TEST_CASE("random estimate requests never produce NaN or infinity", "[property]") {
+  Sampler s(env_or("LLMPLAN_PROPERTY_SEED", 20261122) + 1);
+  const unsigned long cases = env_or("LLMPLAN_PROPERTY_CASES", 400) * 5;
+  const Catalog& catalog = default_rules().catalog;
+  for (unsigned long i = 0; i < cases; ++i) {
+    TrainingRequest r;
+    // The bounds of the `estimate` command's flags.
+    r.method = s.pick(std::vector<std::string>{"full", "lora", "qlora"});
+    r.model = s.chance(0.3) ? s.pick(catalog.models).shape : shape_for_params(s.number(1e6, 1e14, false));
+    r.tokens = s.number(0, 1e16, false);
+    r.gpu = &s.pick(catalog.gpus);
+    r.gpus = static_cast<int>(s.number(1, 1e6, true));
+    r.seq_len = static_cast<int>(s.number(1, 1e7, true));
+    r.micro_batch = static_cast<int>(s.number(1, 1e5, true));
+    r.checkpointing = s.chance(0.5);
+    r.lora_rank = static_cast<int>(s.number(1, 4096, true));
+    r.lora_targets = s.pick(std::vector<std::string>{"all", "attention", "qv"});
+    r.zero_stage = static_cast<int>(s.number(-1, 3, true));
+    if (s.chance(0.3)) r.grid_kgco2e_per_kwh = s.number(0, 5, false);
+    if (s.chance(0.3)) r.pue = s.number(1, 5, false);
+    if (s.chance(0.3)) r.utilization = s.number(0.01, 1, false);
+    if (s.chance(0.3)) r.price_per_gpu_hour = s.number(0, 1000, false);
+    r.finetune = s.chance(0.5);
+    r.owned = s.chance(0.2);
+    INFO("case " << i << ": " << r.method << " params " << r.model.params << " tokens " << r.tokens << " gpu " << r.gpu->id
+                 << " x" << r.gpus << " seq " << r.seq_len << " micro-batch " << r.micro_batch);
+    const TrainingEstimate e = estimate_training(r, catalog);
+    CHECK(std::isfinite(e.flops));
+    CHECK(std::isfinite(e.trainable_params));
+    for (const Range* range : {&e.gpu_hours, &e.wall_clock_days, &e.cost_usd, &e.energy_kwh, &e.emissions_kgco2e})
+      CHECK(finite_range(*range));
+    CHECK(finite_memory(e.memory));
+  }
+}
