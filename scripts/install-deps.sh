@@ -2,8 +2,10 @@
 # Installs the Debian packages llmplan needs to build and test, when they are missing.
 # Run as root, or as a user with sudo. The only other download is a test fixture: the SARIF
 # 2.1.0 JSON schema, from the npm registry (scripts/fetch-sarif-schema.sh).
+#   --fuzz   also clang and its libFuzzer and sanitizer runtimes, for fuzz/run.sh
 set -eu
 packages="g++ make cmake libcli11-dev nlohmann-json3-dev libyaml-cpp-dev libfmt-dev catch2 python3 python3-jsonschema python3-yaml clang-format dpkg-dev"
+[ "${1:-}" = "--fuzz" ] && packages="$packages clang libclang-rt-14-dev"
 missing=""
 for p in $packages; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing="$missing $p"
