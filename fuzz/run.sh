@@ -39,7 +39,7 @@ done
 for target in "${targets[@]}"; do
   runs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$work/$target.log")
   corpus=$(find "$work/$target" -type f | wc -l)
-  echo "fuzz_$target: ${runs:-0} executions in ${seconds} s, corpus $corpus inputs"
+  echo "fuzz_$target: ${runs:-0} executions in ${seconds} s, $corpus new inputs"
   for crash in "$work/$target"-*; do
     [ -e "$crash" ] || continue
     echo "fuzz_$target found $(basename "$crash"):"
