@@ -217,6 +217,7 @@ struct Loader {
   std::map<std::string, Gpu> gpus;
   std::map<std::string, ModelInfo> models;
   std::map<std::string, ApiPrice> apis;
+  bool rule_limit_reported;
 
   /// Registers the parsed documents of one file; later files replace earlier entries by id.
   void load(const RuleSource& src, const std::vector<YamlNode>& docs, const Diagnostics& parse_diags) {
@@ -357,6 +358,15 @@ struct Loader {
     rule.message = r.text("message", true);
     check_placeholders(node.find("message"), rule.message, diags, source);
     rule.source = r.text("source", true);
+    if (rules.size() >= k_max_rules && rules.count(rule.id) == 0) {
+      if (!rule_limit_reported) {
+        diags.error("too-many-rules",
+                    fmt::format("more than {} rules in the rule set; the rules from here on are not read", k_max_rules),
+                    node.loc);
+      }
+      rule_limit_reported = true;
+      return;
+    }
     rules[rule.id] = std::move(rule);
   }
 
@@ -588,7 +598,7 @@ std::string render_message(const std::string& message, const Facts& facts) {
 
 RuleSet load_ruleset(const std::vector<RuleSource>& sources, Diagnostics& diags) {
   RuleSet set;
-  Loader loader{diags, set, {}, {}, {}, {}, {}, {}};
+  Loader loader{diags, set, {}, {}, {}, {}, {}, {}, false};
   // Parsing is the slow part and files are independent: parse them in parallel, then register
   // them in order so that overrides apply as given.
   std::vector<std::vector<YamlNode>> docs(sources.size());

@@ -1,6 +1,7 @@
 #include "llmplan/yaml_tree.hpp"
 
 #include <sstream>
+#include <unordered_map>
 
 #include <fmt/format.h>
 #include <yaml-cpp/eventhandler.h>
@@ -53,6 +54,7 @@ class TreeBuilder : public YAML::EventHandler {
         m_diags(diags),
         m_max_nodes(limits.max_nodes),
         m_max_scalar(limits.max_scalar_bytes),
+        m_max_entries(limits.max_entries),
         m_line_offset(line_offset),
         m_byte_offset(byte_offset) {}
 
@@ -101,13 +103,13 @@ class TreeBuilder : public YAML::EventHandler {
 
   void OnSequenceStart(const YAML::Mark& mark, const std::string& tag, YAML::anchor_t, YAML::EmitterStyle::value) override {
     check_tag(tag, mark);
-    m_stack.push_back(Frame{make(YamlNode::Kind::sequence, mark), false, {}});
+    m_stack.push_back(Frame{make(YamlNode::Kind::sequence, mark), false, {}, {}});
   }
   void OnSequenceEnd() override { close(); }
 
   void OnMapStart(const YAML::Mark& mark, const std::string& tag, YAML::anchor_t, YAML::EmitterStyle::value) override {
     check_tag(tag, mark);
-    m_stack.push_back(Frame{make(YamlNode::Kind::map, mark), false, {}});
+    m_stack.push_back(Frame{make(YamlNode::Kind::map, mark), false, {}, {}});
   }
   void OnMapEnd() override { close(); }
 
@@ -116,6 +118,7 @@ class TreeBuilder : public YAML::EventHandler {
     YamlNode node;
     bool has_key = false;
     YamlNode key;
+    std::unordered_map<std::string, int> key_lines;  ///< scalar keys seen, for duplicates in O(1)
   };
 
   /// Explicit tags (`!!python/object`, `!!binary`) mean nothing in llmplan's files; a value that
@@ -156,26 +159,33 @@ class TreeBuilder : public YAML::EventHandler {
     }
     Frame& parent = m_stack.back();
     if (parent.node.is_sequence()) {
+      check_entries(parent.node.items.size(), "a list of more than {} items", node.loc);
       parent.node.items.push_back(std::move(node));
     } else if (!parent.has_key) {
       parent.key = std::move(node);
       parent.has_key = true;
     } else {
-      check_duplicate(parent.node, parent.key);
+      check_entries(parent.node.entries.size(), "a mapping of more than {} keys", parent.key.loc);
+      check_duplicate(parent, parent.key);
       parent.node.entries.emplace_back(std::move(parent.key), std::move(node));
       parent.has_key = false;
     }
   }
 
-  void check_duplicate(const YamlNode& map, const YamlNode& key) {
+  /// No list or mapping in llmplan's files comes near the limit; one that passes it is refused
+  /// at the first entry too many, and reading stops.
+  void check_entries(std::size_t count, const char* what, const SourceLoc& where) {
+    if (count < m_max_entries) return;
+    m_diags.error("yaml-too-large", fmt::format(fmt::runtime(what), m_max_entries) + "; refusing to read further", where);
+    throw NodeBudgetExceeded{};
+  }
+
+  void check_duplicate(Frame& map, const YamlNode& key) {
     if (!key.is_scalar()) return;
-    for (const auto& entry : map.entries) {
-      const YamlNode& seen = entry.first;
-      if (seen.is_scalar() && seen.value == key.value) {
-        m_diags.error("duplicate-key", fmt::format("duplicate key `{}` (first defined at line {})", key.value, seen.loc.line),
-                      key.loc, key.value);
-        return;
-      }
+    const auto [seen, inserted] = map.key_lines.try_emplace(key.value, key.loc.line);
+    if (!inserted) {
+      m_diags.error("duplicate-key", fmt::format("duplicate key `{}` (first defined at line {})", key.value, seen->second),
+                    key.loc, key.value);
     }
   }
 
@@ -183,6 +193,7 @@ class TreeBuilder : public YAML::EventHandler {
   Diagnostics& m_diags;
   std::size_t m_max_nodes;
   std::size_t m_max_scalar;
+  std::size_t m_max_entries;
   int m_line_offset;
   std::size_t m_byte_offset;
   std::size_t m_nodes = 0;

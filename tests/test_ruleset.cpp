@@ -1,3 +1,4 @@
+#include <fmt/format.h>
 #include <catch2/catch.hpp>
 #include <set>
 
@@ -168,4 +169,30 @@ TEST_CASE("messages fill placeholders with formatted facts", "[rules]") {
   CHECK(render_message("{budget.one_time_usd} for {data.domain_tokens} at {domain.overlap}", f) ==
         "$5,000 for 1.2M tokens at 40%");
   CHECK(render_message("no placeholder {", f) == "no placeholder {");
+}
+
+TEST_CASE("a rule set holds at most ten thousand rules across its files", "[rules]") {
+  // Two files of 6,000 rules each: the second crosses the limit, which is reported once, at the
+  // first rule beyond it; the rules before it are kept.
+  std::vector<RuleSource> sources = default_rule_sources();
+  for (int file = 0; file < 2; ++file) {
+    std::string text = "rules:\n";
+    for (int i = 0; i < 6000; ++i) {
+      text += fmt::format(
+          "  - {{id: r{}-{}, strategies: [peft], when: data.labeled_examples > {}, effect: +1, "
+          "message: m, source: s}}\n",
+          file, i, i);
+    }
+    sources.push_back({fmt::format("org-{}.yaml", file), text});
+  }
+  Diagnostics diags;
+  const RuleSet rules = load_ruleset(sources, diags);
+  REQUIRE(diags.error_count() == 1);
+  const Diagnostic* d = find_code(diags, "too-many-rules");
+  REQUIRE(d != nullptr);
+  CHECK(d->loc.file == "org-1.yaml");
+  Diagnostics builtin_diags;
+  const std::size_t builtin = load_ruleset(default_rule_sources(), builtin_diags).rules.size();
+  CHECK(rules.rules.size() == k_max_rules);
+  CHECK(d->loc.line == static_cast<int>(2 + k_max_rules - 6000 - builtin));
 }

@@ -1,3 +1,4 @@
+#include <fmt/format.h>
 #include <catch2/catch.hpp>
 
 #include "helpers.hpp"
@@ -64,6 +65,34 @@ TEST_CASE("yaml tree bounds the work of one file", "[yaml]") {
   Diagnostics size_diags;
   parse_yaml(std::string(2000, ' '), "f.yaml", size_diags, YamlLimits{1000, 1000});
   CHECK(has_code(size_diags, "file-too-large"));
+}
+
+TEST_CASE("yaml tree bounds lists and mappings and finds duplicates among many keys", "[yaml]") {
+  Diagnostics list_diags;
+  std::string list = "x: [";
+  for (int i = 0; i < 10; ++i) list += "1, ";
+  list += "1]";
+  YamlLimits limits;
+  limits.max_entries = 10;
+  parse_yaml(list, "f.yaml", list_diags, limits);
+  REQUIRE(list_diags.error_count() == 1);
+  CHECK(list_diags.items().front().message == "a list of more than 10 items; refusing to read further");
+  CHECK(list_diags.items().front().loc.column == 35);
+
+  // 40,000 keys and a duplicate at the end: found, and fast (the check was quadratic once).
+  Diagnostics map_diags;
+  std::string map = "{";
+  for (int i = 0; i < 40000; ++i) map += fmt::format("k{}: 1, ", i);
+  map += "k7: 2}";
+  limits.max_entries = 100000;
+  parse_yaml(map, "f.yaml", map_diags, limits);
+  REQUIRE(map_diags.error_count() == 1);
+  CHECK(map_diags.items().front().code == "duplicate-key");
+  CHECK(map_diags.items().front().message == "duplicate key `k7` (first defined at line 1)");
+
+  Diagnostics default_diags;
+  parse_yaml(map, "f.yaml", default_diags);
+  CHECK(default_diags.items().front().message == "a mapping of more than 10000 keys; refusing to read further");
 }
 
 TEST_CASE("yaml tree survives deep nesting", "[yaml]") {

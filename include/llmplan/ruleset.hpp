@@ -64,6 +64,10 @@ struct RuleSource {
 /// The rule set compiled into the binary (rules/*.yaml at build time).
 std::vector<RuleSource> default_rule_sources();
 
+/// The most rules a merged rule set may hold: each rule is evaluated for every profile and
+/// strategy, so this bounds the work a rule set from a pull request can cause.
+constexpr std::size_t k_max_rules = 10000;
+
 /// Loads rule-set files in order; a later entry replaces an earlier one with the same id
 /// (rules, strategies, GPUs, models, APIs, cost constants), and `enabled: false` removes a
 /// rule. Every problem in every file is reported; conditions are parsed and type-checked here.

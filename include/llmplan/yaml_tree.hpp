@@ -46,6 +46,7 @@ struct YamlLimits {
   std::size_t max_nodes = 100000;            ///< per document; with aliases refused, work stays linear in size
   std::size_t max_scalar_bytes = 64 * 1024;  ///< one value; profiles and rules hold short texts
   std::size_t max_documents = 100000;        ///< documents in one stream
+  std::size_t max_entries = 10000;           ///< items of one list, keys of one mapping
 };
 
 /// Parses every document of a YAML stream. Syntax errors, aliases, duplicate keys and
