@@ -269,6 +269,16 @@ with tempfile.TemporaryDirectory() as tmp:
     except OSError as err:
         print(f'skipped: interactive init ({err})')
 
+# A full disk: /dev/full accepts the open and fails every write with ENOSPC.
+if os.path.exists('/dev/full'):
+    p = run('advise', example, '-o', '/dev/full')
+    check('-o to a full disk exits 2 and says so', p.returncode == 2 and 'No space left' in p.stderr, p.stderr)
+    with open('/dev/full', 'w') as full:
+        p = subprocess.run([exe, 'advise', example, '--format', 'json'], stdout=full, stderr=subprocess.PIPE, text=True,
+                           timeout=60)
+    check('standard output on a full disk exits 2 and says so', p.returncode == 2 and 'No space left' in p.stderr,
+          p.stderr)
+
 failed = [r for r in results if not r[1]]
 for name, _, detail in failed:
     print(f'FAILED: {name} {detail}')
