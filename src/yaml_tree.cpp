@@ -118,7 +118,7 @@ class TreeBuilder : public YAML::EventHandler {
     YamlNode node;
     bool has_key = false;
     YamlNode key;
-    std::unordered_map<std::string, int> key_lines;  ///< scalar keys seen, for duplicates in O(1)
+    std::unordered_map<std::string, int> key_lines;  ///< scalar keys of a large mapping, and their lines
   };
 
   /// Explicit tags (`!!python/object`, `!!binary`) mean nothing in llmplan's files; a value that
@@ -180,12 +180,32 @@ class TreeBuilder : public YAML::EventHandler {
     throw NodeBudgetExceeded{};
   }
 
+  /// Small mappings (every mapping of a usual profile) are scanned; from 16 keys on, a hash
+  /// keeps a mapping of thousands of keys linear rather than quadratic.
   void check_duplicate(Frame& map, const YamlNode& key) {
     if (!key.is_scalar()) return;
-    const auto [seen, inserted] = map.key_lines.try_emplace(key.value, key.loc.line);
-    if (!inserted) {
-      m_diags.error("duplicate-key", fmt::format("duplicate key `{}` (first defined at line {})", key.value, seen->second),
-                    key.loc, key.value);
+    constexpr std::size_t k_scan_below = 16;
+    const auto& entries = map.node.entries;
+    int first_line = 0;
+    if (entries.size() < k_scan_below) {
+      for (const auto& entry : entries) {
+        if (entry.first.is_scalar() && entry.first.value == key.value) {
+          first_line = entry.first.loc.line;
+          break;
+        }
+      }
+    } else {
+      if (map.key_lines.empty()) {
+        for (const auto& entry : entries) {
+          if (entry.first.is_scalar()) map.key_lines.try_emplace(entry.first.value, entry.first.loc.line);
+        }
+      }
+      const auto [seen, inserted] = map.key_lines.try_emplace(key.value, key.loc.line);
+      if (!inserted) first_line = seen->second;
+    }
+    if (first_line > 0) {
+      m_diags.error("duplicate-key", fmt::format("duplicate key `{}` (first defined at line {})", key.value, first_line), key.loc,
+                    key.value);
     }
   }
 
