@@ -96,6 +96,20 @@ check('--set with an unknown path exits 2 with a suggestion', p.returncode == 2 
 
 
 
+def read_until_closed(leader):
+    """Everything written to a pseudo-terminal until its other end is closed, as text."""
+    chunks = []
+    while True:
+        try:
+            data = os.read(leader, 65536)
+        except OSError:
+            break
+        if not data:
+            break
+        chunks.append(data)
+    return b''.join(chunks).decode('utf-8', 'replace')
+
+
 def run_on_terminal(*args, env=None):
     """Runs llmplan with standard output on a pseudo-terminal; returns what it printed."""
     import pty
@@ -107,18 +121,10 @@ def run_on_terminal(*args, env=None):
     leader, follower = pty.openpty()
     proc = subprocess.Popen([exe, *args], stdout=follower, stderr=subprocess.DEVNULL, env=e)
     os.close(follower)
-    chunks = []
-    while True:
-        try:
-            data = os.read(leader, 65536)
-        except OSError:
-            break
-        if not data:
-            break
-        chunks.append(data)
+    output = read_until_closed(leader)
     proc.wait(timeout=60)
     os.close(leader)
-    return b''.join(chunks).decode('utf-8', 'replace')
+    return output
 
 
 try:
@@ -238,18 +244,10 @@ def init_on_terminal(path, answers):
     for answer in answers:
         time.sleep(0.05)
         os.write(leader, (answer + '\n').encode())
-    chunks = []
-    while True:
-        try:
-            data = os.read(leader, 65536)
-        except OSError:
-            break
-        if not data:
-            break
-        chunks.append(data)
+    output = read_until_closed(leader)
     proc.wait(timeout=60)
     os.close(leader)
-    return proc.returncode, b''.join(chunks).decode('utf-8', 'replace')
+    return proc.returncode, output
 
 
 with tempfile.TemporaryDirectory() as tmp:
