@@ -4,9 +4,9 @@
 #include <cstdint>
 #include <string>
 
-#include "llmplan/engine.hpp"
-#include "llmplan/render.hpp"
-#include "llmplan/ruleset.hpp"
+#include "llmplan/rules/engine.hpp"
+#include "llmplan/output/render.hpp"
+#include "llmplan/rules/ruleset.hpp"
 
 namespace {
 const llmplan::RuleSet& rules() {

@@ -4,7 +4,7 @@
 #include <cstdint>
 #include <string>
 
-#include "llmplan/ruleset.hpp"
+#include "llmplan/rules/ruleset.hpp"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   static const std::vector<llmplan::RuleSource> defaults = llmplan::default_rule_sources();

@@ -2,9 +2,9 @@
 
 #include <string>
 
-#include "llmplan/diagnostic.hpp"
-#include "llmplan/profile.hpp"
-#include "llmplan/ruleset.hpp"
+#include "llmplan/input/diagnostic.hpp"
+#include "llmplan/input/profile.hpp"
+#include "llmplan/rules/ruleset.hpp"
 
 namespace llmplan::test {
 

@@ -9,7 +9,7 @@ tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 cmake --install "$build" --prefix "$tmp/prefix" >/dev/null
 for f in bin/llmplan share/man/man1/llmplan.1 share/bash-completion/completions/llmplan share/zsh/vendor-completions/_llmplan \
-         include/llmplan/engine.hpp include/llmplan/version.hpp lib/cmake/llmplan/llmplanConfig.cmake; do
+         include/llmplan/rules/engine.hpp include/llmplan/version.hpp lib/cmake/llmplan/llmplanConfig.cmake; do
   [[ -f "$tmp/prefix/$f" ]] || { echo "FAILED: $f is not installed"; exit 1; }
 done
 bash -n "$tmp/prefix/share/bash-completion/completions/llmplan"

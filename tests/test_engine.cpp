@@ -1,7 +1,7 @@
 #include <catch2/catch.hpp>
 
 #include "helpers.hpp"
-#include "llmplan/engine.hpp"
+#include "llmplan/rules/engine.hpp"
 
 using namespace llmplan;
 using namespace llmplan::test;

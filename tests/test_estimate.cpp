@@ -2,7 +2,7 @@
 #include <cmath>
 
 #include "helpers.hpp"
-#include "llmplan/estimate.hpp"
+#include "llmplan/cost/estimate.hpp"
 
 using namespace llmplan;
 using namespace llmplan::test;

@@ -5,7 +5,7 @@
 #include <sstream>
 
 #include "helpers.hpp"
-#include "llmplan/engine.hpp"
+#include "llmplan/rules/engine.hpp"
 
 using namespace llmplan;
 using namespace llmplan::test;

@@ -1,7 +1,7 @@
 #include <catch2/catch.hpp>
 
 #include "helpers.hpp"
-#include "llmplan/explain.hpp"
+#include "llmplan/rules/explain.hpp"
 
 using namespace llmplan;
 using namespace llmplan::test;

@@ -1,7 +1,7 @@
 #include <catch2/catch.hpp>
 
 #include "helpers.hpp"
-#include "llmplan/expr.hpp"
+#include "llmplan/rules/expr.hpp"
 
 using namespace llmplan;
 

@@ -3,7 +3,7 @@
 #include <stdexcept>
 #include <vector>
 
-#include "llmplan/parallel.hpp"
+#include "llmplan/rules/parallel.hpp"
 
 using llmplan::parallel_for;
 

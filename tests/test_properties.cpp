@@ -15,9 +15,9 @@
 #include <fmt/format.h>
 
 #include "helpers.hpp"
-#include "llmplan/estimate.hpp"
-#include "llmplan/explain.hpp"
-#include "llmplan/render.hpp"
+#include "llmplan/cost/estimate.hpp"
+#include "llmplan/rules/explain.hpp"
+#include "llmplan/output/render.hpp"
 
 using namespace llmplan;
 using namespace llmplan::test;

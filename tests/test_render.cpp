@@ -1,9 +1,9 @@
 #include <catch2/catch.hpp>
 
 #include "helpers.hpp"
-#include "llmplan/check.hpp"
-#include "llmplan/json_writer.hpp"
-#include "llmplan/render.hpp"
+#include "llmplan/rules/check.hpp"
+#include "llmplan/output/json_writer.hpp"
+#include "llmplan/output/render.hpp"
 
 using namespace llmplan;
 using namespace llmplan::test;

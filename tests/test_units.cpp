@@ -1,7 +1,7 @@
 #include <catch2/catch.hpp>
 #include <cmath>
 
-#include "llmplan/units.hpp"
+#include "llmplan/input/units.hpp"
 
 using llmplan::Dimension;
 using llmplan::parse_quantity;

@@ -2,7 +2,7 @@
 #include <catch2/catch.hpp>
 
 #include "helpers.hpp"
-#include "llmplan/yaml_tree.hpp"
+#include "llmplan/input/yaml_tree.hpp"
 
 using namespace llmplan;
 using llmplan::test::has_code;

@@ -5,10 +5,10 @@
 
 #include "commands.hpp"
 #include "common.hpp"
-#include "llmplan/engine.hpp"
-#include "llmplan/explain.hpp"
-#include "llmplan/parallel.hpp"
-#include "llmplan/render.hpp"
+#include "llmplan/rules/engine.hpp"
+#include "llmplan/rules/explain.hpp"
+#include "llmplan/rules/parallel.hpp"
+#include "llmplan/output/render.hpp"
 #include "output.hpp"
 
 namespace llmplan::cli {

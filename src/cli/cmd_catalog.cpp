@@ -6,7 +6,7 @@
 
 #include "commands.hpp"
 #include "common.hpp"
-#include "llmplan/format.hpp"
+#include "llmplan/output/format.hpp"
 
 namespace llmplan::cli {
 

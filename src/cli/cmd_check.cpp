@@ -8,8 +8,8 @@
 
 #include "commands.hpp"
 #include "common.hpp"
-#include "llmplan/check.hpp"
-#include "llmplan/parallel.hpp"
+#include "llmplan/rules/check.hpp"
+#include "llmplan/rules/parallel.hpp"
 #include "output.hpp"
 
 namespace llmplan::cli {

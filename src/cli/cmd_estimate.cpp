@@ -7,11 +7,11 @@
 
 #include "commands.hpp"
 #include "common.hpp"
-#include "llmplan/estimate.hpp"
-#include "llmplan/format.hpp"
-#include "llmplan/render.hpp"
-#include "llmplan/suggest.hpp"
-#include "llmplan/units.hpp"
+#include "llmplan/cost/estimate.hpp"
+#include "llmplan/output/format.hpp"
+#include "llmplan/output/render.hpp"
+#include "llmplan/input/suggest.hpp"
+#include "llmplan/input/units.hpp"
 
 namespace llmplan::cli {
 

@@ -9,11 +9,11 @@
 
 #include "commands.hpp"
 #include "common.hpp"
-#include "llmplan/io.hpp"
-#include "llmplan/parallel.hpp"
-#include "llmplan/profile.hpp"
-#include "llmplan/ruletest.hpp"
-#include "llmplan/suggest.hpp"
+#include "llmplan/input/io.hpp"
+#include "llmplan/rules/parallel.hpp"
+#include "llmplan/input/profile.hpp"
+#include "llmplan/rules/ruletest.hpp"
+#include "llmplan/input/suggest.hpp"
 
 namespace llmplan::cli {
 

@@ -3,8 +3,8 @@
 
 #include "commands.hpp"
 #include "common.hpp"
-#include "llmplan/profile.hpp"
-#include "llmplan/render.hpp"
+#include "llmplan/input/profile.hpp"
+#include "llmplan/output/render.hpp"
 
 namespace llmplan::cli {
 

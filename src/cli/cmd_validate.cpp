@@ -6,7 +6,7 @@
 
 #include "commands.hpp"
 #include "common.hpp"
-#include "llmplan/render.hpp"
+#include "llmplan/output/render.hpp"
 
 namespace llmplan::cli {
 

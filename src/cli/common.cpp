@@ -7,8 +7,8 @@
 #include <fmt/format.h>
 #include <unistd.h>
 
-#include "llmplan/io.hpp"
-#include "llmplan/parallel.hpp"
+#include "llmplan/input/io.hpp"
+#include "llmplan/rules/parallel.hpp"
 
 namespace llmplan::cli {
 

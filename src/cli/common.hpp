@@ -6,9 +6,9 @@
 
 #include <CLI/CLI.hpp>
 
-#include "llmplan/diagnostic.hpp"
-#include "llmplan/render.hpp"
-#include "llmplan/ruleset.hpp"
+#include "llmplan/input/diagnostic.hpp"
+#include "llmplan/output/render.hpp"
+#include "llmplan/rules/ruleset.hpp"
 
 namespace llmplan::cli {
 

@@ -10,7 +10,7 @@
 
 #include "commands.hpp"
 #include "common.hpp"
-#include "llmplan/suggest.hpp"
+#include "llmplan/input/suggest.hpp"
 #include "llmplan/version.hpp"
 
 namespace {

@@ -3,8 +3,8 @@
 #include <iostream>
 #include <sstream>
 
-#include <llmplan/engine.hpp>
-#include <llmplan/ruleset.hpp>
+#include <llmplan/rules/engine.hpp>
+#include <llmplan/rules/ruleset.hpp>
 
 int main(int argc, char** argv) {
   if (argc != 2) return 2;

@@ -1,0 +1,179 @@
+#pragma once
+
+#include <map>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "llmplan/input/diagnostic.hpp"
+
+namespace llmplan {
+
+/// An uncertain figure: what we expect, with a plausible low and high.
+struct Range {
+  double low = 0;
+  double expected = 0;
+  double high = 0;
+
+  static Range exactly(double v) { return {v, v, v}; }
+  Range operator*(const Range& o) const { return {low * o.low, expected * o.expected, high * o.high}; }
+  Range operator*(double k) const { return {low * k, expected * k, high * k}; }
+  Range operator+(const Range& o) const { return {low + o.low, expected + o.expected, high + o.high}; }
+};
+
+/// A dated hourly rental price with where it was read.
+struct PriceQuote {
+  double usd_per_hour = 0;
+  std::string vendor;
+  std::string date;
+  std::string source;
+};
+
+struct Gpu {
+  std::string id;
+  std::string name;
+  std::vector<std::string> aliases;
+  double memory_gib = 0;
+  double peak_tflops = 0;  ///< dense 16-bit (BF16, or FP16 where there is no BF16)
+  double board_power_w = 0;
+  std::string utilization_curve;  ///< id of the curve of training utilization by model size
+  std::string spec_source;
+  std::vector<PriceQuote> prices;
+  SourceLoc loc;
+  Range price;  ///< cheapest, median and dearest quote; set by resolve_prices()
+
+  /// Cheapest, median and dearest quote.
+  [[nodiscard]] const Range& price_range() const { return price; }
+  /// Computes `price` from the quotes (the loader calls it once).
+  void resolve_prices();
+};
+
+/// The architecture figures the cost model needs: from the model catalog, or derived from the
+/// parameter count with the usual transformer proportions when the model is unknown.
+struct ModelShape {
+  std::string id;            ///< catalog id, or "" when derived
+  double params = 0;         ///< total parameters
+  double active_params = 0;  ///< parameters used per token (= params unless mixture-of-experts)
+  int layers = 0;
+  int hidden = 0;
+  int ffn = 0;
+  int heads = 0;
+  int kv_heads = 0;
+  int vocab = 0;
+};
+
+/// An open-weight model the advisor can tune or serve.
+struct ModelInfo {
+  std::string id;
+  std::string name;
+  std::vector<std::string> aliases;
+  ModelShape shape;
+  int context = 0;
+  std::string source;
+  SourceLoc loc;
+};
+
+/// A hosted model API with dated token prices.
+struct ApiPrice {
+  std::string id;
+  std::string name;
+  double usd_per_m_input = 0;
+  double usd_per_m_output = 0;
+  std::string date;
+  std::string source;
+  SourceLoc loc;
+};
+
+/// Training utilization (fraction of the dense peak) by model size for a class of GPUs.
+struct UtilizationCurve {
+  std::string id;
+  std::vector<std::pair<double, double>> points;  ///< (active parameters, utilization), ascending
+  std::string why;
+  std::string source;
+  std::string date;
+  SourceLoc loc;
+
+  /// Interpolated in log10(parameters); flat beyond the first and last point.
+  [[nodiscard]] double at(double params) const;
+};
+
+/// A named constant of the cost model, with its source and date (data, not code).
+struct CostConstant {
+  std::string name;
+  Range value;
+  std::string text;  ///< a textual constant (such as a default model id); empty for numbers
+  std::string unit;
+  std::string why;
+  std::string source;
+  std::string date;
+  SourceLoc loc;
+};
+
+/// The numeric constants of the cost model, resolved once from Catalog::constants so that the
+/// estimator reads fields rather than looking names up in its inner loops.
+struct CostModel {
+  Range activation_checkpoint_bytes;
+  Range activation_layer_bytes;
+  Range electricity_usd_per_kwh;
+  Range embedding_usd_per_m_tokens;
+  Range few_shot_examples_in_prompt;
+  Range finetune_attempts;
+  Range finetune_epochs;
+  Range finetune_utilization;
+  Range framework_overhead_gib;
+  Range full_gradient_bytes_per_param;
+  Range full_optimizer_bytes_per_param;
+  Range full_weight_bytes_per_param;
+  Range grid_kgco2e_per_kwh;
+  Range hours_per_month;
+  Range inference_flops_utilization;
+  Range inference_memory_factor;
+  Range logits_bytes;
+  Range lora_bytes_per_frozen_param;
+  Range lora_rank;
+  Range max_gpus_finetune;
+  Range max_gpus_pretrain;
+  Range pretrain_attempts;
+  Range pretrain_domain_share;
+  Range pretrain_params;
+  Range pretrain_target_days;
+  Range pue;
+  Range qlora_bytes_per_frozen_param;
+  Range qlora_compute_overhead;
+  Range rag_context_tokens;
+  Range scaling_efficiency_per_doubling;
+  Range scaling_reference_gpus;
+  Range serverless_premium;
+  Range tokens_per_param_optimal;
+  Range training_seq_len;
+  Range training_utilization_band;
+};
+
+struct Catalog {
+  std::vector<Gpu> gpus;          ///< sorted by id
+  std::vector<ModelInfo> models;  ///< sorted by id
+  std::vector<ApiPrice> apis;     ///< sorted by id
+  std::map<std::string, CostConstant, std::less<>> constants;
+  std::map<std::string, UtilizationCurve, std::less<>> utilization_curves;
+  CostModel model;  ///< filled by resolve_cost_model() once every constant is loaded
+
+  [[nodiscard]] const Gpu* find_gpu(std::string_view id_or_alias) const;
+  [[nodiscard]] const ModelInfo* find_model(std::string_view id_or_alias) const;
+  [[nodiscard]] const ApiPrice* find_api(std::string_view id) const;
+  [[nodiscard]] std::vector<std::string> gpu_names() const;    ///< ids and aliases, for suggestions
+  [[nodiscard]] std::vector<std::string> model_names() const;  ///< ids and aliases, for suggestions
+  /// A cost-model constant; the loader guarantees that every constant the estimator uses exists.
+  [[nodiscard]] const CostConstant& constant(std::string_view name) const;
+  [[nodiscard]] double value(std::string_view name) const { return constant(name).value.expected; }
+  [[nodiscard]] Range range(std::string_view name) const { return constant(name).value; }
+  [[nodiscard]] const std::string& text(std::string_view name) const { return constant(name).text; }
+};
+
+/// The constants the estimator reads; a rule set that lacks one is refused at load time.
+const std::vector<std::string>& required_cost_constants();
+
+/// Copies the numeric constants into `catalog.model`. Call after checking that none is missing.
+void resolve_cost_model(Catalog& catalog);
+
+}  // namespace llmplan

@@ -1,0 +1,62 @@
+#pragma once
+
+#include <map>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "llmplan/cost/catalog.hpp"
+#include "llmplan/input/diagnostic.hpp"
+#include "llmplan/input/facts.hpp"
+
+namespace llmplan {
+
+/// A default the loader applied on the user's behalf; `advise` lists them all.
+struct Assumption {
+  std::string field;
+  Value value;
+  std::string why;
+};
+
+/// One project, as a profile describes it: every field as a typed fact, the defaults that
+/// were assumed, and where each given field was written.
+struct Profile {
+  std::string file;
+  std::string name;
+  Facts facts;
+  std::vector<Assumption> assumptions;
+  std::map<std::string, SourceLoc> locations;
+};
+
+/// The outcome of loading one YAML document: a profile and everything wrong with it.
+struct LoadedProfile {
+  Profile profile;
+  Diagnostics diagnostics;
+  [[nodiscard]] bool valid() const { return !diagnostics.has_errors(); }
+};
+
+/// Reads every document of a profile file (format version 1, see docs/profile.md), checks it
+/// against the contract and the catalog, and applies defaults. Never throws on bad input.
+std::vector<LoadedProfile> load_profiles(std::string_view text, const std::string& file, const Catalog& catalog);
+
+/// The profile's name when none is given: the file name without directory and extension.
+std::string default_profile_name(const std::string& file);
+
+/// JSON Schema (draft-07) of profile format version 1, generated from the same field table the
+/// loader checks against, so that the two cannot drift apart.
+std::string profile_json_schema();
+
+/// The values a numeric profile fact can take (the loader's bounds; derived facts included).
+std::optional<std::pair<double, double>> fact_range(std::string_view path);
+
+/// Every field path of profile format version 1 (for suggestions and docs).
+const std::vector<std::string>& profile_field_paths();
+
+/// Overrides one field from text, with the same checks as the file (`--set path=value`).
+/// Returns false and adds a diagnostic when the path or value is wrong.
+bool set_profile_field(Profile& profile, std::string_view path, std::string_view value_text, const Catalog& catalog,
+                       Diagnostics& diags);
+
+}  // namespace llmplan

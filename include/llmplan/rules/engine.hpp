@@ -1,0 +1,58 @@
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "llmplan/cost/estimate.hpp"
+#include "llmplan/input/profile.hpp"
+#include "llmplan/rules/ruleset.hpp"
+
+namespace llmplan {
+
+/// A rule that fired for a strategy, with its message filled in from the facts.
+struct Reason {
+  std::string rule;
+  bool blocks = false;
+  double effect = 0;
+  std::string message;
+  std::string source;
+};
+
+/// When a tuning strategy becomes cheaper in total than few-shot prompting: the request volume
+/// over the horizon, and the month at the profile's own volume. Empty optionals mean never.
+struct BreakEven {
+  std::optional<double> requests_per_month;
+  std::optional<double> months;
+};
+
+struct StrategyResult {
+  const Strategy* strategy = nullptr;
+  int rank = 0;
+  std::string verdict;           ///< recommended | viable | discouraged | infeasible
+  double score = 0;              ///< 0..100
+  std::vector<Reason> reasons;   ///< score changes, largest first
+  std::vector<Reason> blockers;  ///< why the strategy is infeasible
+  StrategyCost cost;
+  std::optional<BreakEven> break_even;  ///< for strategies that train, against few-shot
+};
+
+/// Rungs that work together for this profile (e.g. RAG plus a tuned model).
+struct CombinedAdvice {
+  std::string id;
+  std::vector<std::string> strategies;
+  std::string message;
+  std::string source;
+};
+
+struct Advice {
+  std::vector<StrategyResult> ranking;  ///< best first; infeasible last
+  std::optional<std::string> recommendation;
+  std::vector<CombinedAdvice> combinations;
+};
+
+/// Prices every strategy, evaluates every rule against the profile's and the strategy's
+/// facts, and ranks: feasible by score, the cheaper rung first on ties.
+Advice advise(const Profile& profile, const RuleSet& rules);
+
+}  // namespace llmplan

@@ -1,0 +1,79 @@
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "llmplan/cost/catalog.hpp"
+#include "llmplan/input/diagnostic.hpp"
+#include "llmplan/rules/expr.hpp"
+
+namespace llmplan {
+
+/// A rung of the ladder (profile.md fixes the ids).
+struct Strategy {
+  std::string id;
+  int rung = 0;
+  std::string title;
+  std::string summary;
+  double base_score = 50;
+  SourceLoc loc;
+};
+
+/// A rule: when its condition holds for a strategy, it moves that strategy's score or blocks it.
+struct Rule {
+  std::string id;
+  std::vector<std::string> strategies;  ///< the strategy ids it applies to
+  Expr when;
+  bool blocks = false;  ///< a block makes the strategy infeasible
+  double delta = 0;     ///< otherwise, the score change
+  std::string message;  ///< for people, with `{fact.path}` placeholders
+  std::string source;
+  SourceLoc loc;
+};
+
+/// Rungs that work together when a condition holds (e.g. RAG plus a tuned model).
+struct Combination {
+  std::string id;
+  Expr when;
+  std::vector<std::string> strategies;
+  std::string message;
+  std::string source;
+  SourceLoc loc;
+};
+
+/// Everything the advisor knows: the ladder, the rules and the catalogs of the cost model.
+struct RuleSet {
+  std::string name = "default";
+  std::string version = "0";
+  double viable_min = 50;            ///< a feasible strategy at or above this score is `viable`
+  std::vector<Strategy> strategies;  ///< sorted by rung
+  std::vector<Rule> rules;           ///< sorted by id
+  std::vector<Combination> combinations;
+  Catalog catalog;
+
+  [[nodiscard]] const Strategy* find_strategy(std::string_view id) const;
+};
+
+/// One YAML text of a rule set, with the name diagnostics use for it.
+struct RuleSource {
+  std::string name;
+  std::string text;
+  std::string_view tree = {};  ///< the text already parsed (built-in files); empty: parse `text`
+};
+
+/// The rule set compiled into the binary (rules/*.yaml at build time).
+std::vector<RuleSource> default_rule_sources();
+
+/// The most rules a merged rule set may hold: each rule is evaluated for every profile and
+/// strategy, so this bounds the work a rule set from a pull request can cause.
+constexpr std::size_t k_max_rules = 10000;
+
+/// Loads rule-set files in order; a later entry replaces an earlier one with the same id
+/// (rules, strategies, GPUs, models, APIs, cost constants), and `enabled: false` removes a
+/// rule. Every problem in every file is reported; conditions are parsed and type-checked here.
+RuleSet load_ruleset(const std::vector<RuleSource>& sources, Diagnostics& diags);
+
+/// Replaces `{fact.path}` placeholders with the facts' values, written for people.
+std::string render_message(const std::string& message, const Facts& facts);
+
+}  // namespace llmplan

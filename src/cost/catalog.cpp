@@ -1,0 +1,152 @@
+#include "llmplan/cost/catalog.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <stdexcept>
+
+namespace llmplan {
+
+double UtilizationCurve::at(double params) const {
+  if (points.empty()) return 0;
+  if (params <= points.front().first) return points.front().second;
+  if (params >= points.back().first) return points.back().second;
+  for (std::size_t i = 1; i < points.size(); ++i) {
+    if (params <= points[i].first) {
+      const auto [x0, y0] = points[i - 1];
+      const auto [x1, y1] = points[i];
+      const double t = (std::log10(params) - std::log10(x0)) / (std::log10(x1) - std::log10(x0));
+      return y0 + t * (y1 - y0);
+    }
+  }
+  return points.back().second;
+}
+
+void Gpu::resolve_prices() {
+  price = {};
+  if (prices.empty()) return;
+  std::vector<double> values;
+  for (const auto& q : prices) values.push_back(q.usd_per_hour);
+  std::sort(values.begin(), values.end());
+  const std::size_t n = values.size();
+  const double median = n % 2 == 1 ? values[n / 2] : (values[n / 2 - 1] + values[n / 2]) / 2;
+  price = {values.front(), median, values.back()};
+}
+
+namespace {
+template <typename T>
+const T* find_by_name(const std::vector<T>& items, std::string_view name) {
+  for (const auto& item : items) {
+    if (item.id == name) return &item;
+  }
+  for (const auto& item : items) {
+    if (std::find(item.aliases.begin(), item.aliases.end(), name) != item.aliases.end()) return &item;
+  }
+  return nullptr;
+}
+
+template <typename T>
+std::vector<std::string> names_of(const std::vector<T>& items) {
+  std::vector<std::string> out;
+  for (const auto& item : items) {
+    out.push_back(item.id);
+    out.insert(out.end(), item.aliases.begin(), item.aliases.end());
+  }
+  return out;
+}
+}  // namespace
+
+const Gpu* Catalog::find_gpu(std::string_view id_or_alias) const {
+  return find_by_name(gpus, id_or_alias);
+}
+
+const ModelInfo* Catalog::find_model(std::string_view id_or_alias) const {
+  return find_by_name(models, id_or_alias);
+}
+
+const ApiPrice* Catalog::find_api(std::string_view id) const {
+  for (const auto& api : apis) {
+    if (api.id == id) return &api;
+  }
+  return nullptr;
+}
+
+std::vector<std::string> Catalog::gpu_names() const {
+  return names_of(gpus);
+}
+
+std::vector<std::string> Catalog::model_names() const {
+  return names_of(models);
+}
+
+const CostConstant& Catalog::constant(std::string_view name) const {
+  const auto it = constants.find(name);
+  if (it == constants.end()) throw std::logic_error("cost constant missing after load: " + std::string(name));
+  return it->second;
+}
+
+namespace {
+struct ModelField {
+  const char* name;
+  Range CostModel::*member;
+};
+
+const std::vector<ModelField>& model_fields() {
+  static const std::vector<ModelField> fields = {
+      {"activation_checkpoint_bytes", &CostModel::activation_checkpoint_bytes},
+      {"activation_layer_bytes", &CostModel::activation_layer_bytes},
+      {"electricity_usd_per_kwh", &CostModel::electricity_usd_per_kwh},
+      {"embedding_usd_per_m_tokens", &CostModel::embedding_usd_per_m_tokens},
+      {"few_shot_examples_in_prompt", &CostModel::few_shot_examples_in_prompt},
+      {"finetune_attempts", &CostModel::finetune_attempts},
+      {"finetune_epochs", &CostModel::finetune_epochs},
+      {"finetune_utilization", &CostModel::finetune_utilization},
+      {"framework_overhead_gib", &CostModel::framework_overhead_gib},
+      {"full_gradient_bytes_per_param", &CostModel::full_gradient_bytes_per_param},
+      {"full_optimizer_bytes_per_param", &CostModel::full_optimizer_bytes_per_param},
+      {"full_weight_bytes_per_param", &CostModel::full_weight_bytes_per_param},
+      {"grid_kgco2e_per_kwh", &CostModel::grid_kgco2e_per_kwh},
+      {"hours_per_month", &CostModel::hours_per_month},
+      {"inference_flops_utilization", &CostModel::inference_flops_utilization},
+      {"inference_memory_factor", &CostModel::inference_memory_factor},
+      {"logits_bytes", &CostModel::logits_bytes},
+      {"lora_bytes_per_frozen_param", &CostModel::lora_bytes_per_frozen_param},
+      {"lora_rank", &CostModel::lora_rank},
+      {"max_gpus_finetune", &CostModel::max_gpus_finetune},
+      {"max_gpus_pretrain", &CostModel::max_gpus_pretrain},
+      {"pretrain_attempts", &CostModel::pretrain_attempts},
+      {"pretrain_domain_share", &CostModel::pretrain_domain_share},
+      {"pretrain_params", &CostModel::pretrain_params},
+      {"pretrain_target_days", &CostModel::pretrain_target_days},
+      {"pue", &CostModel::pue},
+      {"qlora_bytes_per_frozen_param", &CostModel::qlora_bytes_per_frozen_param},
+      {"qlora_compute_overhead", &CostModel::qlora_compute_overhead},
+      {"rag_context_tokens", &CostModel::rag_context_tokens},
+      {"scaling_efficiency_per_doubling", &CostModel::scaling_efficiency_per_doubling},
+      {"scaling_reference_gpus", &CostModel::scaling_reference_gpus},
+      {"serverless_premium", &CostModel::serverless_premium},
+      {"tokens_per_param_optimal", &CostModel::tokens_per_param_optimal},
+      {"training_seq_len", &CostModel::training_seq_len},
+      {"training_utilization_band", &CostModel::training_utilization_band},
+  };
+  return fields;
+}
+}  // namespace
+
+const std::vector<std::string>& required_cost_constants() {
+  static const std::vector<std::string> names = [] {
+    std::vector<std::string> out = {"api_model_default", "default_model_for_tuning"};
+    for (const auto& field : model_fields()) out.emplace_back(field.name);
+    std::sort(out.begin(), out.end());
+    return out;
+  }();
+  return names;
+}
+
+void resolve_cost_model(Catalog& catalog) {
+  for (const auto& field : model_fields()) {
+    const auto it = catalog.constants.find(field.name);
+    if (it != catalog.constants.end()) catalog.model.*field.member = it->second.value;
+  }
+}
+
+}  // namespace llmplan

@@ -1,0 +1,244 @@
+#include "llmplan/input/facts.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <map>
+#include <stdexcept>
+#include <unordered_map>
+
+#include "llmplan/output/format.hpp"
+
+namespace llmplan {
+
+Value Value::of_bool(bool b) {
+  Value v;
+  v.type = Type::boolean;
+  v.boolean = b;
+  return v;
+}
+
+Value Value::of_number(double n) {
+  Value v;
+  v.type = Type::number;
+  v.number = n;
+  return v;
+}
+
+Value Value::of_string(std::string s) {
+  Value v;
+  v.type = Type::string;
+  v.text = std::move(s);
+  return v;
+}
+
+Value Value::of_list(std::vector<std::string> items) {
+  Value v;
+  v.type = Type::list;
+  v.list = std::move(items);
+  return v;
+}
+
+bool Value::operator==(const Value& other) const {
+  if (type != other.type) return false;
+  switch (type) {
+    case Type::null: return true;
+    case Type::boolean: return boolean == other.boolean;
+    case Type::number: return number == other.number;
+    case Type::string: return text == other.text;
+    case Type::list: return list == other.list;
+  }
+  return false;
+}
+
+const char* type_name(Value::Type type) {
+  switch (type) {
+    case Value::Type::null: return "null";
+    case Value::Type::boolean: return "boolean";
+    case Value::Type::number: return "number";
+    case Value::Type::string: return "string";
+    case Value::Type::list: return "list";
+  }
+  return "?";
+}
+
+namespace {
+
+using T = Value::Type;
+using U = FactUnit;
+
+const std::vector<std::string> k_strategy_ids = {"few-shot", "rag", "peft", "full-finetune", "continued-pretrain", "pretrain"};
+
+std::vector<FactInfo> build_catalog() {
+  std::vector<FactInfo> facts = {
+      // The project, as the profile describes it (profile.md).
+      {"version", T::number, U::none, {}, "profile format version", false},
+      {"name", T::string, U::none, {}, "profile name", false},
+      {"description", T::string, U::none, {}, "free-text description", false},
+      {"task.type",
+       T::string,
+       U::none,
+       {"classification", "extraction", "summarization", "generation", "chat", "qa", "code", "translation", "other"},
+       "kind of task",
+       false},
+      {"task.needs", T::list, U::none, {"format", "style", "knowledge", "skill", "language"}, "what the base model lacks", false},
+      {"data.labeled_examples", T::number, U::count, {}, "labeled input->output pairs", false},
+      {"data.example_tokens", T::number, U::tokens, {}, "average tokens per labeled example", false},
+      {"data.labeled_tokens", T::number, U::tokens, {}, "labeled_examples x example_tokens", false},
+      {"data.domain_tokens", T::number, U::tokens, {}, "unlabeled in-domain text", false},
+      {"data.freshness",
+       T::string,
+       U::none,
+       {"static", "yearly", "monthly", "weekly", "daily"},
+       "how often the needed knowledge changes",
+       false},
+      {"data.updates_per_year", T::number, U::count, {}, "freshness as updates per year (static = 0)", false},
+      {"domain.overlap", T::number, U::fraction, {}, "resemblance to public training text, 0..1", false},
+      {"domain.overlap_level", T::string, U::none, {"none", "low", "medium", "high"}, "overlap as a word", false},
+      {"domain.language", T::string, U::none, {}, "main language (BCP-47)", false},
+      {"domain.regulated", T::boolean, U::none, {}, "outputs land in a regulated, high-stakes field", false},
+      {"budget.one_time_usd", T::number, U::usd, {}, "money for data preparation and training", false},
+      {"budget.monthly_usd", T::number, U::usd, {}, "money per month for inference (null: no limit)", false},
+      {"budget.has_monthly_limit", T::boolean, U::none, {}, "whether budget.monthly_usd was given", false},
+      {"budget.horizon_months", T::number, U::months, {}, "period over which totals are compared", false},
+      {"risk.tolerance", T::string, U::none, {"low", "medium", "high"}, "how acceptable a wrong answer is", false},
+      {"usage.requests_per_month", T::number, U::count, {}, "requests per month", false},
+      {"usage.input_tokens", T::number, U::tokens, {}, "input tokens per request", false},
+      {"usage.output_tokens", T::number, U::tokens, {}, "output tokens per request", false},
+      {"constraints.self_hosted", T::boolean, U::none, {}, "data may not leave your infrastructure", false},
+      {"constraints.max_latency_ms", T::number, U::ms, {}, "latency limit (null: none)", false},
+      {"constraints.deadline_weeks", T::number, U::weeks, {}, "weeks until production (null: none)", false},
+      {"constraints.has_deadline", T::boolean, U::none, {}, "whether a deadline was given", false},
+      {"team.ml_expertise", T::string, U::none, {"none", "basic", "experienced", "expert"}, "ML expertise", false},
+      {"team.expertise_level", T::number, U::none, {}, "expertise as 0 (none) .. 3 (expert)", false},
+      {"hardware.owned", T::boolean, U::none, {}, "whether GPUs are already owned", false},
+      {"hardware.gpu", T::string, U::none, {}, "owned GPU id (null: none)", false},
+      {"hardware.count", T::number, U::count, {}, "owned GPU count (0: none)", false},
+      {"hardware.gpu_memory_gib", T::number, U::gib, {}, "memory of one owned GPU (null: none)", false},
+      {"model.name", T::string, U::none, {}, "base model id (null: the advisor picks)", false},
+      {"model.params", T::number, U::params, {}, "base model parameters (null: the advisor picks)", false},
+      {"proposal.strategy", T::string, U::none, k_strategy_ids, "proposed strategy (null: none)", false},
+      // One strategy's plan and its estimated cost, set per strategy by the engine.
+      {"strategy.id", T::string, U::none, k_strategy_ids, "the strategy being scored", true},
+      {"strategy.rung", T::number, U::none, {}, "its rung on the ladder, 1..6", true},
+      {"plan.params", T::number, U::params, {}, "parameters of the model the plan uses (0: hosted API)", true},
+      {"plan.gpu", T::string, U::none, {}, "GPU the plan trains or serves on", true},
+      {"plan.gpus", T::number, U::count, {}, "GPUs used for training", true},
+      {"plan.method",
+       T::string,
+       U::none,
+       {"api", "open-weights", "lora", "qlora", "full", "continued", "scratch"},
+       "how the plan adapts the model",
+       true},
+      {"plan.training_tokens", T::number, U::tokens, {}, "tokens processed in training", true},
+      {"plan.owned_hardware", T::boolean, U::none, {}, "whether the plan runs on owned GPUs", true},
+      {"cost.one_time_usd", T::number, U::usd, {}, "expected one-time cost", true},
+      {"cost.one_time_usd_low", T::number, U::usd, {}, "low end of the one-time cost", true},
+      {"cost.one_time_usd_high", T::number, U::usd, {}, "high end of the one-time cost", true},
+      {"cost.monthly_usd", T::number, U::usd, {}, "expected monthly inference cost", true},
+      {"cost.monthly_usd_low", T::number, U::usd, {}, "low end of the monthly cost", true},
+      {"cost.horizon_usd", T::number, U::usd, {}, "expected total over the horizon", true},
+      {"cost.gpu_hours", T::number, U::hours, {}, "expected training GPU-hours", true},
+      {"cost.wall_clock_days", T::number, U::days, {}, "expected training days", true},
+      {"cost.training_flops", T::number, U::flops, {}, "training compute", true},
+      {"memory.per_gpu_gib", T::number, U::gib, {}, "peak training memory per GPU", true},
+      {"memory.gpu_gib", T::number, U::gib, {}, "memory of the plan's GPU", true},
+      {"memory.fits", T::boolean, U::none, {}, "whether training fits the plan's GPUs", true},
+  };
+  std::sort(facts.begin(), facts.end(), [](const FactInfo& a, const FactInfo& b) { return a.path < b.path; });
+  return facts;
+}
+
+/// Paths are looked up on every rule evaluation and cost figure: a hash of views into the
+/// catalog's own strings (which live as long as the program).
+const std::unordered_map<std::string_view, std::size_t>& index_by_path() {
+  static const auto index = [] {
+    std::unordered_map<std::string_view, std::size_t> out;
+    const auto& facts = fact_catalog();
+    for (std::size_t i = 0; i < facts.size(); ++i) out.emplace(facts[i].path, i);
+    return out;
+  }();
+  return index;
+}
+
+}  // namespace
+
+const std::vector<FactInfo>& fact_catalog() {
+  static const std::vector<FactInfo> facts = build_catalog();
+  return facts;
+}
+
+std::optional<std::size_t> fact_index(std::string_view path) {
+  const auto& index = index_by_path();
+  const auto it = index.find(path);
+  if (it == index.end()) return std::nullopt;
+  return it->second;
+}
+
+const std::vector<std::string>& fact_paths() {
+  static const std::vector<std::string> paths = [] {
+    std::vector<std::string> out;
+    for (const auto& f : fact_catalog()) out.push_back(f.path);
+    return out;
+  }();
+  return paths;
+}
+
+Facts::Facts() : m_values(fact_catalog().size()) {}
+
+void Facts::set(std::string_view path, Value value) {
+  const auto index = fact_index(path);
+  if (!index) throw std::logic_error("unknown fact path: " + std::string(path));
+  m_values[*index] = std::move(value);
+}
+
+const Value& Facts::get(std::string_view path) const {
+  const auto index = fact_index(path);
+  if (!index) throw std::logic_error("unknown fact path: " + std::string(path));
+  return m_values[*index];
+}
+
+double Facts::number(std::string_view path, double fallback) const {
+  const Value& v = get(path);
+  return v.type == Value::Type::number ? v.number : fallback;
+}
+
+const std::string& Facts::text(std::string_view path) const {
+  return get(path).text;
+}
+
+bool Facts::flag(std::string_view path) const {
+  return get(path).boolean;
+}
+
+std::string format_fact(const FactInfo& info, const Value& value) {
+  switch (value.type) {
+    case Value::Type::null: return "not set";
+    case Value::Type::boolean: return value.boolean ? "yes" : "no";
+    case Value::Type::string: return value.text;
+    case Value::Type::list: {
+      std::string out;
+      for (const auto& item : value.list) out += (out.empty() ? "" : ", ") + item;
+      return out.empty() ? "none" : out;
+    }
+    case Value::Type::number: break;
+  }
+  const double n = value.number;
+  switch (info.unit) {
+    case FactUnit::usd: return format_usd(n);
+    case FactUnit::count: return format_count(n);
+    case FactUnit::tokens: return format_count(n) + " tokens";
+    case FactUnit::params: return format_count(n) + " parameters";
+    case FactUnit::fraction: return format_number(n * 100, 0) + "%";
+    case FactUnit::weeks: return format_number(n, 1) + " weeks";
+    case FactUnit::months: return format_number(n, 1) + " months";
+    case FactUnit::days: return format_number(round_significant(n, 2), 2) + " days";
+    case FactUnit::hours: return format_count(round_significant(n, 3)) + " GPU-hours";
+    case FactUnit::gib: return format_number(n, 1) + " GiB";
+    case FactUnit::flops: return format_scientific(n) + " FLOPs";
+    case FactUnit::ms: return format_number(n, 0) + " ms";
+    case FactUnit::none: break;
+  }
+  return format_number(n, 2);
+}
+
+}  // namespace llmplan

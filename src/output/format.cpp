@@ -1,0 +1,69 @@
+#include "llmplan/output/format.hpp"
+
+#include <cmath>
+
+#include <fmt/format.h>
+
+namespace llmplan {
+
+double round_significant(double value, int digits) {
+  if (value == 0 || !std::isfinite(value)) return value;
+  const double magnitude = std::ceil(std::log10(std::fabs(value)));
+  const double scale = std::pow(10.0, digits - magnitude);
+  const double rounded = std::round(value * scale) / scale;
+  return rounded == 0 ? 0.0 : rounded;  // no negative zero
+}
+
+std::string format_number(double value, int decimals) {
+  std::string s = fmt::format("{:.{}f}", value, decimals);
+  if (s.find('.') != std::string::npos) {
+    while (!s.empty() && s.back() == '0') s.pop_back();
+    if (!s.empty() && s.back() == '.') s.pop_back();
+  }
+  if (s == "-0") s = "0";
+  return s;
+}
+
+namespace {
+std::string with_thousands(double value) {
+  const auto whole = static_cast<long long>(std::llround(value));
+  std::string digits = std::to_string(whole < 0 ? -whole : whole);
+  std::string out;
+  int count = 0;
+  for (auto it = digits.rbegin(); it != digits.rend(); ++it) {
+    if (count > 0 && count % 3 == 0) out.insert(out.begin(), ',');
+    out.insert(out.begin(), *it);
+    ++count;
+  }
+  return whole < 0 ? "-" + out : out;
+}
+
+std::string compact(double value) {
+  const double a = std::fabs(value);
+  if (a >= 1e12) return format_number(round_significant(value / 1e12, 3), 2) + "T";
+  if (a >= 1e9) return format_number(round_significant(value / 1e9, 3), 2) + "B";
+  if (a >= 1e6) return format_number(round_significant(value / 1e6, 3), 2) + "M";
+  if (a >= 1e5) return format_number(round_significant(value / 1e3, 3), 1) + "k";
+  return with_thousands(value);
+}
+}  // namespace
+
+std::string format_count(double value) {
+  if (value > 0 && value < 0.01) return "<0.01";
+  if (std::fabs(value) < 10 && value != std::floor(value)) return format_number(value, 2);
+  return compact(value);
+}
+
+std::string format_usd(double value) {
+  const double a = std::fabs(value);
+  if (a > 0 && a < 0.005) return "<$0.01";
+  if (a < 10 && a > 0) return "$" + fmt::format("{:.2f}", value);
+  return "$" + compact(value);
+}
+
+std::string format_scientific(double value) {
+  if (value == 0) return "0";
+  return fmt::format("{:.2g}", value);
+}
+
+}  // namespace llmplan

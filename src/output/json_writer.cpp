@@ -1,0 +1,113 @@
+#include "llmplan/output/json_writer.hpp"
+
+#include <cmath>
+
+#include <fmt/format.h>
+
+#include "llmplan/input/diagnostic.hpp"
+
+namespace llmplan {
+
+void append_json_string(std::string& out, std::string_view text) {
+  out.push_back('"');
+  std::size_t run = 0;  // start of the current run of characters that need no escaping
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    const auto c = static_cast<unsigned char>(text[i]);
+    if (c >= 0x20 && c != '"' && c != '\\') continue;  // UTF-8 passes through unchanged
+    out.append(text.data() + run, i - run);
+    run = i + 1;
+    switch (c) {
+      case '"': out += "\\\""; break;
+      case '\\': out += "\\\\"; break;
+      case '\n': out += "\\n"; break;
+      case '\r': out += "\\r"; break;
+      case '\t': out += "\\t"; break;
+      case '\b': out += "\\b"; break;
+      case '\f': out += "\\f"; break;
+      default: out += fmt::format("\\u{:04x}", static_cast<unsigned>(c));
+    }
+  }
+  out.append(text.data() + run, text.size() - run);
+  out.push_back('"');
+}
+
+void write_diagnostic(JsonWriter& w, const Diagnostic& d) {
+  w.begin_object();
+  w.field("severity", severity_name(d.severity));
+  w.field("code", d.code);
+  w.field("message", d.message);
+  w.field("file", d.loc.file);
+  w.field("line", d.loc.line);
+  w.field("column", d.loc.column);
+  w.field("path", d.path);
+  w.end_object();
+}
+
+void JsonWriter::newline() {
+  if (!m_pretty) return;
+  m_out.push_back('\n');
+  m_out.append(2 * (m_empty.size() + static_cast<std::size_t>(m_depth)), ' ');
+}
+
+void JsonWriter::before_value() {
+  if (m_after_key) {
+    m_after_key = false;
+    return;
+  }
+  if (m_empty.empty()) return;
+  if (!m_empty.back()) m_out.push_back(',');
+  m_empty.back() = false;
+  newline();
+}
+
+void JsonWriter::open(char bracket) {
+  before_value();
+  m_out.push_back(bracket);
+  m_empty.push_back(true);
+}
+
+void JsonWriter::close(char bracket) {
+  const bool empty = m_empty.back();
+  m_empty.pop_back();
+  if (!empty) newline();
+  m_out.push_back(bracket);
+}
+
+void JsonWriter::key(std::string_view name) {
+  before_value();
+  append_json_string(m_out, name);
+  m_out += m_pretty ? ": " : ":";
+  m_after_key = true;
+}
+
+void JsonWriter::value(std::string_view text) {
+  before_value();
+  append_json_string(m_out, text);
+}
+
+void JsonWriter::value(double number) {
+  before_value();
+  // JSON has no NaN or infinity; the contract asks for null where a figure cannot be known.
+  if (!std::isfinite(number)) {
+    m_out += "null";
+    return;
+  }
+  fmt::format_to(std::back_inserter(m_out), "{}", number == 0 ? 0.0 : number);
+}
+
+void JsonWriter::value(int number) {
+  before_value();
+  fmt::format_to(std::back_inserter(m_out), "{}", number);
+}
+
+void JsonWriter::value(bool flag) {
+  before_value();
+  m_out += flag ? "true" : "false";
+}
+
+void JsonWriter::null() {
+  before_value();
+  m_out += "null";
+}
+
+}  // namespace llmplan

@@ -1,0 +1,81 @@
+// GitHub Actions workflow commands: one annotation per finding, at the `proposal.strategy` line.
+#include <fmt/format.h>
+
+#include "llmplan/rules/check.hpp"
+
+namespace llmplan {
+
+namespace {
+
+/// Escaping of the GitHub Actions toolkit: data escapes %, CR and LF; property values also : and ,.
+std::string escape_data(const std::string& text) {
+  std::string out;
+  for (char c : text) {
+    if (c == '%')
+      out += "%25";
+    else if (c == '\r')
+      out += "%0D";
+    else if (c == '\n')
+      out += "%0A";
+    else
+      out += c;
+  }
+  return out;
+}
+
+std::string escape_property(const std::string& text) {
+  std::string out;
+  for (char c : escape_data(text)) {
+    if (c == ':')
+      out += "%3A";
+    else if (c == ',')
+      out += "%2C";
+    else
+      out += c;
+  }
+  return out;
+}
+
+std::string annotation(const char* kind, const SourceLoc& loc, const std::string& title, const std::string& message) {
+  std::string props = "file=" + escape_property(loc.file);
+  if (loc.line > 0) props += fmt::format(",line={},col={}", loc.line, std::max(1, loc.column));
+  props += ",title=" + escape_property(title);
+  return fmt::format("::{} {}::{}\n", kind, props, escape_data(message));
+}
+
+}  // namespace
+
+std::string render_check_github(const std::vector<CheckOutcome>& outcomes) {
+  // GitHub shows at most 10 error annotations per step: errors first, then a notice for the rest.
+  constexpr int k_shown = 10;
+  std::vector<std::string> errors;
+  std::vector<std::string> notices;
+  for (const auto& o : outcomes) {
+    if (!o.judgement) {
+      for (const auto& d : o.outcome.diagnostics.items()) {
+        if (d.severity == Severity::error) errors.push_back(annotation("error", d.loc, "llmplan: " + d.code, d.message));
+      }
+      continue;
+    }
+    const Judgement& j = *o.judgement;
+    if (j.accepted) {
+      notices.push_back(annotation("notice", j.loc, "llmplan check: accepted", j.message));
+      continue;
+    }
+    std::string message = j.message;
+    for (const auto& r : j.reasons) message += fmt::format("\n- {} [{}]", r.message, r.rule);
+    errors.push_back(annotation("error", j.loc, "llmplan check: proposal rejected", message));
+  }
+  std::string out;
+  for (std::size_t i = 0; i < errors.size() && i < k_shown; ++i) out += errors[i];
+  if (errors.size() > k_shown) {
+    out += fmt::format("::notice title=llmplan check::{} more finding(s) not annotated; see the job summary\n",
+                       errors.size() - k_shown);
+  }
+  for (const auto& n : notices) out += n;
+  const CheckSummary s = summarize(outcomes);
+  out += fmt::format("{} accepted, {} rejected, {} could not be judged\n", s.accepted, s.rejected, s.errors);
+  return out;
+}
+
+}  // namespace llmplan

@@ -1,0 +1,33 @@
+#include <fmt/format.h>
+
+#include "llmplan/rules/check.hpp"
+
+namespace llmplan {
+
+std::string render_check_text(const std::vector<CheckOutcome>& outcomes, bool color) {
+  const auto paint = [&](const std::string& text, const char* code) {
+    return color ? fmt::format("\033[{}m{}\033[0m", code, text) : text;
+  };
+  std::string out;
+  for (const auto& o : outcomes) {
+    if (!o.judgement) {
+      out += fmt::format("{}: {}: could not be judged ({} error(s), see above)\n", o.outcome.file, paint("error", "1;31"),
+                         o.outcome.diagnostics.error_count());
+      continue;
+    }
+    const Judgement& j = *o.judgement;
+    out += fmt::format("{}:{}:{}: {}: {}\n", j.loc.file, j.loc.line, j.loc.column,
+                       j.accepted ? paint("accepted", "32") : paint("rejected", "1;31"), j.message);
+    if (!j.accepted) {
+      for (const auto& r : j.reasons) {
+        out += fmt::format("    {:>6}  {} [{}]\n", r.blocks ? std::string("block") : fmt::format("{:+g}", r.effect), r.message,
+                           r.rule);
+      }
+    }
+  }
+  const CheckSummary s = summarize(outcomes);
+  out += fmt::format("{} accepted, {} rejected, {} could not be judged\n", s.accepted, s.rejected, s.errors);
+  return out;
+}
+
+}  // namespace llmplan

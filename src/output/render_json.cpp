@@ -1,0 +1,332 @@
+#include <cmath>
+
+#include <fmt/format.h>
+
+#include "llmplan/output/format.hpp"
+#include "llmplan/output/json_writer.hpp"
+#include "llmplan/output/render.hpp"
+#include "llmplan/version.hpp"
+
+namespace llmplan {
+
+using json = nlohmann::ordered_json;
+
+namespace {
+
+double tidy(double x) {
+  return round_significant(x, 4);
+}
+
+void write_value(JsonWriter& w, const Value& v) {
+  switch (v.type) {
+    case Value::Type::null: w.null(); return;
+    case Value::Type::boolean: w.value(v.boolean); return;
+    case Value::Type::number: w.value(v.number); return;
+    case Value::Type::string: w.value(v.text); return;
+    case Value::Type::list:
+      w.begin_array();
+      for (const auto& item : v.list) w.value(item);
+      w.end_array();
+      return;
+  }
+}
+
+void write_range(JsonWriter& w, std::string_view name, const Range& r) {
+  w.key(name);
+  w.begin_object();
+  w.field("low", tidy(r.low));
+  w.field("expected", tidy(r.expected));
+  w.field("high", tidy(r.high));
+  w.end_object();
+}
+
+void write_optional(JsonWriter& w, std::string_view name, const std::optional<double>& v) {
+  w.key(name);
+  if (v)
+    w.value(*v);
+  else
+    w.null();
+}
+
+void write_cost(JsonWriter& w, const StrategyCost& c, const std::optional<BreakEven>& be) {
+  w.key("cost");
+  w.begin_object();
+  write_range(w, "one_time_usd", c.one_time_usd);
+  write_range(w, "monthly_usd", c.monthly_usd);
+  write_range(w, "horizon_usd", c.horizon_usd);
+  w.field("training_flops", tidy(c.training_flops));
+  write_range(w, "gpu_hours", c.gpu_hours);
+  write_range(w, "wall_clock_days", c.wall_clock_days);
+  w.field("peak_memory_gib", tidy(c.memory.total));
+  w.field("gpus", c.gpus);
+  write_range(w, "energy_kwh", c.energy_kwh);
+  write_range(w, "emissions_kgco2e", c.emissions_kgco2e);
+  w.key("break_even");
+  if (be) {
+    w.begin_object();
+    w.field("versus", "few-shot");
+    write_optional(w, "requests_per_month", be->requests_per_month);
+    write_optional(w, "months", be->months);
+    w.end_object();
+  } else {
+    w.null();
+  }
+  w.key("plan");
+  w.begin_object();
+  w.field("method", c.method);
+  w.field("model", c.model);
+  w.field("params", tidy(c.params));
+  w.key("gpu");
+  if (c.gpu.empty())
+    w.null();
+  else
+    w.value(c.gpu);
+  w.field("owned_hardware", c.owned);
+  w.field("training_tokens", tidy(c.training_tokens));
+  w.field("serving", c.serving);
+  w.end_object();
+  w.key("memory");
+  w.begin_object();
+  w.field("per_gpu_gib", tidy(c.memory.total));
+  w.field("gpu_gib", tidy(c.memory.gpu_gib));
+  w.field("fits", c.gpu.empty() || c.memory.fits);
+  w.key("breakdown");
+  w.begin_object();
+  w.field("weights", tidy(c.memory.weights));
+  w.field("gradients", tidy(c.memory.gradients));
+  w.field("optimizer", tidy(c.memory.optimizer));
+  w.field("activations", tidy(c.memory.activations));
+  w.field("overhead", tidy(c.memory.overhead));
+  w.end_object();
+  w.end_object();
+  w.key("assumptions");
+  w.begin_array();
+  for (const auto& n : c.notes) {
+    w.begin_object();
+    w.field("name", n.name);
+    w.key("value");
+    write_value(w, n.value);
+    w.field("why", n.why);
+    w.end_object();
+  }
+  w.end_array();
+  w.end_object();
+}
+
+void write_reasons(JsonWriter& w, std::string_view name, const std::vector<Reason>& reasons) {
+  w.key(name);
+  w.begin_array();
+  for (const auto& r : reasons) {
+    w.begin_object();
+    w.field("rule", r.rule);
+    if (!r.blocks) w.field("effect", r.effect);
+    w.field("message", r.message);
+    w.field("source", r.source);
+    w.end_object();
+  }
+  w.end_array();
+}
+
+void write_result(JsonWriter& w, const ProfileOutcome& o) {
+  w.begin_object();
+  w.field("file", o.file);
+  w.field("name", o.name);
+  w.field("status", o.status);
+  w.key("recommendation");
+  if (o.advice && o.advice->recommendation)
+    w.value(*o.advice->recommendation);
+  else
+    w.null();
+  w.key("ranking");
+  w.begin_array();
+  if (o.advice) {
+    for (const auto& r : o.advice->ranking) {
+      w.begin_object();
+      w.field("rank", r.rank);
+      w.field("strategy", r.strategy->id);
+      w.field("title", r.strategy->title);
+      w.field("verdict", r.verdict);
+      w.field("score", r.score);
+      write_reasons(w, "reasons", r.reasons);
+      write_reasons(w, "blockers", r.blockers);
+      write_cost(w, r.cost, r.break_even);
+      w.end_object();
+    }
+  }
+  w.end_array();
+  if (o.advice) {
+    w.key("combinations");
+    w.begin_array();
+    for (const auto& c : o.advice->combinations) {
+      w.begin_object();
+      w.field("id", c.id);
+      w.key("strategies");
+      w.begin_array();
+      for (const auto& s : c.strategies) w.value(s);
+      w.end_array();
+      w.field("message", c.message);
+      w.field("source", c.source);
+      w.end_object();
+    }
+    w.end_array();
+  }
+  if (o.explanation) {
+    const auto write_trace = [&](const RuleTrace& t) {
+      w.begin_object();
+      w.field("rule", t.rule);
+      if (!t.blocks) w.field("effect", t.effect);
+      w.field("blocks", t.blocks);
+      w.field("condition", t.condition);
+      w.key("facts");
+      w.begin_object();
+      for (const auto& [path, value] : t.facts) w.field(path, value);
+      w.end_object();
+      w.end_object();
+    };
+    w.key("explanation");
+    w.begin_object();
+    w.key("strategies");
+    w.begin_array();
+    for (const auto& s : o.explanation->strategies) {
+      w.begin_object();
+      w.field("strategy", s.strategy);
+      w.key("fired");
+      w.begin_array();
+      for (const auto& t : s.fired) write_trace(t);
+      w.end_array();
+      w.key("not_fired");
+      w.begin_array();
+      for (const auto& t : s.not_fired) write_trace(t);
+      w.end_array();
+      w.end_object();
+    }
+    w.end_array();
+    w.key("counterfactuals");
+    w.begin_array();
+    for (const auto& c : o.explanation->counterfactuals) {
+      w.begin_object();
+      w.field("fact", c.fact);
+      w.field("direction", c.direction);
+      w.field("value", c.value);
+      w.field("recommendation", c.recommendation);
+      w.field("message", c.message);
+      w.end_object();
+    }
+    w.end_array();
+    w.end_object();
+  }
+  w.key("assumptions");
+  w.begin_array();
+  if (o.profile) {
+    for (const auto& a : o.profile->assumptions) {
+      w.begin_object();
+      w.field("field", a.field);
+      w.key("value");
+      write_value(w, a.value);
+      w.field("why", a.why);
+      w.end_object();
+    }
+  }
+  w.end_array();
+  w.key("diagnostics");
+  w.begin_array();
+  for (const auto& d : o.diagnostics.items()) write_diagnostic(w, d);
+  w.end_array();
+  w.end_object();
+}
+
+}  // namespace
+
+json value_to_json(const Value& v) {
+  switch (v.type) {
+    case Value::Type::null: return nullptr;
+    case Value::Type::boolean: return v.boolean;
+    case Value::Type::number: return v.number;
+    case Value::Type::string: return v.text;
+    case Value::Type::list: return v.list;
+  }
+  return nullptr;
+}
+
+json diagnostic_to_json(const Diagnostic& d) {
+  return json{{"severity", severity_name(d.severity)},
+              {"code", d.code},
+              {"message", d.message},
+              {"file", d.loc.file},
+              {"line", d.loc.line},
+              {"column", d.loc.column},
+              {"path", d.path}};
+}
+
+std::string result_json(const ProfileOutcome& outcome, bool pretty) {
+  std::string out;
+  JsonWriter w(out, pretty);
+  write_result(w, outcome);
+  return out;
+}
+
+std::string render_json_head(const RuleSet& rules) {
+  std::string out = "{\n  \"schema_version\": 1,\n  \"tool\": {\n    \"name\": \"llmplan\",\n    \"version\": ";
+  append_json_string(out, k_version);
+  out += "\n  },\n  \"ruleset\": {\n    \"name\": ";
+  append_json_string(out, rules.name);
+  out += ",\n    \"version\": ";
+  append_json_string(out, rules.version);
+  out += "\n  },\n  \"results\": [";
+  return out;
+}
+
+std::string render_json_result(const ProfileOutcome& outcome, bool first) {
+  std::string out = first ? "\n    " : ",\n    ";
+  JsonWriter w(out, true, 2);
+  write_result(w, outcome);
+  return out;
+}
+
+std::string render_json_tail(const std::vector<std::string>& statuses) {
+  int ok = 0;
+  int invalid = 0;
+  int errors = 0;
+  for (const auto& s : statuses) {
+    if (s == "ok")
+      ++ok;
+    else if (s == "invalid")
+      ++invalid;
+    else
+      ++errors;
+  }
+  std::string out = statuses.empty() ? "]" : "\n  ]";
+  out += fmt::format(
+      ",\n  \"summary\": {{\n    \"profiles\": {},\n    \"ok\": {},\n    \"invalid\": {},\n    \"error\": {}\n  }}\n}}\n",
+      statuses.size(), ok, invalid, errors);
+  return out;
+}
+
+std::string render_json(const std::vector<ProfileOutcome>& outcomes, const RuleSet& rules) {
+  std::string out = render_json_head(rules);
+  std::vector<std::string> statuses;
+  for (const auto& o : outcomes) {
+    out += render_json_result(o, statuses.empty());
+    statuses.push_back(o.status);
+  }
+  return out + render_json_tail(statuses);
+}
+
+std::string render_jsonl(const std::vector<ProfileOutcome>& outcomes) {
+  std::string out;
+  for (const auto& o : outcomes) {
+    JsonWriter w(out, false);
+    write_result(w, o);
+    out += "\n";
+  }
+  return out;
+}
+
+std::string format_usd_range(const Range& r) {
+  if (r.high == 0) return "$0";
+  if (round_significant(r.low, 2) == round_significant(r.high, 2)) return format_usd(round_significant(r.expected, 2));
+  return format_usd(round_significant(r.expected, 2)) + " (" + format_usd(round_significant(r.low, 2)) + "-" +
+         format_usd(round_significant(r.high, 2)) + ")";
+}
+
+}  // namespace llmplan

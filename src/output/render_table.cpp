@@ -1,0 +1,132 @@
+#include <fmt/format.h>
+
+#include "llmplan/output/format.hpp"
+#include "llmplan/output/render.hpp"
+
+namespace llmplan {
+
+namespace {
+
+struct Palette {
+  bool on;
+  std::string wrap(const std::string& text, const char* code) const {
+    return on ? fmt::format("\033[{}m{}\033[0m", code, text) : text;
+  }
+  std::string bold(const std::string& t) const { return wrap(t, "1"); }
+  std::string dim(const std::string& t) const { return wrap(t, "2"); }
+  std::string verdict(const std::string& v, const std::string& padded) const {
+    if (v == "recommended") return wrap(padded, "1;32");
+    if (v == "viable") return wrap(padded, "32");
+    if (v == "discouraged") return wrap(padded, "33");
+    return wrap(padded, "31");
+  }
+};
+
+std::string hours_text(const Range& r) {
+  if (r.expected == 0) return "-";
+  return format_count(round_significant(r.expected, 2));
+}
+
+std::string memory_text(const StrategyCost& c) {
+  if (c.gpu.empty()) return "-";
+  return fmt::format("{} GiB on {}x {}", format_number(c.memory.total, 1), c.gpus, c.gpu);
+}
+
+std::string effect_text(const Reason& r) {
+  if (r.blocks) return "block";
+  return fmt::format("{:+g}", r.effect);
+}
+
+void render_one(std::string& out, const ProfileOutcome& o, const RenderOptions& options, const Palette& p) {
+  out += p.bold(o.name) + p.dim("  (" + o.file + ")") + "\n";
+  if (!o.advice) {
+    out += fmt::format("  {} {}\n", o.status == "invalid" ? "invalid profile:" : "could not read:",
+                       fmt::format("{} error(s); see the messages above", o.diagnostics.error_count()));
+    return;
+  }
+  const Advice& a = *o.advice;
+  if (a.recommendation) {
+    const auto& top = a.ranking.front();
+    out += fmt::format("Recommendation: {} - {}\n\n", p.bold(top.strategy->id), top.strategy->title);
+  } else {
+    out += "Recommendation: none - every strategy is infeasible under this profile\n\n";
+  }
+  out += p.dim(fmt::format("  {:>2}  {:<19} {:<12} {:>5}  {:<26} {:<26} {:>9} {:>8}  {}\n", "#", "strategy", "verdict", "score",
+                           "one-time (range)", "monthly (range)", "GPU-hours", "kgCO2e", "memory/GPU"));
+  for (const auto& r : a.ranking) {
+    out += fmt::format("  {:>2}  {:<19} {} {:>5}  {:<26} {:<26} {:>9} {:>8}  {}\n", r.rank, r.strategy->id,
+                       p.verdict(r.verdict, fmt::format("{:<12}", r.verdict)), format_number(r.score, 1),
+                       format_usd_range(r.cost.one_time_usd), format_usd_range(r.cost.monthly_usd), hours_text(r.cost.gpu_hours),
+                       hours_text(r.cost.emissions_kgco2e), memory_text(r.cost));
+  }
+  out += "\n";
+  for (const auto& r : a.ranking) {
+    const auto& list = r.blockers.empty() ? r.reasons : r.blockers;
+    if (list.empty()) continue;
+    out += fmt::format("{} {}:\n", r.blockers.empty() ? "Why" : "Blocked", p.bold(r.strategy->id));
+    const int shown = r.rank == 1 ? options.top_reasons : std::min(options.top_reasons, 2);
+    for (std::size_t i = 0; i < list.size() && static_cast<int>(i) < shown; ++i) {
+      out += fmt::format("  {:>6}  {} {}\n", effect_text(list[i]), list[i].message, p.dim("[" + list[i].rule + "]"));
+    }
+    if (static_cast<int>(list.size()) > shown) {
+      out += p.dim(fmt::format("          ... and {} more (--format json shows all)\n", list.size() - shown));
+    }
+  }
+  std::string breakeven;
+  for (const auto& r : a.ranking) {
+    if (!r.break_even) continue;
+    const BreakEven& be = *r.break_even;
+    std::string text = be.requests_per_month ? fmt::format("from {} requests a month", format_count(*be.requests_per_month))
+                                             : std::string("never, at any volume");
+    if (be.months && *be.months == 0)
+      text += "; already at your volume";
+    else if (be.months)
+      text += fmt::format("; after {} months at your volume", format_number(*be.months, 1));
+    breakeven += fmt::format("\n  {:<19} {}", r.strategy->id, text);
+  }
+  if (!breakeven.empty()) out += "\nCheaper in total than few-shot over the horizon:" + breakeven + "\n";
+  for (const auto& c : a.combinations) {
+    out += fmt::format("\nCombine: {}\n  {} {}\n", fmt::join(c.strategies, " + "), c.message, p.dim("[" + c.id + "]"));
+  }
+  if (o.explanation) {
+    out += "\nWhy, rule by rule (the facts each condition read):\n";
+    for (const auto& s : o.explanation->strategies) {
+      out += fmt::format("  {}:\n", p.bold(s.strategy));
+      const auto line = [&](const RuleTrace& t, const char* mark) {
+        std::string facts;
+        for (const auto& [path, value] : t.facts) facts += (facts.empty() ? "" : ", ") + path + " = " + value;
+        out += fmt::format("    {} {:<6} {}  {}\n", mark, t.blocks ? std::string("block") : fmt::format("{:+g}", t.effect),
+                           t.rule, p.dim("(" + facts + ")"));
+      };
+      for (const auto& t : s.fired) line(t, "fired");
+      for (const auto& t : s.not_fired) line(t, "no   ");
+    }
+    if (!o.explanation->counterfactuals.empty()) {
+      out += "\nWhat would change the recommendation:\n";
+      for (const auto& c : o.explanation->counterfactuals) out += "  " + c.message + "\n";
+    }
+  }
+  if (o.profile && !o.profile->assumptions.empty()) {
+    out += "\nAssumed:";
+    for (const auto& assumption : o.profile->assumptions) {
+      const auto index = fact_index(assumption.field);
+      const std::string value = index ? format_fact(fact_catalog()[*index], assumption.value) : "?";
+      out += fmt::format(" {}={};", assumption.field, value);
+    }
+    out.back() = '\n';
+  }
+}
+
+}  // namespace
+
+std::string render_table(const std::vector<ProfileOutcome>& outcomes, const RenderOptions& options) {
+  const Palette palette{options.color};
+  std::string out;
+  for (std::size_t i = 0; i < outcomes.size(); ++i) {
+    if (i > 0) out += "\n";
+    render_one(out, outcomes[i], options, palette);
+  }
+  return out;
+}
+
+}  // namespace llmplan

@@ -1,0 +1,147 @@
+#include "llmplan/rules/engine.hpp"
+
+#include <algorithm>
+#include <cmath>
+
+#include "llmplan/cost/estimate.hpp"
+#include "llmplan/output/format.hpp"
+
+namespace llmplan {
+
+namespace {
+
+bool applies_to(const Rule& rule, const std::string& strategy) {
+  return std::find(rule.strategies.begin(), rule.strategies.end(), strategy) != rule.strategies.end();
+}
+
+StrategyResult score_strategy(const Strategy& strategy, const Profile& profile, const RuleSet& rules, Facts& facts) {
+  StrategyResult result;
+  result.strategy = &strategy;
+  result.cost = estimate_strategy(strategy.id, profile, rules.catalog);
+  facts.set("strategy.id", Value::of_string(strategy.id));
+  facts.set("strategy.rung", Value::of_number(strategy.rung));
+  set_cost_facts(result.cost, facts);
+
+  double score = strategy.base_score;
+  for (const Rule& rule : rules.rules) {
+    if (!applies_to(rule, strategy.id) || !rule.when.holds(facts)) continue;
+    Reason reason{rule.id, rule.blocks, rule.delta, render_message(rule.message, facts), rule.source};
+    if (rule.blocks) {
+      result.blockers.push_back(std::move(reason));
+    } else {
+      score += rule.delta;
+      result.reasons.push_back(std::move(reason));
+    }
+  }
+  std::stable_sort(result.reasons.begin(), result.reasons.end(), [](const Reason& a, const Reason& b) {
+    if (std::fabs(a.effect) != std::fabs(b.effect)) return std::fabs(a.effect) > std::fabs(b.effect);
+    return a.rule < b.rule;
+  });
+  result.score = std::round(std::clamp(score, 0.0, 100.0) * 10) / 10;
+  return result;
+}
+
+/// Total over the horizon at a volume, expected figures.
+double horizon_total(const StrategyCost& cost, double requests, const Profile& p, const Catalog& c) {
+  return cost.one_time_usd.expected + p.facts.number("budget.horizon_months") * monthly_usd_at(cost, requests, p, c).expected;
+}
+
+BreakEven break_even(const StrategyCost& tuned, const StrategyCost& prompting, const Profile& p, const Catalog& c) {
+  BreakEven out;
+  const auto gap = [&](double requests) {
+    return horizon_total(tuned, requests, p, c) - horizon_total(prompting, requests, p, c);
+  };
+  // Prompting pays per request for its examples; the tuned model mostly pays once. The gap
+  // shrinks as volume grows: find the lowest volume where it closes, searching in log10.
+  double lo = 0;   // log10 of 1 request
+  double hi = 13;  // log10 of 10 trillion requests
+  if (gap(std::pow(10.0, hi)) <= 0) {
+    if (gap(1) <= 0) {
+      out.requests_per_month = 1;
+    } else {
+      for (int i = 0; i < 24; ++i) {  // 13 decades / 2^24: far finer than the 2 digits reported
+        const double mid = (lo + hi) / 2;
+        (gap(std::pow(10.0, mid)) <= 0 ? hi : lo) = mid;
+      }
+      out.requests_per_month = round_significant(std::ceil(std::pow(10.0, hi)), 2);
+    }
+  }
+  const double monthly_gap = prompting.monthly_usd.expected - tuned.monthly_usd.expected;
+  const double one_time_gap = tuned.one_time_usd.expected - prompting.one_time_usd.expected;
+  if (one_time_gap <= 0 && monthly_gap >= 0)
+    out.months = 0;
+  else if (monthly_gap > 0)
+    out.months = round_significant(one_time_gap / monthly_gap, 2);
+  return out;
+}
+
+}  // namespace
+
+Advice advise(const Profile& profile, const RuleSet& rules) {
+  Advice advice;
+  Facts facts = profile.facts;
+  std::vector<Facts> strategy_facts;
+  for (const Strategy& strategy : rules.strategies) {
+    advice.ranking.push_back(score_strategy(strategy, profile, rules, facts));
+    strategy_facts.push_back(facts);
+  }
+
+  const auto prompting = std::find_if(advice.ranking.begin(), advice.ranking.end(),
+                                      [](const StrategyResult& r) { return r.strategy->id == "few-shot"; });
+  if (prompting != advice.ranking.end()) {
+    for (auto& r : advice.ranking) {
+      if (!r.cost.gpu.empty()) r.break_even = break_even(r.cost, prompting->cost, profile, rules.catalog);
+    }
+  }
+
+  std::vector<std::size_t> order(advice.ranking.size());
+  for (std::size_t i = 0; i < order.size(); ++i) order[i] = i;
+  std::stable_sort(order.begin(), order.end(), [&](std::size_t ia, std::size_t ib) {
+    const StrategyResult& a = advice.ranking[ia];
+    const StrategyResult& b = advice.ranking[ib];
+    const bool a_ok = a.blockers.empty();
+    const bool b_ok = b.blockers.empty();
+    if (a_ok != b_ok) return a_ok;
+    if (a.score != b.score) return a.score > b.score;
+    return a.strategy->rung < b.strategy->rung;  // climb only when the rung below will not do
+  });
+  std::vector<StrategyResult> ranked;
+  for (std::size_t i : order) ranked.push_back(std::move(advice.ranking[i]));
+  advice.ranking = std::move(ranked);
+
+  for (std::size_t i = 0; i < advice.ranking.size(); ++i) {
+    StrategyResult& r = advice.ranking[i];
+    r.rank = static_cast<int>(i) + 1;
+    if (!r.blockers.empty())
+      r.verdict = "infeasible";
+    else if (i == 0)
+      r.verdict = "recommended";
+    else
+      r.verdict = r.score >= rules.viable_min ? "viable" : "discouraged";
+  }
+  if (!advice.ranking.empty() && advice.ranking.front().verdict == "recommended") {
+    advice.recommendation = advice.ranking.front().strategy->id;
+  }
+
+  // Combinations are judged with the recommended strategy's facts, and shown only when every
+  // rung they name is feasible.
+  if (advice.recommendation) {
+    std::size_t top_index = 0;
+    for (std::size_t i = 0; i < rules.strategies.size(); ++i) {
+      if (rules.strategies[i].id == *advice.recommendation) top_index = i;
+    }
+    const Facts& top_facts = strategy_facts[top_index];
+    for (const Combination& combo : rules.combinations) {
+      if (!combo.when.holds(top_facts)) continue;
+      const bool all_feasible = std::all_of(combo.strategies.begin(), combo.strategies.end(), [&](const std::string& id) {
+        return std::any_of(advice.ranking.begin(), advice.ranking.end(),
+                           [&](const StrategyResult& r) { return r.strategy->id == id && r.blockers.empty(); });
+      });
+      if (!all_feasible) continue;
+      advice.combinations.push_back({combo.id, combo.strategies, render_message(combo.message, top_facts), combo.source});
+    }
+  }
+  return advice;
+}
+
+}  // namespace llmplan

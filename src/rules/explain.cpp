@@ -1,0 +1,190 @@
+#include "llmplan/rules/explain.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <set>
+
+#include <fmt/format.h>
+
+#include "llmplan/output/format.hpp"
+
+namespace llmplan {
+
+namespace {
+
+/// The profile's numeric fields that rules read, with the range a search may explore.
+struct SearchableFact {
+  const char* path;
+  double min;
+  double max;
+};
+
+constexpr SearchableFact k_searchable[] = {
+    {"data.labeled_examples", 0, 1e9},        {"data.domain_tokens", 0, 1e13},       {"budget.one_time_usd", 0.01, 1e10},
+    {"budget.monthly_usd", 0.01, 1e9},        {"usage.requests_per_month", 1, 1e11}, {"domain.overlap", 0, 1},
+    {"constraints.deadline_weeks", 0.5, 520}, {"data.example_tokens", 16, 1e5},
+};
+
+std::string describe(const std::string& path, const Value& v) {
+  const auto index = fact_index(path);
+  return index ? format_fact(fact_catalog()[*index], v) : "?";
+}
+
+RuleTrace trace(const Rule& rule, const Facts& facts) {
+  RuleTrace t{rule.id, rule.blocks, rule.delta, rule.when.text(), {}};
+  for (const auto& path : rule.when.fact_paths()) t.facts.emplace_back(path, describe(path, facts.get(path)));
+  return t;
+}
+
+/// The facts a strategy was judged with: the profile's, plus its plan and costs.
+Facts strategy_facts(const Profile& profile, const StrategyResult& r) {
+  Facts f = profile.facts;
+  f.set("strategy.id", Value::of_string(r.strategy->id));
+  f.set("strategy.rung", Value::of_number(r.strategy->rung));
+  set_cost_facts(r.cost, f);
+  return f;
+}
+
+std::string top_of(const Profile& p, const RuleSet& rules) {
+  return advise(p, rules).recommendation.value_or("none");
+}
+
+/// Tries a value for a fact: the profile with it, or nullopt when the value is not valid.
+std::optional<Profile> with_value(const Profile& base, const char* path, double value, const RuleSet& rules) {
+  if (std::string(path) == "data.labeled_examples") value = std::round(value);  // a whole number
+  Profile p = base;
+  Diagnostics ignored;
+  if (!set_profile_field(p, path, fmt::format("{:.9g}", value), rules.catalog, ignored)) return std::nullopt;
+  return p;
+}
+
+/// The nearest value, moving one way from the current one, at which the top strategy changes:
+/// geometric steps to bracket the change, then bisection.
+std::optional<Counterfactual> search(const Profile& profile, const RuleSet& rules, const SearchableFact& fact, bool up,
+                                     const std::string& current_top) {
+  const Value& now = profile.facts.get(fact.path);
+  if (now.is_null()) return std::nullopt;
+  const double start = now.number;
+  const bool fraction = std::string(fact.path) == "domain.overlap";
+  double last_same = start;
+  std::optional<double> changed;
+  std::string new_top;
+  for (int step = 1; step <= 40; ++step) {
+    double v;
+    if (fraction)
+      v = up ? start + 0.05 * step : start - 0.05 * step;
+    else
+      v = up ? std::max(start, fact.min > 0 ? fact.min : 1.0) * std::pow(1.5, step) : start / std::pow(1.5, step);
+    if (v > fact.max || v < fact.min) break;
+    const auto p = with_value(profile, fact.path, v, rules);
+    if (!p) break;
+    const std::string top = top_of(*p, rules);
+    if (top != current_top) {
+      changed = v;
+      new_top = top;
+      break;
+    }
+    last_same = v;
+  }
+  if (!changed) return std::nullopt;
+  double lo = last_same;
+  double hi = *changed;
+  for (int i = 0; i < 20; ++i) {
+    const double mid = fraction ? (lo + hi) / 2 : std::sqrt(std::max(lo, 1e-9) * hi);
+    const auto p = with_value(profile, fact.path, mid, rules);
+    if (!p) break;
+    const std::string top = top_of(*p, rules);
+    if (top != current_top) {
+      hi = mid;
+      new_top = top;
+    } else {
+      lo = mid;
+    }
+  }
+  Counterfactual c;
+  c.fact = fact.path;
+  c.value = fraction ? std::round(hi * 100) / 100 : round_significant(hi, 2);
+  if (std::string(fact.path) == "data.labeled_examples") c.value = std::round(hi);
+  c.direction = up ? "at least" : "at most";
+  c.recommendation = new_top;
+  const std::string shown = describe(fact.path, Value::of_number(c.value));
+  c.message = new_top == "none" ? fmt::format("with {} {} {}, no strategy would be feasible", fact.path, c.direction, shown)
+                                : fmt::format("with {} {} {}, {} would rank first", fact.path, c.direction, shown, new_top);
+  return c;
+}
+
+/// The lowest one-time budget at which a strategy blocked by its cost becomes feasible.
+std::optional<Counterfactual> budget_to_unblock(const Profile& profile, const RuleSet& rules, const std::string& strategy) {
+  const auto feasible = [&](double budget) {
+    const auto p = with_value(profile, "budget.one_time_usd", budget, rules);
+    if (!p) return false;
+    const Advice a = advise(*p, rules);
+    for (const auto& r : a.ranking) {
+      if (r.strategy->id == strategy) return r.blockers.empty();
+    }
+    return false;
+  };
+  double lo = profile.facts.number("budget.one_time_usd");
+  double hi = lo;
+  for (int i = 0; i < 40 && !feasible(hi); ++i) {
+    lo = hi;
+    hi *= 2;
+    if (hi > 1e12) return std::nullopt;  // something other than the budget blocks it
+  }
+  if (hi == lo) return std::nullopt;
+  for (int i = 0; i < 20; ++i) {
+    const double mid = std::sqrt(lo * hi);
+    (feasible(mid) ? hi : lo) = mid;
+  }
+  Counterfactual c;
+  c.fact = "budget.one_time_usd";
+  c.value = round_significant(hi, 2);
+  c.direction = "at least";
+  c.recommendation = advise(*with_value(profile, c.fact.c_str(), hi, rules), rules).recommendation.value_or("none");
+  c.message = fmt::format("with budget.one_time_usd at least {}, {} becomes feasible", format_usd(c.value), strategy);
+  return c;
+}
+
+}  // namespace
+
+Explanation explain(const Profile& profile, const RuleSet& rules, const Advice& advice) {
+  Explanation out;
+  for (const auto& r : advice.ranking) {
+    StrategyExplanation s;
+    s.strategy = r.strategy->id;
+    const Facts facts = strategy_facts(profile, r);
+    std::set<std::string> fired;
+    for (const auto& reason : r.blockers) fired.insert(reason.rule);
+    for (const auto& reason : r.reasons) fired.insert(reason.rule);
+    std::vector<const Rule*> silent;
+    for (const auto& rule : rules.rules) {
+      if (std::find(rule.strategies.begin(), rule.strategies.end(), s.strategy) == rule.strategies.end()) continue;
+      if (fired.count(rule.id) > 0)
+        s.fired.push_back(trace(rule, facts));
+      else
+        silent.push_back(&rule);
+    }
+    // The rules that would have mattered most: blocks first, then by size of effect.
+    std::stable_sort(silent.begin(), silent.end(), [](const Rule* a, const Rule* b) {
+      if (a->blocks != b->blocks) return a->blocks;
+      return std::fabs(a->delta) > std::fabs(b->delta);
+    });
+    for (std::size_t i = 0; i < silent.size() && i < 3; ++i) s.not_fired.push_back(trace(*silent[i], facts));
+    out.strategies.push_back(std::move(s));
+  }
+  for (const auto& r : advice.ranking) {
+    const bool budget_blocked =
+        std::any_of(r.blockers.begin(), r.blockers.end(), [](const Reason& b) { return b.rule == "one-time-cost-over-budget"; });
+    if (!budget_blocked) continue;
+    if (auto c = budget_to_unblock(profile, rules, r.strategy->id)) out.counterfactuals.push_back(std::move(*c));
+  }
+  const std::string current = advice.recommendation.value_or("none");
+  for (const auto& fact : k_searchable) {
+    for (const bool up : {false, true}) {
+      if (auto c = search(profile, rules, fact, up, current)) out.counterfactuals.push_back(std::move(*c));
+    }
+  }
+  return out;
+}
+
+}  // namespace llmplan
