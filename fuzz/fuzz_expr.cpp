@@ -4,8 +4,8 @@
 #include <cstdint>
 #include <string>
 
-#include "llmplan/rules/expr.hpp"
 #include "llmplan/input/profile.hpp"
+#include "llmplan/rules/expr.hpp"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   static const llmplan::Facts facts = [] {

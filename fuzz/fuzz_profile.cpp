@@ -4,8 +4,8 @@
 #include <cstdint>
 #include <string>
 
-#include "llmplan/rules/engine.hpp"
 #include "llmplan/output/render.hpp"
+#include "llmplan/rules/engine.hpp"
 #include "llmplan/rules/ruleset.hpp"
 
 namespace {

@@ -16,8 +16,8 @@
 
 #include "helpers.hpp"
 #include "llmplan/cost/estimate.hpp"
-#include "llmplan/rules/explain.hpp"
 #include "llmplan/output/render.hpp"
+#include "llmplan/rules/explain.hpp"
 
 using namespace llmplan;
 using namespace llmplan::test;

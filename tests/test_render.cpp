@@ -1,9 +1,9 @@
 #include <catch2/catch.hpp>
 
 #include "helpers.hpp"
-#include "llmplan/rules/check.hpp"
 #include "llmplan/output/json_writer.hpp"
 #include "llmplan/output/render.hpp"
+#include "llmplan/rules/check.hpp"
 
 using namespace llmplan;
 using namespace llmplan::test;

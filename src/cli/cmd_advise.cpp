@@ -5,10 +5,10 @@
 
 #include "commands.hpp"
 #include "common.hpp"
+#include "llmplan/output/render.hpp"
 #include "llmplan/rules/engine.hpp"
 #include "llmplan/rules/explain.hpp"
 #include "llmplan/rules/parallel.hpp"
-#include "llmplan/output/render.hpp"
 #include "output.hpp"
 
 namespace llmplan::cli {

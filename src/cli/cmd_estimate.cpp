@@ -8,10 +8,10 @@
 #include "commands.hpp"
 #include "common.hpp"
 #include "llmplan/cost/estimate.hpp"
-#include "llmplan/output/format.hpp"
-#include "llmplan/output/render.hpp"
 #include "llmplan/input/suggest.hpp"
 #include "llmplan/input/units.hpp"
+#include "llmplan/output/format.hpp"
+#include "llmplan/output/render.hpp"
 
 namespace llmplan::cli {
 

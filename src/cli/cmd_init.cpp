@@ -10,9 +10,9 @@
 
 #include "commands.hpp"
 #include "common.hpp"
-#include "llmplan/rules/engine.hpp"
 #include "llmplan/input/profile.hpp"
 #include "llmplan/output/render.hpp"
+#include "llmplan/rules/engine.hpp"
 #include "output.hpp"
 
 namespace llmplan::cli {

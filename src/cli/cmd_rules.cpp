@@ -10,10 +10,10 @@
 #include "commands.hpp"
 #include "common.hpp"
 #include "llmplan/input/io.hpp"
-#include "llmplan/rules/parallel.hpp"
 #include "llmplan/input/profile.hpp"
-#include "llmplan/rules/ruletest.hpp"
 #include "llmplan/input/suggest.hpp"
+#include "llmplan/rules/parallel.hpp"
+#include "llmplan/rules/ruletest.hpp"
 
 namespace llmplan::cli {
 

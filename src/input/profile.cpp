@@ -7,10 +7,10 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
-#include "llmplan/rules/parallel.hpp"
 #include "llmplan/input/suggest.hpp"
 #include "llmplan/input/units.hpp"
 #include "llmplan/input/yaml_tree.hpp"
+#include "llmplan/rules/parallel.hpp"
 
 namespace llmplan {
 

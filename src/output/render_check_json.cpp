@@ -1,5 +1,5 @@
-#include "llmplan/rules/check.hpp"
 #include "llmplan/output/json_writer.hpp"
+#include "llmplan/rules/check.hpp"
 #include "llmplan/version.hpp"
 
 namespace llmplan {

@@ -1,9 +1,9 @@
 // Markdown for a pull-request comment or a GitHub job summary.
 #include <fmt/format.h>
 
-#include "llmplan/rules/check.hpp"
 #include "llmplan/output/format.hpp"
 #include "llmplan/output/render.hpp"
+#include "llmplan/rules/check.hpp"
 
 namespace llmplan {
 

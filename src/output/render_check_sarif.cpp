@@ -2,8 +2,8 @@
 // result per rejected proposal or profile that could not be judged.
 #include <fmt/format.h>
 
-#include "llmplan/rules/check.hpp"
 #include "llmplan/output/json_writer.hpp"
+#include "llmplan/rules/check.hpp"
 #include "llmplan/version.hpp"
 
 namespace llmplan {

@@ -9,11 +9,11 @@
 
 #include <fmt/format.h>
 
-#include "llmplan/rules/embedded.hpp"
-#include "llmplan/rules/parallel.hpp"
 #include "llmplan/input/suggest.hpp"
 #include "llmplan/input/units.hpp"
 #include "llmplan/input/yaml_tree.hpp"
+#include "llmplan/rules/embedded.hpp"
+#include "llmplan/rules/parallel.hpp"
 
 namespace llmplan {
 

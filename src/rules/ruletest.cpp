@@ -5,13 +5,13 @@
 
 #include <fmt/format.h>
 
-#include "llmplan/rules/engine.hpp"
-#include "llmplan/output/format.hpp"
 #include "llmplan/input/io.hpp"
 #include "llmplan/input/profile.hpp"
 #include "llmplan/input/suggest.hpp"
 #include "llmplan/input/units.hpp"
 #include "llmplan/input/yaml_tree.hpp"
+#include "llmplan/output/format.hpp"
+#include "llmplan/rules/engine.hpp"
 
 namespace llmplan {
 

@@ -7,9 +7,9 @@
 #include <nlohmann/json.hpp>
 
 #include "llmplan/input/diagnostic.hpp"
+#include "llmplan/input/profile.hpp"
 #include "llmplan/rules/engine.hpp"
 #include "llmplan/rules/explain.hpp"
-#include "llmplan/input/profile.hpp"
 #include "llmplan/rules/ruleset.hpp"
 
 namespace llmplan {

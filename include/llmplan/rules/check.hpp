@@ -5,8 +5,8 @@
 #include <string_view>
 #include <vector>
 
-#include "llmplan/rules/engine.hpp"
 #include "llmplan/output/render.hpp"
+#include "llmplan/rules/engine.hpp"
 
 namespace llmplan {
 
