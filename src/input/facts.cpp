@@ -6,6 +6,7 @@
 #include <stdexcept>
 #include <unordered_map>
 
+#include "llmplan/cost/costing.hpp"
 #include "llmplan/output/format.hpp"
 
 namespace llmplan {
@@ -66,8 +67,6 @@ namespace {
 using T = Value::Type;
 using U = FactUnit;
 
-const std::vector<std::string> k_strategy_ids = {"few-shot", "rag", "peft", "full-finetune", "continued-pretrain", "pretrain"};
-
 std::vector<FactInfo> build_catalog() {
   std::vector<FactInfo> facts = {
       // The project, as the profile describes it (profile.md).
@@ -116,10 +115,16 @@ std::vector<FactInfo> build_catalog() {
       {"hardware.gpu_memory_gib", T::number, U::gib, {}, "memory of one owned GPU (null: none)", false},
       {"model.name", T::string, U::none, {}, "base model id (null: the advisor picks)", false},
       {"model.params", T::number, U::params, {}, "base model parameters (null: the advisor picks)", false},
-      {"proposal.strategy", T::string, U::none, k_strategy_ids, "proposed strategy (null: none)", false},
+      {"proposal.strategy", T::string, U::none, {}, "proposed strategy (null: none)", false, true},
       // One strategy's plan and its estimated cost, set per strategy by the engine.
-      {"strategy.id", T::string, U::none, k_strategy_ids, "the strategy being scored", true},
-      {"strategy.rung", T::number, U::none, {}, "its rung on the ladder, 1..6", true},
+      {"strategy.id", T::string, U::none, {}, "the strategy being scored", true, true},
+      {"strategy.rung", T::number, U::none, {}, "its rung on the ladder", true},
+      {"strategy.costing",
+       T::string,
+       U::none,
+       {costing_names().begin(), costing_names().end()},
+       "how the cost model prices it (its `costing` kind)",
+       true},
       {"plan.params", T::number, U::params, {}, "parameters of the model the plan uses (0: hosted API)", true},
       {"plan.gpu", T::string, U::none, {}, "GPU the plan trains or serves on", true},
       {"plan.gpus", T::number, U::count, {}, "GPUs used for training", true},

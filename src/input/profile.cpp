@@ -16,7 +16,7 @@ namespace llmplan {
 
 namespace {
 
-enum class Kind { quantity, enumeration, enum_list, boolean, text, overlap, gpu_id, model_id };
+enum class Kind { quantity, enumeration, enum_list, boolean, text, overlap, gpu_id, model_id, strategy_id };
 
 /// One field of profile format version 1. `default_text` is read through the same checks as a
 /// value in the file; an empty default means the field stays unset (null) when absent.
@@ -62,7 +62,7 @@ const std::vector<FieldSpec>& field_specs() {
       {"hardware.count", Kind::quantity, D::count, false, "", 1, 1e6, true},
       {"model.name", Kind::model_id, D::number, false, "", 0, 0, false, "not given: the advisor picks a model"},
       {"model.params", Kind::quantity, D::params, false, "", 1e6, 1e14},
-      {"proposal.strategy", Kind::enumeration},
+      {"proposal.strategy", Kind::strategy_id},
   };
   return specs;
 }
@@ -291,6 +291,7 @@ class ProfileReader {
       case Kind::overlap: return convert_overlap(spec, node);
       case Kind::gpu_id: return convert_catalog_id(path, node, m_catalog.gpu_names(), true);
       case Kind::model_id: return convert_catalog_id(path, node, m_catalog.model_names(), false);
+      case Kind::strategy_id: return convert_enum(path, node, m_catalog.strategy_ids);
       case Kind::enum_list: break;
     }
     return std::nullopt;
@@ -474,7 +475,7 @@ std::optional<std::pair<double, double>> fact_range(std::string_view path) {
   return std::nullopt;
 }
 
-std::string profile_json_schema() {
+std::string profile_json_schema(const std::vector<std::string>& strategy_ids) {
   using json = nlohmann::ordered_json;
   const json quantity = {{"type", json::array({"number", "string"})},
                          {"description", "a number, or text such as `5k`, `$1.5M`, `2T tokens`, `40%`, `6 weeks`"}};
@@ -504,6 +505,7 @@ std::string profile_json_schema() {
         break;
       case Kind::gpu_id:
       case Kind::model_id: field = {{"type", "string"}, {"description", "an id from `llmplan gpus` / `llmplan models`"}}; break;
+      case Kind::strategy_id: field = {{"enum", strategy_ids}}; break;
     }
     if (!description.empty() && !field.contains("description")) field["description"] = description;
     if (dot == std::string::npos) {

@@ -39,8 +39,7 @@ RuleTrace trace(const Rule& rule, const Facts& facts) {
 /// The facts a strategy was judged with: the profile's, plus its plan and costs.
 Facts strategy_facts(const Profile& profile, const StrategyResult& r) {
   Facts f = profile.facts;
-  f.set("strategy.id", Value::of_string(r.strategy->id));
-  f.set("strategy.rung", Value::of_number(r.strategy->rung));
+  set_strategy_facts(*r.strategy, f);
   set_cost_facts(r.cost, f);
   return f;
 }

@@ -24,6 +24,21 @@ const Strategy* RuleSet::find_strategy(std::string_view id) const {
   return nullptr;
 }
 
+std::vector<std::string> RuleSet::strategy_ids() const {
+  std::vector<std::string> ids;
+  for (const auto& s : strategies) ids.push_back(s.id);
+  return ids;
+}
+
+const Strategy* RuleSet::break_even_baseline() const {
+  const Strategy* fallback = nullptr;
+  for (const auto& s : strategies) {  // sorted by rung
+    if (s.costing == Costing::prompt) return &s;
+    if (fallback == nullptr && !costing_trains(s.costing)) fallback = &s;
+  }
+  return fallback;
+}
+
 std::vector<RuleSource> default_rule_sources() {
   std::vector<RuleSource> out;
   for (const auto& file : embedded_rule_files()) {
@@ -33,8 +48,6 @@ std::vector<RuleSource> default_rule_sources() {
 }
 
 namespace {
-
-const std::vector<std::string> k_strategy_ids = {"few-shot", "rag", "peft", "full-finetune", "continued-pretrain", "pretrain"};
 
 /// Reads one YAML mapping against a list of known keys, reporting unknown and missing ones.
 class MapReader {
@@ -192,13 +205,14 @@ bool parse_delta(const std::string& text, double& out) {
   return end != nullptr && *end == '\0' && std::isfinite(out) && std::fabs(out) <= 100;
 }
 
-Expr compile_condition(const YamlNode& node, const std::string& source, Diagnostics& diags, const std::string& what) {
+Expr compile_condition(const YamlNode& node, const std::string& source, Diagnostics& diags, const std::string& what,
+                       const std::vector<std::string>& strategy_ids) {
   if (!node.is_scalar()) {
     diags.error("bad-type", fmt::format("`when` of {} is a condition written as text", what), node.loc);
     return {};
   }
   std::vector<ExprError> errors;
-  Expr expr = Expr::compile(node.value, errors);
+  Expr expr = Expr::compile(node.value, errors, &strategy_ids);
   for (const auto& e : errors) diags.error(e.code, e.message, scalar_location(node, e.offset, source));
   if (expr.valid() && expr.type() != Value::Type::boolean) {
     diags.error("type-error", fmt::format("`when` must be true or false, but this condition gives a {}", type_name(expr.type())),
@@ -212,12 +226,29 @@ struct Loader {
   Diagnostics& diags;
   RuleSet& set;
   std::map<std::string, Strategy> strategies;
+  std::vector<std::string> strategy_ids;  ///< every strategy of every file, known before any rule is read
   std::map<std::string, Rule> rules;
   std::map<std::string, Combination> combinations;
   std::map<std::string, Gpu> gpus;
   std::map<std::string, ModelInfo> models;
   std::map<std::string, ApiPrice> apis;
   bool rule_limit_reported;
+
+  /// The ladder first: every file's `strategies`, so that rules in any file may name a strategy
+  /// that a later file adds.
+  void load_strategies(const std::vector<YamlNode>& docs) {
+    for (const auto& doc : docs) {
+      if (!doc.is_map()) continue;
+      if (const YamlNode* list = doc.find("strategies")) each(*list, "strategies", [&](const YamlNode& n) { load_strategy(n); });
+    }
+  }
+
+  void collect_strategy_ids() {
+    std::vector<const Strategy*> ladder;
+    for (const auto& [id, st] : strategies) ladder.push_back(&st);
+    std::stable_sort(ladder.begin(), ladder.end(), [](const Strategy* a, const Strategy* b) { return a->rung < b->rung; });
+    for (const Strategy* st : ladder) strategy_ids.push_back(st->id);
+  }
 
   /// Registers the parsed documents of one file; later files replace earlier entries by id.
   void load(const RuleSource& src, const std::vector<YamlNode>& docs, const Diagnostics& parse_diags) {
@@ -228,14 +259,14 @@ struct Loader {
         diags.error("bad-type", "a rule-set file is a mapping with sections such as `rules:`", doc.loc);
         continue;
       }
-      static const std::vector<std::string> sections = {"ruleset", "strategies", "rules", "combinations",
-                                                        "gpus",    "models",     "apis",  "cost_model"};
+      static const std::vector<std::string> sections = {
+          "ruleset", "strategies", "rules", "combinations", "gpus", "models", "apis", "utilization_curves", "cost_model"};
       for (const auto& [key, value] : doc.entries) {
         const std::string& k = key.value;
         if (k == "ruleset")
           load_meta(value);
         else if (k == "strategies")
-          each(value, k, [&](const YamlNode& n) { load_strategy(n); });
+          continue;  // read first, by load_strategies
         else if (k == "rules")
           each(value, k, [&](const YamlNode& n) { load_rule(n, src.text); });
         else if (k == "combinations")
@@ -289,19 +320,33 @@ struct Loader {
   }
 
   void load_strategy(const YamlNode& node) {
-    MapReader r(node, diags, "a strategy", {"id", "rung", "title", "summary", "base_score"});
+    MapReader r(node, diags, "a strategy", {"id", "rung", "title", "summary", "base_score", "costing"});
     Strategy s;
     s.id = r.text("id", true);
-    s.rung = r.integer("rung", true, 1, 1, 6);
+    s.rung = r.integer("rung", true, 1, 1, k_max_rung);
     s.title = r.text("title", true);
     s.summary = r.text("summary", false);
     s.base_score = r.number("base_score", true);
     s.loc = node.loc;
+    const std::string costing = r.text("costing", true);
+    if (const auto kind = costing_from_name(costing)) {
+      s.costing = *kind;
+    } else if (!costing.empty()) {
+      const std::vector<std::string> kinds(costing_names().begin(), costing_names().end());
+      std::string hint = did_you_mean(costing, kinds);
+      if (hint.empty()) hint = "; the cost model prices " + MapReader::join(kinds);
+      diags.error("unknown-costing", fmt::format("strategy `{}` has unknown costing `{}`{}", s.id, costing, hint),
+                  node.find("costing")->loc);
+      return;
+    }
     if (s.id.empty()) return;
-    if (std::find(k_strategy_ids.begin(), k_strategy_ids.end(), s.id) == k_strategy_ids.end()) {
-      diags.error("unknown-strategy",
-                  fmt::format("unknown strategy `{}`{}; the ladder's ids are fixed: {}", s.id, did_you_mean(s.id, k_strategy_ids),
-                              MapReader::join(k_strategy_ids)),
+    if (!is_kebab_id(s.id)) {
+      diags.error("bad-id", fmt::format("strategy id `{}` must be kebab-case (lowercase words joined by `-`)", s.id),
+                  node.find("id")->loc);
+      return;
+    }
+    if (s.id == "all") {
+      diags.error("bad-id", "`all` stands for every strategy in a rule's `strategies`; it cannot be a strategy's id",
                   node.find("id")->loc);
       return;
     }
@@ -334,16 +379,15 @@ struct Loader {
     }
     rule.strategies = r.strings("strategies", true);
     for (const auto& id : rule.strategies) {
-      if (id != "all" && std::find(k_strategy_ids.begin(), k_strategy_ids.end(), id) == k_strategy_ids.end()) {
+      if (id != "all" && std::find(strategy_ids.begin(), strategy_ids.end(), id) == strategy_ids.end()) {
         diags.error("unknown-strategy",
-                    fmt::format("{} names an unknown strategy `{}`{}", what, id, did_you_mean(id, k_strategy_ids)),
+                    fmt::format("{} names an unknown strategy `{}`{}", what, id, did_you_mean(id, strategy_ids)),
                     node.find("strategies")->loc);
       }
     }
-    if (std::find(rule.strategies.begin(), rule.strategies.end(), "all") != rule.strategies.end())
-      rule.strategies = k_strategy_ids;
+    if (std::find(rule.strategies.begin(), rule.strategies.end(), "all") != rule.strategies.end()) rule.strategies = strategy_ids;
     if (const YamlNode* when = node.find("when"))
-      rule.when = compile_condition(*when, source, diags, what);
+      rule.when = compile_condition(*when, source, diags, what, strategy_ids);
     else
       r.missing("when");
     const std::string effect = r.text("effect", true);
@@ -377,14 +421,14 @@ struct Loader {
     c.loc = node.loc;
     c.strategies = r.strings("strategies", true);
     for (const auto& id : c.strategies) {
-      if (std::find(k_strategy_ids.begin(), k_strategy_ids.end(), id) == k_strategy_ids.end()) {
+      if (std::find(strategy_ids.begin(), strategy_ids.end(), id) == strategy_ids.end()) {
         diags.error("unknown-strategy",
-                    fmt::format("combination `{}` names an unknown strategy `{}`{}", c.id, id, did_you_mean(id, k_strategy_ids)),
+                    fmt::format("combination `{}` names an unknown strategy `{}`{}", c.id, id, did_you_mean(id, strategy_ids)),
                     node.find("strategies")->loc);
       }
     }
     if (const YamlNode* when = node.find("when"))
-      c.when = compile_condition(*when, source, diags, "combination `" + c.id + "`");
+      c.when = compile_condition(*when, source, diags, "combination `" + c.id + "`", strategy_ids);
     else
       r.missing("when");
     c.message = r.text("message", true);
@@ -528,14 +572,11 @@ struct Loader {
   }
 
   void finish() {
-    for (const auto& id : k_strategy_ids) {
-      if (strategies.count(id) == 0) {
-        diags.error("missing-strategy", fmt::format("the rule set does not define strategy `{}`", id),
-                    SourceLoc{"<ruleset>", 0, 0});
-      }
+    if (strategies.empty()) {
+      diags.error("missing-strategy", "the rule set defines no strategy under `strategies`", SourceLoc{"<ruleset>", 0, 0});
     }
-    for (auto& [id, s] : strategies) set.strategies.push_back(s);
-    std::sort(set.strategies.begin(), set.strategies.end(), [](const Strategy& a, const Strategy& b) { return a.rung < b.rung; });
+    for (const auto& id : strategy_ids) set.strategies.push_back(strategies.at(id));
+    set.catalog.strategy_ids = strategy_ids;
     for (auto& [id, r] : rules) set.rules.push_back(std::move(r));
     for (auto& [id, c] : combinations) set.combinations.push_back(std::move(c));
     for (auto& [id, g] : gpus) {
@@ -598,7 +639,7 @@ std::string render_message(const std::string& message, const Facts& facts) {
 
 RuleSet load_ruleset(const std::vector<RuleSource>& sources, Diagnostics& diags) {
   RuleSet set;
-  Loader loader{diags, set, {}, {}, {}, {}, {}, {}, false};
+  Loader loader{diags, set, {}, {}, {}, {}, {}, {}, {}, false};
   // Parsing is the slow part and files are independent: parse them in parallel, then register
   // them in order so that overrides apply as given.
   std::vector<std::vector<YamlNode>> docs(sources.size());
@@ -607,6 +648,8 @@ RuleSet load_ruleset(const std::vector<RuleSource>& sources, Diagnostics& diags)
     docs[i] = sources[i].tree.empty() ? parse_yaml(sources[i].text, sources[i].name, parse_diags[i])
                                       : deserialize_yaml(sources[i].tree, sources[i].name);
   });
+  for (const auto& file_docs : docs) loader.load_strategies(file_docs);
+  loader.collect_strategy_ids();
   for (std::size_t i = 0; i < sources.size(); ++i) loader.load(sources[i], docs[i], parse_diags[i]);
   loader.finish();
   return set;
