@@ -172,8 +172,11 @@ Explanation explain(const Profile& profile, const RuleSet& rules, const Advice& 
     out.strategies.push_back(std::move(s));
   }
   for (const auto& r : advice.ranking) {
-    const bool budget_blocked =
-        std::any_of(r.blockers.begin(), r.blockers.end(), [](const Reason& b) { return b.rule == "one-time-cost-over-budget"; });
+    // A blocker found by what its condition reads, not by its id: a rule set may rename it.
+    const bool budget_blocked = std::any_of(r.blockers.begin(), r.blockers.end(), [&](const Reason& b) {
+      const Rule* rule = rules.find_rule(b.rule);
+      return rule != nullptr && rule->when.reads("budget.one_time_usd");
+    });
     if (!budget_blocked) continue;
     if (auto c = budget_to_unblock(profile, rules, r.strategy->id)) out.counterfactuals.push_back(std::move(*c));
   }

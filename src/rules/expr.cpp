@@ -640,4 +640,9 @@ std::vector<std::string> Expr::fact_paths() const {
   return {paths.begin(), paths.end()};
 }
 
+bool Expr::reads(std::string_view path) const {
+  const auto paths = fact_paths();
+  return std::find(paths.begin(), paths.end(), path) != paths.end();
+}
+
 }  // namespace llmplan

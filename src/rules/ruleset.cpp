@@ -24,6 +24,11 @@ const Strategy* RuleSet::find_strategy(std::string_view id) const {
   return nullptr;
 }
 
+const Rule* RuleSet::find_rule(std::string_view id) const {
+  const auto it = std::lower_bound(rules.begin(), rules.end(), id, [](const Rule& r, std::string_view v) { return r.id < v; });
+  return it != rules.end() && it->id == id ? &*it : nullptr;
+}
+
 std::vector<std::string> RuleSet::strategy_ids() const {
   std::vector<std::string> ids;
   for (const auto& s : strategies) ids.push_back(s.id);

@@ -11,12 +11,12 @@ namespace llmplan {
 /// from its id. Adding a kind means adding it here and to every `switch` over it (none has a
 /// `default`, so the compiler points at each place).
 enum class Costing {
-  prompt,     ///< an existing model prompted with instructions and examples (few-shot)
-  retrieval,  ///< passages retrieved from the corpus into the prompt (rag)
-  adapter,    ///< LoRA / QLoRA adapters on a frozen open model (peft)
-  full,       ///< every weight of an open model tuned on labeled examples (full-finetune)
-  continued,  ///< next-token training on domain text, then a fine-tune (continued-pretrain)
-  scratch,    ///< a new model from random weights (pretrain)
+  prompt,     ///< an existing model prompted with instructions and examples
+  retrieval,  ///< passages retrieved from the corpus into the prompt
+  adapter,    ///< LoRA / QLoRA adapters on a frozen open model
+  full,       ///< every weight of an open model tuned on labeled examples
+  continued,  ///< next-token training on domain text, then a fine-tune
+  scratch,    ///< a new model from random weights
 };
 
 /// The name a rule set writes (`costing: adapter`).

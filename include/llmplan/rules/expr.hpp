@@ -50,6 +50,8 @@ class Expr {
   [[nodiscard]] const std::string& text() const { return m_text; }
   /// Paths of every fact the condition reads, sorted.
   [[nodiscard]] std::vector<std::string> fact_paths() const;
+  /// True when the condition reads the fact at `path`.
+  [[nodiscard]] bool reads(std::string_view path) const;
 
   /// The range a numeric fact can take, or nullopt when unknown.
   using RangeOf = std::optional<std::pair<double, double>> (*)(std::string_view path);

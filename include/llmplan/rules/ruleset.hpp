@@ -55,6 +55,7 @@ struct RuleSet {
   Catalog catalog;
 
   [[nodiscard]] const Strategy* find_strategy(std::string_view id) const;
+  [[nodiscard]] const Rule* find_rule(std::string_view id) const;  ///< rules are sorted by id
   /// The ids of the ladder, lowest rung first.
   [[nodiscard]] std::vector<std::string> strategy_ids() const;
   /// What tuned strategies are weighed against for break-even: the lowest rung priced as
