@@ -9,6 +9,7 @@
 
 #include "llmplan/input/suggest.hpp"
 #include "llmplan/input/units.hpp"
+#include "llmplan/input/yaml_map.hpp"
 #include "llmplan/input/yaml_tree.hpp"
 #include "llmplan/rules/parallel.hpp"
 
@@ -103,12 +104,6 @@ SourceLoc loc_at(const YamlNode& node, std::size_t offset) {
   SourceLoc loc = node.loc;
   if (node.value.find('\n') == std::string::npos) loc.column += static_cast<int>(offset) + (node.plain ? 0 : 1);
   return loc;
-}
-
-std::string quoted_list(const std::vector<std::string>& items) {
-  std::string out;
-  for (const auto& item : items) out += (out.empty() ? "`" : ", `") + item + "`";
-  return out;
 }
 
 struct Level {
@@ -252,7 +247,6 @@ class ProfileReader {
   void unknown_key(const YamlNode& key, const std::string& name, const std::vector<std::string>& siblings,
                    const std::string& section) {
     const std::string where = section.empty() ? "at the top level" : "in `" + section + "`";
-    std::string hint = did_you_mean(name, siblings);
     // A misspelled field is reported once, here, not again as missing.
     if (const std::string match = closest_match(name, siblings); !match.empty()) {
       mark_failed(section.empty() ? match : section + "." + match);
@@ -260,20 +254,17 @@ class ProfileReader {
         for (const auto& leaf : section_keys(match)) mark_failed(match + "." + leaf);
       }
     }
-    if (hint.empty()) {
-      // A known field written in the wrong section: say where it belongs.
-      for (const auto& spec : field_specs()) {
-        const std::string p = spec.path;
-        const auto dot = p.find('.');
-        if (dot != std::string::npos && p.substr(dot + 1) == name) {
-          hint = fmt::format(" (`{}` belongs under `{}`)", name, p.substr(0, dot));
-          break;
-        }
+    // Without a likely typo, a known field written in the wrong section: say where it belongs.
+    std::string hint;
+    for (const auto& spec : field_specs()) {
+      const std::string p = spec.path;
+      const auto dot = p.find('.');
+      if (dot != std::string::npos && p.substr(dot + 1) == name) {
+        hint = fmt::format(" (`{}` belongs under `{}`)", name, p.substr(0, dot));
+        break;
       }
     }
-    if (hint.empty()) hint = fmt::format("; known keys {}: {}", where, quoted_list(siblings));
-    const std::string path = section.empty() ? name : section + "." + name;
-    m_diags.error("unknown-key", fmt::format("unknown key `{}` {}{}", name, where, hint), key.loc, path);
+    report_unknown_key(key, siblings, where, m_diags, section.empty() ? name : section + "." + name, hint);
   }
 
   std::optional<Value> convert(const FieldSpec& spec, const YamlNode& node) {

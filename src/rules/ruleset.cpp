@@ -11,6 +11,7 @@
 
 #include "llmplan/input/suggest.hpp"
 #include "llmplan/input/units.hpp"
+#include "llmplan/input/yaml_map.hpp"
 #include "llmplan/input/yaml_tree.hpp"
 #include "llmplan/rules/embedded.hpp"
 #include "llmplan/rules/parallel.hpp"
@@ -53,101 +54,6 @@ std::vector<RuleSource> default_rule_sources() {
 }
 
 namespace {
-
-/// Reads one YAML mapping against a list of known keys, reporting unknown and missing ones.
-class MapReader {
- public:
-  MapReader(const YamlNode& node, Diagnostics& diags, std::string what, std::vector<std::string> known)
-      : m_node(node), m_diags(diags), m_what(std::move(what)), m_known(std::move(known)) {
-    for (const auto& [key, value] : node.entries) {
-      if (std::find(m_known.begin(), m_known.end(), key.value) == m_known.end()) {
-        std::string hint = did_you_mean(key.value, m_known);
-        if (hint.empty()) hint = "; known keys: " + join(m_known);
-        m_diags.error("unknown-key", fmt::format("unknown key `{}` in {}{}", key.value, m_what, hint), key.loc);
-      }
-    }
-  }
-
-  const YamlNode* get(const std::string& key) const { return m_node.find(key); }
-
-  std::string text(const std::string& key, bool required) {
-    const YamlNode* v = get(key);
-    if (v == nullptr || v->is_null()) {
-      if (required) missing(key);
-      return {};
-    }
-    if (!v->is_scalar()) {
-      m_diags.error("bad-type", fmt::format("`{}` of {} is text, found {}", key, m_what, kind_name(v->kind)), v->loc);
-      return {};
-    }
-    if (required && v->value.empty()) missing(key);
-    return v->value;
-  }
-
-  double number(const std::string& key, bool required, double fallback = 0) {
-    const YamlNode* v = get(key);
-    if (v == nullptr || v->is_null()) {
-      if (required) missing(key);
-      return fallback;
-    }
-    const QuantityResult q = v->is_scalar() ? parse_quantity(v->value, Dimension::number) : QuantityResult{};
-    if (!q.ok) {
-      m_diags.error("bad-quantity",
-                    fmt::format("`{}` of {} must be a non-negative number, found `{}`", key, m_what,
-                                v->is_scalar() ? v->value : kind_name(v->kind)),
-                    v->loc);
-      return fallback;
-    }
-    return q.value;
-  }
-
-  /// A whole number within [min, max] (counts such as layers or a rung), refused otherwise.
-  int integer(const std::string& key, bool required, int fallback, int min, int max) {
-    const YamlNode* v = get(key);
-    const double value = number(key, required, fallback);
-    if (value < min || value > max || value != std::floor(value)) {
-      m_diags.error("out-of-range", fmt::format("`{}` of {} is a whole number from {} to {}", key, m_what, min, max),
-                    v ? v->loc : m_node.loc);
-      return fallback;
-    }
-    return static_cast<int>(value);
-  }
-
-  std::vector<std::string> strings(const std::string& key, bool required) {
-    std::vector<std::string> out;
-    const YamlNode* v = get(key);
-    if (v == nullptr || v->is_null()) {
-      if (required) missing(key);
-      return out;
-    }
-    if (v->is_scalar()) return {v->value};
-    if (!v->is_sequence()) {
-      m_diags.error("bad-type", fmt::format("`{}` of {} is a list, found {}", key, m_what, kind_name(v->kind)), v->loc);
-      return out;
-    }
-    for (const auto& item : v->items) {
-      if (item.is_scalar())
-        out.push_back(item.value);
-      else
-        m_diags.error("bad-type", fmt::format("items of `{}` are words", key), item.loc);
-    }
-    return out;
-  }
-
-  void missing(const std::string& key) { m_diags.error("missing-field", fmt::format("{} needs `{}`", m_what, key), m_node.loc); }
-
-  static std::string join(const std::vector<std::string>& items) {
-    std::string out;
-    for (const auto& s : items) out += (out.empty() ? "`" : ", `") + s + "`";
-    return out;
-  }
-
- private:
-  const YamlNode& m_node;
-  Diagnostics& m_diags;
-  std::string m_what;
-  std::vector<std::string> m_known;
-};
 
 bool is_lower_alnum(char c) {
   return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9');
@@ -286,11 +192,8 @@ struct Loader {
           each(value, k, [&](const YamlNode& n) { load_curve(n); });
         else if (k == "cost_model")
           load_constants(value);
-        else {
-          std::string hint = did_you_mean(k, sections);
-          if (hint.empty()) hint = "; known sections: " + MapReader::join(sections);
-          diags.error("unknown-key", fmt::format("unknown section `{}`{}", k, hint), key.loc);
-        }
+        else
+          report_unknown_key(key, sections, "at the top level of a rule-set file", diags);
       }
     }
   }
@@ -316,7 +219,7 @@ struct Loader {
       diags.error("bad-type", "`ruleset` is a mapping with `name` and `version`", node.loc);
       return;
     }
-    MapReader r(node, diags, "the ruleset header", {"name", "version", "viable_min"});
+    MappingReader r(node, diags, "the ruleset header", {"name", "version", "viable_min"});
     const std::string name = r.text("name", false);
     const std::string version = r.text("version", false);
     if (!name.empty()) set.name = name;
@@ -325,7 +228,7 @@ struct Loader {
   }
 
   void load_strategy(const YamlNode& node) {
-    MapReader r(node, diags, "a strategy", {"id", "rung", "title", "summary", "base_score", "costing"});
+    MappingReader r(node, diags, "a strategy", {"id", "rung", "title", "summary", "base_score", "costing"});
     Strategy s;
     s.id = r.text("id", true);
     s.rung = r.integer("rung", true, 1, 1, k_max_rung);
@@ -339,7 +242,7 @@ struct Loader {
     } else if (!costing.empty()) {
       const std::vector<std::string> kinds(costing_names().begin(), costing_names().end());
       std::string hint = did_you_mean(costing, kinds);
-      if (hint.empty()) hint = "; the cost model prices " + MapReader::join(kinds);
+      if (hint.empty()) hint = "; the cost model prices " + quoted_list(kinds);
       diags.error("unknown-costing", fmt::format("strategy `{}` has unknown costing `{}`{}", s.id, costing, hint),
                   node.find("costing")->loc);
       return;
@@ -360,7 +263,7 @@ struct Loader {
   }
 
   void load_rule(const YamlNode& node, const std::string& source) {
-    MapReader r(node, diags, "a rule", {"id", "strategies", "when", "effect", "message", "source", "enabled"});
+    MappingReader r(node, diags, "a rule", {"id", "strategies", "when", "effect", "message", "source", "enabled"});
     Rule rule;
     rule.id = r.text("id", true);
     rule.loc = node.loc;
@@ -420,7 +323,7 @@ struct Loader {
   }
 
   void load_combination(const YamlNode& node, const std::string& source) {
-    MapReader r(node, diags, "a combination", {"id", "strategies", "when", "message", "source"});
+    MappingReader r(node, diags, "a combination", {"id", "strategies", "when", "message", "source"});
     Combination c;
     c.id = r.text("id", true);
     c.loc = node.loc;
@@ -443,7 +346,7 @@ struct Loader {
   }
 
   void load_gpu(const YamlNode& node) {
-    MapReader r(
+    MappingReader r(
         node, diags, "a GPU",
         {"id", "name", "aliases", "memory_gib", "peak_tflops", "board_power_w", "utilization_curve", "spec_source", "prices"});
     Gpu g;
@@ -459,7 +362,7 @@ struct Loader {
     if (const YamlNode* prices = node.find("prices"); prices && prices->is_sequence()) {
       for (const auto& p : prices->items) {
         if (!p.is_map()) continue;
-        MapReader pr(p, diags, "a price quote", {"usd_per_hour", "vendor", "date", "source"});
+        MappingReader pr(p, diags, "a price quote", {"usd_per_hour", "vendor", "date", "source"});
         PriceQuote q{pr.number("usd_per_hour", true), pr.text("vendor", true), pr.text("date", true), pr.text("source", true)};
         if (!q.date.empty() && !is_date(q.date)) diags.error("bad-date", "dates are written YYYY-MM-DD", p.find("date")->loc);
         if (q.usd_per_hour <= 0) diags.error("out-of-range", "a price is above zero", p.loc);
@@ -472,7 +375,7 @@ struct Loader {
   }
 
   void load_curve(const YamlNode& node) {
-    MapReader r(node, diags, "a utilization curve", {"id", "points", "why", "source", "date"});
+    MappingReader r(node, diags, "a utilization curve", {"id", "points", "why", "source", "date"});
     UtilizationCurve c;
     c.id = r.text("id", true);
     c.why = r.text("why", true);
@@ -503,9 +406,9 @@ struct Loader {
   }
 
   void load_model(const YamlNode& node) {
-    MapReader r(node, diags, "a model",
-                {"id", "name", "aliases", "params", "active_params", "layers", "hidden", "ffn", "heads", "kv_heads", "vocab",
-                 "context", "source"});
+    MappingReader r(node, diags, "a model",
+                    {"id", "name", "aliases", "params", "active_params", "layers", "hidden", "ffn", "heads", "kv_heads", "vocab",
+                     "context", "source"});
     ModelInfo m;
     m.id = r.text("id", true);
     m.name = r.text("name", true);
@@ -527,7 +430,7 @@ struct Loader {
   }
 
   void load_api(const YamlNode& node) {
-    MapReader r(node, diags, "an API price", {"id", "name", "usd_per_m_input", "usd_per_m_output", "date", "source"});
+    MappingReader r(node, diags, "an API price", {"id", "name", "usd_per_m_input", "usd_per_m_output", "date", "source"});
     ApiPrice a;
     a.id = r.text("id", true);
     a.name = r.text("name", true);
@@ -551,8 +454,8 @@ struct Loader {
                     value.loc);
         continue;
       }
-      MapReader r(value, diags, "cost constant `" + key.value + "`",
-                  {"value", "low", "expected", "high", "unit", "why", "source", "date"});
+      MappingReader r(value, diags, "cost constant `" + key.value + "`",
+                      {"value", "low", "expected", "high", "unit", "why", "source", "date"});
       CostConstant c;
       c.name = key.value;
       c.loc = key.loc;
