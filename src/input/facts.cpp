@@ -116,6 +116,8 @@ std::vector<FactInfo> build_catalog() {
       {"hardware.gpu_memory_gib", T::number, U::gib, {}, "memory of one owned GPU (null: none)", false},
       {"model.name", T::string, U::none, {}, "base model id (null: the advisor picks)", false},
       {"model.params", T::number, U::params, {}, "base model parameters (null: the advisor picks)", false},
+      {"model.active_params", T::number, U::params, {}, "parameters used per token (mixture-of-experts; default: params)",
+       false},
       {"proposal.strategy", T::string, U::none, k_strategy_ids, "proposed strategy (null: none)", false},
       // One strategy's plan and its estimated cost, set per strategy by the engine.
       {"strategy.id", T::string, U::none, k_strategy_ids, "the strategy being scored", true},

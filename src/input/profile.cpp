@@ -62,6 +62,7 @@ const std::vector<FieldSpec>& field_specs() {
       {"hardware.count", Kind::quantity, D::count, false, "", 1, 1e6, true},
       {"model.name", Kind::model_id, D::number, false, "", 0, 0, false, "not given: the advisor picks a model"},
       {"model.params", Kind::quantity, D::params, false, "", 1e6, 1e14},
+      {"model.active_params", Kind::quantity, D::params, false, "", 1e6, 1e14},
       {"proposal.strategy", Kind::enumeration},
   };
   return specs;
@@ -364,7 +365,7 @@ class ProfileReader {
       return Value::of_string(m->id);
     }
     const std::string listing = gpu ? "llmplan gpus" : "llmplan models";
-    std::string hint = did_you_mean(node.value, names);
+    std::string hint = gpu ? m_catalog.gpu_suggestion(node.value) : did_you_mean(node.value, names);
     if (hint.empty()) hint = fmt::format("; `{}` lists the known ids", listing);
     m_diags.error(gpu ? "unknown-gpu" : "unknown-model", fmt::format("`{}`: unknown id `{}`{}", path, node.value, hint), node.loc,
                   path);
@@ -452,9 +453,13 @@ void derive_facts(Profile& profile, const Catalog& catalog) {
   }
 
   if (f.get("model.params").is_null() && !f.get("model.name").is_null()) {
-    if (const ModelInfo* m = catalog.find_model(f.text("model.name")))
-      f.set("model.params", Value::of_number(m->shape.active_params));
+    if (const ModelInfo* m = catalog.find_model(f.text("model.name"))) {
+      f.set("model.params", Value::of_number(m->shape.params));
+      if (f.get("model.active_params").is_null()) f.set("model.active_params", Value::of_number(m->shape.active_params));
+    }
   }
+  if (f.get("model.active_params").is_null() && !f.get("model.params").is_null())
+    f.set("model.active_params", f.get("model.params"));
   std::sort(profile.assumptions.begin(), profile.assumptions.end(),
             [](const Assumption& a, const Assumption& b) { return a.field < b.field; });
 }
