@@ -258,7 +258,7 @@ with tempfile.TemporaryDirectory() as tmp:
     check('init --force overwrites', run('init', target, '--no-input', '--force').returncode == 0)
     try:
         asked = os.path.join(tmp, 'asked.yaml')
-        code, screen = init_on_terminal(asked, ['qa', '[knowledge]', '200', '4M', '$10k', 'lw', 'low', '100k'])
+        code, screen = init_on_terminal(asked, ['qa', '[knowledge]', '200', '4M', 'medium', '$10k', 'lw', 'low', '100k'])
         written = open(asked).read() if os.path.exists(asked) else ''
         check('init asks on a terminal and writes the answers', code == 0 and 'labeled_examples: 200' in written and
               'tolerance: low' in written and 'needs: [knowledge]' in written, screen[-400:])

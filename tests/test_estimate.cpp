@@ -143,7 +143,7 @@ TEST_CASE("price and utilization can be overridden", "[estimate]") {
 TEST_CASE("few-shot pays for its examples on every request", "[estimate]") {
   LoadedProfile p = load_one(minimal_profile("usage: {requests_per_month: 1M, input_tokens: 100, output_tokens: 0}\n"));
   REQUIRE(p.valid());
-  const StrategyCost few = estimate_strategy("few-shot", p.profile, catalog());
+  const StrategyCost few = estimate_strategy(Costing::prompt, p.profile, catalog());
   const ApiPrice* api = catalog().find_api(catalog().text("api_model_default"));
   const double shots = catalog().range("few_shot_examples_in_prompt").expected;
   CHECK(few.monthly_usd.expected == Approx(1e6 * (100 + shots * 500) * api->usd_per_m_input / 1e6));
@@ -153,9 +153,9 @@ TEST_CASE("few-shot pays for its examples on every request", "[estimate]") {
 
 TEST_CASE("tuning strategies choose a GPU that fits", "[estimate]") {
   LoadedProfile p = load_one(minimal_profile());
-  for (const char* strategy : {"peft", "full-finetune", "continued-pretrain", "pretrain"}) {
-    INFO(strategy);
-    const StrategyCost c = estimate_strategy(strategy, p.profile, catalog());
+  for (const Costing kind : {Costing::adapter, Costing::full, Costing::continued, Costing::scratch}) {
+    INFO(costing_name(kind));
+    const StrategyCost c = estimate_strategy(kind, p.profile, catalog());
     CHECK_FALSE(c.gpu.empty());
     CHECK(c.memory.fits);
     check_ordered(c.one_time_usd);
@@ -168,9 +168,9 @@ TEST_CASE("tuning strategies choose a GPU that fits", "[estimate]") {
 TEST_CASE("owned hardware that cannot hold the model does not fit", "[estimate]") {
   LoadedProfile p = load_one(minimal_profile("hardware: {gpu: t4}\nmodel: {name: llama-3.1-8b}\n"));
   REQUIRE(p.valid());
-  const StrategyCost full = estimate_strategy("full-finetune", p.profile, catalog());
+  const StrategyCost full = estimate_strategy(Costing::full, p.profile, catalog());
   CHECK_FALSE(full.memory.fits);
-  const StrategyCost peft = estimate_strategy("peft", p.profile, catalog());
+  const StrategyCost peft = estimate_strategy(Costing::adapter, p.profile, catalog());
   CHECK(peft.memory.fits);
   CHECK(peft.method == "qlora");
 }

@@ -158,7 +158,7 @@ TEST_CASE("errors in later documents carry their own line numbers", "[profile]")
 }
 
 TEST_CASE("the profile schema and the loader accept the same fields", "[profile][schema]") {
-  const auto schema = nlohmann::json::parse(profile_json_schema());
+  const auto schema = nlohmann::json::parse(profile_json_schema(default_rules().strategy_ids()));
   CHECK(schema["$schema"] == "http://json-schema.org/draft-07/schema#");
   std::size_t leaves = 0;
   for (const auto& path : profile_field_paths()) {

@@ -92,6 +92,8 @@ std::string random_field(Sampler& s, const std::string& path) {
       if (s.chance(0.4)) value += (value.size() > 1 ? ", " : "") + need;
     }
     value += "]";
+  } else if (path == "proposal.strategy") {
+    value = s.pick(default_rules().strategy_ids());
   } else if (path == "hardware.count") {
     value = fmt::format("{:.17g}", s.number(1, 1e6, true));
   } else if (const auto range = fact_range(path)) {
@@ -144,7 +146,7 @@ bool finite_memory(const MemoryEstimate& m) {
 }
 
 void check_cost(const StrategyCost& c) {
-  INFO("strategy " << c.strategy);
+  INFO("costing " << costing_name(c.costing));
   CHECK(std::isfinite(c.params));
   CHECK(std::isfinite(c.training_tokens));
   CHECK(std::isfinite(c.training_flops));

@@ -5,9 +5,11 @@
 #include <memory>
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include "commands.hpp"
 #include "common.hpp"
+#include "llmplan/input/suggest.hpp"
 #include "llmplan/rules/check.hpp"
 #include "llmplan/rules/parallel.hpp"
 #include "output.hpp"
@@ -36,6 +38,13 @@ void append_summary(const std::string& path, const std::string& markdown) {
 int run_check(const CheckOptions& opt) {
   const auto rules = load_rules(opt.common.rules);
   if (!rules) return k_cannot_run;  // a broken rule set never passes a proposal
+  if (!opt.strategy.empty() && rules->find_strategy(opt.strategy) == nullptr) {
+    const auto ids = rules->strategy_ids();
+    std::string hint = did_you_mean(opt.strategy, ids);
+    if (hint.empty()) hint = fmt::format("; the strategies are {}", fmt::join(ids, ", "));
+    print_error(fmt::format("--strategy: unknown strategy `{}`{}", opt.strategy, hint), "unknown-strategy");
+    return k_cannot_run;
+  }
   CheckPolicy policy;
   policy.max_rank = opt.max_rank;
   policy.margin = opt.margin;
@@ -100,11 +109,11 @@ void setup_check(CLI::App& app, int& exit_code) {
   cmd->add_option("-f,--format", opt->format, "text (default), json, github, junit, sarif, markdown")
       ->check(CLI::IsMember({"text", "json", "github", "junit", "sarif", "markdown"}));
   cmd->add_option("--max-rank", opt->max_rank, "Accept a proposal ranked this high or better (default 1)")
-      ->check(CLI::Range(1, 6));
+      ->check(CLI::Range(1, k_max_rung));
   cmd->add_option("--margin", opt->margin, "Accept a proposal scoring within this many points of the best (default 0)")
       ->check(CLI::Range(0.0, 100.0));
-  cmd->add_option("--strategy", opt->strategy, "Judge this strategy for profiles without a proposal")
-      ->check(CLI::IsMember({"few-shot", "rag", "peft", "full-finetune", "continued-pretrain", "pretrain"}));
+  // Checked against the loaded ladder (built-in plus --rules) when the command runs.
+  cmd->add_option("--strategy", opt->strategy, "Judge this strategy for profiles without a proposal")->type_name("ID");
   cmd->add_option("--fail-on", opt->fail_on, "rejected (default): exit 1 on a rejected proposal; never: report only")
       ->check(CLI::IsMember({"rejected", "never"}));
   cmd->add_option("--summary-file", opt->summary_file,

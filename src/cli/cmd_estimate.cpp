@@ -77,10 +77,15 @@ struct JobKind {
   bool adapter = false;
 };
 
-JobKind job_kind(const std::string& strategy) {
-  if (strategy == "few-shot" || strategy == "rag") return {false, false, false};
-  if (strategy == "peft") return {true, true, true};
-  if (strategy == "full-finetune") return {true, true, false};
+JobKind job_kind(Costing costing) {
+  switch (costing) {
+    case Costing::prompt:
+    case Costing::retrieval: return {false, false, false};
+    case Costing::adapter: return {true, true, true};
+    case Costing::full: return {true, true, false};
+    case Costing::continued:
+    case Costing::scratch: return {true, false, false};
+  }
   return {true, false, false};
 }
 
@@ -153,6 +158,21 @@ int run_estimate(const EstimateOptions& opt) {
   const Catalog& catalog = rules->catalog;
   TrainingRequest request;
   std::vector<Note> notes;
+  // The strategies are those of the loaded rule set (built-in plus --rules).
+  const Strategy* strategy = nullptr;
+  std::vector<std::string> strategy_ids;
+  for (const auto& s : rules->strategies) {
+    strategy_ids.push_back(s.id);
+    if (s.id == opt.strategy) strategy = &s;
+  }
+  if (strategy == nullptr) {
+    std::string ids;
+    for (const auto& id : strategy_ids) ids += (ids.empty() ? "" : ", ") + id;
+    print_error(fmt::format("--strategy: unknown strategy `{}`{}; the rule set has {}", opt.strategy,
+                            did_you_mean(opt.strategy, strategy_ids), ids),
+                "unknown-strategy");
+    return k_cannot_run;
+  }
 
   double active = 0;
   if (!opt.active_params.empty()) {
@@ -213,7 +233,7 @@ int run_estimate(const EstimateOptions& opt) {
   if (opt.mfu > 0) request.utilization = opt.mfu;
   if (opt.price >= 0) request.price_per_gpu_hour = opt.price;
 
-  const JobKind kind = job_kind(opt.strategy);
+  const JobKind kind = job_kind(strategy->costing);
   if (kind.trains) {
     if (!opt.tokens.empty()) {
       if (!read_quantity("--tokens", opt.tokens, Dimension::tokens, request.tokens)) return k_cannot_run;
@@ -274,9 +294,7 @@ void setup_estimate(CLI::App& app, int& exit_code) {
       "  llmplan estimate --strategy pretrain --params 7B --tokens 2T --gpu a100-80gb --gpus 2048\n"
       "  llmplan estimate --strategy peft --method qlora --params 65B --examples 10k --example-tokens 512 \\\n"
       "                   --epochs 3 --gpu rtx-a6000 --seq-len 512 --micro-batch 1 --format json");
-  cmd->add_option("--strategy", opt->strategy, "Strategy id")
-      ->required()
-      ->check(CLI::IsMember({"few-shot", "rag", "peft", "full-finetune", "continued-pretrain", "pretrain"}));
+  cmd->add_option("--strategy", opt->strategy, "Strategy id of the rule set (`llmplan rules list`)")->required()->type_name("ID");
   cmd->add_option("--params", opt->params, "Parameters, all experts counted for mixture-of-experts, e.g. 7B")->type_name("N");
   cmd->add_option("--active-params", opt->active_params, "Parameters used per token (mixture-of-experts; default --params)")
       ->type_name("N");

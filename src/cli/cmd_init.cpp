@@ -6,10 +6,12 @@
 #include <memory>
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 #include <unistd.h>
 
 #include "commands.hpp"
 #include "common.hpp"
+#include "llmplan/input/fields.hpp"
 #include "llmplan/input/profile.hpp"
 #include "llmplan/output/render.hpp"
 #include "llmplan/rules/engine.hpp"
@@ -26,96 +28,87 @@ struct InitOptions {
   bool no_color = false;
 };
 
-/// A question: the profile field it fills, the prompt, and the default answer.
-struct Question {
-  const char* path;
-  const char* prompt;
-  const char* fallback;
-};
+/// The answer `init` writes for a field nobody was asked about: its example, else its default.
+std::string_view fallback_answer(const ProfileField& field) {
+  return field.example.empty() ? field.default_text : field.example;
+}
 
-constexpr Question k_questions[] = {
-    {"task.type",
-     "What kind of task? (classification, extraction, summarization, generation, chat, qa, code, translation, other)",
-     "generation"},
-    {"task.needs", "What does the base model lack? (format, style, knowledge, skill, language; several as [a, b])", "[skill]"},
-    {"data.labeled_examples", "How many labeled input->output examples do you have? (e.g. 0, 500, 3k)", "0"},
-    {"data.domain_tokens", "How much unlabeled domain text, in tokens? (e.g. 0, 2M, 5B)", "0"},
-    {"budget.one_time_usd", "One-time budget for data and training, in dollars? (e.g. $5k)", "$5k"},
-    {"risk.tolerance", "How acceptable is an off-target or made-up answer? (low, medium, high)", "medium"},
-    {"usage.requests_per_month", "Requests per month? (e.g. 10k, 2M)", "10k"},
-};
-
-const char* k_template = R"(# llmplan project profile (format version 1). Reference: docs/profile.md
-# Check it with `llmplan validate {file}` and get advice with `llmplan advise {file}`.
-# yaml-language-server: $schema=./llmplan-profile.schema.json   (llmplan schema profile > llmplan-profile.schema.json)
-version: 1
-name: {name}
-description: what the model should do, in one sentence
-
-task:
-  type: {task.type}         # classification | extraction | summarization | generation | chat | qa | code | translation | other
-  needs: {task.needs}       # what the base model lacks: format, style, knowledge, skill, language
-
-data:
-  labeled_examples: {data.labeled_examples}   # input->output pairs usable for supervised tuning
-  example_tokens: 500       # average tokens per example
-  domain_tokens: {data.domain_tokens}      # unlabeled in-domain text: documents, books, logs, code
-  freshness: static         # static | yearly | monthly | weekly | daily
-
-domain:
-  overlap: medium           # high | medium | low | none, or a fraction such as 40%
-  language: en
-  regulated: false          # health, finance, law and other high-stakes fields
-
-budget:
-  one_time_usd: {budget.one_time_usd}       # data preparation and training
-  # monthly_usd: $500       # inference and hosting per month (no limit when absent)
-  horizon_months: 12
-
-risk:
-  tolerance: {risk.tolerance}       # low | medium | high
-
-usage:
-  requests_per_month: {usage.requests_per_month}
-  input_tokens: 500
-  output_tokens: 250
-
-constraints:
-  self_hosted: false        # true: data may not leave your infrastructure
-  # deadline_weeks: 8
-  # max_latency_ms: 2000
-
-team:
-  ml_expertise: basic       # none | basic | experienced | expert
-
-# hardware:                 # GPUs you own (see `llmplan gpus`)
-#   gpu: a100-80gb
-#   count: 1
-# model:                    # the base model to adapt (see `llmplan models`)
-#   name: llama-3.1-8b
-# proposal:                 # what you intend to do, judged by `llmplan check`
-#   strategy: peft
-)";
-
-std::string fill(std::string text, const std::map<std::string, std::string>& values) {
-  for (const auto& [key, value] : values) {
-    const std::string placeholder = "{" + key + "}";
-    for (auto pos = text.find(placeholder); pos != std::string::npos; pos = text.find(placeholder, pos + value.size())) {
-      text.replace(pos, placeholder.size(), value);
-    }
-  }
+/// The question for a field, with the values it allows.
+std::string question_text(const ProfileField& field) {
+  std::string text(field.question);
+  if (!field.allowed.empty()) text += fmt::format(" ({})", fmt::join(field.allowed, ", "));
   return text;
 }
 
+/// `  key: value   # description: a | b | c`; `commented` writes it as a comment (an optional
+/// field shown with an example value).
+std::string template_line(const ProfileField& field, const std::string& value, bool commented) {
+  const std::string_view path = field.path;
+  const auto dot = path.find('.');
+  const bool nested = dot != std::string_view::npos;
+  const std::string key(nested ? path.substr(dot + 1) : path);
+  std::string comment(field.description);
+  if (!field.allowed.empty()) comment += fmt::format(": {}", fmt::join(field.allowed, " | "));
+  const std::string line = fmt::format("{}{}{}: {}", nested ? "  " : "", commented ? "# " : "", key, value);
+  return fmt::format("{:<34} # {}\n", line, comment);
+}
+
+/// The commented profile, generated from the field table: every field in the order of the
+/// reference, with its description; answered and defaulted fields set, the others commented out.
+std::string profile_template(const std::map<std::string, std::string, std::less<>>& values, const std::string& file) {
+  std::string out = fmt::format(
+      "# llmplan project profile (format version 1): every field, with what it means.\n"
+      "# Check it with `llmplan validate {0}` and get advice with `llmplan advise {0}`.\n"
+      "# yaml-language-server: $schema=./llmplan-profile.schema.json   (llmplan schema profile > "
+      "llmplan-profile.schema.json)\n",
+      file);
+  std::string section;
+  std::string body;
+  bool section_has_value = false;
+  const auto flush = [&] {
+    if (section.empty()) return;
+    out += fmt::format("\n{}{}:\n{}", section_has_value ? "" : "# ", section, body);
+    body.clear();
+    section_has_value = false;
+  };
+  for (const auto& field : profile_fields()) {
+    const auto dot = field.path.find('.');
+    const std::string head(dot == std::string_view::npos ? std::string_view() : field.path.substr(0, dot));
+    if (head != section) {
+      flush();
+      section = head;
+    }
+    const auto given = values.find(field.path);
+    std::string value = given != values.end() ? given->second : std::string(field.default_text);
+    if (field.required && value.empty()) value = std::string(fallback_answer(field));
+    if (head.empty()) {
+      if (!value.empty()) out += template_line(field, value, false);
+      continue;
+    }
+    if (value.empty()) {
+      // An optional field without a default: shown commented out with an example value.
+      const auto example = values.find("example:" + std::string(field.path));
+      const std::string shown = example != values.end() ? example->second : std::string(fallback_answer(field));
+      body += template_line(field, shown, true);
+      continue;
+    }
+    section_has_value = true;
+    body += template_line(field, value, false);
+  }
+  flush();
+  return out;
+}
+
 /// Asks until the answer passes the same checks as the profile field (an empty answer takes the default).
-std::string ask(const Question& q, const RuleSet& rules, Profile& scratch) {
+std::string ask(const ProfileField& field, const RuleSet& rules, Profile& scratch) {
+  const std::string fallback(fallback_answer(field));
   for (;;) {
-    std::cerr << fmt::format("{} [{}] ", q.prompt, q.fallback) << std::flush;
+    std::cerr << fmt::format("{} [{}] ", question_text(field), fallback) << std::flush;
     std::string answer;
-    if (!std::getline(std::cin, answer)) return q.fallback;  // end of input: keep the default
-    if (answer.find_first_not_of(" \t") == std::string::npos) return q.fallback;
+    if (!std::getline(std::cin, answer)) return fallback;  // end of input: keep the default
+    if (answer.find_first_not_of(" \t") == std::string::npos) return fallback;
     Diagnostics diags;
-    if (set_profile_field(scratch, q.path, answer, rules.catalog, diags)) return answer;
+    if (set_profile_field(scratch, field.path, answer, rules.catalog, diags)) return answer;
     for (const auto& d : diags.items()) std::cerr << "  " << d.message << "\n";
   }
 }
@@ -132,14 +125,18 @@ int run_init(const InitOptions& opt) {
   }
   const auto rules = load_rules({});
   if (!rules) return k_cannot_run;
-  std::map<std::string, std::string> values;
+  std::map<std::string, std::string, std::less<>> values;
   std::string stem = std::filesystem::path(opt.file).stem().string();
   values["name"] = stem.empty() ? "my-project" : stem;
+  if (!rules->strategies.empty()) values["example:proposal.strategy"] = rules->strategies.front().id;
   // Questions only for a person at a terminal; scripts and pipes get the template.
   const bool interactive = !opt.no_input && ::isatty(STDIN_FILENO) == 1;
   Profile scratch = load_profiles(minimal_template(), "init", rules->catalog).front().profile;
-  for (const auto& q : k_questions) values[q.path] = interactive ? ask(q, *rules, scratch) : q.fallback;
-  const std::string text = fill(fill(k_template, values), {{"file", opt.file}});
+  for (const auto& field : profile_fields()) {
+    if (field.question.empty()) continue;
+    values[std::string(field.path)] = interactive ? ask(field, *rules, scratch) : std::string(fallback_answer(field));
+  }
+  const std::string text = profile_template(values, opt.file);
   Output out;
   if (!out.open(opt.file) || !out.write(text) || !out.commit()) return k_cannot_run;
   std::cerr << fmt::format("wrote {}\n", opt.file);

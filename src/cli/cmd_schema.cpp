@@ -15,8 +15,16 @@ void setup_schema(CLI::App& app, int& exit_code) {
       "Editors validate and complete profiles with the schema: save it and add to a profile\n"
       "  # yaml-language-server: $schema=./llmplan-profile.schema.json");
   cmd->add_option("kind", *which, "profile or advice")->required()->check(CLI::IsMember({"profile", "advice"}));
-  cmd->callback([which, &exit_code] {
-    exit_code = emit(*which == "profile" ? profile_json_schema() : advice_json_schema(), "") ? k_ok : k_cannot_run;
+  auto common = std::make_shared<CommonOptions>();
+  add_rules_flag(*cmd, *common);
+  cmd->callback([which, common, &exit_code] {
+    const auto rules = load_rules(common->rules);
+    if (!rules) {
+      exit_code = k_cannot_run;
+      return;
+    }
+    const auto ids = rules->strategy_ids();
+    exit_code = emit(*which == "profile" ? profile_json_schema(ids) : advice_json_schema(ids), "") ? k_ok : k_cannot_run;
   });
 }
 

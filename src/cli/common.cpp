@@ -12,9 +12,13 @@
 
 namespace llmplan::cli {
 
-void add_common_flags(CLI::App& command, CommonOptions& options, bool with_output) {
+void add_rules_flag(CLI::App& command, CommonOptions& options) {
   command.add_option("--rules", options.rules, "Rule-set file or directory that adds to or overrides the built-in rules")
       ->type_name("FILE|DIR");
+}
+
+void add_common_flags(CLI::App& command, CommonOptions& options, bool with_output) {
+  add_rules_flag(command, options);
   command.add_option("--set", options.sets, "Override a profile field, e.g. --set budget.one_time_usd=50k")
       ->type_name("PATH=VALUE");
   if (with_output) {

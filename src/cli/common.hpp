@@ -26,6 +26,9 @@ struct CommonOptions {
 
 void add_common_flags(CLI::App& command, CommonOptions& options, bool with_output);
 
+/// Only `--rules` (for commands that read no profile but show what the rule set defines).
+void add_rules_flag(CLI::App& command, CommonOptions& options);
+
 /// Prints diagnostics to standard error, one per line, in `file:line:col: error: ...` form;
 /// `quiet` leaves out everything but errors.
 void print_diagnostics(const Diagnostics& diags, bool quiet = false);

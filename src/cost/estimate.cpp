@@ -598,9 +598,9 @@ ModelShape base_model(const Profile& p, const Catalog& c, std::vector<Note>& not
 
 }  // namespace
 
-StrategyCost estimate_strategy(const std::string& strategy, const Profile& p, const Catalog& c) {
+StrategyCost estimate_strategy(Costing kind, const Profile& p, const Catalog& c) {
   StrategyCost out;
-  out.strategy = strategy;
+  out.costing = kind;
   const Facts& f = p.facts;
   const bool self_hosted = f.flag("constraints.self_hosted");
   const double examples = f.number("data.labeled_examples");
@@ -610,20 +610,28 @@ StrategyCost estimate_strategy(const std::string& strategy, const Profile& p, co
   const double finetune_tokens = examples * example_tokens * epochs;
   const double requests = f.number("usage.requests_per_month");
 
-  if (strategy == "few-shot" || strategy == "rag") {
+  if (!costing_trains(kind)) {
     Range extra;
-    if (strategy == "few-shot") {
-      const Range shots = c.model.few_shot_examples_in_prompt;
-      extra = Range{std::min(examples, shots.low), std::min(examples, shots.expected), std::min(examples, shots.high)} *
-              example_tokens;
-      out.notes.push_back({"examples_in_prompt", Value::of_number(std::min(examples, shots.expected)),
-                           c.constant("few_shot_examples_in_prompt").why});
-    } else {
-      extra = c.model.rag_context_tokens;
-      out.notes.push_back({"retrieved_tokens", Value::of_number(extra.expected), c.constant("rag_context_tokens").why});
-      // Embedding the corpus once is the retrieval index's one-time cost.
-      out.one_time_usd = Range::exactly(domain_tokens * c.model.embedding_usd_per_m_tokens.expected / 1e6);
-      out.training_tokens = 0;
+    switch (kind) {
+      case Costing::prompt: {
+        const Range shots = c.model.few_shot_examples_in_prompt;
+        extra = Range{std::min(examples, shots.low), std::min(examples, shots.expected), std::min(examples, shots.high)} *
+                example_tokens;
+        out.notes.push_back({"examples_in_prompt", Value::of_number(std::min(examples, shots.expected)),
+                             c.constant("few_shot_examples_in_prompt").why});
+        break;
+      }
+      case Costing::retrieval:
+        extra = c.model.rag_context_tokens;
+        out.notes.push_back({"retrieved_tokens", Value::of_number(extra.expected), c.constant("rag_context_tokens").why});
+        // Embedding the corpus once is the retrieval index's one-time cost.
+        out.one_time_usd = Range::exactly(domain_tokens * c.model.embedding_usd_per_m_tokens.expected / 1e6);
+        out.training_tokens = 0;
+        break;
+      case Costing::adapter:
+      case Costing::full:
+      case Costing::continued:
+      case Costing::scratch: break;  // priced below: they train
     }
     if (self_hosted) {
       const ModelShape model = base_model(p, c, out.notes);
@@ -654,41 +662,50 @@ StrategyCost estimate_strategy(const std::string& strategy, const Profile& p, co
     std::vector<std::string> methods;
     int max_gpus = static_cast<int>(c.model.max_gpus_finetune.expected);
     double target_days = 0;
-    if (strategy == "peft" || strategy == "full-finetune") {
-      request.tokens = finetune_tokens;
-      request.seq_len = std::clamp(next_power_of_two(example_tokens), 256, static_cast<int>(c.model.training_seq_len.expected));
-      methods = strategy == "peft" ? std::vector<std::string>{"lora", "qlora"} : std::vector<std::string>{"full"};
-      request.finetune = true;
-      out.notes.push_back({"epochs", Value::of_number(epochs), c.constant("finetune_epochs").why});
-    } else if (strategy == "continued-pretrain") {
-      request.tokens = domain_tokens + finetune_tokens;
-      methods = {"full"};
-      max_gpus = static_cast<int>(c.model.max_gpus_pretrain.expected);
-      target_days = c.model.pretrain_target_days.expected;
-    } else {  // pretrain
-      const Range bounds = c.model.pretrain_params;
-      const double optimal = c.model.tokens_per_param_optimal.expected;
-      const double corpus = domain_tokens / c.model.pretrain_domain_share.expected;
-      if (f.get("model.params").is_null()) {
-        const double params = corpus > 0 ? std::clamp(corpus / optimal, bounds.low, bounds.high) : bounds.expected;
-        model = shape_for_params(params, 0, c);
-        out.notes.clear();
-        out.notes.push_back({"model_params", Value::of_number(round_significant(params, 2)),
-                             fmt::format("compute-optimal size for the corpus ({} tokens per parameter), within {}..{}", optimal,
-                                         format_count(bounds.low), format_count(bounds.high))});
+    const bool is_finetune = kind == Costing::adapter || kind == Costing::full;
+    switch (kind) {
+      case Costing::adapter:
+      case Costing::full:
+        request.tokens = finetune_tokens;
+        request.seq_len = std::clamp(next_power_of_two(example_tokens), 256, static_cast<int>(c.model.training_seq_len.expected));
+        methods = kind == Costing::adapter ? std::vector<std::string>{"lora", "qlora"} : std::vector<std::string>{"full"};
+        request.finetune = true;
+        out.notes.push_back({"epochs", Value::of_number(epochs), c.constant("finetune_epochs").why});
+        break;
+      case Costing::continued:
+        request.tokens = domain_tokens + finetune_tokens;
+        methods = {"full"};
+        max_gpus = static_cast<int>(c.model.max_gpus_pretrain.expected);
+        target_days = c.model.pretrain_target_days.expected;
+        break;
+      case Costing::scratch: {
+        const Range bounds = c.model.pretrain_params;
+        const double optimal = c.model.tokens_per_param_optimal.expected;
+        const double corpus = domain_tokens / c.model.pretrain_domain_share.expected;
+        if (f.get("model.params").is_null()) {
+          const double params = corpus > 0 ? std::clamp(corpus / optimal, bounds.low, bounds.high) : bounds.expected;
+          model = shape_for_params(params, 0, c);
+          out.notes.clear();
+          out.notes.push_back({"model_params", Value::of_number(round_significant(params, 2)),
+                               fmt::format("compute-optimal size for the corpus ({} tokens per parameter), within {}..{}",
+                                           optimal, format_count(bounds.low), format_count(bounds.high))});
+        }
+        request.model = model;
+        request.tokens = std::max(corpus, optimal * model.params);
+        out.notes.push_back({"training_tokens", Value::of_number(round_significant(request.tokens, 3)),
+                             fmt::format("domain text as {}% of the mix, at least {} tokens per parameter",
+                                         c.model.pretrain_domain_share.expected * 100, optimal)});
+        methods = {"full"};
+        max_gpus = static_cast<int>(c.model.max_gpus_pretrain.expected);
+        target_days = c.model.pretrain_target_days.expected;
+        break;
       }
-      request.model = model;
-      request.tokens = std::max(corpus, optimal * model.params);
-      out.notes.push_back({"training_tokens", Value::of_number(round_significant(request.tokens, 3)),
-                           fmt::format("domain text as {}% of the mix, at least {} tokens per parameter",
-                                       c.model.pretrain_domain_share.expected * 100, optimal)});
-      methods = {"full"};
-      max_gpus = static_cast<int>(c.model.max_gpus_pretrain.expected);
-      target_days = c.model.pretrain_target_days.expected;
+      case Costing::prompt:
+      case Costing::retrieval: break;  // priced above: they train nothing
     }
     const Plan plan = choose_training_plan(request, methods, p, c, max_gpus, target_days);
     const TrainingEstimate& e = plan.estimate;
-    out.method = strategy == "continued-pretrain" ? "continued" : strategy == "pretrain" ? "scratch" : plan.method;
+    out.method = is_finetune ? plan.method : std::string(costing_name(kind));
     out.model = model.id.empty() ? fmt::format("{}-parameter model", format_count(model.params)) : model.id;
     out.params = model.params;
     out.gpu = plan.gpu ? plan.gpu->id : "";
@@ -699,7 +716,6 @@ StrategyCost estimate_strategy(const std::string& strategy, const Profile& p, co
     out.gpu_hours = e.gpu_hours;
     out.wall_clock_days = e.wall_clock_days;
     // One-time cost covers every attempt; GPU-hours and days describe one run.
-    const bool is_finetune = strategy == "peft" || strategy == "full-finetune";
     const char* attempts_name = is_finetune ? "finetune_attempts" : "pretrain_attempts";
     const Range attempts = is_finetune ? c.model.finetune_attempts : c.model.pretrain_attempts;
     out.one_time_usd = e.cost_usd * attempts;

@@ -6,6 +6,8 @@
 #include <stdexcept>
 #include <unordered_map>
 
+#include "llmplan/cost/costing.hpp"
+#include "llmplan/input/fields.hpp"
 #include "llmplan/output/format.hpp"
 
 namespace llmplan {
@@ -66,62 +68,32 @@ namespace {
 using T = Value::Type;
 using U = FactUnit;
 
-const std::vector<std::string> k_strategy_ids = {"few-shot", "rag", "peft", "full-finetune", "continued-pretrain", "pretrain"};
-
 std::vector<FactInfo> build_catalog() {
-  std::vector<FactInfo> facts = {
-      // The project, as the profile describes it (profile.md).
-      {"version", T::number, U::none, {}, "profile format version", false},
-      {"name", T::string, U::none, {}, "profile name", false},
-      {"description", T::string, U::none, {}, "free-text description", false},
-      {"task.type",
-       T::string,
-       U::none,
-       {"classification", "extraction", "summarization", "generation", "chat", "qa", "code", "translation", "other"},
-       "kind of task",
-       false},
-      {"task.needs", T::list, U::none, {"format", "style", "knowledge", "skill", "language"}, "what the base model lacks", false},
-      {"data.labeled_examples", T::number, U::count, {}, "labeled input->output pairs", false},
-      {"data.example_tokens", T::number, U::tokens, {}, "average tokens per labeled example", false},
+  // The project, as the profile describes it: every field of the field table, then the facts
+  // the loader derives from them so that rules can say simply what they mean.
+  std::vector<FactInfo> facts;
+  for (const auto& field : profile_fields()) {
+    facts.push_back({std::string(field.path), fact_type(field.kind), field.unit, field.allowed, std::string(field.description),
+                     false, field.kind == FieldKind::strategy_id});
+  }
+  std::vector<FactInfo> derived = {
       {"data.labeled_tokens", T::number, U::tokens, {}, "labeled_examples x example_tokens", false},
-      {"data.domain_tokens", T::number, U::tokens, {}, "unlabeled in-domain text", false},
-      {"data.freshness",
-       T::string,
-       U::none,
-       {"static", "yearly", "monthly", "weekly", "daily"},
-       "how often the needed knowledge changes",
-       false},
       {"data.updates_per_year", T::number, U::count, {}, "freshness as updates per year (static = 0)", false},
-      {"domain.overlap", T::number, U::fraction, {}, "resemblance to public training text, 0..1", false},
       {"domain.overlap_level", T::string, U::none, {"none", "low", "medium", "high"}, "overlap as a word", false},
-      {"domain.language", T::string, U::none, {}, "main language (BCP-47)", false},
-      {"domain.regulated", T::boolean, U::none, {}, "outputs land in a regulated, high-stakes field", false},
-      {"budget.one_time_usd", T::number, U::usd, {}, "money for data preparation and training", false},
-      {"budget.monthly_usd", T::number, U::usd, {}, "money per month for inference (null: no limit)", false},
       {"budget.has_monthly_limit", T::boolean, U::none, {}, "whether budget.monthly_usd was given", false},
-      {"budget.horizon_months", T::number, U::months, {}, "period over which totals are compared", false},
-      {"risk.tolerance", T::string, U::none, {"low", "medium", "high"}, "how acceptable a wrong answer is", false},
-      {"usage.requests_per_month", T::number, U::count, {}, "requests per month", false},
-      {"usage.input_tokens", T::number, U::tokens, {}, "input tokens per request", false},
-      {"usage.output_tokens", T::number, U::tokens, {}, "output tokens per request", false},
-      {"constraints.self_hosted", T::boolean, U::none, {}, "data may not leave your infrastructure", false},
-      {"constraints.max_latency_ms", T::number, U::ms, {}, "latency limit (null: none)", false},
-      {"constraints.deadline_weeks", T::number, U::weeks, {}, "weeks until production (null: none)", false},
       {"constraints.has_deadline", T::boolean, U::none, {}, "whether a deadline was given", false},
-      {"team.ml_expertise", T::string, U::none, {"none", "basic", "experienced", "expert"}, "ML expertise", false},
       {"team.expertise_level", T::number, U::none, {}, "expertise as 0 (none) .. 3 (expert)", false},
       {"hardware.owned", T::boolean, U::none, {}, "whether GPUs are already owned", false},
-      {"hardware.gpu", T::string, U::none, {}, "owned GPU id (null: none)", false},
-      {"hardware.count", T::number, U::count, {}, "owned GPU count (0: none)", false},
       {"hardware.gpu_memory_gib", T::number, U::gib, {}, "memory of one owned GPU (null: none)", false},
-      {"model.name", T::string, U::none, {}, "base model id (null: the advisor picks)", false},
-      {"model.params", T::number, U::params, {}, "base model parameters (null: the advisor picks)", false},
-      {"model.active_params", T::number, U::params, {}, "parameters used per token (mixture-of-experts; default: params)",
-       false},
-      {"proposal.strategy", T::string, U::none, k_strategy_ids, "proposed strategy (null: none)", false},
       // One strategy's plan and its estimated cost, set per strategy by the engine.
-      {"strategy.id", T::string, U::none, k_strategy_ids, "the strategy being scored", true},
-      {"strategy.rung", T::number, U::none, {}, "its rung on the ladder, 1..6", true},
+      {"strategy.id", T::string, U::none, {}, "the strategy being scored", true, true},
+      {"strategy.rung", T::number, U::none, {}, "its rung on the ladder", true},
+      {"strategy.costing",
+       T::string,
+       U::none,
+       {costing_names().begin(), costing_names().end()},
+       "how the cost model prices it (its `costing` kind)",
+       true},
       {"plan.params", T::number, U::params, {}, "parameters of the model the plan uses (0: hosted API)", true},
       {"plan.gpu", T::string, U::none, {}, "GPU the plan trains or serves on", true},
       {"plan.gpus", T::number, U::count, {}, "GPUs used for training", true},
@@ -146,6 +118,7 @@ std::vector<FactInfo> build_catalog() {
       {"memory.gpu_gib", T::number, U::gib, {}, "memory of the plan's GPU", true},
       {"memory.fits", T::boolean, U::none, {}, "whether training fits the plan's GPUs", true},
   };
+  facts.insert(facts.end(), derived.begin(), derived.end());
   std::sort(facts.begin(), facts.end(), [](const FactInfo& a, const FactInfo& b) { return a.path < b.path; });
   return facts;
 }

@@ -7,8 +7,10 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
+#include "llmplan/input/fields.hpp"
 #include "llmplan/input/suggest.hpp"
 #include "llmplan/input/units.hpp"
+#include "llmplan/input/yaml_map.hpp"
 #include "llmplan/input/yaml_tree.hpp"
 #include "llmplan/rules/parallel.hpp"
 
@@ -16,69 +18,21 @@ namespace llmplan {
 
 namespace {
 
-enum class Kind { quantity, enumeration, enum_list, boolean, text, overlap, gpu_id, model_id };
+using Kind = FieldKind;
+using FieldSpec = ProfileField;
 
-/// One field of profile format version 1. `default_text` is read through the same checks as a
-/// value in the file; an empty default means the field stays unset (null) when absent.
-struct FieldSpec {
-  const char* path;
-  Kind kind;
-  Dimension dimension = Dimension::number;
-  bool required = false;
-  const char* default_text = "";
-  double min = 0;
-  double max = 0;  ///< 0: no upper bound
-  bool whole = false;
-  const char* unset_why = "";  ///< the assumption recorded when an optional field is absent
-};
-
-const std::vector<FieldSpec>& field_specs() {
-  using D = Dimension;
-  static const std::vector<FieldSpec> specs = {
-      {"version", Kind::quantity, D::number, false, "1", 1, 1, true},
-      {"name", Kind::text},
-      {"description", Kind::text},
-      {"task.type", Kind::enumeration, D::number, false, "generation"},
-      {"task.needs", Kind::enum_list, D::number, false, "[skill]"},
-      {"data.labeled_examples", Kind::quantity, D::examples, true, "", 0, 1e12, true},
-      {"data.example_tokens", Kind::quantity, D::tokens, false, "500", 1, 1e7},
-      {"data.domain_tokens", Kind::quantity, D::tokens, false, "0", 0, 1e15},
-      {"data.freshness", Kind::enumeration, D::number, false, "static"},
-      {"domain.overlap", Kind::overlap, D::fraction, true, "", 0, 1},
-      {"domain.language", Kind::text, D::number, false, "en"},
-      {"domain.regulated", Kind::boolean, D::number, false, "false"},
-      {"budget.one_time_usd", Kind::quantity, D::usd, true, "", 0, 1e12},
-      {"budget.monthly_usd", Kind::quantity, D::usd, false, "", 0, 1e12, false, "not given: no monthly limit"},
-      {"budget.horizon_months", Kind::quantity, D::months, false, "12", 0.1, 240},
-      {"risk.tolerance", Kind::enumeration, D::number, true},
-      {"usage.requests_per_month", Kind::quantity, D::count, false, "10k", 0, 1e13},
-      {"usage.input_tokens", Kind::quantity, D::tokens, false, "500", 0, 1e7},
-      {"usage.output_tokens", Kind::quantity, D::tokens, false, "250", 0, 1e7},
-      {"constraints.self_hosted", Kind::boolean, D::number, false, "false"},
-      {"constraints.max_latency_ms", Kind::quantity, D::milliseconds, false, "", 1, 1e8, false, "not given: no latency limit"},
-      {"constraints.deadline_weeks", Kind::quantity, D::weeks, false, "", 0.1, 1000, false, "not given: no deadline"},
-      {"team.ml_expertise", Kind::enumeration, D::number, false, "basic"},
-      {"hardware.gpu", Kind::gpu_id, D::number, false, "", 0, 0, false, "not given: GPUs are rented"},
-      {"hardware.count", Kind::quantity, D::count, false, "", 1, 1e6, true},
-      {"model.name", Kind::model_id, D::number, false, "", 0, 0, false, "not given: the advisor picks a model"},
-      {"model.params", Kind::quantity, D::params, false, "", 1e6, 1e14},
-      {"model.active_params", Kind::quantity, D::params, false, "", 1e6, 1e14},
-      {"proposal.strategy", Kind::enumeration},
-  };
-  return specs;
+const std::vector<ProfileField>& field_specs() {
+  return profile_fields();
 }
 
-const FieldSpec* find_spec(std::string_view path) {
-  for (const auto& spec : field_specs()) {
-    if (spec.path == path) return &spec;
-  }
-  return nullptr;
+const ProfileField* find_spec(std::string_view path) {
+  return find_profile_field(path);
 }
 
 std::vector<std::string> top_level_keys() {
   std::vector<std::string> keys;
   for (const auto& spec : field_specs()) {
-    std::string p = spec.path;
+    std::string p(spec.path);
     std::string head = p.substr(0, p.find('.'));
     if (std::find(keys.begin(), keys.end(), head) == keys.end()) keys.push_back(head);
   }
@@ -89,7 +43,7 @@ std::vector<std::string> section_keys(std::string_view section) {
   std::vector<std::string> keys;
   const std::string prefix = std::string(section) + ".";
   for (const auto& spec : field_specs()) {
-    std::string p = spec.path;
+    std::string p(spec.path);
     if (p.rfind(prefix, 0) == 0) keys.push_back(p.substr(prefix.size()));
   }
   return keys;
@@ -104,12 +58,6 @@ SourceLoc loc_at(const YamlNode& node, std::size_t offset) {
   SourceLoc loc = node.loc;
   if (node.value.find('\n') == std::string::npos) loc.column += static_cast<int>(offset) + (node.plain ? 0 : 1);
   return loc;
-}
-
-std::string quoted_list(const std::vector<std::string>& items) {
-  std::string out;
-  for (const auto& item : items) out += (out.empty() ? "`" : ", `") + item + "`";
-  return out;
 }
 
 struct Level {
@@ -140,7 +88,7 @@ class ProfileReader {
 
   /// Reads one field's value node (used by the file reader and by --set).
   bool read_field(const FieldSpec& spec, const YamlNode& node) {
-    const std::string path = spec.path;
+    const std::string path(spec.path);
     if (node.is_null()) {
       if (spec.required) {
         m_diags.error("missing-value", fmt::format("`{}` needs a value", path), node.loc, path);
@@ -158,14 +106,14 @@ class ProfileReader {
 
   void apply_defaults() {
     for (const auto& spec : field_specs()) {
-      const std::string path = spec.path;
+      const std::string path(spec.path);
       if (m_given.count(path) > 0 || m_failed.count(path) > 0) continue;
       if (spec.required) {
         m_diags.error("missing-field", fmt::format("missing required field `{}`", path), section_loc(path), path);
         continue;
       }
-      if (*spec.default_text == '\0') {
-        if (*spec.unset_why != '\0') m_profile.assumptions.push_back({path, Value::of_null(), spec.unset_why});
+      if (spec.default_text.empty()) {
+        if (!spec.unset_why.empty()) m_profile.assumptions.push_back({path, Value::of_null(), std::string(spec.unset_why)});
         continue;
       }
       if (path == "name" || path == "description") continue;
@@ -186,13 +134,13 @@ class ProfileReader {
   /// A field's default, read once (per process) through the same checks as a value in a file.
   const std::optional<Value>& default_value(const FieldSpec& spec) {
     static const std::optional<Value> none;
-    static const std::map<std::string, std::optional<Value>> cache = [this] {
-      std::map<std::string, std::optional<Value>> out;
+    static const std::map<std::string, std::optional<Value>, std::less<>> cache = [this] {
+      std::map<std::string, std::optional<Value>, std::less<>> out;
       for (const auto& s : field_specs()) {
-        if (*s.default_text == '\0') continue;
+        if (s.default_text.empty()) continue;
         Diagnostics ignored;
         auto nodes = parse_yaml(s.default_text, "<default>", ignored);
-        out[s.path] = nodes.empty() ? std::nullopt : convert(s, nodes.front());
+        out[std::string(s.path)] = nodes.empty() ? std::nullopt : convert(s, nodes.front());
       }
       return out;
     }();
@@ -253,7 +201,6 @@ class ProfileReader {
   void unknown_key(const YamlNode& key, const std::string& name, const std::vector<std::string>& siblings,
                    const std::string& section) {
     const std::string where = section.empty() ? "at the top level" : "in `" + section + "`";
-    std::string hint = did_you_mean(name, siblings);
     // A misspelled field is reported once, here, not again as missing.
     if (const std::string match = closest_match(name, siblings); !match.empty()) {
       mark_failed(section.empty() ? match : section + "." + match);
@@ -261,24 +208,21 @@ class ProfileReader {
         for (const auto& leaf : section_keys(match)) mark_failed(match + "." + leaf);
       }
     }
-    if (hint.empty()) {
-      // A known field written in the wrong section: say where it belongs.
-      for (const auto& spec : field_specs()) {
-        const std::string p = spec.path;
-        const auto dot = p.find('.');
-        if (dot != std::string::npos && p.substr(dot + 1) == name) {
-          hint = fmt::format(" (`{}` belongs under `{}`)", name, p.substr(0, dot));
-          break;
-        }
+    // Without a likely typo, a known field written in the wrong section: say where it belongs.
+    std::string hint;
+    for (const auto& spec : field_specs()) {
+      const std::string p(spec.path);
+      const auto dot = p.find('.');
+      if (dot != std::string::npos && p.substr(dot + 1) == name) {
+        hint = fmt::format(" (`{}` belongs under `{}`)", name, p.substr(0, dot));
+        break;
       }
     }
-    if (hint.empty()) hint = fmt::format("; known keys {}: {}", where, quoted_list(siblings));
-    const std::string path = section.empty() ? name : section + "." + name;
-    m_diags.error("unknown-key", fmt::format("unknown key `{}` {}{}", name, where, hint), key.loc, path);
+    report_unknown_key(key, siblings, where, m_diags, section.empty() ? name : section + "." + name, hint);
   }
 
   std::optional<Value> convert(const FieldSpec& spec, const YamlNode& node) {
-    const std::string path = spec.path;
+    const std::string path(spec.path);
     if (spec.kind == Kind::enum_list) return convert_list(spec, node);
     if (!node.is_scalar()) {
       m_diags.error("bad-type", fmt::format("`{}` takes a single value, found {}", path, kind_name(node.kind)), node.loc, path);
@@ -292,6 +236,7 @@ class ProfileReader {
       case Kind::overlap: return convert_overlap(spec, node);
       case Kind::gpu_id: return convert_catalog_id(path, node, m_catalog.gpu_names(), true);
       case Kind::model_id: return convert_catalog_id(path, node, m_catalog.model_names(), false);
+      case Kind::strategy_id: return convert_enum(path, node, m_catalog.strategy_ids);
       case Kind::enum_list: break;
     }
     return std::nullopt;
@@ -303,7 +248,7 @@ class ProfileReader {
   }
 
   std::optional<Value> convert_quantity(const FieldSpec& spec, const YamlNode& node) {
-    const std::string path = spec.path;
+    const std::string path(spec.path);
     const QuantityResult q = parse_quantity(node.value, spec.dimension);
     if (!q.ok) {
       m_diags.error("bad-quantity", fmt::format("`{}`: {}", path, q.error), loc_at(node, q.error_offset), path);
@@ -333,7 +278,7 @@ class ProfileReader {
       m_diags.error("bad-enum",
                     fmt::format("`{}` is `high`, `medium`, `low`, `none` or a fraction such as `40%`, found `{}`{}", spec.path,
                                 node.value, did_you_mean(node.value, words)),
-                    node.loc, spec.path);
+                    node.loc, std::string(spec.path));
       return std::nullopt;
     }
     return convert_quantity(spec, node);
@@ -373,7 +318,7 @@ class ProfileReader {
   }
 
   std::optional<Value> convert_list(const FieldSpec& spec, const YamlNode& node) {
-    const std::string path = spec.path;
+    const std::string path(spec.path);
     const auto allowed = allowed_values(path);
     std::vector<const YamlNode*> items;
     if (node.is_scalar()) {
@@ -479,7 +424,7 @@ std::optional<std::pair<double, double>> fact_range(std::string_view path) {
   return std::nullopt;
 }
 
-std::string profile_json_schema() {
+std::string profile_json_schema(const std::vector<std::string>& strategy_ids) {
   using json = nlohmann::ordered_json;
   const json quantity = {{"type", json::array({"number", "string"})},
                          {"description", "a number, or text such as `5k`, `$1.5M`, `2T tokens`, `40%`, `6 weeks`"}};
@@ -487,7 +432,7 @@ std::string profile_json_schema() {
   json top = json::object();
   std::vector<std::string> required_sections;
   for (const auto& spec : field_specs()) {
-    const std::string path = spec.path;
+    const std::string path(spec.path);
     const auto dot = path.find('.');
     json field;
     const auto index = fact_index(path);
@@ -509,6 +454,7 @@ std::string profile_json_schema() {
         break;
       case Kind::gpu_id:
       case Kind::model_id: field = {{"type", "string"}, {"description", "an id from `llmplan gpus` / `llmplan models`"}}; break;
+      case Kind::strategy_id: field = {{"enum", strategy_ids}}; break;
     }
     if (!description.empty() && !field.contains("description")) field["description"] = description;
     if (dot == std::string::npos) {

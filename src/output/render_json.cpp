@@ -48,7 +48,7 @@ void write_optional(JsonWriter& w, std::string_view name, const std::optional<do
     w.null();
 }
 
-void write_cost(JsonWriter& w, const StrategyCost& c, const std::optional<BreakEven>& be) {
+void write_cost(JsonWriter& w, const StrategyCost& c, const std::optional<BreakEven>& be, const std::string& versus) {
   w.key("cost");
   w.begin_object();
   write_range(w, "one_time_usd", c.one_time_usd);
@@ -64,7 +64,7 @@ void write_cost(JsonWriter& w, const StrategyCost& c, const std::optional<BreakE
   w.key("break_even");
   if (be) {
     w.begin_object();
-    w.field("versus", "few-shot");
+    w.field("versus", versus);
     write_optional(w, "requests_per_month", be->requests_per_month);
     write_optional(w, "months", be->months);
     w.end_object();
@@ -149,7 +149,7 @@ void write_result(JsonWriter& w, const ProfileOutcome& o) {
       w.field("score", r.score);
       write_reasons(w, "reasons", r.reasons);
       write_reasons(w, "blockers", r.blockers);
-      write_cost(w, r.cost, r.break_even);
+      write_cost(w, r.cost, r.break_even, o.advice->break_even_baseline);
       w.end_object();
     }
   }

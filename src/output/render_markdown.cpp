@@ -27,7 +27,8 @@ void render_one(std::string& out, const ProfileOutcome& o) {
   } else {
     out += "**No feasible strategy** under this profile.\n\n";
   }
-  out += "| # | strategy | verdict | score | one-time | monthly | GPU-hours | kgCO2e | break-even vs few-shot | memory/GPU |\n";
+  const std::string versus = a.break_even_baseline.empty() ? "break-even" : "break-even vs " + a.break_even_baseline;
+  out += "| # | strategy | verdict | score | one-time | monthly | GPU-hours | kgCO2e | " + versus + " | memory/GPU |\n";
   out += "|---:|---|---|---:|---|---|---:|---:|---|---|\n";
   for (const auto& r : a.ranking) {
     const auto& c = r.cost;

@@ -84,7 +84,8 @@ void render_one(std::string& out, const ProfileOutcome& o, const RenderOptions& 
       text += fmt::format("; after {} months at your volume", format_number(*be.months, 1));
     breakeven += fmt::format("\n  {:<19} {}", r.strategy->id, text);
   }
-  if (!breakeven.empty()) out += "\nCheaper in total than few-shot over the horizon:" + breakeven + "\n";
+  if (!breakeven.empty())
+    out += fmt::format("\nCheaper in total than {} over the horizon:{}\n", a.break_even_baseline, breakeven);
   for (const auto& c : a.combinations) {
     out += fmt::format("\nCombine: {}\n  {} {}\n", fmt::join(c.strategies, " + "), c.message, p.dim("[" + c.id + "]"));
   }

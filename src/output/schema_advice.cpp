@@ -5,7 +5,7 @@
 
 namespace llmplan {
 
-std::string advice_json_schema() {
+std::string advice_json_schema(const std::vector<std::string>& strategy_ids) {
   using json = nlohmann::ordered_json;
   const json range = {
       {"type", "object"},
@@ -37,7 +37,6 @@ std::string advice_json_schema() {
                        {"plan", {{"type", "object"}}},
                        {"memory", {{"type", "object"}, {"required", {"per_gpu_gib", "fits", "breakdown"}}}},
                        {"assumptions", {{"type", "array"}}}}}};
-  const json strategy_ids = {"few-shot", "rag", "peft", "full-finetune", "continued-pretrain", "pretrain"};
   const json item = {{"type", "object"},
                      {"required", {"rank", "strategy", "title", "verdict", "score", "reasons", "blockers", "cost"}},
                      {"properties",

@@ -17,9 +17,8 @@ bool applies_to(const Rule& rule, const std::string& strategy) {
 StrategyResult score_strategy(const Strategy& strategy, const Profile& profile, const RuleSet& rules, Facts& facts) {
   StrategyResult result;
   result.strategy = &strategy;
-  result.cost = estimate_strategy(strategy.id, profile, rules.catalog);
-  facts.set("strategy.id", Value::of_string(strategy.id));
-  facts.set("strategy.rung", Value::of_number(strategy.rung));
+  result.cost = estimate_strategy(strategy.costing, profile, rules.catalog);
+  set_strategy_facts(strategy, facts);
   set_cost_facts(result.cost, facts);
 
   double score = strategy.base_score;
@@ -77,6 +76,12 @@ BreakEven break_even(const StrategyCost& tuned, const StrategyCost& prompting, c
 
 }  // namespace
 
+void set_strategy_facts(const Strategy& strategy, Facts& facts) {
+  facts.set("strategy.id", Value::of_string(strategy.id));
+  facts.set("strategy.rung", Value::of_number(strategy.rung));
+  facts.set("strategy.costing", Value::of_string(std::string(costing_name(strategy.costing))));
+}
+
 Advice advise(const Profile& profile, const RuleSet& rules) {
   Advice advice;
   Facts facts = profile.facts;
@@ -86,11 +91,13 @@ Advice advise(const Profile& profile, const RuleSet& rules) {
     strategy_facts.push_back(facts);
   }
 
-  const auto prompting = std::find_if(advice.ranking.begin(), advice.ranking.end(),
-                                      [](const StrategyResult& r) { return r.strategy->id == "few-shot"; });
+  const Strategy* baseline = rules.break_even_baseline();
+  const auto prompting =
+      std::find_if(advice.ranking.begin(), advice.ranking.end(), [&](const StrategyResult& r) { return r.strategy == baseline; });
   if (prompting != advice.ranking.end()) {
+    advice.break_even_baseline = baseline->id;
     for (auto& r : advice.ranking) {
-      if (!r.cost.gpu.empty()) r.break_even = break_even(r.cost, prompting->cost, profile, rules.catalog);
+      if (costing_trains(r.strategy->costing)) r.break_even = break_even(r.cost, prompting->cost, profile, rules.catalog);
     }
   }
 

@@ -6,24 +6,36 @@
 
 #include <fmt/format.h>
 
+#include "llmplan/input/fields.hpp"
 #include "llmplan/output/format.hpp"
 
 namespace llmplan {
 
 namespace {
 
-/// The profile's numeric fields that rules read, with the range a search may explore.
+/// A profile field a counterfactual search explores, over the range its field table gives.
 struct SearchableFact {
   const char* path;
   double min;
   double max;
+  bool fraction;  ///< searched in steps of 0.05 rather than geometrically
+  bool whole;     ///< only whole numbers are valid values
 };
 
-constexpr SearchableFact k_searchable[] = {
-    {"data.labeled_examples", 0, 1e9},        {"data.domain_tokens", 0, 1e13},       {"budget.one_time_usd", 0.01, 1e10},
-    {"budget.monthly_usd", 0.01, 1e9},        {"usage.requests_per_month", 1, 1e11}, {"domain.overlap", 0, 1},
-    {"constraints.deadline_weeks", 0.5, 520}, {"data.example_tokens", 16, 1e5},
-};
+const std::vector<SearchableFact>& searchable_facts() {
+  static const std::vector<SearchableFact> facts = [] {
+    std::vector<SearchableFact> out;
+    for (const auto& field : profile_fields()) {
+      // The table's paths are string literals, so data() is a NUL-terminated path.
+      if (field.search) {
+        out.push_back(
+            {field.path.data(), field.search->first, field.search->second, field.dimension == Dimension::fraction, field.whole});
+      }
+    }
+    return out;
+  }();
+  return facts;
+}
 
 std::string describe(const std::string& path, const Value& v) {
   const auto index = fact_index(path);
@@ -39,8 +51,7 @@ RuleTrace trace(const Rule& rule, const Facts& facts) {
 /// The facts a strategy was judged with: the profile's, plus its plan and costs.
 Facts strategy_facts(const Profile& profile, const StrategyResult& r) {
   Facts f = profile.facts;
-  f.set("strategy.id", Value::of_string(r.strategy->id));
-  f.set("strategy.rung", Value::of_number(r.strategy->rung));
+  set_strategy_facts(*r.strategy, f);
   set_cost_facts(r.cost, f);
   return f;
 }
@@ -51,7 +62,7 @@ std::string top_of(const Profile& p, const RuleSet& rules) {
 
 /// Tries a value for a fact: the profile with it, or nullopt when the value is not valid.
 std::optional<Profile> with_value(const Profile& base, const char* path, double value, const RuleSet& rules) {
-  if (std::string(path) == "data.labeled_examples") value = std::round(value);  // a whole number
+  if (const ProfileField* field = find_profile_field(path); field != nullptr && field->whole) value = std::round(value);
   Profile p = base;
   Diagnostics ignored;
   if (!set_profile_field(p, path, fmt::format("{:.9g}", value), rules.catalog, ignored)) return std::nullopt;
@@ -65,7 +76,7 @@ std::optional<Counterfactual> search(const Profile& profile, const RuleSet& rule
   const Value& now = profile.facts.get(fact.path);
   if (now.is_null()) return std::nullopt;
   const double start = now.number;
-  const bool fraction = std::string(fact.path) == "domain.overlap";
+  const bool fraction = fact.fraction;
   double last_same = start;
   std::optional<double> changed;
   std::string new_top;
@@ -104,7 +115,7 @@ std::optional<Counterfactual> search(const Profile& profile, const RuleSet& rule
   Counterfactual c;
   c.fact = fact.path;
   c.value = fraction ? std::round(hi * 100) / 100 : round_significant(hi, 2);
-  if (std::string(fact.path) == "data.labeled_examples") c.value = std::round(hi);
+  if (fact.whole) c.value = std::round(hi);
   c.direction = up ? "at least" : "at most";
   c.recommendation = new_top;
   const std::string shown = describe(fact.path, Value::of_number(c.value));
@@ -173,13 +184,16 @@ Explanation explain(const Profile& profile, const RuleSet& rules, const Advice& 
     out.strategies.push_back(std::move(s));
   }
   for (const auto& r : advice.ranking) {
-    const bool budget_blocked =
-        std::any_of(r.blockers.begin(), r.blockers.end(), [](const Reason& b) { return b.rule == "one-time-cost-over-budget"; });
+    // A blocker found by what its condition reads, not by its id: a rule set may rename it.
+    const bool budget_blocked = std::any_of(r.blockers.begin(), r.blockers.end(), [&](const Reason& b) {
+      const Rule* rule = rules.find_rule(b.rule);
+      return rule != nullptr && rule->when.reads("budget.one_time_usd");
+    });
     if (!budget_blocked) continue;
     if (auto c = budget_to_unblock(profile, rules, r.strategy->id)) out.counterfactuals.push_back(std::move(*c));
   }
   const std::string current = advice.recommendation.value_or("none");
-  for (const auto& fact : k_searchable) {
+  for (const auto& fact : searchable_facts()) {
     for (const bool up : {false, true}) {
       if (auto c = search(profile, rules, fact, up, current)) out.counterfactuals.push_back(std::move(*c));
     }

@@ -326,17 +326,26 @@ class Parser {
 
 // ---- type checking ----
 
-const FactInfo* enum_fact(const ExprNode& n) {
+/// The ids of the loaded ladder, for facts whose values are strategy ids (null: not checked).
+using StrategyIds = const std::vector<std::string>*;
+
+/// The values an enumerated fact allows, or null when it is not an enumeration.
+const std::vector<std::string>* allowed_values(const FactInfo& info, StrategyIds strategies) {
+  if (info.strategy_valued) return strategies;
+  return info.allowed.empty() ? nullptr : &info.allowed;
+}
+
+const FactInfo* enum_fact(const ExprNode& n, StrategyIds strategies) {
   if (n.op != Op::fact) return nullptr;
   const FactInfo& info = fact_catalog()[n.fact];
-  return info.allowed.empty() ? nullptr : &info;
+  return allowed_values(info, strategies) ? &info : nullptr;
 }
 
 /// A string literal compared with an enumerated fact must be one of its values: a typo in a
 /// rule would otherwise make it silently never fire.
-void check_enum_literal(const FactInfo& info, const ExprNode& literal) {
+void check_enum_literal(const FactInfo& info, const ExprNode& literal, StrategyIds strategies) {
   if (literal.op != Op::literal || literal.literal.type != VT::string) return;
-  const auto& allowed = info.allowed;
+  const auto& allowed = *allowed_values(info, strategies);
   if (std::find(allowed.begin(), allowed.end(), literal.literal.text) == allowed.end()) {
     fail(literal.offset, "unknown-value",
          fmt::format("`{}` is not a value of `{}`{}", literal.literal.text, info.path,
@@ -344,13 +353,13 @@ void check_enum_literal(const FactInfo& info, const ExprNode& literal) {
   }
 }
 
-void check_enum_list(const FactInfo& info, const ExprNode& list) {
+void check_enum_list(const FactInfo& info, const ExprNode& list, StrategyIds strategies) {
   if (list.op != Op::list) return;
-  for (const auto& item : list.args) check_enum_literal(info, *item);
+  for (const auto& item : list.args) check_enum_literal(info, *item, strategies);
 }
 
-void typecheck(ExprNode& n) {
-  for (auto& a : n.args) typecheck(*a);
+void typecheck(ExprNode& n, StrategyIds strategies) {
+  for (auto& a : n.args) typecheck(*a, strategies);
   auto arg = [&](std::size_t i) -> VT { return n.args[i]->type; };
   auto need = [&](std::size_t i, VT want, const char* role) {
     if (arg(i) != want) {
@@ -393,16 +402,16 @@ void typecheck(ExprNode& n) {
       if (arg(0) != arg(1)) {
         fail(n.offset, "type-error", fmt::format("cannot compare a {} with a {}", type_name(arg(0)), type_name(arg(1))));
       }
-      if (const FactInfo* info = enum_fact(*n.args[0])) check_enum_literal(*info, *n.args[1]);
-      if (const FactInfo* info = enum_fact(*n.args[1])) check_enum_literal(*info, *n.args[0]);
+      if (const FactInfo* info = enum_fact(*n.args[0], strategies)) check_enum_literal(*info, *n.args[1], strategies);
+      if (const FactInfo* info = enum_fact(*n.args[1], strategies)) check_enum_literal(*info, *n.args[0], strategies);
       n.type = VT::boolean;
       return;
     case Op::in:
     case Op::not_in:
       need(0, VT::string, "the left side of `in`");
       need(1, VT::list, "the right side of `in`");
-      if (const FactInfo* info = enum_fact(*n.args[1])) check_enum_literal(*info, *n.args[0]);
-      if (const FactInfo* info = enum_fact(*n.args[0])) check_enum_list(*info, *n.args[1]);
+      if (const FactInfo* info = enum_fact(*n.args[1], strategies)) check_enum_literal(*info, *n.args[0], strategies);
+      if (const FactInfo* info = enum_fact(*n.args[0], strategies)) check_enum_list(*info, *n.args[1], strategies);
       n.type = VT::boolean;
       return;
     case Op::and_:
@@ -590,7 +599,7 @@ Expr& Expr::operator=(Expr&&) noexcept = default;
 Expr::Expr(const Expr&) = default;
 Expr& Expr::operator=(const Expr&) = default;
 
-Expr Expr::compile(std::string_view text, std::vector<ExprError>& errors) {
+Expr Expr::compile(std::string_view text, std::vector<ExprError>& errors, const std::vector<std::string>* strategy_ids) {
   Expr out;
   if (text.size() > k_max_expr_length) {
     errors.push_back({0, "expr-too-long", fmt::format("the condition is longer than {} characters", k_max_expr_length)});
@@ -599,7 +608,7 @@ Expr Expr::compile(std::string_view text, std::vector<ExprError>& errors) {
   try {
     Parser parser(lex(text));
     std::shared_ptr<ExprNode> root = parser.parse();
-    typecheck(*root);
+    typecheck(*root, strategy_ids);
     out.m_root = root;
     out.m_text = std::string(text);
   } catch (const CompileFailure& failure) {
@@ -629,6 +638,11 @@ std::vector<std::string> Expr::fact_paths() const {
   std::set<std::string> paths;
   if (m_root) collect_facts(*m_root, paths);
   return {paths.begin(), paths.end()};
+}
+
+bool Expr::reads(std::string_view path) const {
+  const auto paths = fact_paths();
+  return std::find(paths.begin(), paths.end(), path) != paths.end();
 }
 
 }  // namespace llmplan

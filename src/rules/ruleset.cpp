@@ -11,6 +11,7 @@
 
 #include "llmplan/input/suggest.hpp"
 #include "llmplan/input/units.hpp"
+#include "llmplan/input/yaml_map.hpp"
 #include "llmplan/input/yaml_tree.hpp"
 #include "llmplan/rules/embedded.hpp"
 #include "llmplan/rules/parallel.hpp"
@@ -24,6 +25,26 @@ const Strategy* RuleSet::find_strategy(std::string_view id) const {
   return nullptr;
 }
 
+const Rule* RuleSet::find_rule(std::string_view id) const {
+  const auto it = std::lower_bound(rules.begin(), rules.end(), id, [](const Rule& r, std::string_view v) { return r.id < v; });
+  return it != rules.end() && it->id == id ? &*it : nullptr;
+}
+
+std::vector<std::string> RuleSet::strategy_ids() const {
+  std::vector<std::string> ids;
+  for (const auto& s : strategies) ids.push_back(s.id);
+  return ids;
+}
+
+const Strategy* RuleSet::break_even_baseline() const {
+  const Strategy* fallback = nullptr;
+  for (const auto& s : strategies) {  // sorted by rung
+    if (s.costing == Costing::prompt) return &s;
+    if (fallback == nullptr && !costing_trains(s.costing)) fallback = &s;
+  }
+  return fallback;
+}
+
 std::vector<RuleSource> default_rule_sources() {
   std::vector<RuleSource> out;
   for (const auto& file : embedded_rule_files()) {
@@ -33,103 +54,6 @@ std::vector<RuleSource> default_rule_sources() {
 }
 
 namespace {
-
-const std::vector<std::string> k_strategy_ids = {"few-shot", "rag", "peft", "full-finetune", "continued-pretrain", "pretrain"};
-
-/// Reads one YAML mapping against a list of known keys, reporting unknown and missing ones.
-class MapReader {
- public:
-  MapReader(const YamlNode& node, Diagnostics& diags, std::string what, std::vector<std::string> known)
-      : m_node(node), m_diags(diags), m_what(std::move(what)), m_known(std::move(known)) {
-    for (const auto& [key, value] : node.entries) {
-      if (std::find(m_known.begin(), m_known.end(), key.value) == m_known.end()) {
-        std::string hint = did_you_mean(key.value, m_known);
-        if (hint.empty()) hint = "; known keys: " + join(m_known);
-        m_diags.error("unknown-key", fmt::format("unknown key `{}` in {}{}", key.value, m_what, hint), key.loc);
-      }
-    }
-  }
-
-  const YamlNode* get(const std::string& key) const { return m_node.find(key); }
-
-  std::string text(const std::string& key, bool required) {
-    const YamlNode* v = get(key);
-    if (v == nullptr || v->is_null()) {
-      if (required) missing(key);
-      return {};
-    }
-    if (!v->is_scalar()) {
-      m_diags.error("bad-type", fmt::format("`{}` of {} is text, found {}", key, m_what, kind_name(v->kind)), v->loc);
-      return {};
-    }
-    if (required && v->value.empty()) missing(key);
-    return v->value;
-  }
-
-  double number(const std::string& key, bool required, double fallback = 0) {
-    const YamlNode* v = get(key);
-    if (v == nullptr || v->is_null()) {
-      if (required) missing(key);
-      return fallback;
-    }
-    const QuantityResult q = v->is_scalar() ? parse_quantity(v->value, Dimension::number) : QuantityResult{};
-    if (!q.ok) {
-      m_diags.error("bad-quantity",
-                    fmt::format("`{}` of {} must be a non-negative number, found `{}`", key, m_what,
-                                v->is_scalar() ? v->value : kind_name(v->kind)),
-                    v->loc);
-      return fallback;
-    }
-    return q.value;
-  }
-
-  /// A whole number within [min, max] (counts such as layers or a rung), refused otherwise.
-  int integer(const std::string& key, bool required, int fallback, int min, int max) {
-    const YamlNode* v = get(key);
-    const double value = number(key, required, fallback);
-    if (value < min || value > max || value != std::floor(value)) {
-      m_diags.error("out-of-range", fmt::format("`{}` of {} is a whole number from {} to {}", key, m_what, min, max),
-                    v ? v->loc : m_node.loc);
-      return fallback;
-    }
-    return static_cast<int>(value);
-  }
-
-  std::vector<std::string> strings(const std::string& key, bool required) {
-    std::vector<std::string> out;
-    const YamlNode* v = get(key);
-    if (v == nullptr || v->is_null()) {
-      if (required) missing(key);
-      return out;
-    }
-    if (v->is_scalar()) return {v->value};
-    if (!v->is_sequence()) {
-      m_diags.error("bad-type", fmt::format("`{}` of {} is a list, found {}", key, m_what, kind_name(v->kind)), v->loc);
-      return out;
-    }
-    for (const auto& item : v->items) {
-      if (item.is_scalar())
-        out.push_back(item.value);
-      else
-        m_diags.error("bad-type", fmt::format("items of `{}` are words", key), item.loc);
-    }
-    return out;
-  }
-
-  void missing(const std::string& key) { m_diags.error("missing-field", fmt::format("{} needs `{}`", m_what, key), m_node.loc); }
-
-  static std::string join(const std::vector<std::string>& items) {
-    std::string out;
-    for (const auto& s : items) out += (out.empty() ? "`" : ", `") + s + "`";
-    return out;
-  }
-
- private:
-  const YamlNode& m_node;
-  Diagnostics& m_diags;
-  std::string m_what;
-  std::vector<std::string> m_known;
-};
 
 bool is_lower_alnum(char c) {
   return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9');
@@ -192,13 +116,14 @@ bool parse_delta(const std::string& text, double& out) {
   return end != nullptr && *end == '\0' && std::isfinite(out) && std::fabs(out) <= 100;
 }
 
-Expr compile_condition(const YamlNode& node, const std::string& source, Diagnostics& diags, const std::string& what) {
+Expr compile_condition(const YamlNode& node, const std::string& source, Diagnostics& diags, const std::string& what,
+                       const std::vector<std::string>& strategy_ids) {
   if (!node.is_scalar()) {
     diags.error("bad-type", fmt::format("`when` of {} is a condition written as text", what), node.loc);
     return {};
   }
   std::vector<ExprError> errors;
-  Expr expr = Expr::compile(node.value, errors);
+  Expr expr = Expr::compile(node.value, errors, &strategy_ids);
   for (const auto& e : errors) diags.error(e.code, e.message, scalar_location(node, e.offset, source));
   if (expr.valid() && expr.type() != Value::Type::boolean) {
     diags.error("type-error", fmt::format("`when` must be true or false, but this condition gives a {}", type_name(expr.type())),
@@ -212,12 +137,29 @@ struct Loader {
   Diagnostics& diags;
   RuleSet& set;
   std::map<std::string, Strategy> strategies;
+  std::vector<std::string> strategy_ids;  ///< every strategy of every file, known before any rule is read
   std::map<std::string, Rule> rules;
   std::map<std::string, Combination> combinations;
   std::map<std::string, Gpu> gpus;
   std::map<std::string, ModelInfo> models;
   std::map<std::string, ApiPrice> apis;
   bool rule_limit_reported;
+
+  /// The ladder first: every file's `strategies`, so that rules in any file may name a strategy
+  /// that a later file adds.
+  void load_strategies(const std::vector<YamlNode>& docs) {
+    for (const auto& doc : docs) {
+      if (!doc.is_map()) continue;
+      if (const YamlNode* list = doc.find("strategies")) each(*list, "strategies", [&](const YamlNode& n) { load_strategy(n); });
+    }
+  }
+
+  void collect_strategy_ids() {
+    std::vector<const Strategy*> ladder;
+    for (const auto& [id, st] : strategies) ladder.push_back(&st);
+    std::stable_sort(ladder.begin(), ladder.end(), [](const Strategy* a, const Strategy* b) { return a->rung < b->rung; });
+    for (const Strategy* st : ladder) strategy_ids.push_back(st->id);
+  }
 
   /// Registers the parsed documents of one file; later files replace earlier entries by id.
   void load(const RuleSource& src, const std::vector<YamlNode>& docs, const Diagnostics& parse_diags) {
@@ -228,14 +170,14 @@ struct Loader {
         diags.error("bad-type", "a rule-set file is a mapping with sections such as `rules:`", doc.loc);
         continue;
       }
-      static const std::vector<std::string> sections = {"ruleset", "strategies", "rules", "combinations",
-                                                        "gpus",    "models",     "apis",  "cost_model"};
+      static const std::vector<std::string> sections = {
+          "ruleset", "strategies", "rules", "combinations", "gpus", "models", "apis", "utilization_curves", "cost_model"};
       for (const auto& [key, value] : doc.entries) {
         const std::string& k = key.value;
         if (k == "ruleset")
           load_meta(value);
         else if (k == "strategies")
-          each(value, k, [&](const YamlNode& n) { load_strategy(n); });
+          continue;  // read first, by load_strategies
         else if (k == "rules")
           each(value, k, [&](const YamlNode& n) { load_rule(n, src.text); });
         else if (k == "combinations")
@@ -250,11 +192,8 @@ struct Loader {
           each(value, k, [&](const YamlNode& n) { load_curve(n); });
         else if (k == "cost_model")
           load_constants(value);
-        else {
-          std::string hint = did_you_mean(k, sections);
-          if (hint.empty()) hint = "; known sections: " + MapReader::join(sections);
-          diags.error("unknown-key", fmt::format("unknown section `{}`{}", k, hint), key.loc);
-        }
+        else
+          report_unknown_key(key, sections, "at the top level of a rule-set file", diags);
       }
     }
   }
@@ -280,7 +219,7 @@ struct Loader {
       diags.error("bad-type", "`ruleset` is a mapping with `name` and `version`", node.loc);
       return;
     }
-    MapReader r(node, diags, "the ruleset header", {"name", "version", "viable_min"});
+    MappingReader r(node, diags, "the ruleset header", {"name", "version", "viable_min"});
     const std::string name = r.text("name", false);
     const std::string version = r.text("version", false);
     if (!name.empty()) set.name = name;
@@ -289,19 +228,33 @@ struct Loader {
   }
 
   void load_strategy(const YamlNode& node) {
-    MapReader r(node, diags, "a strategy", {"id", "rung", "title", "summary", "base_score"});
+    MappingReader r(node, diags, "a strategy", {"id", "rung", "title", "summary", "base_score", "costing"});
     Strategy s;
     s.id = r.text("id", true);
-    s.rung = r.integer("rung", true, 1, 1, 6);
+    s.rung = r.integer("rung", true, 1, 1, k_max_rung);
     s.title = r.text("title", true);
     s.summary = r.text("summary", false);
     s.base_score = r.number("base_score", true);
     s.loc = node.loc;
+    const std::string costing = r.text("costing", true);
+    if (const auto kind = costing_from_name(costing)) {
+      s.costing = *kind;
+    } else if (!costing.empty()) {
+      const std::vector<std::string> kinds(costing_names().begin(), costing_names().end());
+      std::string hint = did_you_mean(costing, kinds);
+      if (hint.empty()) hint = "; the cost model prices " + quoted_list(kinds);
+      diags.error("unknown-costing", fmt::format("strategy `{}` has unknown costing `{}`{}", s.id, costing, hint),
+                  node.find("costing")->loc);
+      return;
+    }
     if (s.id.empty()) return;
-    if (std::find(k_strategy_ids.begin(), k_strategy_ids.end(), s.id) == k_strategy_ids.end()) {
-      diags.error("unknown-strategy",
-                  fmt::format("unknown strategy `{}`{}; the ladder's ids are fixed: {}", s.id, did_you_mean(s.id, k_strategy_ids),
-                              MapReader::join(k_strategy_ids)),
+    if (!is_kebab_id(s.id)) {
+      diags.error("bad-id", fmt::format("strategy id `{}` must be kebab-case (lowercase words joined by `-`)", s.id),
+                  node.find("id")->loc);
+      return;
+    }
+    if (s.id == "all") {
+      diags.error("bad-id", "`all` stands for every strategy in a rule's `strategies`; it cannot be a strategy's id",
                   node.find("id")->loc);
       return;
     }
@@ -310,7 +263,7 @@ struct Loader {
   }
 
   void load_rule(const YamlNode& node, const std::string& source) {
-    MapReader r(node, diags, "a rule", {"id", "strategies", "when", "effect", "message", "source", "enabled"});
+    MappingReader r(node, diags, "a rule", {"id", "strategies", "when", "effect", "message", "source", "enabled"});
     Rule rule;
     rule.id = r.text("id", true);
     rule.loc = node.loc;
@@ -334,16 +287,15 @@ struct Loader {
     }
     rule.strategies = r.strings("strategies", true);
     for (const auto& id : rule.strategies) {
-      if (id != "all" && std::find(k_strategy_ids.begin(), k_strategy_ids.end(), id) == k_strategy_ids.end()) {
+      if (id != "all" && std::find(strategy_ids.begin(), strategy_ids.end(), id) == strategy_ids.end()) {
         diags.error("unknown-strategy",
-                    fmt::format("{} names an unknown strategy `{}`{}", what, id, did_you_mean(id, k_strategy_ids)),
+                    fmt::format("{} names an unknown strategy `{}`{}", what, id, did_you_mean(id, strategy_ids)),
                     node.find("strategies")->loc);
       }
     }
-    if (std::find(rule.strategies.begin(), rule.strategies.end(), "all") != rule.strategies.end())
-      rule.strategies = k_strategy_ids;
+    if (std::find(rule.strategies.begin(), rule.strategies.end(), "all") != rule.strategies.end()) rule.strategies = strategy_ids;
     if (const YamlNode* when = node.find("when"))
-      rule.when = compile_condition(*when, source, diags, what);
+      rule.when = compile_condition(*when, source, diags, what, strategy_ids);
     else
       r.missing("when");
     const std::string effect = r.text("effect", true);
@@ -371,20 +323,20 @@ struct Loader {
   }
 
   void load_combination(const YamlNode& node, const std::string& source) {
-    MapReader r(node, diags, "a combination", {"id", "strategies", "when", "message", "source"});
+    MappingReader r(node, diags, "a combination", {"id", "strategies", "when", "message", "source"});
     Combination c;
     c.id = r.text("id", true);
     c.loc = node.loc;
     c.strategies = r.strings("strategies", true);
     for (const auto& id : c.strategies) {
-      if (std::find(k_strategy_ids.begin(), k_strategy_ids.end(), id) == k_strategy_ids.end()) {
+      if (std::find(strategy_ids.begin(), strategy_ids.end(), id) == strategy_ids.end()) {
         diags.error("unknown-strategy",
-                    fmt::format("combination `{}` names an unknown strategy `{}`{}", c.id, id, did_you_mean(id, k_strategy_ids)),
+                    fmt::format("combination `{}` names an unknown strategy `{}`{}", c.id, id, did_you_mean(id, strategy_ids)),
                     node.find("strategies")->loc);
       }
     }
     if (const YamlNode* when = node.find("when"))
-      c.when = compile_condition(*when, source, diags, "combination `" + c.id + "`");
+      c.when = compile_condition(*when, source, diags, "combination `" + c.id + "`", strategy_ids);
     else
       r.missing("when");
     c.message = r.text("message", true);
@@ -394,7 +346,7 @@ struct Loader {
   }
 
   void load_gpu(const YamlNode& node) {
-    MapReader r(
+    MappingReader r(
         node, diags, "a GPU",
         {"id", "name", "aliases", "memory_gib", "peak_tflops", "fp8_tflops", "memory_bandwidth_tbps", "generation", "board_power_w",
          "utilization_curve", "spec_source", "prices", "price_note"});
@@ -414,7 +366,7 @@ struct Loader {
     if (const YamlNode* prices = node.find("prices"); prices && prices->is_sequence()) {
       for (const auto& p : prices->items) {
         if (!p.is_map()) continue;
-        MapReader pr(p, diags, "a price quote", {"usd_per_hour", "vendor", "date", "source"});
+        MappingReader pr(p, diags, "a price quote", {"usd_per_hour", "vendor", "date", "source"});
         PriceQuote q{pr.number("usd_per_hour", true), pr.text("vendor", true), pr.text("date", true), pr.text("source", true)};
         if (!q.date.empty() && !is_date(q.date)) diags.error("bad-date", "dates are written YYYY-MM-DD", p.find("date")->loc);
         if (q.usd_per_hour <= 0) diags.error("out-of-range", "a price is above zero", p.loc);
@@ -430,7 +382,7 @@ struct Loader {
   }
 
   void load_curve(const YamlNode& node) {
-    MapReader r(node, diags, "a utilization curve", {"id", "points", "why", "source", "date"});
+    MappingReader r(node, diags, "a utilization curve", {"id", "points", "why", "source", "date"});
     UtilizationCurve c;
     c.id = r.text("id", true);
     c.why = r.text("why", true);
@@ -461,9 +413,9 @@ struct Loader {
   }
 
   void load_model(const YamlNode& node) {
-    MapReader r(node, diags, "a model",
-                {"id", "name", "aliases", "params", "active_params", "layers", "hidden", "ffn", "heads", "kv_heads", "vocab",
-                 "context", "source"});
+    MappingReader r(node, diags, "a model",
+                    {"id", "name", "aliases", "params", "active_params", "layers", "hidden", "ffn", "heads", "kv_heads", "vocab",
+                     "context", "source"});
     ModelInfo m;
     m.id = r.text("id", true);
     m.name = r.text("name", true);
@@ -485,7 +437,7 @@ struct Loader {
   }
 
   void load_api(const YamlNode& node) {
-    MapReader r(node, diags, "an API price", {"id", "name", "usd_per_m_input", "usd_per_m_output", "date", "source"});
+    MappingReader r(node, diags, "an API price", {"id", "name", "usd_per_m_input", "usd_per_m_output", "date", "source"});
     ApiPrice a;
     a.id = r.text("id", true);
     a.name = r.text("name", true);
@@ -509,8 +461,8 @@ struct Loader {
                     value.loc);
         continue;
       }
-      MapReader r(value, diags, "cost constant `" + key.value + "`",
-                  {"value", "low", "expected", "high", "unit", "why", "source", "date"});
+      MappingReader r(value, diags, "cost constant `" + key.value + "`",
+                      {"value", "low", "expected", "high", "unit", "why", "source", "date"});
       CostConstant c;
       c.name = key.value;
       c.loc = key.loc;
@@ -535,14 +487,11 @@ struct Loader {
   }
 
   void finish() {
-    for (const auto& id : k_strategy_ids) {
-      if (strategies.count(id) == 0) {
-        diags.error("missing-strategy", fmt::format("the rule set does not define strategy `{}`", id),
-                    SourceLoc{"<ruleset>", 0, 0});
-      }
+    if (strategies.empty()) {
+      diags.error("missing-strategy", "the rule set defines no strategy under `strategies`", SourceLoc{"<ruleset>", 0, 0});
     }
-    for (auto& [id, s] : strategies) set.strategies.push_back(s);
-    std::sort(set.strategies.begin(), set.strategies.end(), [](const Strategy& a, const Strategy& b) { return a.rung < b.rung; });
+    for (const auto& id : strategy_ids) set.strategies.push_back(strategies.at(id));
+    set.catalog.strategy_ids = strategy_ids;
     for (auto& [id, r] : rules) set.rules.push_back(std::move(r));
     for (auto& [id, c] : combinations) set.combinations.push_back(std::move(c));
     for (auto& [id, g] : gpus) {
@@ -605,7 +554,7 @@ std::string render_message(const std::string& message, const Facts& facts) {
 
 RuleSet load_ruleset(const std::vector<RuleSource>& sources, Diagnostics& diags) {
   RuleSet set;
-  Loader loader{diags, set, {}, {}, {}, {}, {}, {}, false};
+  Loader loader{diags, set, {}, {}, {}, {}, {}, {}, {}, false};
   // Parsing is the slow part and files are independent: parse them in parallel, then register
   // them in order so that overrides apply as given.
   std::vector<std::vector<YamlNode>> docs(sources.size());
@@ -614,6 +563,8 @@ RuleSet load_ruleset(const std::vector<RuleSource>& sources, Diagnostics& diags)
     docs[i] = sources[i].tree.empty() ? parse_yaml(sources[i].text, sources[i].name, parse_diags[i])
                                       : deserialize_yaml(sources[i].tree, sources[i].name);
   });
+  for (const auto& file_docs : docs) loader.load_strategies(file_docs);
+  loader.collect_strategy_ids();
   for (std::size_t i = 0; i < sources.size(); ++i) loader.load(sources[i], docs[i], parse_diags[i]);
   loader.finish();
   return set;

@@ -9,6 +9,7 @@
 #include "llmplan/input/profile.hpp"
 #include "llmplan/input/suggest.hpp"
 #include "llmplan/input/units.hpp"
+#include "llmplan/input/yaml_map.hpp"
 #include "llmplan/input/yaml_tree.hpp"
 #include "llmplan/output/format.hpp"
 #include "llmplan/rules/engine.hpp"
@@ -19,15 +20,6 @@ namespace {
 
 const std::vector<std::string> k_case_keys = {"name", "profile", "profile_file", "expect"};
 const std::vector<std::string> k_expect_keys = {"top", "verdicts", "fires", "not_fires", "scores"};
-
-void check_keys(const YamlNode& map, const std::vector<std::string>& known, const char* what, Diagnostics& diags) {
-  for (const auto& [key, value] : map.entries) {
-    if (std::find(known.begin(), known.end(), key.value) == known.end()) {
-      diags.error("unknown-key", fmt::format("unknown key `{}` in {}{}", key.value, what, did_you_mean(key.value, known)),
-                  key.loc);
-    }
-  }
-}
 
 std::vector<std::string> words(const YamlNode* node, Diagnostics& diags) {
   std::vector<std::string> out;
@@ -42,7 +34,7 @@ std::vector<std::string> words(const YamlNode* node, Diagnostics& diags) {
 }
 
 void read_expectations(const YamlNode& expect, RuleTestCase& test, Diagnostics& diags) {
-  check_keys(expect, k_expect_keys, "`expect`", diags);
+  MappingReader(expect, diags, "`expect`", k_expect_keys);
   if (const YamlNode* top = expect.find("top")) test.top = top->value;
   if (const YamlNode* verdicts = expect.find("verdicts"); verdicts && verdicts->is_map()) {
     for (const auto& [k, v] : verdicts->entries) test.verdicts[k.value] = v.value;
@@ -83,7 +75,7 @@ RuleTestFile load_rule_tests(const std::string& text, const std::string& file, D
       diags.error("bad-type", "each test case is a mapping", node.loc);
       continue;
     }
-    check_keys(node, k_case_keys, "a test case", diags);
+    MappingReader(node, diags, "a test case", k_case_keys);
     RuleTestCase test;
     test.loc = node.loc;
     test.name = node.find("name") ? node.find("name")->value : fmt::format("case at line {}", node.loc.line);

@@ -176,6 +176,9 @@ struct Catalog {
   std::map<std::string, CostConstant, std::less<>> constants;
   std::map<std::string, UtilizationCurve, std::less<>> utilization_curves;
   CostModel model;  ///< filled by resolve_cost_model() once every constant is loaded
+  /// The ids of the rule set's strategies, lowest rung first: the values `proposal.strategy`
+  /// may take (set by the rule-set loader).
+  std::vector<std::string> strategy_ids;
 
   [[nodiscard]] const Gpu* find_gpu(std::string_view id_or_alias) const;
   [[nodiscard]] const ModelInfo* find_model(std::string_view id_or_alias) const;

@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "llmplan/cost/catalog.hpp"
+#include "llmplan/cost/costing.hpp"
 #include "llmplan/input/facts.hpp"
 #include "llmplan/input/profile.hpp"
 
@@ -129,7 +130,7 @@ struct ServingGpus {
 /// One strategy's plan for a profile and what it costs: training (one time) and inference
 /// (monthly), with the model and GPUs it would use.
 struct StrategyCost {
-  std::string strategy;
+  Costing costing = Costing::prompt;
   std::string method;  ///< api, open-weights, lora, qlora, full, continued, scratch
   std::string model;   ///< model or API id
   double params = 0;   ///< 0 for a hosted API
@@ -154,8 +155,8 @@ struct StrategyCost {
   std::vector<Note> notes;
 };
 
-/// Prices one strategy of the ladder for a profile.
-StrategyCost estimate_strategy(const std::string& strategy, const Profile& profile, const Catalog& catalog);
+/// Prices a strategy of the given costing kind for a profile.
+StrategyCost estimate_strategy(Costing kind, const Profile& profile, const Catalog& catalog);
 
 /// The strategy's monthly inference cost at another request volume (for break-even).
 Range monthly_usd_at(const StrategyCost& cost, double requests, const Profile& profile, const Catalog& catalog);

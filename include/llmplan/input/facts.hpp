@@ -41,6 +41,7 @@ struct FactInfo {
   std::vector<std::string> allowed;
   std::string description;
   bool per_strategy = false;
+  bool strategy_valued = false;  ///< its values are the ids of the loaded ladder (not fixed here)
 };
 
 /// Every fact a rule may read, sorted by path. Index positions are stable for one build.

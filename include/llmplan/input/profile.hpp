@@ -45,8 +45,9 @@ std::vector<LoadedProfile> load_profiles(std::string_view text, const std::strin
 std::string default_profile_name(const std::string& file);
 
 /// JSON Schema (draft-07) of profile format version 1, generated from the same field table the
-/// loader checks against, so that the two cannot drift apart.
-std::string profile_json_schema();
+/// loader checks against, so that the two cannot drift apart. `proposal.strategy` takes the ids
+/// of the loaded ladder.
+std::string profile_json_schema(const std::vector<std::string>& strategy_ids);
 
 /// The values a numeric profile fact can take (the loader's bounds; derived facts included).
 std::optional<std::pair<double, double>> fact_range(std::string_view path);

@@ -54,8 +54,9 @@ std::string render_markdown(const std::vector<ProfileOutcome>& outcomes);
 /// The Markdown of some profiles without the document heading (for streaming a batch).
 std::string render_markdown_body(const std::vector<ProfileOutcome>& outcomes);
 
-/// JSON Schema (draft-07) of `advise --format json` (schema version 1).
-std::string advice_json_schema();
+/// JSON Schema (draft-07) of `advise --format json` (schema version 1); `strategy` takes the ids
+/// of the loaded ladder.
+std::string advice_json_schema(const std::vector<std::string>& strategy_ids);
 
 /// A diagnostic as JSON: {severity, code, message, file, line, column, path}.
 nlohmann::ordered_json diagnostic_to_json(const Diagnostic& d);

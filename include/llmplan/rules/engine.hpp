@@ -19,8 +19,9 @@ struct Reason {
   std::string source;
 };
 
-/// When a tuning strategy becomes cheaper in total than few-shot prompting: the request volume
-/// over the horizon, and the month at the profile's own volume. Empty optionals mean never.
+/// When a strategy that trains becomes cheaper in total than the rule set's prompting baseline
+/// (RuleSet::break_even_baseline): the request volume over the horizon, and the month at the
+/// profile's own volume. Empty optionals mean never.
 struct BreakEven {
   std::optional<double> requests_per_month;
   std::optional<double> months;
@@ -34,7 +35,7 @@ struct StrategyResult {
   std::vector<Reason> reasons;   ///< score changes, largest first
   std::vector<Reason> blockers;  ///< why the strategy is infeasible
   StrategyCost cost;
-  std::optional<BreakEven> break_even;  ///< for strategies that train, against few-shot
+  std::optional<BreakEven> break_even;  ///< for strategies that train, against the baseline
 };
 
 /// Rungs that work together for this profile (e.g. RAG plus a tuned model).
@@ -49,7 +50,11 @@ struct Advice {
   std::vector<StrategyResult> ranking;  ///< best first; infeasible last
   std::optional<std::string> recommendation;
   std::vector<CombinedAdvice> combinations;
+  std::string break_even_baseline;  ///< the strategy break-even is measured against ("" when none)
 };
+
+/// Writes the strategy's own facts (`strategy.id`, `strategy.rung`, `strategy.costing`).
+void set_strategy_facts(const Strategy& strategy, Facts& facts);
 
 /// Prices every strategy, evaluates every rule against the profile's and the strategy's
 /// facts, and ranks: feasible by score, the cheaper rung first on ties.

@@ -23,7 +23,7 @@ struct StrategyExplanation {
   std::vector<RuleTrace> not_fired;  ///< the largest rules that applied to it but did not fire
 };
 
-/// "With data.labeled_examples at 12,000 or more, full-finetune would rank first": the nearest
+/// "With data.labeled_examples at 12,000 or more, another strategy would rank first": the nearest
 /// value of one numeric fact at which the advice changes, found by re-running the engine.
 struct Counterfactual {
   std::string fact;

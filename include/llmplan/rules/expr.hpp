@@ -36,8 +36,11 @@ class Expr {
   Expr(const Expr&);
   Expr& operator=(const Expr&);
 
-  /// Parses and type-checks `text`; on failure returns an empty Expr and fills `errors`.
-  static Expr compile(std::string_view text, std::vector<ExprError>& errors);
+  /// Parses and type-checks `text`; on failure returns an empty Expr and fills `errors`. A string
+  /// compared with a fact whose values are strategy ids must be one of `strategy_ids` (the
+  /// loaded ladder); without them such strings are not checked.
+  static Expr compile(std::string_view text, std::vector<ExprError>& errors,
+                      const std::vector<std::string>* strategy_ids = nullptr);
 
   [[nodiscard]] bool valid() const { return m_root != nullptr; }
   [[nodiscard]] Value::Type type() const;
@@ -47,6 +50,8 @@ class Expr {
   [[nodiscard]] const std::string& text() const { return m_text; }
   /// Paths of every fact the condition reads, sorted.
   [[nodiscard]] std::vector<std::string> fact_paths() const;
+  /// True when the condition reads the fact at `path`.
+  [[nodiscard]] bool reads(std::string_view path) const;
 
   /// The range a numeric fact can take, or nullopt when unknown.
   using RangeOf = std::optional<std::pair<double, double>> (*)(std::string_view path);

@@ -4,15 +4,18 @@
 #include <vector>
 
 #include "llmplan/cost/catalog.hpp"
+#include "llmplan/cost/costing.hpp"
 #include "llmplan/input/diagnostic.hpp"
 #include "llmplan/rules/expr.hpp"
 
 namespace llmplan {
 
-/// A rung of the ladder (profile.md fixes the ids).
+/// A rung of the ladder, as the rule set declares it. The program knows no strategy by id: what
+/// it does with one follows from its `costing` kind.
 struct Strategy {
   std::string id;
   int rung = 0;
+  Costing costing = Costing::prompt;
   std::string title;
   std::string summary;
   double base_score = 50;
@@ -52,7 +55,16 @@ struct RuleSet {
   Catalog catalog;
 
   [[nodiscard]] const Strategy* find_strategy(std::string_view id) const;
+  [[nodiscard]] const Rule* find_rule(std::string_view id) const;  ///< rules are sorted by id
+  /// The ids of the ladder, lowest rung first.
+  [[nodiscard]] std::vector<std::string> strategy_ids() const;
+  /// What tuned strategies are weighed against for break-even: the lowest rung priced as
+  /// prompting (or, without one, the lowest rung that trains nothing); null when there is none.
+  [[nodiscard]] const Strategy* break_even_baseline() const;
 };
+
+/// The highest rung a strategy may have.
+constexpr int k_max_rung = 100;
 
 /// One YAML text of a rule set, with the name diagnostics use for it.
 struct RuleSource {
