@@ -76,7 +76,8 @@ json report_json(const CalibrationReport& report) {
     if (r.run->fits) run["fits"] = json{{"measured", *r.run->fits}, {"estimated", r.fits_estimated}};
     run["training_flops"] = tidy(r.estimate.flops);
     run["peak_tflops"] = r.peak_tflops;
-    run["utilization"] = json{{"expected", round_significant(r.utilization.value.expected, 4)},
+    run["utilization"] = json{{"curve_id", r.run->request.gpu ? r.run->request.gpu->utilization_curve : ""},
+                              {"expected", round_significant(r.utilization.value.expected, 4)},
                               {"curve", round_significant(r.utilization.curve, 4)},
                               {"moe", round_significant(r.utilization.moe, 4)},
                               {"cluster", round_significant(r.utilization.cluster, 4)},
@@ -168,8 +169,9 @@ int run_calibrate(const CalibrateOptions& opt) {
   if (!opt.fit) {
     std::string content;
     if (opt.format == "json") {
-      json doc = report_json(report);
-      doc.insert(doc.begin(), {"schema_version", 1});
+      const json body = report_json(report);
+      json doc{{"schema_version", 1}};
+      for (auto it = body.begin(); it != body.end(); ++it) doc[it.key()] = it.value();
       content = doc.dump(2) + "\n";
     } else {
       content = report_table(report, fmt::format("llmplan estimates against {} runs of {}", runs.size(), opt.input));
@@ -180,9 +182,9 @@ int run_calibrate(const CalibrateOptions& opt) {
   if (!emit(fit.yaml, opt.output)) return k_cannot_run;
   const CalibrationReport after = calibrate(runs, fit.fitted);
   if (opt.format == "json") {
-    json doc = report_json(after);
-    doc.insert(doc.begin(), {"fitted_rules", opt.output});
-    doc.insert(doc.begin(), {"schema_version", 1});
+    const json body = report_json(after);
+    json doc{{"schema_version", 1}, {"fitted_rules", opt.output}};
+    for (auto it = body.begin(); it != body.end(); ++it) doc[it.key()] = it.value();
     const json before = report_json(report);
     doc["before_fit"] = json{{"gpu_hours", before["gpu_hours"]}, {"memory", before["memory"]}};
     std::fputs((doc.dump(2) + "\n").c_str(), stdout);

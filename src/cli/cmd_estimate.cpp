@@ -243,6 +243,7 @@ int run_estimate(const EstimateOptions& opt) {
       if (!read_quantity("--examples", opt.examples, Dimension::examples, examples)) return k_cannot_run;
       if (!read_quantity("--example-tokens", opt.example_tokens, Dimension::tokens, per_example)) return k_cannot_run;
       request.tokens = examples * per_example * opt.epochs;
+      request.example_tokens = per_example;
     } else {
       print_error("give --tokens D, or --examples N with --example-tokens T and --epochs E", "missing-flag");
       return k_cannot_run;

@@ -267,6 +267,7 @@ std::vector<CalibrationRun> read_calibration_csv(const std::string& text, const 
     } else if (examples && example_tokens) {
       q.tokens = *examples * *example_tokens * epochs.value_or(1);
     }
+    q.example_tokens = example_tokens.value_or(0);
 
     run.gpu_hours = number("gpu_hours", Dimension::number, 0);
     run.peak_memory_gib = number("peak_memory_gib", Dimension::number, 0);

@@ -123,6 +123,7 @@ const std::vector<ModelField>& model_fields() {
       {"finetune_attempts", &CostModel::finetune_attempts},
       {"finetune_epochs", &CostModel::finetune_epochs},
       {"finetune_utilization_band", &CostModel::finetune_utilization_band},
+      {"finetune_tokens_half", &CostModel::finetune_tokens_half},
       {"finetune_utilization_factor", &CostModel::finetune_utilization_factor},
       {"full_gradient_bytes_per_param", &CostModel::full_gradient_bytes_per_param},
       {"full_optimizer_bytes_per_param", &CostModel::full_optimizer_bytes_per_param},

@@ -111,7 +111,12 @@ Utilization training_utilization(const TrainingRequest& r, const Catalog& c) {
   u.cluster = scaling_efficiency(std::max(1, r.gpus), c);
   Range band = c.model.training_utilization_band;
   if (r.finetune) {
-    u.finetune = c.model.finetune_utilization_factor.expected;
+    // Short sequences make small matrix products: utilization grows with the tokens each step
+    // computes (micro-batch x sequence, or x the example length when sequences are not packed).
+    const double seq = r.seq_len > 0 ? r.seq_len : c.model.training_seq_len.expected;
+    const double per_sequence = r.packing == "packed" || r.example_tokens <= 0 ? seq : std::min(seq, r.example_tokens);
+    const double step_tokens = std::max(1, r.micro_batch) * per_sequence;
+    u.finetune = c.model.finetune_utilization_factor.expected * step_tokens / (step_tokens + c.model.finetune_tokens_half.expected);
     if (is_adapter(r)) u.finetune *= c.model.lora_utilization_factor.expected;
     if (r.packing == "packed") u.finetune *= c.model.packed_utilization_factor.expected;
     if (r.packing == "padded") u.finetune *= c.model.padded_utilization_factor.expected;
@@ -670,6 +675,7 @@ StrategyCost estimate_strategy(Costing kind, const Profile& p, const Catalog& c)
         request.seq_len = std::clamp(next_power_of_two(example_tokens), 256, static_cast<int>(c.model.training_seq_len.expected));
         methods = kind == Costing::adapter ? std::vector<std::string>{"lora", "qlora"} : std::vector<std::string>{"full"};
         request.finetune = true;
+        request.example_tokens = example_tokens;
         out.notes.push_back({"epochs", Value::of_number(epochs), c.constant("finetune_epochs").why});
         break;
       case Costing::continued:

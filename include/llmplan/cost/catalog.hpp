@@ -134,6 +134,7 @@ struct CostModel {
   Range finetune_attempts;
   Range finetune_epochs;
   Range finetune_utilization_band;
+  Range finetune_tokens_half;
   Range finetune_utilization_factor;
   Range full_gradient_bytes_per_param;
   Range full_optimizer_bytes_per_param;

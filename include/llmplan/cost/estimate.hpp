@@ -49,6 +49,7 @@ struct TrainingRequest {
   bool chunked_loss = false;                  ///< the loss computed over chunks of the logits (torchtune, Liger, Unsloth)
   bool flash_attention = true;                ///< no s^2 attention scores held (FlashAttention / SDPA)
   std::string packing;                        ///< fine-tunes: packed, padded, or "" (not known)
+  double example_tokens = 0;                  ///< fine-tunes: mean tokens per example (0: fill the sequence)
   std::optional<double> price_per_gpu_hour;
   bool owned = false;  ///< owned GPUs cost their energy, not rent
 };
