@@ -74,6 +74,12 @@ json report_json(const CalibrationReport& report) {
                            {"within_15_percent", r.memory_within_15}};
     }
     if (r.run->fits) run["fits"] = json{{"measured", *r.run->fits}, {"estimated", r.fits_estimated}};
+    const MemoryEstimate& m = r.estimate.memory;
+    run["memory_parts"] = json{{"total", m.total},         {"weights", m.weights},
+                               {"gradients", m.gradients}, {"optimizer", m.optimizer},
+                               {"activations", m.activations}, {"logits", m.logits},
+                               {"qlora_buffers", m.qlora_buffers}, {"cuda_context", m.cuda_context},
+                               {"allocator_slack", m.allocator_slack}};
     run["training_flops"] = tidy(r.estimate.flops);
     run["peak_tflops"] = r.peak_tflops;
     run["utilization"] = json{{"curve_id", r.run->request.gpu ? r.run->request.gpu->utilization_curve : ""},
@@ -159,7 +165,9 @@ int run_calibrate(const CalibrateOptions& opt) {
     return k_cannot_run;
   }
   Diagnostics diags;
-  const std::vector<CalibrationRun> runs = read_calibration_csv(text, opt.input, rules->catalog, diags);
+  std::vector<StrategyCosting> strategies;
+  for (const auto& s : rules->strategies) strategies.push_back({s.id, s.costing});
+  const std::vector<CalibrationRun> runs = read_calibration_csv(text, opt.input, rules->catalog, strategies, diags);
   if (diags.has_errors()) {
     diags.sort();
     print_diagnostics(diags);

@@ -113,10 +113,6 @@ double quantile(std::vector<double> v, double q) {
   return v[lo] + (pos - static_cast<double>(lo)) * (v[hi] - v[lo]);
 }
 
-bool is_finetune(const std::string& strategy) {
-  return strategy == "peft" || strategy == "full-finetune";
-}
-
 }  // namespace
 
 const std::vector<std::string>& calibration_columns() {
@@ -131,7 +127,11 @@ const std::vector<std::string>& calibration_columns() {
 }
 
 std::vector<CalibrationRun> read_calibration_csv(const std::string& text, const std::string& file, const Catalog& catalog,
-                                                 Diagnostics& diags) {
+                                                 const std::vector<StrategyCosting>& strategies, Diagnostics& diags) {
+  std::vector<std::string> training_ids;
+  for (const auto& s : strategies) {
+    if (costing_trains(s.costing)) training_ids.push_back(s.id);
+  }
   std::vector<CalibrationRun> runs;
   const auto rows = parse_csv(text, file, diags);
   if (rows.empty()) {
@@ -210,20 +210,23 @@ std::vector<CalibrationRun> read_calibration_csv(const std::string& text, const 
     run.name = text_of("name");
     if (run.name.empty()) diags.error("missing-value", "`name` is empty", loc(cell("name")));
     run.published = text_of("published");
-    run.strategy = choice("strategy", {"pretrain", "continued-pretrain", "full-finetune", "peft"}, "");
+    run.strategy = choice("strategy", training_ids, "");
     if (cell("strategy")->text.empty()) diags.error("missing-value", "`strategy` is empty", loc(cell("strategy")));
+    for (const auto& s : strategies) {
+      if (s.id == run.strategy) run.costing = s.costing;
+    }
     TrainingRequest& q = run.request;
     const std::string method = choice("method", {"full", "lora", "qlora"}, "");
-    if (run.strategy == "peft") {
+    if (run.costing == Costing::adapter) {
       q.method = method.empty() ? "lora" : method;
       if (q.method == "full")
-        diags.error("bad-value", "`method`: peft is lora or qlora", loc(cell("method")));
+        diags.error("bad-value", fmt::format("`method`: {} trains adapters: lora or qlora", run.strategy), loc(cell("method")));
     } else {
       q.method = "full";
       if (!method.empty() && method != "full")
         diags.error("bad-value", fmt::format("`method`: {} trains every weight (full)", run.strategy), loc(cell("method")));
     }
-    q.finetune = is_finetune(run.strategy);
+    q.finetune = run.costing == Costing::adapter || run.costing == Costing::full;
 
     // The model: a catalog id, or the parameter counts.
     const std::string model_id = text_of("model");
@@ -363,7 +366,7 @@ std::string yaml_quote(const std::string& s) {
 }
 
 std::string number_text(double x) {
-  return fmt::format("{:.4g}", x);
+  return fmt::format("{:.6g}", x);
 }
 
 }  // namespace
@@ -468,7 +471,7 @@ CalibrationFit fit_calibration(const std::vector<CalibrationRun>& runs, const Ca
     for (const auto& id : changed_curves) {
       const UtilizationCurve& curve = c.utilization_curves.at(id);
       std::string points;
-      for (const auto& [n, u] : curve.points) points += fmt::format("{}[{:.4g}, {:.4g}]", points.empty() ? "" : ", ", n, u);
+      for (const auto& [n, u] : curve.points) points += fmt::format("{}[{:.6g}, {:.6g}]", points.empty() ? "" : ", ", n, u);
       y += fmt::format("  - id: {}\n    points: [{}]\n    why: {}\n    source: {}\n    date: {}\n", id, points,
                        yaml_quote(fmt::format("the built-in curve scaled by the median log error of {} pretraining runs",
                                               by_curve.at(id).size())),

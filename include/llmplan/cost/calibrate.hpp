@@ -4,6 +4,7 @@
 #include <string>
 #include <vector>
 
+#include "llmplan/cost/costing.hpp"
 #include "llmplan/cost/estimate.hpp"
 #include "llmplan/input/diagnostic.hpp"
 
@@ -15,6 +16,7 @@ struct CalibrationRun {
   std::string name;
   int line = 0;
   std::string strategy;
+  Costing costing = Costing::scratch;
   TrainingRequest request;
   std::optional<double> gpu_hours;        ///< measured GPU-hours
   std::optional<double> peak_memory_gib;  ///< measured peak memory per GPU
@@ -27,9 +29,15 @@ struct CalibrationRun {
 /// The columns `llmplan calibrate` reads: the contract's, then optional ones.
 const std::vector<std::string>& calibration_columns();
 
+/// A strategy of the rule set and how it is priced: the `strategy` column names one that trains.
+struct StrategyCosting {
+  std::string id;
+  Costing costing;
+};
+
 /// Reads a calibration CSV. Every bad cell is an error at its `file:line:col`; no row is skipped.
 std::vector<CalibrationRun> read_calibration_csv(const std::string& text, const std::string& file, const Catalog& catalog,
-                                                 Diagnostics& diags);
+                                                 const std::vector<StrategyCosting>& strategies, Diagnostics& diags);
 
 /// The estimator against one run.
 struct CalibrationResult {
