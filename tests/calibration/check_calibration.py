@@ -20,6 +20,8 @@ from calibration_split import SPLIT_DATE, fit_rows, held_out_rows, read_record  
 
 exe = sys.argv[1]
 markdown = '--markdown' in sys.argv[2:]
+doc = sys.argv[sys.argv.index('--doc') + 1] if '--doc' in sys.argv else None
+BEGIN, END = '<!-- tables: check_calibration.py --markdown -->', '<!-- end of tables -->'
 
 
 def calibrate(rows):
@@ -86,6 +88,26 @@ def pct(x):
 def num(x):
     return '-' if x is None else f'{x:.3f}'
 
+
+if doc:
+    # The tables in the docs are this script's output: fail when they are stale.
+    import io
+    import contextlib
+    buf = io.StringIO()
+    with contextlib.redirect_stdout(buf):
+        try:
+            sys.argv = [sys.argv[0], exe, '--markdown']
+            exec(compile(open(__file__).read(), __file__, 'exec'), {'__name__': '__tables__', '__file__': __file__})
+        except SystemExit:
+            pass
+    text = open(doc).read()
+    inside = text.split(BEGIN, 1)[1].split(END, 1)[0].strip() if BEGIN in text else ''
+    if inside != buf.getvalue().strip():
+        print(f'{doc}: the calibration tables are stale; regenerate them with: '
+              f'python3 tests/calibration/check_calibration.py {exe} --markdown')
+        sys.exit(1)
+    print(f'{doc}: the calibration tables are current')
+    sys.exit(0)
 
 if markdown:
     h, f = figures['held-out'], figures['fit']
