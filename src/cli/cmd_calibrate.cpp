@@ -75,10 +75,14 @@ json report_json(const CalibrationReport& report) {
     }
     if (r.run->fits) run["fits"] = json{{"measured", *r.run->fits}, {"estimated", r.fits_estimated}};
     const MemoryEstimate& m = r.estimate.memory;
-    run["memory_parts"] = json{{"total", m.total},         {"weights", m.weights},
-                               {"gradients", m.gradients}, {"optimizer", m.optimizer},
-                               {"activations", m.activations}, {"logits", m.logits},
-                               {"qlora_buffers", m.qlora_buffers}, {"cuda_context", m.cuda_context},
+    run["memory_parts"] = json{{"total", m.total},
+                               {"weights", m.weights},
+                               {"gradients", m.gradients},
+                               {"optimizer", m.optimizer},
+                               {"activations", m.activations},
+                               {"logits", m.logits},
+                               {"qlora_buffers", m.qlora_buffers},
+                               {"cuda_context", m.cuda_context},
                                {"allocator_slack", m.allocator_slack}};
     run["training_flops"] = tidy(r.estimate.flops);
     run["peak_tflops"] = r.peak_tflops;
@@ -94,18 +98,21 @@ json report_json(const CalibrationReport& report) {
   const auto summary = [](const CalibrationSummary& s) {
     return s.runs == 0 ? json(nullptr) : json(round_significant(s.median_abs_ln_error, 4));
   };
-  const auto share = [](const CalibrationSummary& s) { return s.runs == 0 ? json(nullptr) : json(round_significant(s.share, 4)); };
-  return json{{"runs", runs},
-              {"gpu_hours",
-               {{"runs", report.gpu_hours.runs},
-                {"median_abs_ln_error", summary(report.gpu_hours)},
-                {"inside_share", share(report.gpu_hours)},
-                {"widest_band", report.gpu_hours.runs == 0 ? json(nullptr) : json(round_significant(report.gpu_hours.widest_band, 4))}}},
-              {"memory",
-               {{"runs", report.memory.runs},
-                {"median_abs_ln_error", summary(report.memory)},
-                {"within_15_percent_share", share(report.memory)}}},
-              {"fits", {{"runs", report.fits.runs}, {"match_share", share(report.fits)}}}};
+  const auto share = [](const CalibrationSummary& s) {
+    return s.runs == 0 ? json(nullptr) : json(round_significant(s.share, 4));
+  };
+  return json{
+      {"runs", runs},
+      {"gpu_hours",
+       {{"runs", report.gpu_hours.runs},
+        {"median_abs_ln_error", summary(report.gpu_hours)},
+        {"inside_share", share(report.gpu_hours)},
+        {"widest_band", report.gpu_hours.runs == 0 ? json(nullptr) : json(round_significant(report.gpu_hours.widest_band, 4))}}},
+      {"memory",
+       {{"runs", report.memory.runs},
+        {"median_abs_ln_error", summary(report.memory)},
+        {"within_15_percent_share", share(report.memory)}}},
+      {"fits", {{"runs", report.fits.runs}, {"match_share", share(report.fits)}}}};
 }
 
 std::string percent(double share) {

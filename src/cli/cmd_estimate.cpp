@@ -114,10 +114,10 @@ std::string render_table(const std::string& strategy, const TrainingRequest& r, 
                          const std::vector<Note>& notes) {
   const TrainingEstimate& e = job.training;
   std::string content;
-  const std::string size = r.model.active_params < r.model.params
-                               ? fmt::format("{}-parameter ({} active)", format_count(r.model.params),
-                                             format_count(r.model.active_params))
-                               : fmt::format("{}-parameter", format_count(r.model.params));
+  const std::string size =
+      r.model.active_params < r.model.params
+          ? fmt::format("{}-parameter ({} active)", format_count(r.model.params), format_count(r.model.active_params))
+          : fmt::format("{}-parameter", format_count(r.model.params));
   content += fmt::format("{} of a {} model on {} x {}\n", strategy, size, std::max(1, r.gpus), r.gpu->id);
   content += fmt::format("  training tokens   {}\n", format_count(job.trains ? r.tokens : 0.0));
   content += fmt::format("  training FLOPs    {}\n", format_scientific(tidy(e.flops)));
@@ -131,8 +131,8 @@ std::string render_table(const std::string& strategy, const TrainingRequest& r, 
   range_line("energy kWh", e.energy_kwh, false);
   range_line("kg CO2e", e.emissions_kgco2e, false);
   const MemoryEstimate& m = e.memory;
-  content += fmt::format("  memory per GPU    {} GiB of {} GiB: {}\n", format_number(tidy(m.total), 1), format_number(m.gpu_gib, 0),
-                         m.fits ? "fits" : "does NOT fit");
+  content += fmt::format("  memory per GPU    {} GiB of {} GiB: {}\n", format_number(tidy(m.total), 1),
+                         format_number(m.gpu_gib, 0), m.fits ? "fits" : "does NOT fit");
   const std::pair<const char*, double> parts[] = {{"weights", m.weights},
                                                   {"gradients", m.gradients},
                                                   {"optimizer", m.optimizer},

@@ -163,8 +163,7 @@ std::vector<CalibrationRun> read_calibration_csv(const std::string& text, const 
     const auto& row = rows[r];
     const int line = row.empty() ? 0 : row.front().line;
     if (row.size() != rows[0].size()) {
-      diags.error("bad-csv",
-                  fmt::format("this row has {} cells; the header names {} columns", row.size(), rows[0].size()),
+      diags.error("bad-csv", fmt::format("this row has {} cells; the header names {} columns", row.size(), rows[0].size()),
                   SourceLoc{file, line, 1});
       continue;
     }
@@ -435,7 +434,8 @@ CalibrationFit fit_calibration(const std::vector<CalibrationRun>& runs, const Ca
 
   // The rule-set file.
   const std::string fitted_by = fmt::format("fit by llmplan calibrate on {} runs of {}", runs.size(), source);
-  std::string y = fmt::format("# Cost-model constants fitted by `llmplan calibrate --fit` to {} runs of {}.\n", runs.size(), source);
+  std::string y =
+      fmt::format("# Cost-model constants fitted by `llmplan calibrate --fit` to {} runs of {}.\n", runs.size(), source);
   y += "# Load with `--rules FILE`; every other constant keeps its built-in value.\n";
   std::string constants;
   const auto constant = [&](const char* name, const Range& v, const char* unit, const std::string& why) {

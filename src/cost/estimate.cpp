@@ -116,7 +116,8 @@ Utilization training_utilization(const TrainingRequest& r, const Catalog& c) {
     const double seq = r.seq_len > 0 ? r.seq_len : c.model.training_seq_len.expected;
     const double per_sequence = r.packing == "packed" || r.example_tokens <= 0 ? seq : std::min(seq, r.example_tokens);
     const double step_tokens = std::max(1, r.micro_batch) * per_sequence;
-    u.finetune = c.model.finetune_utilization_factor.expected * step_tokens / (step_tokens + c.model.finetune_tokens_half.expected);
+    u.finetune =
+        c.model.finetune_utilization_factor.expected * step_tokens / (step_tokens + c.model.finetune_tokens_half.expected);
     if (is_adapter(r)) u.finetune *= c.model.lora_utilization_factor.expected;
     if (r.packing == "packed") u.finetune *= c.model.packed_utilization_factor.expected;
     if (r.packing == "padded") u.finetune *= c.model.padded_utilization_factor.expected;
@@ -134,7 +135,8 @@ MemoryEstimate estimate_memory(const TrainingRequest& r, const Catalog& c) {
   const int gpus = std::max(1, r.gpus);
   const bool pure_bf16 = r.precision == "bf16";
   const double weight_b = pure_bf16 ? c.model.bf16_weight_bytes_per_param.expected : c.model.full_weight_bytes_per_param.expected;
-  const double grad_b = pure_bf16 ? c.model.bf16_gradient_bytes_per_param.expected : c.model.full_gradient_bytes_per_param.expected;
+  const double grad_b =
+      pure_bf16 ? c.model.bf16_gradient_bytes_per_param.expected : c.model.full_gradient_bytes_per_param.expected;
   double optim_b = pure_bf16 ? c.model.bf16_optimizer_bytes_per_param.expected : c.model.full_optimizer_bytes_per_param.expected;
   if (r.optimizer == "adamw-8bit" || r.optimizer == "paged-adamw-8bit") optim_b = c.model.adamw_8bit_bytes_per_param.expected;
   if (r.optimizer == "sgd") optim_b = 0;
@@ -327,16 +329,17 @@ std::vector<Note> training_notes(const TrainingRequest& r, const Catalog& c) {
                                            : "mixed precision: 16-bit compute with a 32-bit master copy (the default)"});
   }
   notes.push_back({"optimizer", Value::of_string(r.optimizer),
-                   r.optimizer == "adamw"  ? "AdamW with two moments per trained parameter (the default)"
-                   : r.optimizer == "sgd"  ? "plain SGD keeps no optimizer state"
-                                           : "8-bit AdamW (bitsandbytes): 2 bytes of moments per trained parameter"});
+                   r.optimizer == "adamw" ? "AdamW with two moments per trained parameter (the default)"
+                   : r.optimizer == "sgd" ? "plain SGD keeps no optimizer state"
+                                          : "8-bit AdamW (bitsandbytes): 2 bytes of moments per trained parameter"});
   if (r.offload != "none") {
     notes.push_back({"offload", Value::of_string(r.offload), "moved to host memory; not counted on the GPU"});
   }
   notes.push_back({"loss", Value::of_string(r.chunked_loss ? "chunked" : "full logits"),
                    r.chunked_loss ? c.constant("chunked_loss_bytes").why : c.constant("logits_bytes").why});
-  notes.push_back({"flash_attention", Value::of_bool(r.flash_attention),
-                   r.flash_attention ? "no s x s attention scores are kept (the default)" : c.constant("attention_score_bytes").why});
+  notes.push_back(
+      {"flash_attention", Value::of_bool(r.flash_attention),
+       r.flash_attention ? "no s x s attention scores are kept (the default)" : c.constant("attention_score_bytes").why});
   if (r.owned) {
     notes.push_back({"price", Value::of_string("energy"),
                      fmt::format("owned GPUs: board power x PUE {} x electricity", c.model.pue.expected)});
@@ -379,7 +382,8 @@ std::vector<std::string> what_would_fit(const TrainingRequest& request, const Ca
     r.optimizer = "adamw-8bit";
     r.chunked_loss = true;
     if (estimate_memory(r, catalog).fits) {
-      out.push_back(fmt::format("8-bit AdamW and a chunked loss: {} GiB per GPU", format_number(estimate_memory(r, catalog).total, 1)));
+      out.push_back(
+          fmt::format("8-bit AdamW and a chunked loss: {} GiB per GPU", format_number(estimate_memory(r, catalog).total, 1)));
     } else {
       r.offload = "optimizer";
       if (estimate_memory(r, catalog).fits)
@@ -413,7 +417,8 @@ JobEstimate estimate_job(const TrainingRequest& r, bool trains, const Catalog& c
     out.notes = out.training.notes;
     if (!out.training.memory.fits) out.would_fit = what_would_fit(r, c);
     if (r.gpu != nullptr && r.gpu->prices.empty() && !r.price_per_gpu_hour && !r.owned) {
-      out.notes.push_back({"price", Value::of_null(), r.gpu->price_note + "; the cost is 0 until --price-per-gpu-hour gives one"});
+      out.notes.push_back(
+          {"price", Value::of_null(), r.gpu->price_note + "; the cost is 0 until --price-per-gpu-hour gives one"});
     }
     return out;
   }

@@ -346,10 +346,9 @@ struct Loader {
   }
 
   void load_gpu(const YamlNode& node) {
-    MappingReader r(
-        node, diags, "a GPU",
-        {"id", "name", "aliases", "memory_gib", "peak_tflops", "fp8_tflops", "memory_bandwidth_tbps", "generation", "board_power_w",
-         "utilization_curve", "spec_source", "prices", "price_note"});
+    MappingReader r(node, diags, "a GPU",
+                    {"id", "name", "aliases", "memory_gib", "peak_tflops", "fp8_tflops", "memory_bandwidth_tbps", "generation",
+                     "board_power_w", "utilization_curve", "spec_source", "prices", "price_note"});
     Gpu g;
     g.id = r.text("id", true);
     g.name = r.text("name", true);

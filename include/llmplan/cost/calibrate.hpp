@@ -59,8 +59,8 @@ struct CalibrationResult {
 struct CalibrationSummary {
   int runs = 0;
   double median_abs_ln_error = 0;
-  double share = 0;          ///< GPU-hours: inside the band; memory: within 15%; fits: matches
-  double widest_band = 0;    ///< GPU-hours: widest high / low
+  double share = 0;        ///< GPU-hours: inside the band; memory: within 15%; fits: matches
+  double widest_band = 0;  ///< GPU-hours: widest high / low
 };
 
 struct CalibrationReport {

@@ -35,8 +35,8 @@ struct Gpu {
   std::string name;
   std::vector<std::string> aliases;
   double memory_gib = 0;
-  double peak_tflops = 0;  ///< dense 16-bit (BF16, or FP16 where there is no BF16)
-  double fp8_tflops = 0;   ///< dense FP8 peak; 0 where the GPU has no FP8 tensor cores
+  double peak_tflops = 0;            ///< dense 16-bit (BF16, or FP16 where there is no BF16)
+  double fp8_tflops = 0;             ///< dense FP8 peak; 0 where the GPU has no FP8 tensor cores
   double memory_bandwidth_tbps = 0;  ///< HBM/GDDR bandwidth in TB/s; 0 when not given
   std::string generation;            ///< architecture (ampere, hopper, blackwell, ada, cdna3, ...)
   double board_power_w = 0;
@@ -184,7 +184,7 @@ struct Catalog {
   [[nodiscard]] const Gpu* find_gpu(std::string_view id_or_alias) const;
   [[nodiscard]] const ModelInfo* find_model(std::string_view id_or_alias) const;
   [[nodiscard]] const ApiPrice* find_api(std::string_view id) const;
-  [[nodiscard]] std::vector<std::string> gpu_names() const;    ///< ids and aliases, for suggestions
+  [[nodiscard]] std::vector<std::string> gpu_names() const;  ///< ids and aliases, for suggestions
   /// " (did you mean `x`: its name, dense 16-bit TFLOPS and memory?)" for an unknown GPU id, so a
   /// suggestion of a card with very different compute (`h20` -> `h200`) says so; "" when nothing
   /// is close.
