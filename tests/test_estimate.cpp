@@ -215,3 +215,76 @@ TEST_CASE("utilization follows the GPU generation and model size", "[estimate][c
   const double mid = curves.at("ampere").at(std::sqrt(ampere[1].first * ampere[2].first));
   CHECK(mid == Approx((ampere[1].second + ampere[2].second) / 2));  // linear in log10(parameters)
 }
+
+TEST_CASE("memory modes shrink their own parts", "[estimate][memory]") {
+  const TrainingRequest base = request("llama-3.1-8b", "full", "a100-80gb", 1, 2048);
+  const MemoryEstimate mixed = estimate_memory(base, catalog());
+  TrainingRequest bf16 = base;
+  bf16.precision = "bf16";
+  const MemoryEstimate pure = estimate_memory(bf16, catalog());
+  CHECK(pure.weights == Approx(mixed.weights / 3));  // 2 bytes against 6
+  CHECK(pure.optimizer == Approx(mixed.optimizer / 2));
+  TrainingRequest eight = base;
+  eight.optimizer = "adamw-8bit";
+  CHECK(estimate_memory(eight, catalog()).optimizer == Approx(mixed.optimizer / 4));
+  TrainingRequest sgd = base;
+  sgd.optimizer = "sgd";
+  CHECK(estimate_memory(sgd, catalog()).optimizer == 0);
+  TrainingRequest offload = base;
+  offload.offload = "optimizer";
+  const MemoryEstimate off = estimate_memory(offload, catalog());
+  CHECK(off.optimizer == 0);
+  CHECK(off.offloaded > mixed.optimizer);  // the master weights go too
+  CHECK(off.total < mixed.total);
+  TrainingRequest chunked = base;
+  chunked.chunked_loss = true;
+  CHECK(estimate_memory(chunked, catalog()).logits < mixed.logits / 4);
+  TrainingRequest eager = base;
+  eager.flash_attention = false;
+  CHECK(estimate_memory(eager, catalog()).activations > mixed.activations);
+  TrainingRequest act = base;
+  act.offload = "activations";
+  CHECK(estimate_memory(act, catalog()).activations < mixed.activations);
+  const MemoryEstimate q = estimate_memory(request("llama-3.1-8b", "qlora", "a100-80gb"), catalog());
+  CHECK(q.qlora_buffers > 0);
+  CHECK(q.cuda_context > 0);
+  CHECK(q.allocator_slack > 0);
+}
+
+TEST_CASE("a mixture of experts holds all its parameters and computes with the active ones", "[estimate][moe]") {
+  const ModelShape dense = shape_for_params(47e9, 0, catalog());
+  const ModelShape moe = shape_for_params(47e9, 13e9, catalog());
+  CHECK(moe.params == 47e9);
+  CHECK(moe.active_params == 13e9);
+  CHECK(moe.hidden < dense.hidden);  // the shape follows the active parameters
+  CHECK(moe.vocab == static_cast<int>(catalog().model.derived_vocab.expected));
+  TrainingRequest r = request("llama-2-7b", "full", "h100-sxm", 8, 2048);
+  r.model = moe;
+  r.tokens = 1e9;
+  TrainingRequest d = r;
+  d.model = dense;
+  const TrainingEstimate em = estimate_training(r, catalog());
+  const TrainingEstimate ed = estimate_training(d, catalog());
+  CHECK(em.flops < ed.flops / 3);
+  CHECK(em.memory.weights == Approx(ed.memory.weights));
+  CHECK(training_utilization(r, catalog()).moe <= 1.0);
+}
+
+TEST_CASE("what would fit is computed in the core", "[estimate][memory]") {
+  TrainingRequest r = request("llama-2-70b", "full", "a100-80gb", 1, 2048);
+  r.tokens = 1e8;
+  const JobEstimate job = estimate_job(r, true, catalog());
+  CHECK_FALSE(job.training.memory.fits);
+  REQUIRE_FALSE(job.would_fit.empty());
+  CHECK(job.would_fit.front().find("ZeRO-3") != std::string::npos);
+  const JobEstimate serve = estimate_job(r, false, catalog());
+  CHECK(serve.training.memory.total == Approx(serving_memory_gib(r.model, catalog())));
+}
+
+TEST_CASE("an unknown GPU id is answered with what the suggested card is", "[catalog]") {
+  const std::string hint = catalog().gpu_suggestion("h300");
+  CHECK(hint.find("`h100`") != std::string::npos);
+  CHECK(hint.find("989 dense 16-bit TFLOPS") != std::string::npos);
+  CHECK(catalog().find_gpu("h20") != nullptr);
+  CHECK(catalog().find_gpu("h20")->peak_tflops < 200);
+}
