@@ -113,7 +113,8 @@ TEST_CASE("LoRA and QLoRA memory match published figures", "[estimate][memory]")
 
 TEST_CASE("memory is a sum of parts", "[estimate][memory]") {
   const MemoryEstimate m = estimate_memory(request("llama-2-13b", "full", "h100-sxm", 4), catalog());
-  CHECK(m.total == Approx(m.weights + m.gradients + m.optimizer + m.activations + m.overhead));
+  CHECK(m.total == Approx(m.weights + m.gradients + m.optimizer + m.activations + m.logits + m.overhead));
+  CHECK(m.overhead == Approx(m.qlora_buffers + m.cuda_context + m.allocator_slack));
   TrainingRequest no_ckpt = request("llama-2-13b", "full", "h100-sxm", 4);
   no_ckpt.checkpointing = false;
   CHECK(estimate_memory(no_ckpt, catalog()).activations > m.activations * 3);
@@ -206,8 +207,84 @@ TEST_CASE("utilization follows the GPU generation and model size", "[estimate][c
   const auto& curves = catalog().utilization_curves;
   REQUIRE(curves.count("ampere") == 1);
   REQUIRE(curves.count("hopper") == 1);
-  CHECK(curves.at("hopper").at(8e9) == Approx(0.14));
-  CHECK(curves.at("hopper").at(1e9) == Approx(0.14));  // flat beyond the ends
-  const double mid = curves.at("ampere").at(std::sqrt(7e9 * 7e10));
-  CHECK(mid == Approx((0.40 + 0.44) / 2));  // linear in log10(parameters)
+  // The points are fitted (scripts/fit_cost_model.py); the structure is what is tested.
+  const auto& hopper = curves.at("hopper").points;
+  CHECK(curves.at("hopper").at(hopper.front().first / 10) == Approx(hopper.front().second));  // flat beyond the ends
+  CHECK(curves.at("hopper").at(hopper.back().first * 10) == Approx(hopper.back().second));
+  const auto& ampere = curves.at("ampere").points;
+  const double mid = curves.at("ampere").at(std::sqrt(ampere[1].first * ampere[2].first));
+  CHECK(mid == Approx((ampere[1].second + ampere[2].second) / 2));  // linear in log10(parameters)
+}
+
+TEST_CASE("memory modes shrink their own parts", "[estimate][memory]") {
+  const TrainingRequest base = request("llama-3.1-8b", "full", "a100-80gb", 1, 2048);
+  const MemoryEstimate mixed = estimate_memory(base, catalog());
+  TrainingRequest bf16 = base;
+  bf16.precision = "bf16";
+  const MemoryEstimate pure = estimate_memory(bf16, catalog());
+  CHECK(pure.weights == Approx(mixed.weights / 3));  // 2 bytes against 6
+  CHECK(pure.optimizer == Approx(mixed.optimizer / 2));
+  TrainingRequest eight = base;
+  eight.optimizer = "adamw-8bit";
+  CHECK(estimate_memory(eight, catalog()).optimizer == Approx(mixed.optimizer / 4));
+  TrainingRequest sgd = base;
+  sgd.optimizer = "sgd";
+  CHECK(estimate_memory(sgd, catalog()).optimizer == 0);
+  TrainingRequest offload = base;
+  offload.offload = "optimizer";
+  const MemoryEstimate off = estimate_memory(offload, catalog());
+  CHECK(off.optimizer == 0);
+  CHECK(off.offloaded > mixed.optimizer);  // the master weights go too
+  CHECK(off.total < mixed.total);
+  TrainingRequest chunked = base;
+  chunked.chunked_loss = true;
+  CHECK(estimate_memory(chunked, catalog()).logits < mixed.logits / 4);
+  TrainingRequest eager = base;
+  eager.flash_attention = false;
+  CHECK(estimate_memory(eager, catalog()).activations > mixed.activations);
+  TrainingRequest act = base;
+  act.offload = "activations";
+  CHECK(estimate_memory(act, catalog()).activations < mixed.activations);
+  const MemoryEstimate q = estimate_memory(request("llama-3.1-8b", "qlora", "a100-80gb"), catalog());
+  CHECK(q.qlora_buffers > 0);
+  CHECK(q.cuda_context > 0);
+  CHECK(q.allocator_slack > 0);
+}
+
+TEST_CASE("a mixture of experts holds all its parameters and computes with the active ones", "[estimate][moe]") {
+  const ModelShape dense = shape_for_params(47e9, 0, catalog());
+  const ModelShape moe = shape_for_params(47e9, 13e9, catalog());
+  CHECK(moe.params == 47e9);
+  CHECK(moe.active_params == 13e9);
+  CHECK(moe.hidden < dense.hidden);  // the shape follows the active parameters
+  CHECK(moe.vocab == static_cast<int>(catalog().model.derived_vocab.expected));
+  TrainingRequest r = request("llama-2-7b", "full", "h100-sxm", 8, 2048);
+  r.model = moe;
+  r.tokens = 1e9;
+  TrainingRequest d = r;
+  d.model = dense;
+  const TrainingEstimate em = estimate_training(r, catalog());
+  const TrainingEstimate ed = estimate_training(d, catalog());
+  CHECK(em.flops < ed.flops / 3);
+  CHECK(em.memory.weights == Approx(ed.memory.weights));
+  CHECK(training_utilization(r, catalog()).moe <= 1.0);
+}
+
+TEST_CASE("what would fit is computed in the core", "[estimate][memory]") {
+  TrainingRequest r = request("llama-2-70b", "full", "a100-80gb", 1, 2048);
+  r.tokens = 1e8;
+  const JobEstimate job = estimate_job(r, true, catalog());
+  CHECK_FALSE(job.training.memory.fits);
+  REQUIRE_FALSE(job.would_fit.empty());
+  CHECK(job.would_fit.front().find("ZeRO-3") != std::string::npos);
+  const JobEstimate serve = estimate_job(r, false, catalog());
+  CHECK(serve.training.memory.total == Approx(serving_memory_gib(r.model, catalog())));
+}
+
+TEST_CASE("an unknown GPU id is answered with what the suggested card is", "[catalog]") {
+  const std::string hint = catalog().gpu_suggestion("h300");
+  CHECK(hint.find("`h100`") != std::string::npos);
+  CHECK(hint.find("989 dense 16-bit TFLOPS") != std::string::npos);
+  CHECK(catalog().find_gpu("h20") != nullptr);
+  CHECK(catalog().find_gpu("h20")->peak_tflops < 200);
 }

@@ -30,15 +30,21 @@ int run_gpus(const CatalogOptions& opt) {
       for (const auto& q : g.prices) {
         prices.push_back({{"usd_per_hour", q.usd_per_hour}, {"vendor", q.vendor}, {"date", q.date}, {"source", q.source}});
       }
-      doc["gpus"].push_back({{"id", g.id},
-                             {"name", g.name},
-                             {"aliases", g.aliases},
-                             {"memory_gib", g.memory_gib},
-                             {"peak_tflops", g.peak_tflops},
-                             {"board_power_w", g.board_power_w},
-                             {"price_usd_per_hour", {{"low", price.low}, {"expected", price.expected}, {"high", price.high}}},
-                             {"prices", prices},
-                             {"spec_source", g.spec_source}});
+      doc["gpus"].push_back(
+          {{"id", g.id},
+           {"name", g.name},
+           {"aliases", g.aliases},
+           {"memory_gib", g.memory_gib},
+           {"peak_tflops", g.peak_tflops},
+           {"fp8_tflops", g.fp8_tflops > 0 ? json(g.fp8_tflops) : json(nullptr)},
+           {"memory_bandwidth_tbps", g.memory_bandwidth_tbps > 0 ? json(g.memory_bandwidth_tbps) : json(nullptr)},
+           {"generation", g.generation.empty() ? json(nullptr) : json(g.generation)},
+           {"board_power_w", g.board_power_w},
+           {"price_usd_per_hour",
+            g.prices.empty() ? json(nullptr) : json{{"low", price.low}, {"expected", price.expected}, {"high", price.high}}},
+           {"prices", prices},
+           {"price_note", g.price_note.empty() ? json(nullptr) : json(g.price_note)},
+           {"spec_source", g.spec_source}});
     }
     return emit(doc.dump(2) + "\n", "") ? k_ok : k_cannot_run;
   }
@@ -46,6 +52,11 @@ int run_gpus(const CatalogOptions& opt) {
                                 "$/GPU-hour (low-high)", "price dates");
   for (const auto& g : rules->catalog.gpus) {
     const Range price = g.price_range();
+    if (g.prices.empty()) {
+      out += fmt::format("{:<11} {:<28} {:>4} GiB {:>10} {:>6}  {:<22} {}\n", g.id, g.name, format_number(g.memory_gib, 0),
+                         format_number(g.peak_tflops, 0), format_number(g.board_power_w, 0), "not rented", "-");
+      continue;
+    }
     std::string first = g.prices.front().date;
     std::string last = first;
     for (const auto& q : g.prices) {

@@ -36,6 +36,7 @@ struct EstimateOptions {
   std::vector<std::string> rules;
   std::string strategy;
   std::string params;
+  std::string active_params;
   std::string model;
   std::string tokens;
   std::string examples;
@@ -54,6 +55,12 @@ struct EstimateOptions {
   double price = -1;
   double mfu = -1;
   bool no_checkpointing = false;
+  std::string precision = "mixed";
+  std::string optimizer = "adamw";
+  std::string offload = "none";
+  std::string packing;
+  bool chunked_loss = false;
+  bool no_flash_attention = false;
   std::string format = "table";
   std::string output;
 };
@@ -75,35 +82,87 @@ json range_json(const Range& r) {
   return json{{"low", tidy(r.low)}, {"expected", tidy(r.expected)}, {"high", tidy(r.high)}};
 }
 
-/// When the job does not fit: more GPUs with ZeRO-3, QLoRA, or a GPU with more memory.
-std::vector<std::string> what_would_fit(const TrainingRequest& request, const Catalog& catalog) {
-  std::vector<std::string> out;
-  // More GPUs with everything sharded (ZeRO-3 / FSDP; for LoRA the frozen base is sharded too).
-  for (int g = request.gpus * 2; g <= 1024; g *= 2) {
-    TrainingRequest r = request;
-    r.gpus = g;
-    r.zero_stage = 3;
-    if (estimate_memory(r, catalog).fits) {
-      out.push_back(fmt::format("{} x {} with ZeRO-3 / FSDP sharding", g, request.gpu->id));
-      break;
-    }
+/// Whether a strategy trains, and how: the strategies that change no weights only need the
+/// memory to serve the model.
+struct JobKind {
+  bool trains = true;
+  bool finetune = false;
+  bool adapter = false;
+};
+
+JobKind job_kind(Costing costing) {
+  switch (costing) {
+    case Costing::prompt:
+    case Costing::retrieval: return {false, false, false};
+    case Costing::adapter: return {true, true, true};
+    case Costing::full: return {true, true, false};
+    case Costing::continued:
+    case Costing::scratch: return {true, false, false};
   }
-  if (request.method != "qlora") {
-    TrainingRequest r = request;
-    r.method = "qlora";
-    const MemoryEstimate m = estimate_memory(r, catalog);
-    if (m.fits) out.push_back(fmt::format("QLoRA (4-bit base): {} GiB per GPU", format_number(m.total, 1)));
-  }
-  for (const auto& gpu : catalog.gpus) {
-    if (gpu.memory_gib <= request.gpu->memory_gib) continue;
-    TrainingRequest r = request;
-    r.gpu = &gpu;
-    if (estimate_memory(r, catalog).fits) {
-      out.push_back(fmt::format("a GPU with more memory: {} ({} GiB)", gpu.id, gpu.memory_gib));
-      break;
-    }
-  }
+  return {true, false, false};
+}
+
+json memory_json(const MemoryEstimate& m) {
+  json out{{"per_gpu_gib", tidy(m.total)},
+           {"gpu_gib", m.gpu_gib},
+           {"fits", m.fits},
+           {"breakdown", json{{"weights", tidy(m.weights)},
+                              {"gradients", tidy(m.gradients)},
+                              {"optimizer", tidy(m.optimizer)},
+                              {"activations", tidy(m.activations + m.logits)},
+                              {"overhead", tidy(m.overhead)}}},
+           {"parts", json{{"weights", tidy(m.weights)},
+                          {"gradients", tidy(m.gradients)},
+                          {"optimizer", tidy(m.optimizer)},
+                          {"activations", tidy(m.activations)},
+                          {"logits", tidy(m.logits)},
+                          {"qlora_buffers", tidy(m.qlora_buffers)},
+                          {"cuda_context", tidy(m.cuda_context)},
+                          {"allocator_slack", tidy(m.allocator_slack)}}},
+           {"offloaded_gib", tidy(m.offloaded)}};
   return out;
+}
+
+std::string render_table(const std::string& strategy, const TrainingRequest& r, const JobEstimate& job,
+                         const std::vector<Note>& notes) {
+  const TrainingEstimate& e = job.training;
+  std::string content;
+  const std::string size =
+      r.model.active_params < r.model.params
+          ? fmt::format("{}-parameter ({} active)", format_count(r.model.params), format_count(r.model.active_params))
+          : fmt::format("{}-parameter", format_count(r.model.params));
+  content += fmt::format("{} of a {} model on {} x {}\n", strategy, size, std::max(1, r.gpus), r.gpu->id);
+  content += fmt::format("  training tokens   {}\n", format_count(job.trains ? r.tokens : 0.0));
+  content += fmt::format("  training FLOPs    {}\n", format_scientific(tidy(e.flops)));
+  const auto range_line = [&](const char* label, const Range& x, bool usd) {
+    const auto f = [&](double v) { return usd ? format_usd(tidy(v)) : format_count(round_significant(v, 3)); };
+    content += fmt::format("  {:<17} {} (low {}, high {})\n", label, f(x.expected), f(x.low), f(x.high));
+  };
+  range_line("GPU-hours", e.gpu_hours, false);
+  range_line("wall-clock days", e.wall_clock_days, false);
+  range_line("cost", e.cost_usd, true);
+  range_line("energy kWh", e.energy_kwh, false);
+  range_line("kg CO2e", e.emissions_kgco2e, false);
+  const MemoryEstimate& m = e.memory;
+  content += fmt::format("  memory per GPU    {} GiB of {} GiB: {}\n", format_number(tidy(m.total), 1),
+                         format_number(m.gpu_gib, 0), m.fits ? "fits" : "does NOT fit");
+  const std::pair<const char*, double> parts[] = {{"weights", m.weights},
+                                                  {"gradients", m.gradients},
+                                                  {"optimizer", m.optimizer},
+                                                  {"activations", m.activations},
+                                                  {"logits", m.logits},
+                                                  {"qlora buffers", m.qlora_buffers},
+                                                  {"cuda context", m.cuda_context},
+                                                  {"allocator slack", m.allocator_slack}};
+  for (const auto& [part, gib] : parts) {
+    if (job.trains || gib > 0) content += fmt::format("    {:<15} {} GiB\n", part, format_number(tidy(gib), 2));
+  }
+  if (m.offloaded > 0) content += fmt::format("    {:<15} {} GiB\n", "on the host", format_number(tidy(m.offloaded), 2));
+  for (const auto& s : job.would_fit) content += fmt::format("  would fit: {}\n", s);
+  for (const auto& n : notes) {
+    content += fmt::format("  assumed {} = {} ({})\n", n.name, value_to_json(n.value).dump(), n.why);
+  }
+  return content;
 }
 
 int run_estimate(const EstimateOptions& opt) {
@@ -111,8 +170,27 @@ int run_estimate(const EstimateOptions& opt) {
   if (!rules) return k_cannot_run;
   const Catalog& catalog = rules->catalog;
   TrainingRequest request;
-  json assumptions = json::array();
+  std::vector<Note> notes;
+  // The strategies are those of the loaded rule set (built-in plus --rules).
+  const Strategy* strategy = nullptr;
+  std::vector<std::string> strategy_ids;
+  for (const auto& s : rules->strategies) {
+    strategy_ids.push_back(s.id);
+    if (s.id == opt.strategy) strategy = &s;
+  }
+  if (strategy == nullptr) {
+    std::string ids;
+    for (const auto& id : strategy_ids) ids += (ids.empty() ? "" : ", ") + id;
+    print_error(fmt::format("--strategy: unknown strategy `{}`{}; the rule set has {}", opt.strategy,
+                            did_you_mean(opt.strategy, strategy_ids), ids),
+                "unknown-strategy");
+    return k_cannot_run;
+  }
 
+  double active = 0;
+  if (!opt.active_params.empty()) {
+    if (!read_quantity("--active-params", opt.active_params, Dimension::params, active)) return k_cannot_run;
+  }
   if (!opt.model.empty()) {
     const ModelInfo* model = catalog.find_model(opt.model);
     if (model == nullptr) {
@@ -121,6 +199,7 @@ int run_estimate(const EstimateOptions& opt) {
       return k_cannot_run;
     }
     request.model = model->shape;
+    if (active > 0) request.model.active_params = std::min(active, request.model.params);
   } else if (!opt.params.empty()) {
     double params = 0;
     if (!read_quantity("--params", opt.params, Dimension::params, params)) return k_cannot_run;
@@ -128,10 +207,16 @@ int run_estimate(const EstimateOptions& opt) {
       print_error("--params: a language model has at least a million parameters", "out-of-range");
       return k_cannot_run;
     }
-    request.model = shape_for_params(params);
-    assumptions.push_back({{"name", "architecture"},
-                           {"value", fmt::format("{} layers, hidden {}", request.model.layers, request.model.hidden)},
-                           {"why", "derived from the parameter count (N ~ 12 L h^2, h ~ 128 L)"}});
+    if (active > params) {
+      print_error("--active-params: at most --params (which counts every parameter, all experts included)", "out-of-range");
+      return k_cannot_run;
+    }
+    request.model = shape_for_params(params, active, catalog);
+    notes.push_back({"architecture",
+                     Value::of_string(fmt::format("{} layers, hidden {}, vocabulary {}", request.model.layers,
+                                                  request.model.hidden, request.model.vocab)),
+                     "derived from the active parameter count (N ~ 12 L h^2, h ~ 128 L); vocabulary: " +
+                         catalog.constant("derived_vocab").why});
   } else {
     print_error("give --params N or --model ID", "missing-flag");
     return k_cannot_run;
@@ -139,7 +224,7 @@ int run_estimate(const EstimateOptions& opt) {
 
   const Gpu* gpu = catalog.find_gpu(opt.gpu);
   if (gpu == nullptr) {
-    print_error(fmt::format("--gpu: unknown GPU `{}`{}", opt.gpu, did_you_mean(opt.gpu, catalog.gpu_names())), "unknown-gpu");
+    print_error(fmt::format("--gpu: unknown GPU `{}`{}", opt.gpu, catalog.gpu_suggestion(opt.gpu)), "unknown-gpu");
     return k_cannot_run;
   }
   request.gpu = gpu;
@@ -150,13 +235,19 @@ int run_estimate(const EstimateOptions& opt) {
   request.lora_rank = opt.lora_rank;
   request.lora_targets = opt.lora_targets;
   request.zero_stage = opt.zero_stage;
+  request.precision = opt.precision;
+  request.optimizer = opt.optimizer;
+  request.offload = opt.offload;
+  request.packing = opt.packing;
+  request.chunked_loss = opt.chunked_loss;
+  request.flash_attention = !opt.no_flash_attention;
   if (opt.grid >= 0) request.grid_kgco2e_per_kwh = opt.grid;
   if (opt.pue > 0) request.pue = opt.pue;
   if (opt.mfu > 0) request.utilization = opt.mfu;
   if (opt.price >= 0) request.price_per_gpu_hour = opt.price;
 
-  const bool trains = opt.strategy != "few-shot" && opt.strategy != "rag";
-  if (trains) {
+  const JobKind kind = job_kind(strategy->costing);
+  if (kind.trains) {
     if (!opt.tokens.empty()) {
       if (!read_quantity("--tokens", opt.tokens, Dimension::tokens, request.tokens)) return k_cannot_run;
     } else if (!opt.examples.empty()) {
@@ -165,25 +256,29 @@ int run_estimate(const EstimateOptions& opt) {
       if (!read_quantity("--examples", opt.examples, Dimension::examples, examples)) return k_cannot_run;
       if (!read_quantity("--example-tokens", opt.example_tokens, Dimension::tokens, per_example)) return k_cannot_run;
       request.tokens = examples * per_example * opt.epochs;
+      request.example_tokens = per_example;
     } else {
       print_error("give --tokens D, or --examples N with --example-tokens T and --epochs E", "missing-flag");
       return k_cannot_run;
     }
-    request.method = opt.strategy == "peft" ? opt.method : "full";
-    request.finetune = opt.strategy == "peft" || opt.strategy == "full-finetune";
+    request.method = kind.adapter ? opt.method : "full";
+    request.finetune = kind.finetune;
   }
 
-  json doc;
-  doc["schema_version"] = 1;
-  doc["strategy"] = opt.strategy;
-  doc["method"] = trains ? request.method : "none";
-  doc["model"] = json{{"id", request.model.id.empty() ? json(nullptr) : json(request.model.id)},
-                      {"params", request.model.params},
-                      {"active_params", request.model.active_params}};
-  doc["training_tokens"] = trains ? request.tokens : 0.0;
-  doc["gpu"] = json{{"id", gpu->id}, {"count", opt.gpus}};
-  if (trains) {
-    const TrainingEstimate e = estimate_training(request, catalog);
+  const JobEstimate job = estimate_job(request, kind.trains, catalog);
+  for (const auto& n : job.notes) notes.push_back(n);
+  std::string content;
+  if (opt.format == "json") {
+    const TrainingEstimate& e = job.training;
+    json doc;
+    doc["schema_version"] = 1;
+    doc["strategy"] = opt.strategy;
+    doc["method"] = kind.trains ? request.method : "none";
+    doc["model"] = json{{"id", request.model.id.empty() ? json(nullptr) : json(request.model.id)},
+                        {"params", request.model.params},
+                        {"active_params", request.model.active_params}};
+    doc["training_tokens"] = kind.trains ? request.tokens : 0.0;
+    doc["gpu"] = json{{"id", gpu->id}, {"count", opt.gpus}};
     doc["training_flops"] = tidy(e.flops);
     doc["trainable_params"] = tidy(e.trainable_params);
     doc["gpu_hours"] = range_json(e.gpu_hours);
@@ -191,70 +286,14 @@ int run_estimate(const EstimateOptions& opt) {
     doc["cost_usd"] = range_json(e.cost_usd);
     doc["energy_kwh"] = range_json(e.energy_kwh);
     doc["emissions_kgco2e"] = range_json(e.emissions_kgco2e);
-    doc["memory"] = json{{"per_gpu_gib", tidy(e.memory.total)},
-                         {"gpu_gib", gpu->memory_gib},
-                         {"fits", e.memory.fits},
-                         {"breakdown", json{{"weights", tidy(e.memory.weights)},
-                                            {"gradients", tidy(e.memory.gradients)},
-                                            {"optimizer", tidy(e.memory.optimizer)},
-                                            {"activations", tidy(e.memory.activations)},
-                                            {"overhead", tidy(e.memory.overhead)}}}};
-    if (!e.memory.fits) doc["memory"]["would_fit"] = what_would_fit(request, catalog);
-    for (const auto& n : e.notes) assumptions.push_back({{"name", n.name}, {"value", value_to_json(n.value)}, {"why", n.why}});
-  } else {
-    const double weights = 2.0 * request.model.params * catalog.value("inference_memory_factor") / (1024.0 * 1024.0 * 1024.0);
-    doc["training_flops"] = 0;
-    doc["trainable_params"] = 0;
-    doc["gpu_hours"] = range_json({});
-    doc["wall_clock_days"] = range_json({});
-    doc["cost_usd"] = range_json({});
-    doc["energy_kwh"] = range_json({});
-    doc["emissions_kgco2e"] = range_json({});
-    doc["memory"] = json{{"per_gpu_gib", tidy(weights / std::max(1, opt.gpus))},
-                         {"gpu_gib", gpu->memory_gib},
-                         {"fits", weights / std::max(1, opt.gpus) <= gpu->memory_gib},
-                         {"breakdown", json{{"weights", tidy(weights / std::max(1, opt.gpus))},
-                                            {"gradients", 0},
-                                            {"optimizer", 0},
-                                            {"activations", 0},
-                                            {"overhead", 0}}}};
-    assumptions.push_back({{"name", "training"},
-                           {"value", "none"},
-                           {"why", "few-shot and rag change no weights: memory is serving memory (16-bit weights x 1.2)"}});
-  }
-  doc["assumptions"] = assumptions;
-
-  std::string content;
-  if (opt.format == "json") {
+    doc["memory"] = memory_json(e.memory);
+    if (!job.would_fit.empty()) doc["memory"]["would_fit"] = job.would_fit;
+    json assumptions = json::array();
+    for (const auto& n : notes) assumptions.push_back({{"name", n.name}, {"value", value_to_json(n.value)}, {"why", n.why}});
+    doc["assumptions"] = assumptions;
     content = doc.dump(2) + "\n";
   } else {
-    content += fmt::format("{} of a {}-parameter model on {} x {}\n", opt.strategy, format_count(request.model.params), opt.gpus,
-                           gpu->id);
-    content += fmt::format("  training tokens   {}\n", format_count(doc["training_tokens"].get<double>()));
-    content += fmt::format("  training FLOPs    {}\n", format_scientific(doc["training_flops"].get<double>()));
-    const auto range_line = [&](const char* label, const json& r, bool usd) {
-      const auto f = [&](double x) { return usd ? format_usd(x) : format_count(round_significant(x, 3)); };
-      content += fmt::format("  {:<17} {} (low {}, high {})\n", label, f(r["expected"].get<double>()), f(r["low"].get<double>()),
-                             f(r["high"].get<double>()));
-    };
-    range_line("GPU-hours", doc["gpu_hours"], false);
-    range_line("wall-clock days", doc["wall_clock_days"], false);
-    range_line("cost", doc["cost_usd"], true);
-    range_line("energy kWh", doc["energy_kwh"], false);
-    range_line("kg CO2e", doc["emissions_kgco2e"], false);
-    const json& m = doc["memory"];
-    content += fmt::format("  memory per GPU    {} GiB of {} GiB: {}\n", format_number(m["per_gpu_gib"].get<double>(), 1),
-                           format_number(m["gpu_gib"].get<double>(), 0), m["fits"].get<bool>() ? "fits" : "does NOT fit");
-    for (const auto& [part, gib] : m["breakdown"].items()) {
-      content += fmt::format("    {:<15} {} GiB\n", part, format_number(gib.get<double>(), 2));
-    }
-    if (m.contains("would_fit")) {
-      for (const auto& s : m["would_fit"]) content += fmt::format("  would fit: {}\n", s.get<std::string>());
-    }
-    for (const auto& a : assumptions) {
-      content +=
-          fmt::format("  assumed {} = {} ({})\n", a["name"].get<std::string>(), a["value"].dump(), a["why"].get<std::string>());
-    }
+    content = render_table(opt.strategy, request, job, notes);
   }
   return emit(content, opt.output) ? k_ok : k_cannot_run;
 }
@@ -269,10 +308,10 @@ void setup_estimate(CLI::App& app, int& exit_code) {
       "  llmplan estimate --strategy pretrain --params 7B --tokens 2T --gpu a100-80gb --gpus 2048\n"
       "  llmplan estimate --strategy peft --method qlora --params 65B --examples 10k --example-tokens 512 \\\n"
       "                   --epochs 3 --gpu rtx-a6000 --seq-len 512 --micro-batch 1 --format json");
-  cmd->add_option("--strategy", opt->strategy, "Strategy id")
-      ->required()
-      ->check(CLI::IsMember({"few-shot", "rag", "peft", "full-finetune", "continued-pretrain", "pretrain"}));
-  cmd->add_option("--params", opt->params, "Parameters (active parameters for mixture-of-experts), e.g. 7B")->type_name("N");
+  cmd->add_option("--strategy", opt->strategy, "Strategy id of the rule set (`llmplan rules list`)")->required()->type_name("ID");
+  cmd->add_option("--params", opt->params, "Parameters, all experts counted for mixture-of-experts, e.g. 7B")->type_name("N");
+  cmd->add_option("--active-params", opt->active_params, "Parameters used per token (mixture-of-experts; default --params)")
+      ->type_name("N");
   cmd->add_option("--model", opt->model, "A model id from `llmplan models`")->type_name("ID");
   cmd->add_option("--tokens", opt->tokens, "Training tokens, e.g. 2T")->type_name("D");
   cmd->add_option("--examples", opt->examples, "Labeled examples (instead of --tokens)")->type_name("N");
@@ -294,6 +333,16 @@ void setup_estimate(CLI::App& app, int& exit_code) {
   cmd->add_option("--price-per-gpu-hour", opt->price, "Override the catalog price (USD)")->check(CLI::Range(0.0, 1000.0));
   cmd->add_option("--mfu", opt->mfu, "Override the utilization of the dense 16-bit peak (0..1)")->check(CLI::Range(0.01, 1.0));
   cmd->add_flag("--no-checkpointing", opt->no_checkpointing, "Keep all activations (no gradient checkpointing)");
+  cmd->add_option("--precision", opt->precision, "mixed (default: 32-bit master weights) or bf16 (pure 16-bit)")
+      ->check(CLI::IsMember({"mixed", "bf16"}));
+  cmd->add_option("--optimizer", opt->optimizer, "adamw (default), adamw-8bit, paged-adamw-8bit or sgd")
+      ->check(CLI::IsMember({"adamw", "adamw-8bit", "paged-adamw-8bit", "sgd"}));
+  cmd->add_option("--offload", opt->offload, "none (default), optimizer, optimizer-and-params or activations (to host memory)")
+      ->check(CLI::IsMember({"none", "optimizer", "optimizer-and-params", "activations"}));
+  cmd->add_option("--packing", opt->packing, "Fine-tunes: packed or padded sequences (default: not known)")
+      ->check(CLI::IsMember({"packed", "padded"}));
+  cmd->add_flag("--chunked-loss", opt->chunked_loss, "The loss is computed over chunks of the logits (torchtune, Liger)");
+  cmd->add_flag("--no-flash-attention", opt->no_flash_attention, "Attention keeps its s x s scores (eager attention)");
   cmd->add_option("-f,--format", opt->format, "table (default) or json")->check(CLI::IsMember({"table", "json"}));
   cmd->add_option("-o,--output", opt->output, "Write to FILE (atomically)")->type_name("FILE");
   cmd->add_option("--rules", opt->rules, "Rule-set file or directory with catalog overrides")->type_name("FILE|DIR");

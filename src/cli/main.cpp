@@ -37,6 +37,7 @@ int run(int argc, char** argv) {
   setup_validate(app, exit_code);
   setup_estimate(app, exit_code);
   setup_catalogs(app, exit_code);
+  setup_calibrate(app, exit_code);
   setup_completion(app, exit_code);
 
   // CLI11 2.1 cannot suggest: catch a mistyped subcommand first.

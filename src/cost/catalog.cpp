@@ -4,6 +4,10 @@
 #include <cmath>
 #include <stdexcept>
 
+#include <fmt/format.h>
+
+#include "llmplan/input/suggest.hpp"
+
 namespace llmplan {
 
 double UtilizationCurve::at(double params) const {
@@ -78,6 +82,16 @@ std::vector<std::string> Catalog::model_names() const {
   return names_of(models);
 }
 
+std::string Catalog::gpu_suggestion(std::string_view unknown) const {
+  const std::string match = closest_match(unknown, gpu_names());
+  if (match.empty()) return {};
+  const Gpu* gpu = find_gpu(match);
+  // Ids one character apart can name cards of very different compute (`h20` and `h200` differ
+  // 6.7x), so the suggestion states what the suggested card is.
+  return fmt::format(" (did you mean `{}`: {}, {:g} dense 16-bit TFLOPS, {:g} GiB? check that it is the card you have)", match,
+                     gpu->name, gpu->peak_tflops, gpu->memory_gib);
+}
+
 const CostConstant& Catalog::constant(std::string_view name) const {
   const auto it = constants.find(name);
   if (it == constants.end()) throw std::logic_error("cost constant missing after load: " + std::string(name));
@@ -94,13 +108,23 @@ const std::vector<ModelField>& model_fields() {
   static const std::vector<ModelField> fields = {
       {"activation_checkpoint_bytes", &CostModel::activation_checkpoint_bytes},
       {"activation_layer_bytes", &CostModel::activation_layer_bytes},
+      {"adamw_8bit_bytes_per_param", &CostModel::adamw_8bit_bytes_per_param},
+      {"allocator_slack_fraction", &CostModel::allocator_slack_fraction},
+      {"attention_score_bytes", &CostModel::attention_score_bytes},
+      {"bf16_gradient_bytes_per_param", &CostModel::bf16_gradient_bytes_per_param},
+      {"bf16_optimizer_bytes_per_param", &CostModel::bf16_optimizer_bytes_per_param},
+      {"bf16_weight_bytes_per_param", &CostModel::bf16_weight_bytes_per_param},
+      {"chunked_loss_bytes", &CostModel::chunked_loss_bytes},
+      {"cuda_context_gib", &CostModel::cuda_context_gib},
+      {"derived_vocab", &CostModel::derived_vocab},
       {"electricity_usd_per_kwh", &CostModel::electricity_usd_per_kwh},
       {"embedding_usd_per_m_tokens", &CostModel::embedding_usd_per_m_tokens},
       {"few_shot_examples_in_prompt", &CostModel::few_shot_examples_in_prompt},
       {"finetune_attempts", &CostModel::finetune_attempts},
       {"finetune_epochs", &CostModel::finetune_epochs},
-      {"finetune_utilization", &CostModel::finetune_utilization},
-      {"framework_overhead_gib", &CostModel::framework_overhead_gib},
+      {"finetune_utilization_band", &CostModel::finetune_utilization_band},
+      {"finetune_tokens_half", &CostModel::finetune_tokens_half},
+      {"finetune_utilization_factor", &CostModel::finetune_utilization_factor},
       {"full_gradient_bytes_per_param", &CostModel::full_gradient_bytes_per_param},
       {"full_optimizer_bytes_per_param", &CostModel::full_optimizer_bytes_per_param},
       {"full_weight_bytes_per_param", &CostModel::full_weight_bytes_per_param},
@@ -111,8 +135,13 @@ const std::vector<ModelField>& model_fields() {
       {"logits_bytes", &CostModel::logits_bytes},
       {"lora_bytes_per_frozen_param", &CostModel::lora_bytes_per_frozen_param},
       {"lora_rank", &CostModel::lora_rank},
+      {"lora_utilization_factor", &CostModel::lora_utilization_factor},
       {"max_gpus_finetune", &CostModel::max_gpus_finetune},
       {"max_gpus_pretrain", &CostModel::max_gpus_pretrain},
+      {"moe_utilization_exponent", &CostModel::moe_utilization_exponent},
+      {"offload_param_layers", &CostModel::offload_param_layers},
+      {"packed_utilization_factor", &CostModel::packed_utilization_factor},
+      {"padded_utilization_factor", &CostModel::padded_utilization_factor},
       {"pretrain_attempts", &CostModel::pretrain_attempts},
       {"pretrain_domain_share", &CostModel::pretrain_domain_share},
       {"pretrain_params", &CostModel::pretrain_params},
@@ -120,6 +149,7 @@ const std::vector<ModelField>& model_fields() {
       {"pue", &CostModel::pue},
       {"qlora_bytes_per_frozen_param", &CostModel::qlora_bytes_per_frozen_param},
       {"qlora_compute_overhead", &CostModel::qlora_compute_overhead},
+      {"qlora_dequant_matrices", &CostModel::qlora_dequant_matrices},
       {"rag_context_tokens", &CostModel::rag_context_tokens},
       {"scaling_efficiency_per_doubling", &CostModel::scaling_efficiency_per_doubling},
       {"scaling_reference_gpus", &CostModel::scaling_reference_gpus},

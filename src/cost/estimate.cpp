@@ -48,7 +48,7 @@ int lora_rank_of(const TrainingRequest& r, const Catalog& c) {
   return r.lora_rank > 0 ? r.lora_rank : static_cast<int>(c.model.lora_rank.expected);
 }
 
-/// Scaling loss beyond the cluster size the utilization figures describe: each doubling keeps
+/// Scaling loss beyond the cluster size the utilization curves describe: each doubling keeps
 /// this fraction of throughput.
 double scaling_efficiency(int gpus, const Catalog& c) {
   const double reference = c.model.scaling_reference_gpus.expected;
@@ -56,14 +56,8 @@ double scaling_efficiency(int gpus, const Catalog& c) {
   return std::pow(c.model.scaling_efficiency_per_doubling.expected, std::log2(gpus / reference));
 }
 
-/// Utilization of the dense peak: given (--mfu), the fine-tune band, or the GPU's curve at the
-/// model's size times the spread of published runs.
-Range training_utilization(const TrainingRequest& r, const Catalog& c) {
-  if (r.utilization) return Range::exactly(*r.utilization);
-  if (r.finetune) return c.model.finetune_utilization;
-  const auto curve = r.gpu ? c.utilization_curves.find(r.gpu->utilization_curve) : c.utilization_curves.end();
-  const double base = curve != c.utilization_curves.end() ? curve->second.at(r.model.active_params) : 0.4;
-  return c.model.training_utilization_band * base;
+bool is_adapter(const TrainingRequest& r) {
+  return r.method == "lora" || r.method == "qlora";
 }
 
 Range price_for(const Gpu& gpu, const TrainingRequest& r, const Catalog& c) {
@@ -92,50 +86,158 @@ ModelShape shape_for_params(double params) {
   return m;
 }
 
+ModelShape shape_for_params(double params, double active_params, const Catalog& catalog) {
+  const double active = active_params > 0 ? std::min(active_params, params) : params;
+  ModelShape m = shape_for_params(active);
+  m.params = params;
+  m.active_params = active;
+  m.vocab = static_cast<int>(catalog.model.derived_vocab.expected);
+  return m;
+}
+
+Utilization training_utilization(const TrainingRequest& r, const Catalog& c) {
+  Utilization u;
+  const double active = r.model.active_params > 0 ? r.model.active_params : r.model.params;
+  if (r.utilization) {
+    u.given = true;
+    u.curve = *r.utilization;
+    u.value = Range::exactly(*r.utilization);
+    return u;
+  }
+  const auto curve = r.gpu ? c.utilization_curves.find(r.gpu->utilization_curve) : c.utilization_curves.end();
+  u.curve = curve != c.utilization_curves.end() ? curve->second.at(active) : 0.4;
+  // Sparse models route tokens between experts (all-to-all) and run smaller matrices per expert.
+  if (r.model.params > active) u.moe = std::pow(r.model.params / active, -c.model.moe_utilization_exponent.expected);
+  u.cluster = scaling_efficiency(std::max(1, r.gpus), c);
+  Range band = c.model.training_utilization_band;
+  if (r.finetune) {
+    // Short sequences make small matrix products: utilization grows with the tokens each step
+    // computes (micro-batch x sequence, or x the example length when sequences are not packed).
+    const double seq = r.seq_len > 0 ? r.seq_len : c.model.training_seq_len.expected;
+    const double per_sequence = r.packing == "packed" || r.example_tokens <= 0 ? seq : std::min(seq, r.example_tokens);
+    const double step_tokens = std::max(1, r.micro_batch) * per_sequence;
+    u.finetune =
+        c.model.finetune_utilization_factor.expected * step_tokens / (step_tokens + c.model.finetune_tokens_half.expected);
+    if (is_adapter(r)) u.finetune *= c.model.lora_utilization_factor.expected;
+    if (r.packing == "packed") u.finetune *= c.model.packed_utilization_factor.expected;
+    if (r.packing == "padded") u.finetune *= c.model.padded_utilization_factor.expected;
+    band = c.model.finetune_utilization_band;
+  }
+  const double expected = std::min(0.95, u.curve * u.moe * u.cluster * u.finetune);
+  u.value = Range{expected * band.low, expected, std::min(0.95, expected * band.high)};
+  return u;
+}
+
 MemoryEstimate estimate_memory(const TrainingRequest& r, const Catalog& c) {
   MemoryEstimate mem;
   const ModelShape& m = r.model;
   const double n = m.params;  // every weight is held in memory, active or not
   const int gpus = std::max(1, r.gpus);
-  const double weight_b = c.model.full_weight_bytes_per_param.expected;
-  const double grad_b = c.model.full_gradient_bytes_per_param.expected;
-  const double optim_b = c.model.full_optimizer_bytes_per_param.expected;
+  const bool pure_bf16 = r.precision == "bf16";
+  const double weight_b = pure_bf16 ? c.model.bf16_weight_bytes_per_param.expected : c.model.full_weight_bytes_per_param.expected;
+  const double grad_b =
+      pure_bf16 ? c.model.bf16_gradient_bytes_per_param.expected : c.model.full_gradient_bytes_per_param.expected;
+  double optim_b = pure_bf16 ? c.model.bf16_optimizer_bytes_per_param.expected : c.model.full_optimizer_bytes_per_param.expected;
+  if (r.optimizer == "adamw-8bit" || r.optimizer == "paged-adamw-8bit") optim_b = c.model.adamw_8bit_bytes_per_param.expected;
+  if (r.optimizer == "sgd") optim_b = 0;
   const int seq = r.seq_len > 0 ? r.seq_len : static_cast<int>(c.model.training_seq_len.expected);
-  const double tokens_in_flight = static_cast<double>(seq) * std::max(1, r.micro_batch);
+  const double micro = std::max(1, r.micro_batch);
+  const double tokens_in_flight = static_cast<double>(seq) * micro;
+  const int layers = std::max(1, m.layers);
+  const double embed = std::min(embedding_params(m), n);
+  double host = 0;  // bytes moved to host memory
 
-  if (r.method == "lora" || r.method == "qlora") {
+  if (is_adapter(r)) {
     const double trainable = lora_params(m, lora_rank_of(r, c), r.lora_targets);
     double frozen_bytes = n * c.model.lora_bytes_per_frozen_param.expected;
     if (r.method == "qlora") {
-      const double embed = std::min(embedding_params(m), n);
       frozen_bytes =
           (n - embed) * c.model.qlora_bytes_per_frozen_param.expected + embed * c.model.lora_bytes_per_frozen_param.expected;
+      // bitsandbytes dequantizes each 4-bit matrix to 16 bits for its matmul; the largest
+      // (hidden x FFN) sets the buffer, with one copy in flight forward and one backward.
+      mem.qlora_buffers = c.model.qlora_dequant_matrices.expected * static_cast<double>(m.hidden) * m.ffn * 2.0 / k_gib;
     }
     // The frozen base is replicated on every GPU (data parallel) unless ZeRO-3 / FSDP shards it.
     const double shards = r.zero_stage == 3 ? gpus : 1;
-    mem.weights = (frozen_bytes / shards + trainable * weight_b) / k_gib;
+    double frozen_gpu = frozen_bytes / shards;
+    if (r.offload == "optimizer-and-params") {
+      const double resident = std::min(1.0, c.model.offload_param_layers.expected / layers);
+      host += frozen_gpu * (1 - resident);
+      frozen_gpu *= resident;
+    }
+    mem.weights = (frozen_gpu + trainable * weight_b) / k_gib;
     mem.gradients = trainable * grad_b / k_gib;
     mem.optimizer = trainable * optim_b / k_gib;
+    if (r.offload == "optimizer" || r.offload == "optimizer-and-params") {
+      host += trainable * optim_b;
+      mem.optimizer = 0;
+    }
   } else {
-    // Mixed-precision Adam. ZeRO stage 1 shards the optimizer state across the GPUs, stage 2 also
-    // the gradients, stage 3 (FSDP) also the weights; the default is stage 3 on several GPUs.
+    // ZeRO stage 1 shards the optimizer state across the GPUs, stage 2 also the gradients, stage
+    // 3 (FSDP) also the weights; the default is stage 3 on several GPUs.
     const int stage = r.zero_stage >= 0 ? r.zero_stage : (gpus > 1 ? 3 : 0);
-    mem.weights = n * weight_b / (stage >= 3 ? gpus : 1) / k_gib;
-    mem.gradients = n * grad_b / (stage >= 2 ? gpus : 1) / k_gib;
-    mem.optimizer = n * optim_b / (stage >= 1 ? gpus : 1) / k_gib;
+    const double weight_shards = stage >= 3 ? gpus : 1;
+    const double grad_shards = stage >= 2 ? gpus : 1;
+    const double optim_shards = stage >= 1 ? gpus : 1;
+    double weights = n * weight_b / weight_shards;
+    double grads = n * grad_b / grad_shards;
+    double optim = n * optim_b / optim_shards;
+    const double working_b = c.model.bf16_weight_bytes_per_param.expected;  // the 16-bit copy that computes
+    if (r.offload == "optimizer" || r.offload == "optimizer-and-params") {
+      // ZeRO-Offload: the optimizer state, the 32-bit master weights and the 32-bit gradients
+      // live on the host; the GPU keeps the 16-bit weights and 16-bit gradients.
+      host += optim + n * (weight_b - working_b) / optim_shards;
+      optim = 0;
+      weights = n * std::min(weight_b, working_b) / weight_shards;
+      grads = n * std::min(grad_b, c.model.bf16_gradient_bytes_per_param.expected) / grad_shards;
+    }
+    if (r.offload == "optimizer-and-params") {
+      // ZeRO-Infinity / FSDP CPU offload: only the layers being computed are on the GPU.
+      const double resident = std::min(1.0, c.model.offload_param_layers.expected / layers);
+      host += (weights + grads) * (1 - resident);
+      weights *= resident;
+      grads *= resident;
+    }
+    mem.weights = weights / k_gib;
+    mem.gradients = grads / k_gib;
+    mem.optimizer = optim / k_gib;
   }
 
-  const double layer_inputs = tokens_in_flight * m.hidden * m.layers;
+  const double layer_inputs = tokens_in_flight * m.hidden * layers * c.model.activation_checkpoint_bytes.expected;
   const double one_layer = tokens_in_flight * m.hidden * c.model.activation_layer_bytes.expected;
-  const double logits = tokens_in_flight * m.vocab * c.model.logits_bytes.expected;
-  const double activations = r.checkpointing ? layer_inputs * c.model.activation_checkpoint_bytes.expected + one_layer + logits
-                                             : one_layer * m.layers + logits;
+  // Without FlashAttention each layer holds its s x s attention scores (5 a s^2 b bytes,
+  // Korthikanti et al. 2022).
+  const double scores =
+      r.flash_attention ? 0.0 : c.model.attention_score_bytes.expected * std::max(1, m.heads) * tokens_in_flight * seq;
+  double activations = 0;
+  if (r.checkpointing) {
+    double kept = layer_inputs;
+    if (r.offload == "activations") {
+      // Checkpoints stream to host memory; two layers' inputs stay for prefetch.
+      const double resident = std::min(1.0, 2.0 / layers);
+      host += kept * (1 - resident);
+      kept *= resident;
+    }
+    activations = kept + one_layer + scores;
+  } else {
+    activations = (one_layer + scores) * layers;
+  }
+  const double logits_b = r.chunked_loss ? c.model.chunked_loss_bytes.expected : c.model.logits_bytes.expected;
   mem.activations = activations / k_gib;
-  mem.overhead = c.model.framework_overhead_gib.expected;
-  mem.total = mem.weights + mem.gradients + mem.optimizer + mem.activations + mem.overhead;
+  mem.logits = tokens_in_flight * m.vocab * logits_b / k_gib;
+  mem.cuda_context = c.model.cuda_context_gib.expected;
+  const double held = mem.weights + mem.gradients + mem.optimizer + mem.activations + mem.logits + mem.qlora_buffers;
+  mem.allocator_slack = held * c.model.allocator_slack_fraction.expected;
+  mem.overhead = mem.qlora_buffers + mem.cuda_context + mem.allocator_slack;
+  mem.offloaded = host / k_gib;
+  mem.total = held + mem.cuda_context + mem.allocator_slack;
   mem.gpu_gib = r.gpu ? r.gpu->memory_gib : 0;
   mem.fits = r.gpu != nullptr && mem.total <= mem.gpu_gib;
   return mem;
+}
+
+double serving_memory_gib(const ModelShape& model, const Catalog& c) {
+  return 2.0 * model.params * c.model.inference_memory_factor.expected / k_gib;
 }
 
 namespace {
@@ -155,8 +257,8 @@ TrainingEstimate compute_training(const TrainingRequest& r, const Catalog& c) {
   const double attention_flops = 6.0 * m.layers * seq * static_cast<double>(m.hidden);
   e.flops = r.tokens * (weight_flops + attention_flops);
 
-  const Range util = training_utilization(r, c);
-  double slowdown = 1.0 / scaling_efficiency(gpus, c);
+  const Range util = training_utilization(r, c).value;  // the cluster's loss is part of it
+  double slowdown = 1.0;
   if (r.method == "qlora") slowdown *= c.model.qlora_compute_overhead.expected;
   if (r.gpu != nullptr && r.gpu->peak_tflops > 0) {
     const double peak = r.gpu->peak_tflops * 1e12;
@@ -185,23 +287,25 @@ std::vector<Note> training_notes(const TrainingRequest& r, const Catalog& c) {
   std::vector<Note> notes;
   const int gpus = std::max(1, r.gpus);
   const int seq = r.seq_len > 0 ? r.seq_len : static_cast<int>(c.model.training_seq_len.expected);
-  const Range util = training_utilization(r, c);
+  const Utilization u = training_utilization(r, c);
   std::string why;
-  if (r.utilization) {
+  if (u.given) {
     why = "given (--mfu)";
-  } else if (r.finetune) {
-    why = c.constant("finetune_utilization").why;
   } else {
-    why = fmt::format("the `{}` curve at {} active parameters, from published runs; band {}x-{}x", r.gpu->utilization_curve,
-                      format_count(r.model.active_params), c.model.training_utilization_band.low,
-                      c.model.training_utilization_band.high);
+    const Range band = r.finetune ? c.model.finetune_utilization_band : c.model.training_utilization_band;
+    why = fmt::format("the `{}` curve at {} active parameters ({:.3g})", r.gpu ? r.gpu->utilization_curve : "none",
+                      format_count(r.model.active_params), u.curve);
+    if (u.moe < 1) why += fmt::format(" x {:.3g} for a mixture of experts", u.moe);
+    if (u.cluster < 1)
+      why += fmt::format(" x {:.3g} for {} GPUs ({} per doubling beyond {})", u.cluster, gpus,
+                         c.model.scaling_efficiency_per_doubling.expected, c.model.scaling_reference_gpus.expected);
+    if (r.finetune) {
+      why += fmt::format(" x {:.3g} for a {}{} fine-tune", u.finetune, is_adapter(r) ? "LoRA" : "full-weight",
+                         r.packing.empty() ? "" : ", " + r.packing);
+    }
+    why += fmt::format("; band {:.3g}x-{:.3g}x from the fit's residuals", band.low, band.high);
   }
-  notes.push_back({"utilization", Value::of_number(round_significant(util.expected, 3)), why});
-  if (scaling_efficiency(gpus, c) < 1.0) {
-    notes.push_back({"scaling_efficiency", Value::of_number(round_significant(scaling_efficiency(gpus, c), 3)),
-                     fmt::format("{} GPUs: {} per doubling beyond {}", gpus, c.model.scaling_efficiency_per_doubling.expected,
-                                 c.model.scaling_reference_gpus.expected)});
-  }
+  notes.push_back({"utilization", Value::of_number(round_significant(u.value.expected, 3)), why});
   if (r.method == "qlora") {
     notes.push_back({"qlora_compute_overhead", Value::of_number(c.model.qlora_compute_overhead.expected),
                      c.constant("qlora_compute_overhead").why});
@@ -219,6 +323,23 @@ std::vector<Note> training_notes(const TrainingRequest& r, const Catalog& c) {
                    Value::of_number(r.grid_kgco2e_per_kwh ? *r.grid_kgco2e_per_kwh : c.model.grid_kgco2e_per_kwh.expected),
                    r.grid_kgco2e_per_kwh ? "given" : c.constant("grid_kgco2e_per_kwh").why});
   notes.push_back({"gradient_checkpointing", Value::of_bool(r.checkpointing), "trades recomputation for activation memory"});
+  if (r.method == "full") {
+    notes.push_back({"precision", Value::of_string(r.precision),
+                     r.precision == "bf16" ? "pure 16-bit weights, gradients and optimizer moments"
+                                           : "mixed precision: 16-bit compute with a 32-bit master copy (the default)"});
+  }
+  notes.push_back({"optimizer", Value::of_string(r.optimizer),
+                   r.optimizer == "adamw" ? "AdamW with two moments per trained parameter (the default)"
+                   : r.optimizer == "sgd" ? "plain SGD keeps no optimizer state"
+                                          : "8-bit AdamW (bitsandbytes): 2 bytes of moments per trained parameter"});
+  if (r.offload != "none") {
+    notes.push_back({"offload", Value::of_string(r.offload), "moved to host memory; not counted on the GPU"});
+  }
+  notes.push_back({"loss", Value::of_string(r.chunked_loss ? "chunked" : "full logits"),
+                   r.chunked_loss ? c.constant("chunked_loss_bytes").why : c.constant("logits_bytes").why});
+  notes.push_back(
+      {"flash_attention", Value::of_bool(r.flash_attention),
+       r.flash_attention ? "no s x s attention scores are kept (the default)" : c.constant("attention_score_bytes").why});
   if (r.owned) {
     notes.push_back({"price", Value::of_string("energy"),
                      fmt::format("owned GPUs: board power x PUE {} x electricity", c.model.pue.expected)});
@@ -240,6 +361,78 @@ TrainingEstimate estimate_training(const TrainingRequest& r, const Catalog& c) {
   TrainingEstimate e = compute_training(r, c);
   e.notes = training_notes(r, c);
   return e;
+}
+
+std::vector<std::string> what_would_fit(const TrainingRequest& request, const Catalog& catalog) {
+  std::vector<std::string> out;
+  if (request.gpu == nullptr) return out;
+  // More GPUs with everything sharded (ZeRO-3 / FSDP; for LoRA the frozen base is sharded too).
+  for (int g = std::max(1, request.gpus) * 2; g <= 1024; g *= 2) {
+    TrainingRequest r = request;
+    r.gpus = g;
+    r.zero_stage = 3;
+    if (estimate_memory(r, catalog).fits) {
+      out.push_back(fmt::format("{} x {} with ZeRO-3 / FSDP sharding", g, request.gpu->id));
+      break;
+    }
+  }
+  if (request.method == "full") {
+    // Memory modes on the same GPUs, cheapest in speed first.
+    TrainingRequest r = request;
+    r.optimizer = "adamw-8bit";
+    r.chunked_loss = true;
+    if (estimate_memory(r, catalog).fits) {
+      out.push_back(
+          fmt::format("8-bit AdamW and a chunked loss: {} GiB per GPU", format_number(estimate_memory(r, catalog).total, 1)));
+    } else {
+      r.offload = "optimizer";
+      if (estimate_memory(r, catalog).fits)
+        out.push_back(fmt::format("optimizer offloaded to host memory: {} GiB per GPU",
+                                  format_number(estimate_memory(r, catalog).total, 1)));
+    }
+  }
+  if (request.method != "qlora") {
+    TrainingRequest r = request;
+    r.method = "qlora";
+    const MemoryEstimate m = estimate_memory(r, catalog);
+    if (m.fits) out.push_back(fmt::format("QLoRA (4-bit base): {} GiB per GPU", format_number(m.total, 1)));
+  }
+  for (const auto& gpu : catalog.gpus) {
+    if (gpu.memory_gib <= request.gpu->memory_gib) continue;
+    TrainingRequest r = request;
+    r.gpu = &gpu;
+    if (estimate_memory(r, catalog).fits) {
+      out.push_back(fmt::format("a GPU with more memory: {} ({} GiB)", gpu.id, gpu.memory_gib));
+      break;
+    }
+  }
+  return out;
+}
+
+JobEstimate estimate_job(const TrainingRequest& r, bool trains, const Catalog& c) {
+  JobEstimate out;
+  out.trains = trains;
+  if (trains) {
+    out.training = estimate_training(r, c);
+    out.notes = out.training.notes;
+    if (!out.training.memory.fits) out.would_fit = what_would_fit(r, c);
+    if (r.gpu != nullptr && r.gpu->prices.empty() && !r.price_per_gpu_hour && !r.owned) {
+      out.notes.push_back(
+          {"price", Value::of_null(), r.gpu->price_note + "; the cost is 0 until --price-per-gpu-hour gives one"});
+    }
+    return out;
+  }
+  // Nothing is trained: the memory is that of serving the model, split over the GPUs.
+  const double per_gpu = serving_memory_gib(r.model, c) / std::max(1, r.gpus);
+  MemoryEstimate& m = out.training.memory;
+  m.weights = per_gpu;
+  m.total = per_gpu;
+  m.gpu_gib = r.gpu ? r.gpu->memory_gib : 0;
+  m.fits = r.gpu != nullptr && per_gpu <= m.gpu_gib;
+  out.notes.push_back({"training", Value::of_string("none"),
+                       fmt::format("no weights change: memory is serving memory (16-bit weights x {})",
+                                   c.model.inference_memory_factor.expected)});
+  return out;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -324,7 +517,7 @@ double tokens_per_request(const Profile& p) {
 /// The GPUs that serve a model: owned ones when they can hold it, else the cheapest rentable
 /// GPU type (up to 8 of it) whose memory holds 1.2 x the 16-bit weights.
 ServingGpus choose_serving_gpus(const ModelShape& model, const Profile& p, const Catalog& c) {
-  const double weights_gib = 2.0 * model.params * c.model.inference_memory_factor.expected / k_gib;
+  const double weights_gib = serving_memory_gib(model, c);
   if (p.facts.flag("hardware.owned")) {
     const Gpu* own = c.find_gpu(p.facts.text("hardware.gpu"));
     const int have = static_cast<int>(p.facts.number("hardware.count", 1));
@@ -397,14 +590,17 @@ Serving api_serving(const std::string& api_id, const Range& extra_prompt, double
 
 /// The open model a plan adapts: the profile's, else the catalog's default for tuning.
 ModelShape base_model(const Profile& p, const Catalog& c, std::vector<Note>& notes) {
+  // `model.params` counts every parameter, `model.active_params` those a token uses (MoE).
+  const double active = p.facts.get("model.active_params").is_null() ? 0 : p.facts.number("model.active_params");
   if (!p.facts.get("model.name").is_null()) {
     ModelShape m = c.find_model(p.facts.text("model.name"))->shape;
-    if (!p.facts.get("model.params").is_null() && p.facts.number("model.params") != m.active_params) {
-      m = shape_for_params(p.facts.number("model.params"));
+    if (!p.facts.get("model.params").is_null() &&
+        (p.facts.number("model.params") != m.params || (active > 0 && active != m.active_params))) {
+      m = shape_for_params(p.facts.number("model.params"), active, c);
     }
     return m;
   }
-  if (!p.facts.get("model.params").is_null()) return shape_for_params(p.facts.number("model.params"));
+  if (!p.facts.get("model.params").is_null()) return shape_for_params(p.facts.number("model.params"), active, c);
   const CostConstant& def = c.constant("default_model_for_tuning");
   notes.push_back({"model", Value::of_string(def.text), def.why});
   return c.find_model(def.text)->shape;
@@ -484,6 +680,7 @@ StrategyCost estimate_strategy(Costing kind, const Profile& p, const Catalog& c)
         request.seq_len = std::clamp(next_power_of_two(example_tokens), 256, static_cast<int>(c.model.training_seq_len.expected));
         methods = kind == Costing::adapter ? std::vector<std::string>{"lora", "qlora"} : std::vector<std::string>{"full"};
         request.finetune = true;
+        request.example_tokens = example_tokens;
         out.notes.push_back({"epochs", Value::of_number(epochs), c.constant("finetune_epochs").why});
         break;
       case Costing::continued:
@@ -498,7 +695,7 @@ StrategyCost estimate_strategy(Costing kind, const Profile& p, const Catalog& c)
         const double corpus = domain_tokens / c.model.pretrain_domain_share.expected;
         if (f.get("model.params").is_null()) {
           const double params = corpus > 0 ? std::clamp(corpus / optimal, bounds.low, bounds.high) : bounds.expected;
-          model = shape_for_params(params);
+          model = shape_for_params(params, 0, c);
           out.notes.clear();
           out.notes.push_back({"model_params", Value::of_number(round_significant(params, 2)),
                                fmt::format("compute-optimal size for the corpus ({} tokens per parameter), within {}..{}",

@@ -77,6 +77,9 @@ const std::vector<ProfileField>& profile_fields() {
        .description = "base model id, from `llmplan models` (null: the advisor picks)", .example = "llama-3.1-8b"},
       {.path = "model.params", .kind = K::quantity, .dimension = D::params, .unit = U::params, .min = 1e6, .max = 1e14,
        .description = "base model parameters (null: the advisor picks)", .example = "8B"},
+      {.path = "model.active_params", .kind = K::quantity, .dimension = D::params, .unit = U::params, .min = 1e6,
+       .max = 1e14, .description = "parameters used per token (mixture-of-experts; default: model.params)",
+       .example = "8B"},
       {.path = "proposal.strategy", .kind = K::strategy_id,
        .description = "what the project intends to do, judged by `llmplan check` (null: none)"},
   };

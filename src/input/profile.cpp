@@ -310,7 +310,7 @@ class ProfileReader {
       return Value::of_string(m->id);
     }
     const std::string listing = gpu ? "llmplan gpus" : "llmplan models";
-    std::string hint = did_you_mean(node.value, names);
+    std::string hint = gpu ? m_catalog.gpu_suggestion(node.value) : did_you_mean(node.value, names);
     if (hint.empty()) hint = fmt::format("; `{}` lists the known ids", listing);
     m_diags.error(gpu ? "unknown-gpu" : "unknown-model", fmt::format("`{}`: unknown id `{}`{}", path, node.value, hint), node.loc,
                   path);
@@ -398,9 +398,13 @@ void derive_facts(Profile& profile, const Catalog& catalog) {
   }
 
   if (f.get("model.params").is_null() && !f.get("model.name").is_null()) {
-    if (const ModelInfo* m = catalog.find_model(f.text("model.name")))
-      f.set("model.params", Value::of_number(m->shape.active_params));
+    if (const ModelInfo* m = catalog.find_model(f.text("model.name"))) {
+      f.set("model.params", Value::of_number(m->shape.params));
+      if (f.get("model.active_params").is_null()) f.set("model.active_params", Value::of_number(m->shape.active_params));
+    }
   }
+  if (f.get("model.active_params").is_null() && !f.get("model.params").is_null())
+    f.set("model.active_params", f.get("model.params"));
   std::sort(profile.assumptions.begin(), profile.assumptions.end(),
             [](const Assumption& a, const Assumption& b) { return a.field < b.field; });
 }

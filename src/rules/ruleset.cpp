@@ -346,15 +346,18 @@ struct Loader {
   }
 
   void load_gpu(const YamlNode& node) {
-    MappingReader r(
-        node, diags, "a GPU",
-        {"id", "name", "aliases", "memory_gib", "peak_tflops", "board_power_w", "utilization_curve", "spec_source", "prices"});
+    MappingReader r(node, diags, "a GPU",
+                    {"id", "name", "aliases", "memory_gib", "peak_tflops", "fp8_tflops", "memory_bandwidth_tbps", "generation",
+                     "board_power_w", "utilization_curve", "spec_source", "prices", "price_note"});
     Gpu g;
     g.id = r.text("id", true);
     g.name = r.text("name", true);
     g.aliases = r.strings("aliases", false);
     g.memory_gib = r.number("memory_gib", true);
     g.peak_tflops = r.number("peak_tflops", true);
+    g.fp8_tflops = r.number("fp8_tflops", false, 0);
+    g.memory_bandwidth_tbps = r.number("memory_bandwidth_tbps", false, 0);
+    g.generation = r.text("generation", false);
     g.board_power_w = r.number("board_power_w", true);
     g.utilization_curve = r.text("utilization_curve", true);
     g.spec_source = r.text("spec_source", true);
@@ -369,8 +372,11 @@ struct Loader {
         g.prices.push_back(q);
       }
     }
-    if (g.prices.empty())
-      diags.error("missing-field", fmt::format("GPU `{}` needs at least one dated price under `prices`", g.id), node.loc);
+    // A GPU with no public rental price says why (`price_note`); the advisor never rents it.
+    g.price_note = r.text("price_note", false);
+    if (g.prices.empty() && g.price_note.empty())
+      diags.error("missing-field", fmt::format("GPU `{}` needs at least one dated price under `prices`, or a `price_note`", g.id),
+                  node.loc);
     if (!g.id.empty()) gpus[g.id] = std::move(g);
   }
 

@@ -35,11 +35,15 @@ struct Gpu {
   std::string name;
   std::vector<std::string> aliases;
   double memory_gib = 0;
-  double peak_tflops = 0;  ///< dense 16-bit (BF16, or FP16 where there is no BF16)
+  double peak_tflops = 0;            ///< dense 16-bit (BF16, or FP16 where there is no BF16)
+  double fp8_tflops = 0;             ///< dense FP8 peak; 0 where the GPU has no FP8 tensor cores
+  double memory_bandwidth_tbps = 0;  ///< HBM/GDDR bandwidth in TB/s; 0 when not given
+  std::string generation;            ///< architecture (ampere, hopper, blackwell, ada, cdna3, ...)
   double board_power_w = 0;
   std::string utilization_curve;  ///< id of the curve of training utilization by model size
   std::string spec_source;
   std::vector<PriceQuote> prices;
+  std::string price_note;  ///< why there is no quote, when there is none (never rented by the advisor)
   SourceLoc loc;
   Range price;  ///< cheapest, median and dearest quote; set by resolve_prices()
 
@@ -115,13 +119,23 @@ struct CostConstant {
 struct CostModel {
   Range activation_checkpoint_bytes;
   Range activation_layer_bytes;
+  Range adamw_8bit_bytes_per_param;
+  Range allocator_slack_fraction;
+  Range attention_score_bytes;
+  Range bf16_gradient_bytes_per_param;
+  Range bf16_optimizer_bytes_per_param;
+  Range bf16_weight_bytes_per_param;
+  Range chunked_loss_bytes;
+  Range cuda_context_gib;
+  Range derived_vocab;
   Range electricity_usd_per_kwh;
   Range embedding_usd_per_m_tokens;
   Range few_shot_examples_in_prompt;
   Range finetune_attempts;
   Range finetune_epochs;
-  Range finetune_utilization;
-  Range framework_overhead_gib;
+  Range finetune_utilization_band;
+  Range finetune_tokens_half;
+  Range finetune_utilization_factor;
   Range full_gradient_bytes_per_param;
   Range full_optimizer_bytes_per_param;
   Range full_weight_bytes_per_param;
@@ -132,8 +146,13 @@ struct CostModel {
   Range logits_bytes;
   Range lora_bytes_per_frozen_param;
   Range lora_rank;
+  Range lora_utilization_factor;
   Range max_gpus_finetune;
   Range max_gpus_pretrain;
+  Range moe_utilization_exponent;
+  Range offload_param_layers;
+  Range packed_utilization_factor;
+  Range padded_utilization_factor;
   Range pretrain_attempts;
   Range pretrain_domain_share;
   Range pretrain_params;
@@ -141,6 +160,7 @@ struct CostModel {
   Range pue;
   Range qlora_bytes_per_frozen_param;
   Range qlora_compute_overhead;
+  Range qlora_dequant_matrices;
   Range rag_context_tokens;
   Range scaling_efficiency_per_doubling;
   Range scaling_reference_gpus;
@@ -164,7 +184,11 @@ struct Catalog {
   [[nodiscard]] const Gpu* find_gpu(std::string_view id_or_alias) const;
   [[nodiscard]] const ModelInfo* find_model(std::string_view id_or_alias) const;
   [[nodiscard]] const ApiPrice* find_api(std::string_view id) const;
-  [[nodiscard]] std::vector<std::string> gpu_names() const;    ///< ids and aliases, for suggestions
+  [[nodiscard]] std::vector<std::string> gpu_names() const;  ///< ids and aliases, for suggestions
+  /// " (did you mean `x`: its name, dense 16-bit TFLOPS and memory?)" for an unknown GPU id, so a
+  /// suggestion of a card with very different compute (`h20` -> `h200`) says so; "" when nothing
+  /// is close.
+  [[nodiscard]] std::string gpu_suggestion(std::string_view unknown) const;
   [[nodiscard]] std::vector<std::string> model_names() const;  ///< ids and aliases, for suggestions
   /// A cost-model constant; the loader guarantees that every constant the estimator uses exists.
   [[nodiscard]] const CostConstant& constant(std::string_view name) const;

@@ -11,7 +11,13 @@
 
 namespace llmplan {
 
+/// A shape derived from the parameter count with LLaMA-7B's proportions and a 32,000 vocabulary.
 ModelShape shape_for_params(double params);
+
+/// A shape for a model the catalog lacks: layers and width from the active parameters (what each
+/// token passes through), the vocabulary of recent open models (`derived_vocab`), all `params`
+/// held in memory. `active_params` <= 0 means dense (= params).
+ModelShape shape_for_params(double params, double active_params, const Catalog& catalog);
 
 /// A figure the estimate assumed, with its reason, shown to the user.
 struct Note {
@@ -37,6 +43,13 @@ struct TrainingRequest {
   std::optional<double> pue;                  ///< default: the cost model's
   std::optional<double> utilization;          ///< default: the cost model's, by kind of job
   bool finetune = false;                      ///< a fine-tune (short padded sequences) rather than pretraining
+  std::string precision = "mixed";            ///< mixed (16-bit compute, 32-bit master weights) or bf16 (pure 16-bit)
+  std::string optimizer = "adamw";            ///< adamw, adamw-8bit, paged-adamw-8bit, sgd (plain, no momentum)
+  std::string offload = "none";               ///< none, optimizer, optimizer-and-params, activations (to host memory)
+  bool chunked_loss = false;                  ///< the loss computed over chunks of the logits (torchtune, Liger, Unsloth)
+  bool flash_attention = true;                ///< no s^2 attention scores held (FlashAttention / SDPA)
+  std::string packing;                        ///< fine-tunes: packed, padded, or "" (not known)
+  double example_tokens = 0;                  ///< fine-tunes: mean tokens per example (0: fill the sequence)
   std::optional<double> price_per_gpu_hour;
   bool owned = false;  ///< owned GPUs cost their energy, not rent
 };
@@ -46,12 +59,29 @@ struct MemoryEstimate {
   double weights = 0;
   double gradients = 0;
   double optimizer = 0;
-  double activations = 0;
-  double overhead = 0;
+  double activations = 0;      ///< checkpointed layer inputs, the recomputed layer, attention scores without FlashAttention
+  double logits = 0;           ///< the loss: logits upcast to 32 bits and their gradient (or one chunk's, chunked)
+  double qlora_buffers = 0;    ///< 16-bit copies of dequantized 4-bit matrices (QLoRA)
+  double cuda_context = 0;     ///< CUDA context and kernels
+  double allocator_slack = 0;  ///< the caching allocator's fragmentation, a share of the rest
+  double overhead = 0;         ///< qlora_buffers + cuda_context + allocator_slack
+  double offloaded = 0;        ///< moved to host memory by --offload (not in total)
   double total = 0;
   double gpu_gib = 0;
   bool fits = false;
 };
+
+/// Training utilization of the dense 16-bit peak and the factors it is made of.
+struct Utilization {
+  Range value;          ///< low / expected / high fraction of the peak
+  double curve = 0;     ///< the GPU's curve at the active parameters
+  double moe = 1;       ///< (total / active)^-moe_utilization_exponent
+  double cluster = 1;   ///< scaling_efficiency_per_doubling per doubling beyond scaling_reference_gpus
+  double finetune = 1;  ///< fine-tunes: finetune_utilization_factor x LoRA factor x packing factor
+  bool given = false;   ///< --mfu
+};
+
+Utilization training_utilization(const TrainingRequest& request, const Catalog& catalog);
 
 struct TrainingEstimate {
   double flops = 0;
@@ -73,6 +103,23 @@ double lora_trainable_params(const TrainingRequest& request, const Catalog& cata
 /// True when `targets` names a known set of LoRA target modules.
 bool valid_lora_targets(const std::string& targets);
 TrainingEstimate estimate_training(const TrainingRequest& request, const Catalog& catalog);
+
+/// What would make a job that does not fit fit: more GPUs with ZeRO-3, QLoRA, a memory mode, or
+/// a GPU with more memory; for people.
+std::vector<std::string> what_would_fit(const TrainingRequest& request, const Catalog& catalog);
+
+/// GiB that serving a model needs in all: its 16-bit weights x inference_memory_factor.
+double serving_memory_gib(const ModelShape& model, const Catalog& catalog);
+
+/// `llmplan estimate` of one job: a training job, or for a strategy that changes no weights only
+/// the memory of serving the model on the given GPUs.
+struct JobEstimate {
+  bool trains = true;
+  TrainingEstimate training;           ///< figures are zero when nothing is trained
+  std::vector<std::string> would_fit;  ///< when the memory does not fit
+  std::vector<Note> notes;
+};
+JobEstimate estimate_job(const TrainingRequest& request, bool trains, const Catalog& catalog);
 
 /// The GPUs that serve a self-hosted model.
 struct ServingGpus {

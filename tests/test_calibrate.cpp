@@ -1,0 +1,65 @@
+#include <catch2/catch.hpp>
+
+#include "helpers.hpp"
+#include "llmplan/cost/calibrate.hpp"
+
+using namespace llmplan;
+using namespace llmplan::test;
+
+namespace {
+
+std::vector<StrategyCosting> strategies() {
+  std::vector<StrategyCosting> out;
+  for (const auto& s : default_rules().strategies) out.push_back({s.id, s.costing});
+  return out;
+}
+
+const char* k_header =
+    "name,strategy,method,params,active_params,tokens,examples,example_tokens,epochs,gpu,gpus,seq_len,micro_batch,gpu_hours,"
+    "peak_memory_gib\n";
+
+}  // namespace
+
+TEST_CASE("calibrate reads runs and reports their error", "[calibrate]") {
+  const std::string csv = std::string(k_header) +
+                          "a,pretrain,,7B,,1T,,,,a100-80gb,512,2048,4,90000,\n"
+                          "\"b, quoted\",peft,qlora,8B,,,10k,500,1,l4,1,512,1,,9.5\n";
+  Diagnostics diags;
+  const auto runs = read_calibration_csv(csv, "runs.csv", default_rules().catalog, strategies(), diags);
+  REQUIRE_FALSE(diags.has_errors());
+  REQUIRE(runs.size() == 2);
+  CHECK(runs[1].name == "b, quoted");
+  CHECK(runs[1].request.method == "qlora");
+  CHECK(runs[1].request.finetune);
+  const CalibrationReport report = calibrate(runs, default_rules().catalog);
+  CHECK(report.gpu_hours.runs == 1);
+  CHECK(report.memory.runs == 1);
+  CHECK(report.results[0].estimate.gpu_hours.expected > 0);
+}
+
+TEST_CASE("a bad calibration row is a located error, never skipped", "[calibrate]") {
+  const std::string csv = std::string(k_header) + "a,pretrain,,7B,,1T,,,,a100-80gb,512,2048,4,90000,\n" +
+                          "b,pretrain,,7B,,1T,,,,not-a-gpu,512,2048,4,90000,\n";
+  Diagnostics diags;
+  read_calibration_csv(csv, "runs.csv", default_rules().catalog, strategies(), diags);
+  REQUIRE(diags.error_count() == 1);
+  CHECK(diags.items()[0].loc.line == 3);
+  CHECK(diags.items()[0].loc.column == 23);
+  CHECK(diags.items()[0].code == "unknown-gpu");
+}
+
+TEST_CASE("fitting lowers the error on its runs and leaves the catalog untouched", "[calibrate]") {
+  const std::string csv = std::string(k_header) + "a,pretrain,,7B,,1T,,,,a100-80gb,512,2048,4,30000,\n" +
+                          "b,pretrain,,13B,,1T,,,,a100-80gb,512,2048,4,60000,\n" +
+                          "c,pretrain,,3B,,1T,,,,a100-80gb,512,2048,4,14000,\n";
+  Diagnostics diags;
+  const Catalog& builtin = default_rules().catalog;
+  const auto runs = read_calibration_csv(csv, "runs.csv", builtin, strategies(), diags);
+  REQUIRE_FALSE(diags.has_errors());
+  const double before = calibrate(runs, builtin).gpu_hours.median_abs_ln_error;
+  const double curve_before = builtin.utilization_curves.at("ampere").points[1].second;
+  const CalibrationFit fit = fit_calibration(runs, builtin, "runs.csv", "2026-11-25");
+  CHECK(calibrate(runs, fit.fitted).gpu_hours.median_abs_ln_error < before);
+  CHECK(builtin.utilization_curves.at("ampere").points[1].second == curve_before);
+  CHECK(fit.yaml.find("fit by llmplan calibrate on 3 runs of runs.csv") != std::string::npos);
+}
