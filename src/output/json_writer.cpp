@@ -5,10 +5,17 @@
 #include <fmt/format.h>
 
 #include "llmplan/input/diagnostic.hpp"
+#include "llmplan/output/escape.hpp"
 
 namespace llmplan {
 
 void append_json_string(std::string& out, std::string_view text) {
+  // JSON is UTF-8: a byte that is not (a file name from the command line) becomes U+FFFD.
+  std::string repaired;
+  if (!is_valid_utf8(text)) {
+    repaired = valid_utf8(text);
+    text = repaired;
+  }
   out.push_back('"');
   std::size_t run = 0;  // start of the current run of characters that need no escaping
   for (std::size_t i = 0; i < text.size(); ++i) {

@@ -2,6 +2,7 @@
 // that could not be judged.
 #include <fmt/format.h>
 
+#include "llmplan/output/escape.hpp"
 #include "llmplan/rules/check.hpp"
 
 namespace llmplan {
@@ -9,23 +10,7 @@ namespace llmplan {
 namespace {
 
 std::string xml(const std::string& text) {
-  std::string out;
-  for (char c : text) {
-    switch (c) {
-      case '&': out += "&amp;"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '"': out += "&quot;"; break;
-      case '\'': out += "&apos;"; break;
-      default:
-        // XML 1.0 forbids most control characters even escaped.
-        if (static_cast<unsigned char>(c) < 0x20 && c != '\n' && c != '\t' && c != '\r')
-          out += ' ';
-        else
-          out += c;
-    }
-  }
-  return out;
+  return escape_xml(text);
 }
 
 }  // namespace
