@@ -62,11 +62,18 @@ int run_advise(const AdviseOptions& opt) {
     const std::size_t end = std::min(outcomes.size(), begin + k_chunk);
     std::vector<ProfileOutcome> chunk(std::make_move_iterator(outcomes.begin() + static_cast<std::ptrdiff_t>(begin)),
                                       std::make_move_iterator(outcomes.begin() + static_cast<std::ptrdiff_t>(end)));
+    std::vector<Diagnostics> broken(chunk.size());
     parallel_for(chunk.size(), [&](std::size_t i) {
       if (chunk[i].status != "ok") return;
       chunk[i].advice = advise(*chunk[i].profile, *rules);
+      if (!keep_sound_advice(chunk[i], *rules, broken[i])) return;
       if (opt.explain) chunk[i].explanation = explain(*chunk[i].profile, *rules, *chunk[i].advice);
     });
+    for (std::size_t i = 0; i < chunk.size(); ++i) {
+      print_diagnostics(broken[i]);
+      if (!broken[i].empty()) all_ok = false;
+      statuses[begin + i] = chunk[i].status;
+    }
     if (!out.write(render_chunk(chunk, format, begin == 0, options))) return k_cannot_run;
   }
   if (format == "json") out.write(render_json_tail(statuses));
