@@ -45,7 +45,7 @@ int run_validate(const ValidateOptions& opt) {
   const int valid = static_cast<int>(outcomes.size()) - invalid - unreadable;
   if (opt.format == "json") {
     doc["summary"] = {{"profiles", outcomes.size()}, {"valid", valid}, {"invalid", invalid}, {"error", unreadable}};
-    content = doc.dump(2) + "\n";
+    content = doc.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
   } else if (!opt.common.quiet) {
     content += fmt::format("{} valid, {} invalid, {} unreadable\n", valid, invalid, unreadable);
   }
