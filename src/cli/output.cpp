@@ -29,8 +29,8 @@ bool Output::write(const std::string& text) {
   if (m_failed) return false;
   if (m_stdout) {
     if (!(std::cout << text)) {
-      print_error(fmt::format("cannot write standard output: {}", std::strerror(errno)), "write-failed");
       m_failed = true;
+      flush_stdout();  // reports the failure, once
     }
     return !m_failed;
   }
@@ -54,13 +54,25 @@ bool Output::commit() {
 }
 
 bool flush_stdout() {
-  errno = 0;
-  std::cout.flush();
-  const bool ok = !std::cout.fail() && std::fflush(stdout) == 0 && std::ferror(stdout) == 0;
+  static bool failed = false;  // reported once: the final flush in main must not repeat it
+  if (failed) return false;
+  int error = errno;  // a write that already failed set it
+  bool ok = !std::cout.fail();
+  if (ok) {
+    errno = 0;
+    std::cout.flush();
+    ok = !std::cout.fail();
+    error = errno;
+  }
+  if (ok) {
+    errno = 0;
+    ok = std::fflush(stdout) == 0 && std::ferror(stdout) == 0;
+    error = errno;
+  }
   if (!ok) {
-    print_error(fmt::format("cannot write standard output: {}", errno != 0 ? std::strerror(errno) : "write error"),
+    failed = true;
+    print_error(fmt::format("cannot write standard output: {}", error != 0 ? std::strerror(error) : "write error"),
                 "write-failed");
-    std::cout.clear();
   }
   return ok;
 }
