@@ -267,6 +267,8 @@ std::string escape_xml(std::string_view text) {
         cp != k_invalid && (cp >= 0x20 || cp == '\t' || cp == '\n' || cp == '\r') && cp != 0xFFFE && cp != 0xFFFF;
     if (!allowed) {
       out += "\xEF\xBF\xBD";
+    } else if (cp >= 0x7F && is_invisible_control(cp)) {
+      append_visible(out, cp);  // C1 and bidirectional controls: legal XML, but shown, not obeyed
     } else {
       switch (cp) {
         case '&': out += "&amp;"; break;

@@ -33,7 +33,8 @@ std::string escape_markdown(std::string_view text);
 std::string markdown_code(std::string_view text);
 
 /// XML 1.0 character data or an attribute value: `&<>"'` as entities; characters XML 1.0 cannot
-/// hold (controls other than tab, LF and CR; U+FFFE, U+FFFF; bytes that are not UTF-8) as U+FFFD.
+/// hold (controls other than tab, LF and CR; U+FFFE, U+FFFF; bytes that are not UTF-8) as U+FFFD;
+/// DEL, C1 and bidirectional controls shown as by escape_terminal(); CR as `&#13;`.
 std::string escape_xml(std::string_view text);
 
 /// Text as valid UTF-8: each byte of an invalid sequence replaced by U+FFFD. `replaced` (when
