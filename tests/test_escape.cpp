@@ -62,7 +62,7 @@ TEST_CASE("xml escaping keeps only characters XML 1.0 can hold", "[escape]") {
         "b");
   CHECK(escape_xml("\xEF\xBF\xBE\xEF\xBF\xBF") == "\xEF\xBF\xBD\xEF\xBF\xBD");  // U+FFFE U+FFFF
   CHECK(escape_xml("bad\xFF") == "bad\xEF\xBF\xBD");
-  CHECK(escape_xml("tab\tnew\nline") == "tab\tnew\nline");
+  CHECK(escape_xml("tab\tnew\nline") == "tab&#9;new&#10;line");
 }
 
 TEST_CASE("json strings are valid UTF-8 whatever the input", "[escape]") {

@@ -10,6 +10,7 @@
 #include "llmplan/cost/estimate.hpp"
 #include "llmplan/input/suggest.hpp"
 #include "llmplan/input/units.hpp"
+#include "llmplan/output/escape.hpp"
 #include "llmplan/output/format.hpp"
 #include "llmplan/output/render.hpp"
 
@@ -223,7 +224,7 @@ int run_estimate(const EstimateOptions& opt) {
 
   std::string content;
   if (opt.format == "json") {
-    content = doc.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
+    content = json_visible(doc.dump(2, ' ', false, nlohmann::json::error_handler_t::replace)) + "\n";
   } else {
     content += fmt::format("{} of a {}-parameter model on {} x {}\n", opt.strategy, format_count(request.model.params), opt.gpus,
                            gpu->id);

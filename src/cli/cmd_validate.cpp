@@ -6,6 +6,7 @@
 
 #include "commands.hpp"
 #include "common.hpp"
+#include "llmplan/output/escape.hpp"
 #include "llmplan/output/render.hpp"
 
 namespace llmplan::cli {
@@ -36,16 +37,17 @@ int run_validate(const ValidateOptions& opt) {
       for (const auto& d : o.diagnostics.items()) item["diagnostics"].push_back(diagnostic_to_json(d));
       doc["results"].push_back(item);
     } else if (!opt.common.quiet) {
-      content += fmt::format("{}: {}\n", o.file + (o.name != default_profile_name(o.file) ? " (" + o.name + ")" : ""),
-                             o.status == "ok"        ? "valid"
-                             : o.status == "invalid" ? "invalid"
-                                                     : "unreadable");
+      content +=
+          fmt::format("{}: {}\n", escape_terminal(o.file + (o.name != default_profile_name(o.file) ? " (" + o.name + ")" : "")),
+                      o.status == "ok"        ? "valid"
+                      : o.status == "invalid" ? "invalid"
+                                              : "unreadable");
     }
   }
   const int valid = static_cast<int>(outcomes.size()) - invalid - unreadable;
   if (opt.format == "json") {
     doc["summary"] = {{"profiles", outcomes.size()}, {"valid", valid}, {"invalid", invalid}, {"error", unreadable}};
-    content = doc.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
+    content = json_visible(doc.dump(2, ' ', false, nlohmann::json::error_handler_t::replace)) + "\n";
   } else if (!opt.common.quiet) {
     content += fmt::format("{} valid, {} invalid, {} unreadable\n", valid, invalid, unreadable);
   }

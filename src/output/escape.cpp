@@ -95,6 +95,34 @@ void scan(std::string_view text, Plain&& plain, Special&& special) {
 
 }  // namespace
 
+bool is_invisible(std::uint32_t code_point) {
+  return is_invisible_control(code_point);
+}
+
+std::uint32_t decode_utf8(std::string_view text, std::size_t i, std::size_t& length) {
+  const std::uint32_t cp = decode(text, i, length);
+  return cp == k_invalid ? 0xFFFD : cp;
+}
+
+std::string json_visible(std::string_view json) {
+  std::string out;
+  out.reserve(json.size());
+  std::size_t run = 0;
+  for (std::size_t i = 0; i < json.size();) {
+    std::size_t length = 1;
+    const std::uint32_t cp = decode(json, i, length);
+    if (cp != k_invalid && cp >= 0x7F && is_invisible_control(cp)) {
+      out.append(json.substr(run, i - run));
+      out += "\\u";
+      for (int shift = 12; shift >= 0; shift -= 4) out += k_hex[(cp >> shift) & 0xF];
+      run = i + length;
+    }
+    i += length;
+  }
+  out.append(json.substr(run));
+  return out;
+}
+
 bool is_valid_utf8(std::string_view text) {
   for (std::size_t i = 0; i < text.size();) {
     std::size_t length = 1;
@@ -276,7 +304,13 @@ std::string escape_xml(std::string_view text) {
         case '>': out += "&gt;"; break;
         case '"': out += "&quot;"; break;
         case '\'': out += "&apos;"; break;
-        case '\r': out += "&#13;"; break;  // a raw CR would be read back as LF
+        case '\r':
+          out += "&#13;";
+          break;  // a raw CR would be read back as LF
+        // References, not raw line breaks: no input line can start a line of the document (where
+        // a CI runner reading the output would take `::error` for a workflow command).
+        case '\n': out += "&#10;"; break;
+        case '\t': out += "&#9;"; break;
         default: out.append(text.substr(i, length));
       }
     }

@@ -32,14 +32,16 @@ std::string render_check_junit(const std::vector<CheckOutcome>& outcomes) {
     out += ">\n";
     if (!o.judgement) {
       std::string details;
-      for (const auto& d : o.outcome.diagnostics.items()) details += format_diagnostic(d) + "\n";
+      // Each line escaped on its own, joined by real line breaks: readable, and no input text
+      // can start a line of the document.
+      for (const auto& d : o.outcome.diagnostics.items()) details += xml(format_diagnostic(d)) + "\n";
       out += fmt::format("      <error message=\"{}\" type=\"could-not-judge\">{}</error>\n",
-                         xml("the profile could not be judged"), xml(details));
+                         xml("the profile could not be judged"), details);
     } else {
       const Judgement& j = *o.judgement;
-      std::string details = fmt::format("{}:{}:{}\n", j.loc.file, j.loc.line, j.loc.column);
-      for (const auto& r : j.reasons) details += fmt::format("{} [{}] ({})\n", r.message, r.rule, r.source);
-      out += fmt::format("      <failure message=\"{}\" type=\"proposal-rejected\">{}</failure>\n", xml(j.message), xml(details));
+      std::string details = xml(fmt::format("{}:{}:{}", j.loc.file, j.loc.line, j.loc.column)) + "\n";
+      for (const auto& r : j.reasons) details += xml(fmt::format("{} [{}] ({})", r.message, r.rule, r.source)) + "\n";
+      out += fmt::format("      <failure message=\"{}\" type=\"proposal-rejected\">{}</failure>\n", xml(j.message), details);
     }
     out += "    </testcase>\n";
   }

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <cstdint>
 #include <string>
 #include <string_view>
 
@@ -32,7 +33,8 @@ std::string escape_markdown(std::string_view text);
 /// backticks inside, `|` escaped for tables, CR and LF folded, controls shown.
 std::string markdown_code(std::string_view text);
 
-/// XML 1.0 character data or an attribute value: `&<>"'` as entities; characters XML 1.0 cannot
+/// XML 1.0 character data or an attribute value: `&<>"'` as entities, CR, LF and tab as
+/// character references (so no input starts a line of the document); characters XML 1.0 cannot
 /// hold (controls other than tab, LF and CR; U+FFFE, U+FFFF; bytes that are not UTF-8) as U+FFFD;
 /// DEL, C1 and bidirectional controls shown as by escape_terminal(); CR as `&#13;`.
 std::string escape_xml(std::string_view text);
@@ -40,6 +42,17 @@ std::string escape_xml(std::string_view text);
 /// Text as valid UTF-8: each byte of an invalid sequence replaced by U+FFFD. `replaced` (when
 /// given) is set to whether anything was replaced, so that a caller can report it.
 std::string valid_utf8(std::string_view text, bool* replaced = nullptr);
+
+/// Whether a code point is one escape_terminal() shows as an escape (controls, separators, bidi).
+bool is_invisible(std::uint32_t code_point);
+
+/// The code point of the UTF-8 sequence at byte `i` and its `length`; U+FFFD and length 1 for a
+/// byte that starts no valid sequence.
+std::uint32_t decode_utf8(std::string_view text, std::size_t i, std::size_t& length);
+
+/// A JSON text (from a JSON library) with DEL, C1, separator and bidirectional controls written
+/// as `\u` escapes; valid JSON stays valid, since those characters only occur inside strings.
+std::string json_visible(std::string_view json);
 
 /// Whether `text` is valid UTF-8 (no overlong forms, no surrogates, at most U+10FFFF).
 bool is_valid_utf8(std::string_view text);
