@@ -109,6 +109,10 @@ std::vector<ProfileOutcome> load_outcomes(const std::vector<std::string>& inputs
       ProfileOutcome o;
       o.file = read[i].file;
       o.diagnostics = profile.diagnostics;
+      if (!is_valid_utf8(o.file)) {
+        o.diagnostics.warning("bad-file-name", "the file name is not valid UTF-8; JSON output shows each bad byte as U+FFFD",
+                              SourceLoc{o.file, 0, 0});
+      }
       if (profile.valid()) {
         for (const auto& set : sets) {
           const auto eq = set.find('=');
