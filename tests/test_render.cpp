@@ -1,6 +1,7 @@
 #include <catch2/catch.hpp>
 
 #include "helpers.hpp"
+#include "llmplan/output/format.hpp"
 #include "llmplan/output/json_writer.hpp"
 #include "llmplan/output/render.hpp"
 #include "llmplan/rules/check.hpp"
@@ -145,4 +146,11 @@ TEST_CASE("sarif artifact uris are percent encoded", "[render]") {
   CHECK(sarif_artifact_uri("dir \xC3\xA9/a?b.yaml") == "dir%20%C3%A9/a%3Fb.yaml");
   CHECK(sarif_artifact_uri("/srv/repo/p.yaml") == "file:///srv/repo/p.yaml");
   CHECK(sarif_artifact_uri("100%.yaml") == "100%25.yaml");
+}
+
+TEST_CASE("a subnormal figure formats without overflow", "[render]") {
+  CHECK(round_significant(1.2e-321, 3) == 1.2e-321);
+  CHECK(format_count(1.2e-321) == "<0.01");
+  CHECK(format_usd(1.2e-321) == "<$0.01");
+  CHECK(format_count(round_significant(5e-310, 2)) == "<0.01");
 }
