@@ -475,6 +475,21 @@ p = run('check', '-', stdin=lone_cr)
 check('a lone CR line end is refused with its line', p.returncode == 2 and 'carriage return' in p.stderr and
       re.search(r'-:\d+:\d+: error: ', p.stderr) is not None, p.stderr[:300])
 
+# Text from a rule file (a pull request's) is shown, never obeyed, by gpus, models and rules.
+with tempfile.TemporaryDirectory() as tmp:
+    evil_rules = os.path.join(tmp, 'evil.yaml')
+    with open(evil_rules, 'w') as f:
+        f.write('gpus:\n  - id: a100-80gb\n    name: "A100\\e]0;owned\\a\\n::error file=r::forged"\n    memory_gib: 80\n'
+                '    peak_tflops: 312\n    board_power_w: 400\n    utilization_curve: ampere\n    spec_source: x\n'
+                '    prices:\n      - {usd_per_hour: 2.5, vendor: x, date: 2026-11-25, source: x}\n'
+                'rules:\n  - id: evil-rule\n    strategies: [rag]\n    when: "true"\n    effect: "+1"\n'
+                '    message: "hi\\e[2J\\n::error file=r::forged"\n    source: "s\\e]0;x\\a"\n')
+    for args in (['gpus', '--rules', evil_rules], ['rules', 'list', '--rules', evil_rules],
+                 ['rules', 'show', 'evil-rule', '--rules', evil_rules]):
+        p = run(*args)
+        check(f'{" ".join(args[:2])} shows rule-file text escaped', p.returncode == 0 and '\x1b' not in p.stdout and
+              not any(line.startswith('::error file=r') for line in p.stdout.splitlines()), (p.returncode, p.stdout[:300]))
+
 failed = [r for r in results if not r[1]]
 for name, _, detail in failed:
     print(f'FAILED: {name} {detail}')

@@ -20,6 +20,13 @@
 namespace llmplan::cli {
 
 namespace {
+/// Rule-set and test text may come from a pull request: shown, never obeyed.
+std::string t(const std::string& text) {
+  return escape_terminal(text);
+}
+}  // namespace
+
+namespace {
 
 struct RulesOptions {
   std::vector<std::string> rules;
@@ -76,7 +83,7 @@ int run_list(const RulesOptions& opt) {
   std::string out = fmt::format("{:<44} {:<6} {:<40} {}\n", "id", "effect", "strategies", "source");
   for (const Rule* r : shown) {
     std::string source = r->source.size() > 70 ? r->source.substr(0, 67) + "..." : r->source;
-    out += fmt::format("{:<44} {:<6} {:<40} {}\n", r->id, effect_of(*r), join(r->strategies, ","), source);
+    out += fmt::format("{:<44} {:<6} {:<40} {}\n", t(r->id), effect_of(*r), join(r->strategies, ","), t(source));
   }
   out += fmt::format("{} of {} rules\n", shown.size(), rules->rules.size());
   return emit(out, "") ? k_ok : k_cannot_run;
@@ -89,7 +96,7 @@ int run_show(const RulesOptions& opt) {
     if (r.id != opt.id) continue;
     std::string out = fmt::format(
         "{}\n  defined at  {}:{}\n  strategies  {}\n  when        {}\n  effect      {}\n  message     {}\n  source      {}\n",
-        r.id, r.loc.file, r.loc.line, join(r.strategies, ", "), r.when.text(), effect_of(r), r.message, r.source);
+        t(r.id), t(r.loc.file), r.loc.line, join(r.strategies, ", "), t(r.when.text()), effect_of(r), t(r.message), t(r.source));
     return emit(out, "") ? k_ok : k_cannot_run;
   }
   std::vector<std::string> ids;
@@ -178,11 +185,11 @@ int run_test(const RulesOptions& opt) {
     fired.insert(r.fired.begin(), r.fired.end());
     if (r.passed) {
       ++passed;
-      out += fmt::format("ok: {}\n", r.name);
+      out += fmt::format("ok: {}\n", t(r.name));
       continue;
     }
-    out += fmt::format("FAILED: {} ({}:{})\n", r.name, r.loc.file, r.loc.line);
-    for (const auto& f : r.failures) out += "    " + f + "\n";
+    out += fmt::format("FAILED: {} ({}:{})\n", t(r.name), t(r.loc.file), r.loc.line);
+    for (const auto& f : r.failures) out += "    " + t(f) + "\n";
   }
   std::vector<std::string> uncovered;
   for (const auto& rule : rules->rules) {
