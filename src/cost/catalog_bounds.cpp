@@ -180,7 +180,7 @@ bool check_cost_invariants(const StrategyCost& cost, const std::string& strategy
   };
   for (const auto& [name, r] : figures) {
     for (const double v : {r->low, r->expected, r->high}) {
-      if (!std::isfinite(v) || v < 0 || std::signbit(v)) {
+      if (!std::isfinite(v) || v < 0) {  // -0 prints as 0; a negative figure, however small, is broken
         fail(fmt::format("the {} is not a finite, non-negative number", name));
         break;
       }

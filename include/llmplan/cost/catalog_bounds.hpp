@@ -14,7 +14,7 @@ namespace llmplan {
 void check_catalog_bounds(const Catalog& catalog, Diagnostics& diags);
 
 /// The estimator's own invariants for one strategy's figures: every figure finite and not
-/// negative, every range ordered. A broken one is an `broken-estimate` error naming the figure
+/// negative, every range ordered. A broken one is a `broken-estimate` error naming the figure
 /// and the constants and catalog entry it came from; returns false then.
 bool check_cost_invariants(const StrategyCost& cost, const std::string& strategy, const Catalog& catalog, const SourceLoc& where,
                            Diagnostics& diags);
