@@ -2,7 +2,7 @@
 #include <cmath>
 
 #include "helpers.hpp"
-#include "llmplan/cost/estimate.hpp"
+#include "llmplan/cost/plan.hpp"
 
 using namespace llmplan;
 using namespace llmplan::test;

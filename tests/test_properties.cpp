@@ -16,7 +16,7 @@
 #include <fmt/format.h>
 
 #include "helpers.hpp"
-#include "llmplan/cost/estimate.hpp"
+#include "llmplan/cost/plan.hpp"
 #include "llmplan/output/render.hpp"
 #include "llmplan/rules/explain.hpp"
 

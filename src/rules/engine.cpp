@@ -3,7 +3,7 @@
 #include <algorithm>
 #include <cmath>
 
-#include "llmplan/cost/estimate.hpp"
+#include "llmplan/cost/plan.hpp"
 #include "llmplan/output/format.hpp"
 
 namespace llmplan {

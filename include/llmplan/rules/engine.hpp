@@ -5,7 +5,7 @@
 #include <string_view>
 #include <vector>
 
-#include "llmplan/cost/estimate.hpp"
+#include "llmplan/cost/plan.hpp"
 #include "llmplan/input/profile.hpp"
 #include "llmplan/rules/ruleset.hpp"
 
