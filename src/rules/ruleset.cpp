@@ -143,6 +143,7 @@ struct Loader {
   std::map<std::string, Gpu> gpus;
   std::map<std::string, ModelInfo> models;
   std::map<std::string, ApiPrice> apis;
+  std::map<std::string, ModelInfo> model_tiers;
   bool rule_limit_reported;
 
   /// The ladder first: every file's `strategies`, so that rules in any file may name a strategy
@@ -171,7 +172,7 @@ struct Loader {
         continue;
       }
       static const std::vector<std::string> sections = {
-          "ruleset", "strategies", "rules", "combinations", "gpus", "models", "apis", "utilization_curves", "cost_model"};
+          "ruleset", "strategies", "rules", "combinations", "gpus", "models", "model_tiers", "apis", "utilization_curves", "cost_model"};
       for (const auto& [key, value] : doc.entries) {
         const std::string& k = key.value;
         if (k == "ruleset")
@@ -186,6 +187,8 @@ struct Loader {
           each(value, k, [&](const YamlNode& n) { load_gpu(n); });
         else if (k == "models")
           each(value, k, [&](const YamlNode& n) { load_model(n); });
+        else if (k == "model_tiers")
+          each(value, k, [&](const YamlNode& n) { load_model_tier(n); });
         else if (k == "apis")
           each(value, k, [&](const YamlNode& n) { load_api(n); });
         else if (k == "utilization_curves")
@@ -348,13 +351,15 @@ struct Loader {
   void load_gpu(const YamlNode& node) {
     MappingReader r(
         node, diags, "a GPU",
-        {"id", "name", "aliases", "memory_gib", "peak_tflops", "board_power_w", "utilization_curve", "spec_source", "prices"});
+        {"id", "name", "aliases", "memory_gib", "peak_tflops", "memory_bandwidth_gbps", "board_power_w", "utilization_curve",
+                     "spec_source", "prices"});
     Gpu g;
     g.id = r.text("id", true);
     g.name = r.text("name", true);
     g.aliases = r.strings("aliases", false);
     g.memory_gib = r.number("memory_gib", true);
     g.peak_tflops = r.number("peak_tflops", true);
+    g.memory_bandwidth_gbps = r.number("memory_bandwidth_gbps", false);
     g.board_power_w = r.number("board_power_w", true);
     g.utilization_curve = r.text("utilization_curve", true);
     g.spec_source = r.text("spec_source", true);
@@ -408,7 +413,7 @@ struct Loader {
   void load_model(const YamlNode& node) {
     MappingReader r(node, diags, "a model",
                     {"id", "name", "aliases", "params", "active_params", "layers", "hidden", "ffn", "heads", "kv_heads", "vocab",
-                     "context", "source"});
+                     "context", "licence", "quality_tier", "date", "source", "why"});
     ModelInfo m;
     m.id = r.text("id", true);
     m.name = r.text("name", true);
@@ -424,22 +429,57 @@ struct Loader {
     shape.kv_heads = r.integer("kv_heads", false, shape.heads, 1, 100000);
     shape.vocab = r.integer("vocab", true, 1, 1, 100000000);
     m.context = r.integer("context", true, 1, 1, 1000000000);
+    m.licence = r.text("licence", false);
+    m.quality_tier = r.integer("quality_tier", false, 0, 0, 5);
+    m.date = r.text("date", false);
     m.source = r.text("source", true);
+    m.why = r.text("why", false);
     m.loc = node.loc;
+    if (!m.date.empty() && !is_date(m.date)) diags.error("bad-date", "dates are written YYYY-MM-DD", node.find("date")->loc);
     if (!m.id.empty()) models[m.id] = std::move(m);
   }
 
+  /// Quality tier, licence and date of a model listed elsewhere (applied once every file is read).
+  void load_model_tier(const YamlNode& node) {
+    MappingReader r(node, diags, "a model tier", {"id", "quality_tier", "licence", "date", "source", "why"});
+    ModelInfo m;
+    m.id = r.text("id", true);
+    m.quality_tier = r.integer("quality_tier", true, 0, 0, 5);
+    m.licence = r.text("licence", false);
+    m.date = r.text("date", true);
+    m.source = r.text("source", true);
+    m.why = r.text("why", false);
+    m.loc = node.loc;
+    if (!m.date.empty() && !is_date(m.date)) diags.error("bad-date", "dates are written YYYY-MM-DD", node.find("date")->loc);
+    if (!m.id.empty()) model_tiers[m.id] = std::move(m);
+  }
+
   void load_api(const YamlNode& node) {
-    MappingReader r(node, diags, "an API price", {"id", "name", "usd_per_m_input", "usd_per_m_output", "date", "source"});
+    MappingReader r(node, diags, "an API price",
+                    {"id", "name", "vendor", "usd_per_m_input", "usd_per_m_output", "usd_per_m_cached_input", "batch_discount",
+                     "context", "quality_tier", "ttft_ms", "output_tokens_per_s", "finetune_usd_per_m_training", "retirement",
+                     "date", "source", "why"});
     ApiPrice a;
     a.id = r.text("id", true);
     a.name = r.text("name", true);
+    a.vendor = r.text("vendor", false);
     a.usd_per_m_input = r.number("usd_per_m_input", true);
     a.usd_per_m_output = r.number("usd_per_m_output", true);
+    a.usd_per_m_cached_input = r.number("usd_per_m_cached_input", false);
+    a.batch_discount = r.number("batch_discount", false);
+    a.context = r.integer("context", false, 0, 0, 2000000000);
+    a.quality_tier = r.integer("quality_tier", false, 0, 0, 5);
+    a.ttft_ms = r.number("ttft_ms", false);
+    a.output_tokens_per_s = r.number("output_tokens_per_s", false);
+    a.finetune_usd_per_m_training = r.get("finetune_usd_per_m_training") ? r.number("finetune_usd_per_m_training", false) : -1;
+    a.retirement = r.text("retirement", false);
     a.date = r.text("date", true);
     a.source = r.text("source", true);
+    a.why = r.text("why", false);
     a.loc = node.loc;
     if (!a.date.empty() && !is_date(a.date)) diags.error("bad-date", "dates are written YYYY-MM-DD", node.find("date")->loc);
+    if (!a.retirement.empty() && !is_date(a.retirement))
+      diags.error("bad-date", "dates are written YYYY-MM-DD", node.find("retirement")->loc);
     if (!a.id.empty()) apis[a.id] = std::move(a);
   }
 
@@ -497,6 +537,17 @@ struct Loader {
       g.resolve_prices();
       set.catalog.gpus.push_back(std::move(g));
     }
+    for (auto& [id, t] : model_tiers) {
+      const auto it = models.find(id);
+      if (it == models.end()) {
+        diags.error("unknown-id", fmt::format("`model_tiers` names model `{}`, which `models` does not list", id), t.loc);
+        continue;
+      }
+      it->second.quality_tier = t.quality_tier;
+      if (!t.licence.empty()) it->second.licence = t.licence;
+      it->second.date = t.date;
+      it->second.why = t.source + (t.why.empty() ? "" : "; " + t.why);
+    }
     for (auto& [id, m] : models) set.catalog.models.push_back(std::move(m));
     for (auto& [id, a] : apis) set.catalog.apis.push_back(std::move(a));
     const auto check_id = [&](const char* name, bool model) {
@@ -547,7 +598,7 @@ std::string render_message(const std::string& message, const Facts& facts) {
 
 RuleSet load_ruleset(const std::vector<RuleSource>& sources, Diagnostics& diags) {
   RuleSet set;
-  Loader loader{diags, set, {}, {}, {}, {}, {}, {}, {}, false};
+  Loader loader{diags, set, {}, {}, {}, {}, {}, {}, {}, {}, false};
   // Parsing is the slow part and files are independent: parse them in parallel, then register
   // them in order so that overrides apply as given.
   std::vector<std::vector<YamlNode>> docs(sources.size());
