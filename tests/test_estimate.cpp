@@ -148,8 +148,7 @@ TEST_CASE("few-shot pays for its examples on every request", "[estimate]") {
   const ApiPrice* api = catalog().find_api("gpt-4o-mini");
   const double shots = catalog().range("few_shot_examples_in_prompt").expected;
   // The examples are the same in every prompt: the cached-input price applies to them.
-  CHECK(few.monthly_usd.expected ==
-        Approx(1e6 * (100 * api->usd_per_m_input + shots * 500 * api->usd_per_m_cached_input) / 1e6));
+  CHECK(few.monthly_usd.expected == Approx(1e6 * (100 * api->usd_per_m_input + shots * 500 * api->usd_per_m_cached_input) / 1e6));
   CHECK(few.one_time_usd.expected == 0);
   check_ordered(few.monthly_usd);
 }

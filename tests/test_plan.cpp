@@ -25,8 +25,7 @@ const StrategyResult& result_of(const Advice& a, const std::string& id) {
 
 /// A profile with the given data section and extra sections.
 std::string profile_with(const std::string& data, const std::string& extra = "", const std::string& risk = "medium") {
-  return "data: " + data + "\ndomain: {overlap: medium}\nbudget: {one_time_usd: $10k}\nrisk: {tolerance: " + risk + "}\n" +
-         extra;
+  return "data: " + data + "\ndomain: {overlap: medium}\nbudget: {one_time_usd: $10k}\nrisk: {tolerance: " + risk + "}\n" + extra;
 }
 
 const std::string k_classifier =

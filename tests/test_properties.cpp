@@ -182,9 +182,9 @@ TEST_CASE("random profiles never produce NaN or infinity in any output", "[prope
   // Null is the contract's word for "none", "never" or "does not apply": no recommendation when
   // nothing is feasible, no break-even (or none to compute: few-shot, rag), no training GPU, an
   // unset optional field in the assumptions. Never for a figure that went wrong.
-  const std::set<std::string> nullable = {"recommendation", "break_even", "requests_per_month", "months", "gpu", "value",
-                                          "model", "api_model", "training", "price_date", "problem", "runner_up",
-                                          "people_usd", "no_recommendation"};
+  const std::set<std::string> nullable = {"recommendation", "break_even", "requests_per_month", "months",           "gpu",
+                                          "value",          "model",      "api_model",          "training",         "price_date",
+                                          "problem",        "runner_up",  "people_usd",         "no_recommendation"};
   unsigned long valid = 0;
   std::vector<ProfileOutcome> batch;
   for (unsigned long i = 0; i < cases; ++i) {

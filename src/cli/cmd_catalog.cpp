@@ -148,12 +148,11 @@ int run_models(const CatalogOptions& opt) {
   out += fmt::format("\n{:<30} {:>9} {:>9} {:>9} {:>6} {:>9} {:>4} {:>10}  {}\n", "hosted API", "$/M in", "$/M out", "cached",
                      "batch", "context", "tier", "retires", "price date");
   for (const auto& a : rules->catalog.apis) {
-    out += fmt::format("{:<30} {:>9} {:>9} {:>9} {:>6} {:>9} {:>4} {:>10}  {}\n", a.id, format_number(a.usd_per_m_input, 3),
-                       format_number(a.usd_per_m_output, 3),
-                       a.usd_per_m_cached_input > 0 ? format_number(a.usd_per_m_cached_input, 3) : "-",
-                       a.batch_discount > 0 ? format_number(a.batch_discount, 2) : "-",
-                       a.context > 0 ? format_count(a.context) : "-", a.quality_tier > 0 ? std::to_string(a.quality_tier) : "-",
-                       or_dash(a.retirement), a.date);
+    out += fmt::format(
+        "{:<30} {:>9} {:>9} {:>9} {:>6} {:>9} {:>4} {:>10}  {}\n", a.id, format_number(a.usd_per_m_input, 3),
+        format_number(a.usd_per_m_output, 3), a.usd_per_m_cached_input > 0 ? format_number(a.usd_per_m_cached_input, 3) : "-",
+        a.batch_discount > 0 ? format_number(a.batch_discount, 2) : "-", a.context > 0 ? format_count(a.context) : "-",
+        a.quality_tier > 0 ? std::to_string(a.quality_tier) : "-", or_dash(a.retirement), a.date);
   }
   out += "\nTier: 1-5 from a cited MMLU score (1 <55 ... 5 >=85); `-`: none cited (used only when named in the profile).\n";
   return emit(out, "") ? k_ok : k_cannot_run;

@@ -114,7 +114,7 @@ Plan choose_training_plan(TrainingRequest base, const std::vector<std::string>& 
 /// The quality tier a prompted model needs for the profile's risk.
 int tier_needed(const Profile& p, const Catalog& c) {
   const std::string& risk = p.facts.text("risk.tolerance");
-  const Range t = risk == "low" ? c.model.quality_tier_risk_low
+  const Range t = risk == "low"    ? c.model.quality_tier_risk_low
                   : risk == "high" ? c.model.quality_tier_risk_high
                                    : c.model.quality_tier_risk_medium;
   return static_cast<int>(t.expected);
@@ -166,8 +166,7 @@ std::string model_label(const ModelShape& m) {
 std::string serving_label(const ServingPlan& s) {
   if (s.kind == "api" || s.kind == "none") return "";
   const int gpus = s.replicas * s.gpus_per_replica;
-  if (s.kind == "owned" && s.rented_gpus > 0)
-    return fmt::format("{}x {} owned + {} rented", s.owned_gpus, s.gpu, s.rented_gpus);
+  if (s.kind == "owned" && s.rented_gpus > 0) return fmt::format("{}x {} owned + {} rented", s.owned_gpus, s.gpu, s.rented_gpus);
   return fmt::format("{}x {} {}", gpus, s.gpu, s.kind);
 }
 
@@ -287,8 +286,8 @@ Range embedding_cost(const Profile& p, const Catalog& c, std::vector<Note>& note
     }
   }
   if (best != nullptr)
-    notes.push_back({"embeddings", Value::of_string(fmt::format("self-hosted on {}", best->id)),
-                     c.constant("embedding_model_params").why});
+    notes.push_back(
+        {"embeddings", Value::of_string(fmt::format("self-hosted on {}", best->id)), c.constant("embedding_model_params").why});
   return best_cost;
 }
 
@@ -363,7 +362,8 @@ Candidate price_self_hosted_prompt(Costing kind, const ModelShape& model, const 
 
 /// Prices a training strategy on one open model: training on the cheapest GPUs that fit and
 /// finish in time, then serving at the busiest hour.
-Candidate price_trained(Costing kind, ModelShape model, const Profile& p, const Catalog& c, bool describe) {
+Candidate price_trained(Costing kind, ModelShape model, const Profile& p, const Catalog& c, bool describe,
+                        const Serving* served = nullptr) {
   Candidate cand;
   StrategyCost& out = cand.cost;
   out.costing = kind;
@@ -463,7 +463,7 @@ Candidate price_trained(Costing kind, ModelShape model, const Profile& p, const 
     out.notes.push_back({"attempts", Value::of_number(attempts.expected), c.constant(attempts_name).why});
     for (const auto& n : e.notes) out.notes.push_back(n);
   }
-  const Serving s = plan_self_hosted(model, RequestShape{}, requests, p, c);
+  const Serving s = served != nullptr ? *served : plan_self_hosted(model, RequestShape{}, requests, p, c);
   out.serving_model = model;
   out.serving_gpus = s.where;
   out.monthly_usd = s.monthly;
@@ -502,7 +502,8 @@ std::optional<Range> people_cost(Costing kind, const Profile& p, const Catalog& 
   Range hours = part("setup_hours") + part("data_hours_per_1k") * (items / 1000.0) + part("eval_hours") +
                 part("upkeep_hours_per_month") * horizon_of(p);
   if (costing_trains(kind)) {
-    const Range attempts = kind == Costing::adapter || kind == Costing::full ? c.model.finetune_attempts : c.model.pretrain_attempts;
+    const Range attempts =
+        kind == Costing::adapter || kind == Costing::full ? c.model.finetune_attempts : c.model.pretrain_attempts;
     hours = hours + part("attempt_hours") * attempts;
   }
   notes.push_back({"people_hours", Value::of_number(round_significant(hours.expected, 3)),
@@ -561,7 +562,21 @@ StrategyCost estimate_strategy(Costing kind, const Profile& p, const Catalog& c)
     if (kind == Costing::scratch) {
       best.offer(price_trained(kind, ModelShape{}, p, c, false));
     } else {
-      for (const auto& m : candidate_models(p, c, need - credit, notes, tiers)) best.offer(price_trained(kind, m, p, c, false));
+      // Smaller models first: serving alone bounds a candidate's total from below, so once two
+      // feasible plans are cheaper than a model's serving, its training need not be priced.
+      std::vector<ModelShape> models = candidate_models(p, c, need - credit, notes, tiers);
+      std::stable_sort(models.begin(), models.end(),
+                       [](const ModelShape& a, const ModelShape& b) { return a.params < b.params; });
+      const double requests = f.number("usage.requests_per_month");
+      for (const auto& m : models) {
+        const Serving served = plan_self_hosted(m, RequestShape{}, requests, p, c);
+        // Pruned only when it could beat neither the kept plan nor the runner-up.
+        if (best.second && best.second->cost.feasible && served.monthly.expected * horizon_of(p) >= best.second->total) {
+          ++best.count;
+          continue;
+        }
+        best.offer(price_trained(kind, m, p, c, false, &served));
+      }
     }
   }
 
@@ -575,7 +590,8 @@ StrategyCost estimate_strategy(Costing kind, const Profile& p, const Catalog& c)
   StrategyCost out = std::move(kept.cost);
   out.notes.insert(out.notes.begin(), notes.begin(), notes.end());
   out.candidates = best.count;
-  if (!out.feasible && !out.problem.empty()) out.notes.push_back({"plan_problem", Value::of_string(out.problem), "the closest plan"});
+  if (!out.feasible && !out.problem.empty())
+    out.notes.push_back({"plan_problem", Value::of_string(out.problem), "the closest plan"});
   if (best.second) {
     const StrategyCost& r = best.second->cost;
     PlanAlternative alt;
@@ -584,8 +600,9 @@ StrategyCost estimate_strategy(Costing kind, const Profile& p, const Catalog& c)
     alt.label = r.label;
     alt.horizon_usd = r.horizon_usd;
     alt.feasible = r.feasible;
-    alt.why = !r.feasible ? r.problem
-                          : fmt::format("{} more over the horizon", format_usd(r.horizon_usd.expected - out.horizon_usd.expected));
+    alt.why = !r.feasible
+                  ? r.problem
+                  : fmt::format("{} more over the horizon", format_usd(r.horizon_usd.expected - out.horizon_usd.expected));
     out.runner_up = alt;
   }
   out.people_usd = people_cost(kind, p, c, out.notes);

@@ -18,8 +18,8 @@ struct Replica {
   bool fits = false;
   int batch = 1;
   double prefill_tokens_per_s = 0;
-  double step_s = 0;    ///< one decode step at `batch`
-  double step1_s = 0;   ///< one decode step alone
+  double step_s = 0;   ///< one decode step at `batch`
+  double step1_s = 0;  ///< one decode step alone
 };
 
 double kv_bytes_per_token(const ModelShape& m) {
@@ -118,7 +118,8 @@ Option price_option(const ModelShape& m, const Gpu& g, int per_replica, bool ser
     o.replicas = replicas_for(peak_rps * busy_s);
     o.rented_gpus = o.replicas * per_replica;
     o.monthly = rent * (billed_s * per_replica / k_seconds_per_hour * c.model.serverless_premium.expected);
-    o.latency_ms = alone_s * 1000.0 + s.fixed_latency_ms + (cold_share > 0.5 ? c.model.serverless_cold_start_s.expected * 1000.0 : 0);
+    o.latency_ms =
+        alone_s * 1000.0 + s.fixed_latency_ms + (cold_share > 0.5 ? c.model.serverless_cold_start_s.expected * 1000.0 : 0);
     return o;
   }
   // Counted in doubles: a hostile volume must not overflow the GPU count.
@@ -226,7 +227,7 @@ Serving plan_self_hosted(const ModelShape& model, const RequestShape& shape, dou
                            ? fmt::format(" (the owned {} x{} cannot hold the model)", own->id, have)
                            : fmt::format(" (cheaper than the owned {} x{} with the rest rented)", own->id, have);
   }
-  out.where = {o.gpu, o.replicas * o.per_replica, o.owned_gpus > 0, o.per_replica, o.replicas, o.owned_gpus, o.batch,
+  out.where = {o.gpu,       o.replicas * o.per_replica, o.owned_gpus > 0, o.per_replica, o.replicas, o.owned_gpus, o.batch,
                o.serverless};
   ServingPlan& sp = out.plan;
   sp.kind = option_kind(o);

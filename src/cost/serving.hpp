@@ -30,8 +30,7 @@ double tokens_per_request(const Profile& p);
 /// The cheapest way to self-host `model` that holds the busiest hour: owned GPUs first (renting
 /// what they lack), else the rentable GPU type with the lowest cost per token, dedicated or
 /// scale-to-zero, that meets the latency limit.
-Serving plan_self_hosted(const ModelShape& model, const RequestShape& shape, double requests, const Profile& p,
-                         const Catalog& c);
+Serving plan_self_hosted(const ModelShape& model, const RequestShape& shape, double requests, const Profile& p, const Catalog& c);
 
 /// Monthly cost on the GPUs chosen by plan_self_hosted at another volume (for break-even).
 Range self_hosted_monthly_at(const ModelShape& model, const ServingGpus& where, const RequestShape& shape, double requests,

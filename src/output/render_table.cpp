@@ -91,11 +91,11 @@ void render_one(std::string& out, const ProfileOutcome& o, const RenderOptions& 
   for (const auto& r : a.ranking) {
     if (!r.break_even) continue;
     const BreakEven& be = *r.break_even;
-    std::string text = !be.requests_per_month ? std::string("never, at any volume")
-                       : *be.requests_per_month <= 1 && !be.below
-                           ? std::string("at any volume")
-                           : fmt::format("{} {} requests a month", be.below ? "below" : "from",
-                                         format_count(*be.requests_per_month));
+    std::string text =
+        !be.requests_per_month ? std::string("never, at any volume")
+        : *be.requests_per_month <= 1 && !be.below
+            ? std::string("at any volume")
+            : fmt::format("{} {} requests a month", be.below ? "below" : "from", format_count(*be.requests_per_month));
     if (be.months && *be.months == 0)
       text += "; already at your volume";
     else if (be.months)
@@ -111,8 +111,8 @@ void render_one(std::string& out, const ProfileOutcome& o, const RenderOptions& 
     out += "\nWhy these plans (the cheapest over the horizon of those that meet the profile):\n";
     for (const auto& r : a.ranking) {
       const StrategyCost& c = r.cost;
-      out += fmt::format("  {}: {}; cheapest of {} priced; {} over the horizon; serving {}\n", p.bold(r.strategy->id), plan_text(c),
-                         c.candidates, format_usd(round_significant(c.horizon_usd.expected, 2)), c.serving);
+      out += fmt::format("  {}: {}; cheapest of {} priced; {} over the horizon; serving {}\n", p.bold(r.strategy->id),
+                         plan_text(c), c.candidates, format_usd(round_significant(c.horizon_usd.expected, 2)), c.serving);
       if (!c.gpu.empty()) out += fmt::format("    training: {}, sequence length {}\n", memory_text(c), c.seq_len);
       out += fmt::format("    latency of one request: {} ms{}\n", format_number(c.serving_plan.latency_ms, 0),
                          c.serving_plan.meets_latency ? "" : " (over the limit)");

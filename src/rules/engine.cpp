@@ -143,10 +143,9 @@ Advice advise(const Profile& profile, const RuleSet& rules) {
   } else if (!advice.ranking.empty()) {
     const StrategyResult& top = advice.ranking.front();
     advice.no_recommendation =
-        !top.blockers.empty()
-            ? "every strategy is infeasible: see the blockers"
-            : fmt::format("the best strategy, {}, scores {}, under the rule set's viable_min of {}", top.strategy->id,
-                          format_number(top.score, 1), format_number(rules.viable_min, 0));
+        !top.blockers.empty() ? "every strategy is infeasible: see the blockers"
+                              : fmt::format("the best strategy, {}, scores {}, under the rule set's viable_min of {}",
+                                            top.strategy->id, format_number(top.score, 1), format_number(rules.viable_min, 0));
   }
 
   // Break-even against the recommendation, for every other feasible strategy.

@@ -171,8 +171,8 @@ struct Loader {
         diags.error("bad-type", "a rule-set file is a mapping with sections such as `rules:`", doc.loc);
         continue;
       }
-      static const std::vector<std::string> sections = {
-          "ruleset", "strategies", "rules", "combinations", "gpus", "models", "model_tiers", "apis", "utilization_curves", "cost_model"};
+      static const std::vector<std::string> sections = {"ruleset", "strategies",  "rules", "combinations",       "gpus",
+                                                        "models",  "model_tiers", "apis",  "utilization_curves", "cost_model"};
       for (const auto& [key, value] : doc.entries) {
         const std::string& k = key.value;
         if (k == "ruleset")
@@ -349,10 +349,9 @@ struct Loader {
   }
 
   void load_gpu(const YamlNode& node) {
-    MappingReader r(
-        node, diags, "a GPU",
-        {"id", "name", "aliases", "memory_gib", "peak_tflops", "memory_bandwidth_gbps", "board_power_w", "utilization_curve",
-                     "spec_source", "prices"});
+    MappingReader r(node, diags, "a GPU",
+                    {"id", "name", "aliases", "memory_gib", "peak_tflops", "memory_bandwidth_gbps", "board_power_w",
+                     "utilization_curve", "spec_source", "prices"});
     Gpu g;
     g.id = r.text("id", true);
     g.name = r.text("name", true);
@@ -455,10 +454,10 @@ struct Loader {
   }
 
   void load_api(const YamlNode& node) {
-    MappingReader r(node, diags, "an API price",
-                    {"id", "name", "vendor", "usd_per_m_input", "usd_per_m_output", "usd_per_m_cached_input", "batch_discount",
-                     "context", "quality_tier", "ttft_ms", "output_tokens_per_s", "finetune_usd_per_m_training", "retirement",
-                     "date", "source", "why"});
+    MappingReader r(
+        node, diags, "an API price",
+        {"id", "name", "vendor", "usd_per_m_input", "usd_per_m_output", "usd_per_m_cached_input", "batch_discount", "context",
+         "quality_tier", "ttft_ms", "output_tokens_per_s", "finetune_usd_per_m_training", "retirement", "date", "source", "why"});
     ApiPrice a;
     a.id = r.text("id", true);
     a.name = r.text("name", true);

@@ -35,7 +35,7 @@ struct Gpu {
   std::string name;
   std::vector<std::string> aliases;
   double memory_gib = 0;
-  double peak_tflops = 0;  ///< dense 16-bit (BF16, or FP16 where there is no BF16)
+  double peak_tflops = 0;            ///< dense 16-bit (BF16, or FP16 where there is no BF16)
   double memory_bandwidth_gbps = 0;  ///< GB/s of the GPU's memory; 0 when the catalog does not say
   double board_power_w = 0;
   std::string utilization_curve;  ///< id of the curve of training utilization by model size
@@ -86,14 +86,14 @@ struct ApiPrice {
   std::string vendor;
   double usd_per_m_input = 0;
   double usd_per_m_output = 0;
-  double usd_per_m_cached_input = 0;  ///< 0: no prompt caching
-  double batch_discount = 0;          ///< fraction of the list price a batch job pays; 0: no batch prices
-  int context = 0;                    ///< tokens; 0: not in the catalog
-  int quality_tier = 0;               ///< 1..5 from a cited benchmark; 0: none cited (used only when pinned)
-  double ttft_ms = 0;                 ///< time to first token; 0: the cost model's default
-  double output_tokens_per_s = 0;     ///< 0: the cost model's default
+  double usd_per_m_cached_input = 0;        ///< 0: no prompt caching
+  double batch_discount = 0;                ///< fraction of the list price a batch job pays; 0: no batch prices
+  int context = 0;                          ///< tokens; 0: not in the catalog
+  int quality_tier = 0;                     ///< 1..5 from a cited benchmark; 0: none cited (used only when pinned)
+  double ttft_ms = 0;                       ///< time to first token; 0: the cost model's default
+  double output_tokens_per_s = 0;           ///< 0: the cost model's default
   double finetune_usd_per_m_training = -1;  ///< price of fine-tuning per million training tokens; < 0: not sold
-  std::string retirement;  ///< announced retirement date, or ""
+  std::string retirement;                   ///< announced retirement date, or ""
   std::string date;
   std::string source;
   std::string why;
@@ -196,7 +196,7 @@ struct Catalog {
   [[nodiscard]] const Gpu* find_gpu(std::string_view id_or_alias) const;
   [[nodiscard]] const ModelInfo* find_model(std::string_view id_or_alias) const;
   [[nodiscard]] const ApiPrice* find_api(std::string_view id) const;
-  [[nodiscard]] std::vector<std::string> api_names() const;  ///< ids, for suggestions
+  [[nodiscard]] std::vector<std::string> api_names() const;    ///< ids, for suggestions
   [[nodiscard]] std::vector<std::string> gpu_names() const;    ///< ids and aliases, for suggestions
   [[nodiscard]] std::vector<std::string> model_names() const;  ///< ids and aliases, for suggestions
   /// A cost-model constant; the loader guarantees that every constant the estimator uses exists.

@@ -15,13 +15,13 @@ namespace llmplan {
 /// The GPUs that serve a self-hosted model, sized for the busiest hour.
 struct ServingGpus {
   const Gpu* gpu = nullptr;
-  int count = 0;             ///< GPUs in use at the busiest hour (replicas x per replica)
-  bool owned = false;        ///< some or all of them are owned
-  int per_replica = 1;       ///< GPUs that hold one copy of the weights
-  int replicas = 0;          ///< copies at the busiest hour
-  int owned_gpus = 0;        ///< of `count`, owned
-  int batch = 1;             ///< requests decoded together on one replica
-  bool serverless = false;   ///< scale-to-zero workers billed per busy second
+  int count = 0;            ///< GPUs in use at the busiest hour (replicas x per replica)
+  bool owned = false;       ///< some or all of them are owned
+  int per_replica = 1;      ///< GPUs that hold one copy of the weights
+  int replicas = 0;         ///< copies at the busiest hour
+  int owned_gpus = 0;       ///< of `count`, owned
+  int batch = 1;            ///< requests decoded together on one replica
+  bool serverless = false;  ///< scale-to-zero workers billed per busy second
 };
 
 /// How requests are served, as the `plan.serving` object of cli.md.
@@ -33,11 +33,11 @@ struct ServingPlan {
   int replicas = 0;
   int owned_gpus = 0;
   int rented_gpus = 0;
-  double latency_ms = 0;       ///< one request at the profile's sizes, at the busiest hour
-  bool meets_latency = true;   ///< against constraints.max_latency_ms (true when none)
-  double usd_per_m_tokens = 0; ///< expected monthly cost over the month's tokens
-  bool batch_prices = false;   ///< an API's batch prices (usage.interactive: false)
-  bool cached_prompt = false;  ///< the static prompt is billed at the cached-input price
+  double latency_ms = 0;        ///< one request at the profile's sizes, at the busiest hour
+  bool meets_latency = true;    ///< against constraints.max_latency_ms (true when none)
+  double usd_per_m_tokens = 0;  ///< expected monthly cost over the month's tokens
+  bool batch_prices = false;    ///< an API's batch prices (usage.interactive: false)
+  bool cached_prompt = false;   ///< the static prompt is billed at the cached-input price
 };
 
 /// A plan that was priced but not kept: for `--explain` and the JSON's `runner_up`.
@@ -77,18 +77,18 @@ struct StrategyCost {
   Range added_prompt_tokens;  ///< examples or passages added to every prompt
   std::vector<Note> notes;
   // The searched plan (cli.md `plan`).
-  std::string plan_model;     ///< open-weight model tuned or served ("" when none)
-  std::string plan_api;       ///< hosted model prompted ("" when none)
-  int seq_len = 0;            ///< training sequence length (0 when nothing is trained)
+  std::string plan_model;  ///< open-weight model tuned or served ("" when none)
+  std::string plan_api;    ///< hosted model prompted ("" when none)
+  int seq_len = 0;         ///< training sequence length (0 when nothing is trained)
   ServingPlan serving_plan;
-  std::string price_date;     ///< the oldest price the figures use
-  std::string label;          ///< the plan in a few words, for the table
-  bool feasible = true;       ///< the search found a plan that meets every constraint
-  std::string problem;        ///< what the kept plan fails when none meets them all
+  std::string price_date;           ///< the oldest price the figures use
+  std::string label;                ///< the plan in a few words, for the table
+  bool feasible = true;             ///< the search found a plan that meets every constraint
+  std::string problem;              ///< what the kept plan fails when none meets them all
   std::optional<Range> people_usd;  ///< people's time at team.hourly_usd, when given
   std::optional<PlanAlternative> runner_up;
-  int candidates = 0;         ///< plans the search priced
-  int model_tier = 0;         ///< quality tier of the model or API used (0: none cited)
+  int candidates = 0;  ///< plans the search priced
+  int model_tier = 0;  ///< quality tier of the model or API used (0: none cited)
 };
 
 /// Prices a strategy of the given costing kind for a profile.
