@@ -73,6 +73,12 @@ team:
 
 single_median, single_mean = time_command([llmplan, 'advise', profile, '--format', 'json'], args.runs)
 base_median, base_mean = time_command([baseline, profile], args.runs)
+# What the plan search costs: the same advise with every candidate model and API priced, against
+# one with the model and the API pinned (one candidate per strategy), and `validate` (loading the
+# rule set and the profile, no advice).
+pinned = [llmplan, 'advise', profile, '--format', 'json', '--set', 'model.name=llama-3.1-8b', '--set', 'model.api=gpt-4o-mini']
+pinned_median, _ = time_command(pinned, args.runs)
+validate_median, _ = time_command([llmplan, 'validate', profile], args.runs)
 
 with tempfile.TemporaryDirectory() as tmp:
     batch = make_batch(tmp, args.batch)
@@ -90,5 +96,8 @@ print('|---|---|')
 print(f'| one `advise` (median of {args.runs}) | {single_median * 1000:.2f} ms |')
 print(f'| baseline: read YAML, print JSON (median of {args.runs}) | {base_median * 1000:.2f} ms |')
 print(f'| ratio (target: at most 3x) | {single_median / base_median:.2f}x |')
+print(f'| one `advise` with model and API pinned: no plan search (median of {args.runs}) | {pinned_median * 1000:.2f} ms |')
+print(f'| `validate` only: rule set and profile, no advice (median of {args.runs}) | {validate_median * 1000:.2f} ms |')
+print(f'| the plan search (advise - pinned advise) | {(single_median - pinned_median) * 1000:.2f} ms |')
 print(f'| batch of {args.batch} profiles, jsonl (best of 3) | {batch_seconds:.2f} s |')
 print(f'| profiles per second (target: at least 5,000) | {args.batch / batch_seconds:,.0f} |')

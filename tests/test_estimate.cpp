@@ -2,7 +2,7 @@
 #include <cmath>
 
 #include "helpers.hpp"
-#include "llmplan/cost/estimate.hpp"
+#include "llmplan/cost/plan.hpp"
 
 using namespace llmplan;
 using namespace llmplan::test;
@@ -142,12 +142,14 @@ TEST_CASE("price and utilization can be overridden", "[estimate]") {
 }
 
 TEST_CASE("few-shot pays for its examples on every request", "[estimate]") {
-  LoadedProfile p = load_one(minimal_profile("usage: {requests_per_month: 1M, input_tokens: 100, output_tokens: 0}\n"));
+  LoadedProfile p = load_one(
+      minimal_profile("usage: {requests_per_month: 1M, input_tokens: 100, output_tokens: 0}\nmodel: {api: gpt-4o-mini}\n"));
   REQUIRE(p.valid());
   const StrategyCost few = estimate_strategy(Costing::prompt, p.profile, catalog());
-  const ApiPrice* api = catalog().find_api(catalog().text("api_model_default"));
+  const ApiPrice* api = catalog().find_api("gpt-4o-mini");
   const double shots = catalog().range("few_shot_examples_in_prompt").expected;
-  CHECK(few.monthly_usd.expected == Approx(1e6 * (100 + shots * 500) * api->usd_per_m_input / 1e6));
+  // The examples are the same in every prompt: the cached-input price applies to them.
+  CHECK(few.monthly_usd.expected == Approx(1e6 * (100 * api->usd_per_m_input + shots * 500 * api->usd_per_m_cached_input) / 1e6));
   CHECK(few.one_time_usd.expected == 0);
   check_ordered(few.monthly_usd);
 }
@@ -166,14 +168,17 @@ TEST_CASE("tuning strategies choose a GPU that fits", "[estimate]") {
   }
 }
 
-TEST_CASE("owned hardware that cannot hold the model does not fit", "[estimate]") {
+TEST_CASE("owned hardware that cannot hold the model is replaced by rented GPUs", "[estimate]") {
   LoadedProfile p = load_one(minimal_profile("hardware: {gpu: t4}\nmodel: {name: llama-3.1-8b}\n"));
   REQUIRE(p.valid());
   const StrategyCost full = estimate_strategy(Costing::full, p.profile, catalog());
-  CHECK_FALSE(full.memory.fits);
+  CHECK(full.memory.fits);
+  CHECK_FALSE(full.owned);
+  CHECK(full.gpu != "t4");
   const StrategyCost peft = estimate_strategy(Costing::adapter, p.profile, catalog());
   CHECK(peft.memory.fits);
   CHECK(peft.method == "qlora");
+  CHECK(peft.owned);
 }
 
 TEST_CASE("ZeRO stages shard optimizer gradients and weights in turn", "[estimate][memory]") {

@@ -16,7 +16,7 @@
 #include <fmt/format.h>
 
 #include "helpers.hpp"
-#include "llmplan/cost/estimate.hpp"
+#include "llmplan/cost/plan.hpp"
 #include "llmplan/output/render.hpp"
 #include "llmplan/rules/explain.hpp"
 
@@ -64,7 +64,7 @@ class Sampler {
 
 const std::set<std::string> k_whole_fields = {"data.labeled_examples", "hardware.count", "version"};
 const std::set<std::string> k_text_fields = {"name", "description", "domain.language"};
-const std::set<std::string> k_boolean_fields = {"domain.regulated", "constraints.self_hosted"};
+const std::set<std::string> k_boolean_fields = {"domain.regulated", "constraints.self_hosted", "usage.interactive"};
 const std::set<std::string> k_required = {"data.labeled_examples", "domain.overlap", "budget.one_time_usd", "risk.tolerance"};
 
 std::vector<std::string> ids_of(const auto& items) {
@@ -82,6 +82,8 @@ std::string random_field(Sampler& s, const std::string& path) {
     value = s.pick(ids_of(catalog.gpus));
   } else if (path == "model.name") {
     value = s.pick(ids_of(catalog.models));
+  } else if (path == "model.api") {
+    value = s.pick(ids_of(catalog.apis));
   } else if (k_text_fields.contains(path)) {
     value = s.pick(std::vector<std::string>{"x", "kn", "a project", "\"\""});
   } else if (k_boolean_fields.contains(path)) {
@@ -180,7 +182,9 @@ TEST_CASE("random profiles never produce NaN or infinity in any output", "[prope
   // Null is the contract's word for "none", "never" or "does not apply": no recommendation when
   // nothing is feasible, no break-even (or none to compute: few-shot, rag), no training GPU, an
   // unset optional field in the assumptions. Never for a figure that went wrong.
-  const std::set<std::string> nullable = {"recommendation", "break_even", "requests_per_month", "months", "gpu", "value"};
+  const std::set<std::string> nullable = {"recommendation", "break_even", "requests_per_month", "months",           "gpu",
+                                          "value",          "model",      "api_model",          "training",         "price_date",
+                                          "problem",        "runner_up",  "people_usd",         "no_recommendation"};
   unsigned long valid = 0;
   std::vector<ProfileOutcome> batch;
   for (unsigned long i = 0; i < cases; ++i) {

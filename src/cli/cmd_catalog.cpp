@@ -1,5 +1,8 @@
 // `llmplan gpus` and `llmplan models`: the built-in catalogs (or those of --rules).
+#include <cstdio>
 #include <memory>
+#include <string>
+#include <vector>
 
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
@@ -88,9 +91,28 @@ int run_gpus(const CatalogOptions& opt) {
   return emit(out, "") ? k_ok : k_cannot_run;
 }
 
+/// Catalog entries whose date lies more than a year back: their prices or figures may be stale.
+std::vector<std::string> stale_entries(const Catalog& catalog, const std::string& today) {
+  std::vector<std::string> out;
+  for (const auto& m : catalog.models) {
+    if (older_than_a_year(m.date, today)) out.push_back(fmt::format("model `{}` was read on {}", m.id, m.date));
+  }
+  for (const auto& a : catalog.apis) {
+    if (older_than_a_year(a.date, today)) out.push_back(fmt::format("API `{}` has prices of {}", a.id, a.date));
+  }
+  return out;
+}
+
+std::string or_dash(const std::string& text) {
+  return text.empty() ? "-" : text;
+}
+
 int run_models(const CatalogOptions& opt) {
   const auto rules = load_rules(opt.rules);
   if (!rules) return k_cannot_run;
+  const std::string today = catalog_today();
+  const auto stale = stale_entries(rules->catalog, today);
+  for (const auto& s : stale) fmt::print(stderr, "warning: {}, more than a year before {} [stale-catalog-entry]\n", s, today);
   if (opt.format == "json") {
     json doc{{"schema_version", 1}, {"models", json::array()}};
     for (const auto& m : rules->catalog.models) {
@@ -106,30 +128,52 @@ int run_models(const CatalogOptions& opt) {
                                {"kv_heads", m.shape.kv_heads},
                                {"vocab", m.shape.vocab},
                                {"context", m.context},
-                               {"source", m.source}});
+                               {"licence", m.licence},
+                               {"quality_tier", m.quality_tier},
+                               {"date", m.date.empty() ? json(nullptr) : json(m.date)},
+                               {"source", m.source},
+                               {"why", m.why}});
     }
     doc["apis"] = json::array();
     for (const auto& a : rules->catalog.apis) {
+      const auto opt_number = [](double v) { return v > 0 ? json(v) : json(nullptr); };
       doc["apis"].push_back({{"id", a.id},
                              {"name", a.name},
+                             {"vendor", a.vendor},
                              {"usd_per_m_input", a.usd_per_m_input},
                              {"usd_per_m_output", a.usd_per_m_output},
+                             {"usd_per_m_cached_input", opt_number(a.usd_per_m_cached_input)},
+                             {"batch_discount", opt_number(a.batch_discount)},
+                             {"context", a.context > 0 ? json(a.context) : json(nullptr)},
+                             {"quality_tier", a.quality_tier},
+                             {"ttft_ms", opt_number(a.ttft_ms)},
+                             {"output_tokens_per_s", opt_number(a.output_tokens_per_s)},
+                             {"finetune_usd_per_m_training",
+                              a.finetune_usd_per_m_training >= 0 ? json(a.finetune_usd_per_m_training) : json(nullptr)},
+                             {"retirement", a.retirement.empty() ? json(nullptr) : json(a.retirement)},
                              {"date", a.date},
-                             {"source", a.source}});
+                             {"source", a.source},
+                             {"why", a.why}});
     }
     return emit(json_visible(doc.dump(2, ' ', false, nlohmann::json::error_handler_t::replace)) + "\n", "") ? k_ok : k_cannot_run;
   }
-  std::string out = fmt::format("{:<22} {:<26} {:>8} {:>8} {:>6} {:>6} {:>8}\n", "id", "name", "params", "active", "layers",
-                                "hidden", "context");
+  std::string out = fmt::format("{:<22} {:<26} {:>8} {:>8} {:>6} {:>6} {:>8} {:>4}  {}\n", "open model", "name", "params",
+                                "active", "layers", "hidden", "context", "tier", "read on");
   for (const auto& m : rules->catalog.models) {
-    out += fmt::format("{:<22} {:<26} {:>8} {:>8} {:>6} {:>6} {:>8}\n", t(m.id), t(m.name), format_count(m.shape.params),
-                       format_count(m.shape.active_params), m.shape.layers, m.shape.hidden, m.context);
+    out += fmt::format("{:<22} {:<26} {:>8} {:>8} {:>6} {:>6} {:>8} {:>4}  {}\n", t(m.id), t(m.name.substr(0, 26)),
+                       format_count(m.shape.params), format_count(m.shape.active_params), m.shape.layers, m.shape.hidden,
+                       m.context, m.quality_tier > 0 ? std::to_string(m.quality_tier) : "-", t(or_dash(m.date)));
   }
-  out += fmt::format("\n{:<22} {:<26} {:>12} {:>12}  {}\n", "hosted API", "name", "$/M input", "$/M output", "price date");
+  out += fmt::format("\n{:<30} {:>9} {:>9} {:>9} {:>6} {:>9} {:>4} {:>10}  {}\n", "hosted API", "$/M in", "$/M out", "cached",
+                     "batch", "context", "tier", "retires", "price date");
   for (const auto& a : rules->catalog.apis) {
-    out += fmt::format("{:<22} {:<26} {:>12} {:>12}  {}\n", t(a.id), t(a.name), format_number(a.usd_per_m_input, 3),
-                       format_number(a.usd_per_m_output, 3), t(a.date));
+    out += fmt::format(
+        "{:<30} {:>9} {:>9} {:>9} {:>6} {:>9} {:>4} {:>10}  {}\n", t(a.id), format_number(a.usd_per_m_input, 3),
+        format_number(a.usd_per_m_output, 3), a.usd_per_m_cached_input > 0 ? format_number(a.usd_per_m_cached_input, 3) : "-",
+        a.batch_discount > 0 ? format_number(a.batch_discount, 2) : "-", a.context > 0 ? format_count(a.context) : "-",
+        a.quality_tier > 0 ? std::to_string(a.quality_tier) : "-", t(or_dash(a.retirement)), t(a.date));
   }
+  out += "\nTier: 1-5 from a cited MMLU score (1 <55 ... 5 >=85); `-`: none cited (used only when named in the profile).\n";
   return emit(out, "") ? k_ok : k_cannot_run;
 }
 

@@ -2,6 +2,9 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdlib>
+#include <cstring>
+#include <ctime>
 #include <stdexcept>
 
 #include <fmt/format.h>
@@ -92,6 +95,12 @@ std::string Catalog::gpu_suggestion(std::string_view unknown) const {
                      gpu->name, gpu->peak_tflops, gpu->memory_gib);
 }
 
+std::vector<std::string> Catalog::api_names() const {
+  std::vector<std::string> out;
+  for (const auto& api : apis) out.push_back(api.id);
+  return out;
+}
+
 const CostConstant& Catalog::constant(std::string_view name) const {
   const auto it = constants.find(name);
   if (it == constants.end()) throw std::logic_error("cost constant missing after load: " + std::string(name));
@@ -157,6 +166,22 @@ const std::vector<ModelField>& model_fields() {
       {"tokens_per_param_optimal", &CostModel::tokens_per_param_optimal},
       {"training_seq_len", &CostModel::training_seq_len},
       {"training_utilization_band", &CostModel::training_utilization_band},
+      {"peak_to_mean", &CostModel::peak_to_mean},
+      {"serving_max_batch", &CostModel::serving_max_batch},
+      {"inference_bandwidth_utilization", &CostModel::inference_bandwidth_utilization},
+      {"serverless_cold_start_s", &CostModel::serverless_cold_start_s},
+      {"serverless_idle_s", &CostModel::serverless_idle_s},
+      {"api_ttft_ms", &CostModel::api_ttft_ms},
+      {"api_output_tokens_per_s", &CostModel::api_output_tokens_per_s},
+      {"retrieval_latency_ms", &CostModel::retrieval_latency_ms},
+      {"schema_prompt_tokens", &CostModel::schema_prompt_tokens},
+      {"quality_tier_risk_low", &CostModel::quality_tier_risk_low},
+      {"quality_tier_risk_medium", &CostModel::quality_tier_risk_medium},
+      {"quality_tier_risk_high", &CostModel::quality_tier_risk_high},
+      {"tuning_quality_credit", &CostModel::tuning_quality_credit},
+      {"embedding_model_params", &CostModel::embedding_model_params},
+      {"training_min_billing_hours", &CostModel::training_min_billing_hours},
+      {"serving_bytes_per_param", &CostModel::serving_bytes_per_param},
   };
   return fields;
 }
@@ -170,6 +195,20 @@ const std::vector<std::string>& required_cost_constants() {
     return out;
   }();
   return names;
+}
+
+std::string catalog_today() {
+  if (const char* env = std::getenv("LLMPLAN_TODAY"); env != nullptr && std::strlen(env) == 10) return env;
+  const std::time_t now = std::time(nullptr);
+  std::tm utc{};
+  gmtime_r(&now, &utc);
+  return fmt::format("{:04}-{:02}-{:02}", utc.tm_year + 1900, utc.tm_mon + 1, utc.tm_mday);
+}
+
+bool older_than_a_year(const std::string& date, const std::string& today) {
+  if (date.size() < 10 || today.size() < 10) return false;
+  const int year = std::atoi(today.substr(0, 4).c_str()) - 1;
+  return date < fmt::format("{:04}{}", year, today.substr(4, 6));
 }
 
 void resolve_cost_model(Catalog& catalog) {

@@ -117,6 +117,20 @@ std::vector<FactInfo> build_catalog() {
       {"memory.per_gpu_gib", T::number, U::gib, {}, "peak training memory per GPU", true},
       {"memory.gpu_gib", T::number, U::gib, {}, "memory of the plan's GPU", true},
       {"memory.fits", T::boolean, U::none, {}, "whether training fits the plan's GPUs", true},
+      {"plan.model", T::string, U::none, {}, "open-weight model the plan tunes or serves (empty: none)", true},
+      {"plan.api_model", T::string, U::none, {}, "hosted model the plan prompts (empty: none)", true},
+      {"plan.serving_kind",
+       T::string,
+       U::none,
+       {"api", "dedicated", "serverless", "owned", "none"},
+       "how requests are served",
+       true},
+      {"plan.replicas", T::number, U::count, {}, "serving replicas at the busiest hour", true},
+      {"plan.latency_ms", T::number, U::ms, {}, "latency of one request at the profile's sizes", true},
+      {"plan.meets_latency", T::boolean, U::none, {}, "whether one request meets constraints.max_latency_ms", true},
+      {"plan.feasible", T::boolean, U::none, {}, "whether the plan search found a plan meeting every constraint", true},
+      {"plan.model_tier", T::number, U::none, {}, "quality tier (1-5) of the model or API the plan uses; 0: none cited", true},
+      {"cost.people_usd", T::number, U::usd, {}, "expected people's time at team.hourly_usd (null: not given)", true},
   };
   facts.insert(facts.end(), derived.begin(), derived.end());
   std::sort(facts.begin(), facts.end(), [](const FactInfo& a, const FactInfo& b) { return a.path < b.path; });

@@ -59,6 +59,10 @@ const std::vector<ProfileField>& profile_fields() {
        .min = 0, .max = 1e7, .description = "input tokens per request, before added examples or retrieved text"},
       {.path = "usage.output_tokens", .kind = K::quantity, .dimension = D::tokens, .unit = U::tokens,
        .default_text = "250", .min = 0, .max = 1e7, .description = "output tokens per request"},
+      {.path = "usage.peak_to_mean", .kind = K::quantity, .dimension = D::number, .unit = U::none, .min = 1, .max = 1000,
+       .unset_why = "not given: the cost model's peak_to_mean", .description = "busiest hour's request rate over the month's mean"},
+      {.path = "usage.interactive", .kind = K::boolean, .default_text = "true",
+       .description = "false: answers may wait for a batch job (batch prices apply)"},
       {.path = "constraints.self_hosted", .kind = K::boolean, .default_text = "false",
        .description = "data may not leave your infrastructure"},
       {.path = "constraints.max_latency_ms", .kind = K::quantity, .dimension = D::milliseconds, .unit = U::ms, .min = 1,
@@ -69,6 +73,9 @@ const std::vector<ProfileField>& profile_fields() {
        .search = Search{0.5, 520}, .example = "8"},
       {.path = "team.ml_expertise", .kind = K::enumeration, .default_text = "basic",
        .allowed = {"none", "basic", "experienced", "expert"}, .description = "ML expertise"},
+      {.path = "team.hourly_usd", .kind = K::quantity, .dimension = D::usd, .unit = U::usd, .min = 0, .max = 1e6,
+       .unset_why = "not given: people's time is not priced", .description = "cost of one person-hour (null: not priced)",
+       .example = "$90"},
       {.path = "hardware.gpu", .kind = K::gpu_id, .unset_why = "not given: GPUs are rented",
        .description = "owned GPU id, from `llmplan gpus` (null: none)", .example = "a100-80gb"},
       {.path = "hardware.count", .kind = K::quantity, .dimension = D::count, .unit = U::count, .min = 1, .max = 1e6,
@@ -80,6 +87,8 @@ const std::vector<ProfileField>& profile_fields() {
       {.path = "model.active_params", .kind = K::quantity, .dimension = D::params, .unit = U::params, .min = 1e6,
        .max = 1e14, .description = "parameters used per token (mixture-of-experts; default: model.params)",
        .example = "8B"},
+      {.path = "model.api", .kind = K::api_id, .unset_why = "not given: the advisor picks a hosted model",
+       .description = "hosted model id for prompting, from `llmplan models` (null: the advisor picks)", .example = "gpt-4o-mini"},
       {.path = "proposal.strategy", .kind = K::strategy_id,
        .description = "what the project intends to do, judged by `llmplan check` (null: none)"},
   };
@@ -104,6 +113,7 @@ Value::Type fact_type(FieldKind kind) {
     case FieldKind::text:
     case FieldKind::gpu_id:
     case FieldKind::model_id:
+    case FieldKind::api_id:
     case FieldKind::strategy_id: return Value::Type::string;
   }
   return Value::Type::null;  // unreachable: every kind is handled above

@@ -236,6 +236,7 @@ class ProfileReader {
       case Kind::overlap: return convert_overlap(spec, node);
       case Kind::gpu_id: return convert_catalog_id(path, node, m_catalog.gpu_names(), true);
       case Kind::model_id: return convert_catalog_id(path, node, m_catalog.model_names(), false);
+      case Kind::api_id: return convert_api_id(path, node);
       case Kind::strategy_id: return convert_enum(path, node, m_catalog.strategy_ids);
       case Kind::enum_list: break;
     }
@@ -299,6 +300,14 @@ class ProfileReader {
     if (std::find(yes.begin(), yes.end(), node.value) != yes.end()) return Value::of_bool(true);
     if (std::find(no.begin(), no.end(), node.value) != no.end()) return Value::of_bool(false);
     m_diags.error("bad-type", fmt::format("`{}` is `true` or `false`, found `{}`", path, node.value), node.loc, path);
+    return std::nullopt;
+  }
+
+  std::optional<Value> convert_api_id(const std::string& path, const YamlNode& node) {
+    if (const ApiPrice* a = m_catalog.find_api(node.value)) return Value::of_string(a->id);
+    std::string hint = did_you_mean(node.value, m_catalog.api_names());
+    if (hint.empty()) hint = "; `llmplan models` lists the known ids";
+    m_diags.error("unknown-api", fmt::format("`{}`: unknown hosted model `{}`{}", path, node.value, hint), node.loc, path);
     return std::nullopt;
   }
 
@@ -397,14 +406,18 @@ void derive_facts(Profile& profile, const Catalog& catalog) {
     f.set("hardware.gpu_memory_gib", Value::of_null());
   }
 
-  if (f.get("model.params").is_null() && !f.get("model.name").is_null()) {
+  // A named model sets the parameter count (all experts of a mixture-of-experts) and the active
+  // count, so that `--set model.name=...` changes what the rules and the plan read.
+  if (!f.get("model.name").is_null()) {
     if (const ModelInfo* m = catalog.find_model(f.text("model.name"))) {
       f.set("model.params", Value::of_number(m->shape.params));
-      if (f.get("model.active_params").is_null()) f.set("model.active_params", Value::of_number(m->shape.active_params));
+      // Derived again on every --set, unless the profile gives it: a new name brings its own count.
+      if (profile.locations.count("model.active_params") == 0)
+        f.set("model.active_params", Value::of_number(m->shape.active_params));
     }
-  }
-  if (f.get("model.active_params").is_null() && !f.get("model.params").is_null())
+  } else if (profile.locations.count("model.active_params") == 0 && !f.get("model.params").is_null()) {
     f.set("model.active_params", f.get("model.params"));
+  }
   std::sort(profile.assumptions.begin(), profile.assumptions.end(),
             [](const Assumption& a, const Assumption& b) { return a.field < b.field; });
 }
@@ -453,7 +466,8 @@ std::string profile_json_schema(const std::vector<std::string>& strategy_ids) {
                                         {{"type", "string"}, {"pattern", "^[0-9.]+ ?%$"}}})}};
         break;
       case Kind::gpu_id:
-      case Kind::model_id: field = {{"type", "string"}, {"description", "an id from `llmplan gpus` / `llmplan models`"}}; break;
+      case Kind::model_id:
+      case Kind::api_id: field = {{"type", "string"}, {"description", "an id from `llmplan gpus` / `llmplan models`"}}; break;
       case Kind::strategy_id: field = {{"enum", strategy_ids}}; break;
     }
     if (!description.empty() && !field.contains("description")) field["description"] = description;

@@ -59,11 +59,22 @@ void write_cost(JsonWriter& w, const StrategyCost& c, const std::optional<BreakE
   w.field("gpus", c.gpus);
   write_range(w, "energy_kwh", c.energy_kwh);
   write_range(w, "emissions_kgco2e", c.emissions_kgco2e);
+  w.key("people_usd");
+  if (c.people_usd) {
+    w.begin_object();
+    w.field("low", tidy(c.people_usd->low));
+    w.field("expected", tidy(c.people_usd->expected));
+    w.field("high", tidy(c.people_usd->high));
+    w.end_object();
+  } else {
+    w.null();
+  }
   w.key("break_even");
   if (be) {
     w.begin_object();
     w.field("versus", versus);
     write_optional(w, "requests_per_month", be->requests_per_month);
+    w.field("below", be->below);
     write_optional(w, "months", be->months);
     w.end_object();
   } else {
@@ -111,6 +122,70 @@ void write_cost(JsonWriter& w, const StrategyCost& c, const std::optional<BreakE
   w.end_object();
 }
 
+void write_string_or_null(JsonWriter& w, std::string_view name, const std::string& value) {
+  w.key(name);
+  if (value.empty())
+    w.null();
+  else
+    w.value(value);
+}
+
+/// The `plan` object of cli.md: what the figures price.
+void write_plan(JsonWriter& w, const StrategyCost& c) {
+  w.key("plan");
+  w.begin_object();
+  write_string_or_null(w, "model", c.plan_model);
+  write_string_or_null(w, "api_model", c.plan_api);
+  w.key("training");
+  if (c.gpu.empty()) {
+    w.null();
+  } else {
+    w.begin_object();
+    w.field("provider", "self");
+    w.field("method", c.method);
+    w.field("gpu", c.gpu);
+    w.field("gpus", c.gpus);
+    w.field("owned", c.owned);
+    w.field("seq_len", c.seq_len);
+    w.end_object();
+  }
+  const ServingPlan& s = c.serving_plan;
+  w.key("serving");
+  w.begin_object();
+  w.field("kind", s.kind);
+  write_string_or_null(w, "model", s.model);
+  write_string_or_null(w, "gpu", s.gpu);
+  w.field("gpus_per_replica", s.gpus_per_replica);
+  w.field("replicas", s.replicas);
+  w.field("owned_gpus", s.owned_gpus);
+  w.field("rented_gpus", s.rented_gpus);
+  w.field("latency_ms", tidy(s.latency_ms));
+  w.field("meets_latency", s.meets_latency);
+  w.field("usd_per_m_tokens", tidy(s.usd_per_m_tokens));
+  w.field("batch_prices", s.batch_prices);
+  w.field("cached_prompt", s.cached_prompt);
+  w.end_object();
+  write_string_or_null(w, "price_date", c.price_date);
+  w.field("label", c.label);
+  w.field("feasible", c.feasible);
+  write_string_or_null(w, "problem", c.problem);
+  w.field("candidates", c.candidates);
+  w.key("runner_up");
+  if (c.runner_up) {
+    w.begin_object();
+    write_string_or_null(w, "model", c.runner_up->model);
+    write_string_or_null(w, "api_model", c.runner_up->api_model);
+    w.field("label", c.runner_up->label);
+    w.field("horizon_usd", tidy(c.runner_up->horizon_usd.expected));
+    w.field("feasible", c.runner_up->feasible);
+    w.field("why", c.runner_up->why);
+    w.end_object();
+  } else {
+    w.null();
+  }
+  w.end_object();
+}
+
 void write_reasons(JsonWriter& w, std::string_view name, const std::vector<Reason>& reasons) {
   w.key(name);
   w.begin_array();
@@ -135,6 +210,7 @@ void write_result(JsonWriter& w, const ProfileOutcome& o) {
     w.value(*o.advice->recommendation);
   else
     w.null();
+  if (o.advice && !o.advice->recommendation) w.field("no_recommendation", o.advice->no_recommendation);
   w.key("ranking");
   w.begin_array();
   if (o.advice) {
@@ -147,6 +223,7 @@ void write_result(JsonWriter& w, const ProfileOutcome& o) {
       w.field("score", r.score);
       write_reasons(w, "reasons", r.reasons);
       write_reasons(w, "blockers", r.blockers);
+      write_plan(w, r.cost);
       write_cost(w, r.cost, r.break_even, o.advice->break_even_baseline);
       w.end_object();
     }

@@ -31,23 +31,27 @@ void render_one(std::string& out, const ProfileOutcome& o) {
   if (a.recommendation) {
     out += fmt::format("**Recommendation: {}** ({})\n\n", code(*a.recommendation), cell(a.ranking.front().strategy->title));
   } else {
-    out += "**No feasible strategy** under this profile.\n\n";
+    out += fmt::format("**No recommendation**: {}.\n\n", cell(a.no_recommendation));
   }
   const std::string versus = a.break_even_baseline.empty() ? "break-even" : "break-even vs " + a.break_even_baseline;
-  out += "| # | strategy | verdict | score | one-time | monthly | GPU-hours | kgCO2e | " + versus + " | memory/GPU |\n";
+  out += "| # | strategy | verdict | score | one-time compute | monthly compute | GPU-hours | kgCO2e | " + versus +
+         " | plan (model, where it runs) |\n";
   out += "|---:|---|---|---:|---|---|---:|---:|---|---|\n";
   for (const auto& r : a.ranking) {
     const auto& c = r.cost;
     std::string be = "-";
     if (r.break_even) {
-      be = r.break_even->requests_per_month ? format_count(*r.break_even->requests_per_month) + " requests/month" : "never";
+      const auto& v = r.break_even->requests_per_month;
+      be = !v                                ? std::string("never")
+           : *v <= 1 && !r.break_even->below ? std::string("at any volume")
+                                             : (r.break_even->below ? "below " : "from ") + format_count(*v) + " requests/month";
     }
-    out += fmt::format(
-        "| {} | {} | {} | {} | {} | {} | {} | {} | {} | {} |\n", r.rank, code(r.strategy->id), verdict_name(r.verdict),
-        format_number(r.score, 1), format_usd_range(c.one_time_usd), format_usd_range(c.monthly_usd),
-        c.gpu_hours.expected == 0 ? "-" : format_count(round_significant(c.gpu_hours.expected, 2)),
-        c.emissions_kgco2e.expected == 0 ? "-" : format_count(round_significant(c.emissions_kgco2e.expected, 2)), be,
-        c.gpu.empty() ? "-" : fmt::format("{} GiB on {} x{}", format_number(c.memory.total, 1), cell(c.gpu), c.gpus));
+    out += fmt::format("| {} | {} | {} | {} | {} | {} | {} | {} | {} | {} |\n", r.rank, code(r.strategy->id),
+                       verdict_name(r.verdict), format_number(r.score, 1), format_usd_range(c.one_time_usd),
+                       format_usd_range(c.monthly_usd),
+                       c.gpu_hours.expected == 0 ? "-" : format_count(round_significant(c.gpu_hours.expected, 2)),
+                       c.emissions_kgco2e.expected == 0 ? "-" : format_count(round_significant(c.emissions_kgco2e.expected, 2)),
+                       be, cell(c.feasible ? c.label : c.label + " (no plan meets the profile)"));
   }
   out += "\n";
   for (const auto& r : a.ranking) {

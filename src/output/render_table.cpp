@@ -1,3 +1,5 @@
+#include <algorithm>
+
 #include <fmt/format.h>
 
 #include "llmplan/output/escape.hpp"
@@ -36,9 +38,13 @@ std::string hours_text(const Range& r) {
   return format_count(round_significant(r.expected, 2));
 }
 
+std::string plan_text(const StrategyCost& c) {
+  return c.feasible ? c.label : c.label + " (no plan meets the profile)";
+}
+
 std::string memory_text(const StrategyCost& c) {
   if (c.gpu.empty()) return "-";
-  return fmt::format("{} GiB on {}x {}", format_number(c.memory.total, 1), c.gpus, t(c.gpu));
+  return fmt::format("{} GiB per GPU on {}x {}{}", format_number(c.memory.total, 1), c.gpus, t(c.gpu), c.owned ? " (owned)" : "");
 }
 
 std::string effect_text(const Reason& r) {
@@ -58,15 +64,21 @@ void render_one(std::string& out, const ProfileOutcome& o, const RenderOptions& 
     const auto& top = a.ranking.front();
     out += fmt::format("Recommendation: {} - {}\n\n", p.bold(t(top.strategy->id)), t(top.strategy->title));
   } else {
-    out += "Recommendation: none - every strategy is infeasible under this profile\n\n";
+    out += fmt::format("Recommendation: none - {}\n\n", a.no_recommendation);
   }
-  out += p.dim(fmt::format("  {:>2}  {:<19} {:<12} {:>5}  {:<26} {:<26} {:>9} {:>8}  {}\n", "#", "strategy", "verdict", "score",
-                           "one-time (range)", "monthly (range)", "GPU-hours", "kgCO2e", "memory/GPU"));
+  // Compute and services only; people's time has its own column when team.hourly_usd is given.
+  const bool people = std::any_of(a.ranking.begin(), a.ranking.end(), [](const StrategyResult& r) { return r.cost.people_usd; });
+  out += p.dim(fmt::format("  {:>2}  {:<19} {:<12} {:>5}  {:<26} {:<26} {:>9}{}  {}\n", "#", "strategy", "verdict", "score",
+                           "one-time compute (range)", "monthly compute (range)", "GPU-hours",
+                           people ? fmt::format(" {:>10}", "people") : std::string(), "plan (model, where it runs)"));
   for (const auto& r : a.ranking) {
-    out += fmt::format("  {:>2}  {:<19} {} {:>5}  {:<26} {:<26} {:>9} {:>8}  {}\n", r.rank, r.strategy->id,
+    const std::string people_text =
+        people ? fmt::format(" {:>10}", r.cost.people_usd ? format_usd(round_significant(r.cost.people_usd->expected, 2)) : "-")
+               : std::string();
+    out += fmt::format("  {:>2}  {:<19} {} {:>5}  {:<26} {:<26} {:>9}{}  {}\n", r.rank, r.strategy->id,
                        p.verdict(r.verdict, fmt::format("{:<12}", verdict_name(r.verdict))), format_number(r.score, 1),
                        format_usd_range(r.cost.one_time_usd), format_usd_range(r.cost.monthly_usd), hours_text(r.cost.gpu_hours),
-                       hours_text(r.cost.emissions_kgco2e), memory_text(r.cost));
+                       people_text, plan_text(r.cost));
   }
   out += "\n";
   for (const auto& r : a.ranking) {
@@ -85,8 +97,11 @@ void render_one(std::string& out, const ProfileOutcome& o, const RenderOptions& 
   for (const auto& r : a.ranking) {
     if (!r.break_even) continue;
     const BreakEven& be = *r.break_even;
-    std::string text = be.requests_per_month ? fmt::format("from {} requests a month", format_count(*be.requests_per_month))
-                                             : std::string("never, at any volume");
+    std::string text =
+        !be.requests_per_month ? std::string("never, at any volume")
+        : *be.requests_per_month <= 1 && !be.below
+            ? std::string("at any volume")
+            : fmt::format("{} {} requests a month", be.below ? "below" : "from", format_count(*be.requests_per_month));
     if (be.months && *be.months == 0)
       text += "; already at your volume";
     else if (be.months)
@@ -100,6 +115,17 @@ void render_one(std::string& out, const ProfileOutcome& o, const RenderOptions& 
                        p.dim("[" + t(c.id) + "]"));
   }
   if (o.explanation) {
+    out += "\nWhy these plans (the cheapest over the horizon of those that meet the profile):\n";
+    for (const auto& r : a.ranking) {
+      const StrategyCost& c = r.cost;
+      out += fmt::format("  {}: {}; cheapest of {} priced; {} over the horizon; serving {}\n", p.bold(r.strategy->id),
+                         plan_text(c), c.candidates, format_usd(round_significant(c.horizon_usd.expected, 2)), c.serving);
+      if (!c.gpu.empty()) out += fmt::format("    training: {}, sequence length {}\n", memory_text(c), c.seq_len);
+      out += fmt::format("    latency of one request: {} ms{}\n", format_number(c.serving_plan.latency_ms, 0),
+                         c.serving_plan.meets_latency ? "" : " (over the limit)");
+      if (!c.problem.empty()) out += fmt::format("    fails: {}\n", c.problem);
+      if (c.runner_up) out += fmt::format("    runner-up: {} ({})\n", c.runner_up->label, c.runner_up->why);
+    }
     out += "\nWhy, rule by rule (the facts each condition read):\n";
     for (const auto& s : o.explanation->strategies) {
       out += fmt::format("  {}:\n", p.bold(s.strategy));

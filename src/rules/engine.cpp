@@ -3,7 +3,9 @@
 #include <algorithm>
 #include <cmath>
 
-#include "llmplan/cost/estimate.hpp"
+#include <fmt/format.h>
+
+#include "llmplan/cost/plan.hpp"
 #include "llmplan/output/format.hpp"
 
 namespace llmplan {
@@ -50,20 +52,22 @@ BreakEven break_even(const StrategyCost& tuned, const StrategyCost& prompting, c
   const auto gap = [&](double requests) {
     return horizon_total(tuned, requests, p, c) - horizon_total(prompting, requests, p, c);
   };
-  // Prompting pays per request for its examples; the tuned model mostly pays once. The gap
-  // shrinks as volume grows: find the lowest volume where it closes, searching in log10.
+  // One plan pays more per request, the other more up front: the gap changes sign at most once
+  // along the volume. Find where, searching in log10; `below` when the candidate is the cheaper
+  // one at low volume.
   double lo = 0;   // log10 of 1 request
   double hi = 13;  // log10 of 10 trillion requests
-  if (gap(std::pow(10.0, hi)) <= 0) {
-    if (gap(1) <= 0) {
-      out.requests_per_month = 1;
-    } else {
-      for (int i = 0; i < 24; ++i) {  // 13 decades / 2^24: far finer than the 2 digits reported
-        const double mid = (lo + hi) / 2;
-        (gap(std::pow(10.0, mid)) <= 0 ? hi : lo) = mid;
-      }
-      out.requests_per_month = round_significant(std::ceil(std::pow(10.0, hi)), 2);
+  const bool cheaper_low = gap(1) <= 0;
+  const bool cheaper_high = gap(std::pow(10.0, hi)) <= 0;
+  if (cheaper_low && cheaper_high) {
+    out.requests_per_month = 1;
+  } else if (cheaper_low || cheaper_high) {
+    out.below = cheaper_low;
+    for (int i = 0; i < 24; ++i) {  // 13 decades / 2^24: far finer than the 2 digits reported
+      const double mid = (lo + hi) / 2;
+      ((gap(std::pow(10.0, mid)) <= 0) == cheaper_high ? hi : lo) = mid;
     }
+    out.requests_per_month = round_significant(std::ceil(std::pow(10.0, cheaper_high ? hi : lo)), 2);
   }
   const double monthly_gap = prompting.monthly_usd.expected - tuned.monthly_usd.expected;
   const double one_time_gap = tuned.one_time_usd.expected - prompting.one_time_usd.expected;
@@ -108,16 +112,6 @@ Advice advise(const Profile& profile, const RuleSet& rules) {
     strategy_facts.push_back(facts);
   }
 
-  const Strategy* baseline = rules.break_even_baseline();
-  const auto prompting =
-      std::find_if(advice.ranking.begin(), advice.ranking.end(), [&](const StrategyResult& r) { return r.strategy == baseline; });
-  if (prompting != advice.ranking.end()) {
-    advice.break_even_baseline = baseline->id;
-    for (auto& r : advice.ranking) {
-      if (costing_trains(r.strategy->costing)) r.break_even = break_even(r.cost, prompting->cost, profile, rules.catalog);
-    }
-  }
-
   std::vector<std::size_t> order(advice.ranking.size());
   for (std::size_t i = 0; i < order.size(); ++i) order[i] = i;
   std::stable_sort(order.begin(), order.end(), [&](std::size_t ia, std::size_t ib) {
@@ -133,18 +127,35 @@ Advice advise(const Profile& profile, const RuleSet& rules) {
   for (std::size_t i : order) ranked.push_back(std::move(advice.ranking[i]));
   advice.ranking = std::move(ranked);
 
+  // Rank 1 is recommended only when it is feasible and reaches viable_min: a weak pick is no pick.
   for (std::size_t i = 0; i < advice.ranking.size(); ++i) {
     StrategyResult& r = advice.ranking[i];
     r.rank = static_cast<int>(i) + 1;
     if (!r.blockers.empty())
       r.verdict = Verdict::infeasible;
-    else if (i == 0)
+    else if (i == 0 && r.score >= rules.viable_min)
       r.verdict = Verdict::recommended;
     else
       r.verdict = r.score >= rules.viable_min ? Verdict::viable : Verdict::discouraged;
   }
   if (!advice.ranking.empty() && advice.ranking.front().verdict == Verdict::recommended) {
     advice.recommendation = advice.ranking.front().strategy->id;
+  } else if (!advice.ranking.empty()) {
+    const StrategyResult& top = advice.ranking.front();
+    advice.no_recommendation =
+        !top.blockers.empty() ? "every strategy is infeasible: see the blockers"
+                              : fmt::format("the best strategy, {}, scores {}, under the rule set's viable_min of {}",
+                                            top.strategy->id, format_number(top.score, 1), format_number(rules.viable_min, 0));
+  }
+
+  // Break-even against the recommendation, for every other feasible strategy.
+  if (advice.recommendation) {
+    const StrategyResult& rec = advice.ranking.front();
+    advice.break_even_baseline = rec.strategy->id;
+    for (std::size_t i = 1; i < advice.ranking.size(); ++i) {
+      StrategyResult& r = advice.ranking[i];
+      if (r.blockers.empty()) r.break_even = break_even(r.cost, rec.cost, profile, rules.catalog);
+    }
   }
 
   // Combinations are judged with the recommended strategy's facts, and shown only when every

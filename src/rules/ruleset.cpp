@@ -155,6 +155,7 @@ struct Loader {
   std::map<std::string, Gpu> gpus;
   std::map<std::string, ModelInfo> models;
   std::map<std::string, ApiPrice> apis;
+  std::map<std::string, ModelInfo> model_tiers;
   bool rule_limit_reported;
   std::map<std::string, SourceLoc> file_rule_ids;  ///< rules of the file being loaded, by id
 
@@ -184,8 +185,8 @@ struct Loader {
         diags.error("bad-type", "a rule-set file is a mapping with sections such as `rules:`", doc.loc);
         continue;
       }
-      static const std::vector<std::string> sections = {
-          "ruleset", "strategies", "rules", "combinations", "gpus", "models", "apis", "utilization_curves", "cost_model"};
+      static const std::vector<std::string> sections = {"ruleset", "strategies",  "rules", "combinations",       "gpus",
+                                                        "models",  "model_tiers", "apis",  "utilization_curves", "cost_model"};
       for (const auto& [key, value] : doc.entries) {
         const std::string& k = key.value;
         if (k == "ruleset")
@@ -200,6 +201,8 @@ struct Loader {
           each(value, k, [&](const YamlNode& n) { load_gpu(n); });
         else if (k == "models")
           each(value, k, [&](const YamlNode& n) { load_model(n); });
+        else if (k == "model_tiers")
+          each(value, k, [&](const YamlNode& n) { load_model_tier(n); });
         else if (k == "apis")
           each(value, k, [&](const YamlNode& n) { load_api(n); });
         else if (k == "utilization_curves")
@@ -436,7 +439,7 @@ struct Loader {
   void load_model(const YamlNode& node) {
     MappingReader r(node, diags, "a model",
                     {"id", "name", "aliases", "params", "active_params", "layers", "hidden", "ffn", "heads", "kv_heads", "vocab",
-                     "context", "source"});
+                     "context", "licence", "quality_tier", "date", "source", "why"});
     ModelInfo m;
     m.id = r.text("id", true);
     m.name = r.text("name", true);
@@ -452,22 +455,57 @@ struct Loader {
     shape.kv_heads = r.integer("kv_heads", false, shape.heads, 1, 100000);
     shape.vocab = r.integer("vocab", true, 1, 1, 100000000);
     m.context = r.integer("context", true, 1, 1, 1000000000);
+    m.licence = r.text("licence", false);
+    m.quality_tier = r.integer("quality_tier", false, 0, 0, 5);
+    m.date = r.text("date", false);
     m.source = r.text("source", true);
+    m.why = r.text("why", false);
     m.loc = node.loc;
+    if (!m.date.empty() && !is_date(m.date)) diags.error("bad-date", "dates are written YYYY-MM-DD", node.find("date")->loc);
     if (!m.id.empty()) models[m.id] = std::move(m);
   }
 
+  /// Quality tier, licence and date of a model listed elsewhere (applied once every file is read).
+  void load_model_tier(const YamlNode& node) {
+    MappingReader r(node, diags, "a model tier", {"id", "quality_tier", "licence", "date", "source", "why"});
+    ModelInfo m;
+    m.id = r.text("id", true);
+    m.quality_tier = r.integer("quality_tier", true, 0, 0, 5);
+    m.licence = r.text("licence", false);
+    m.date = r.text("date", true);
+    m.source = r.text("source", true);
+    m.why = r.text("why", false);
+    m.loc = node.loc;
+    if (!m.date.empty() && !is_date(m.date)) diags.error("bad-date", "dates are written YYYY-MM-DD", node.find("date")->loc);
+    if (!m.id.empty()) model_tiers[m.id] = std::move(m);
+  }
+
   void load_api(const YamlNode& node) {
-    MappingReader r(node, diags, "an API price", {"id", "name", "usd_per_m_input", "usd_per_m_output", "date", "source"});
+    MappingReader r(
+        node, diags, "an API price",
+        {"id", "name", "vendor", "usd_per_m_input", "usd_per_m_output", "usd_per_m_cached_input", "batch_discount", "context",
+         "quality_tier", "ttft_ms", "output_tokens_per_s", "finetune_usd_per_m_training", "retirement", "date", "source", "why"});
     ApiPrice a;
     a.id = r.text("id", true);
     a.name = r.text("name", true);
+    a.vendor = r.text("vendor", false);
     a.usd_per_m_input = r.number("usd_per_m_input", true);
     a.usd_per_m_output = r.number("usd_per_m_output", true);
+    a.usd_per_m_cached_input = r.number("usd_per_m_cached_input", false);
+    a.batch_discount = r.number("batch_discount", false);
+    a.context = r.integer("context", false, 0, 0, 2000000000);
+    a.quality_tier = r.integer("quality_tier", false, 0, 0, 5);
+    a.ttft_ms = r.number("ttft_ms", false);
+    a.output_tokens_per_s = r.number("output_tokens_per_s", false);
+    a.finetune_usd_per_m_training = r.get("finetune_usd_per_m_training") ? r.number("finetune_usd_per_m_training", false) : -1;
+    a.retirement = r.text("retirement", false);
     a.date = r.text("date", true);
     a.source = r.text("source", true);
+    a.why = r.text("why", false);
     a.loc = node.loc;
     if (!a.date.empty() && !is_date(a.date)) diags.error("bad-date", "dates are written YYYY-MM-DD", node.find("date")->loc);
+    if (!a.retirement.empty() && !is_date(a.retirement))
+      diags.error("bad-date", "dates are written YYYY-MM-DD", node.find("retirement")->loc);
     if (!a.id.empty()) apis[a.id] = std::move(a);
   }
 
@@ -525,6 +563,17 @@ struct Loader {
       g.resolve_prices();
       set.catalog.gpus.push_back(std::move(g));
     }
+    for (auto& [id, t] : model_tiers) {
+      const auto it = models.find(id);
+      if (it == models.end()) {
+        diags.error("unknown-id", fmt::format("`model_tiers` names model `{}`, which `models` does not list", id), t.loc);
+        continue;
+      }
+      it->second.quality_tier = t.quality_tier;
+      if (!t.licence.empty()) it->second.licence = t.licence;
+      it->second.date = t.date;
+      it->second.why = t.source + (t.why.empty() ? "" : "; " + t.why);
+    }
     for (auto& [id, m] : models) set.catalog.models.push_back(std::move(m));
     for (auto& [id, a] : apis) set.catalog.apis.push_back(std::move(a));
     const auto check_id = [&](const char* name, bool model) {
@@ -576,7 +625,7 @@ std::string render_message(const std::string& message, const Facts& facts) {
 
 RuleSet load_ruleset(const std::vector<RuleSource>& sources, Diagnostics& diags) {
   RuleSet set;
-  Loader loader{diags, set, {}, {}, {}, {}, {}, {}, {}, false, {}};
+  Loader loader{diags, set, {}, {}, {}, {}, {}, {}, {}, {}, false, {}};
   // Parsing is the slow part and files are independent: parse them in parallel, then register
   // them in order so that overrides apply as given.
   std::vector<std::vector<YamlNode>> docs(sources.size());

@@ -74,7 +74,11 @@ struct ModelInfo {
   std::vector<std::string> aliases;
   ModelShape shape;
   int context = 0;
+  std::string licence;
+  int quality_tier = 0;  ///< 1..5 from a cited benchmark (MMLU cut-offs); 0: none cited
+  std::string date;      ///< when the figures were read
   std::string source;
+  std::string why;  ///< how the tier was found and which figures were not re-read
   SourceLoc loc;
 };
 
@@ -82,10 +86,20 @@ struct ModelInfo {
 struct ApiPrice {
   std::string id;
   std::string name;
+  std::string vendor;
   double usd_per_m_input = 0;
   double usd_per_m_output = 0;
+  double usd_per_m_cached_input = 0;        ///< 0: no prompt caching
+  double batch_discount = 0;                ///< fraction of the list price a batch job pays; 0: no batch prices
+  int context = 0;                          ///< tokens; 0: not in the catalog
+  int quality_tier = 0;                     ///< 1..5 from a cited benchmark; 0: none cited (used only when pinned)
+  double ttft_ms = 0;                       ///< time to first token; 0: the cost model's default
+  double output_tokens_per_s = 0;           ///< 0: the cost model's default
+  double finetune_usd_per_m_training = -1;  ///< price of fine-tuning per million training tokens; < 0: not sold
+  std::string retirement;                   ///< announced retirement date, or ""
   std::string date;
   std::string source;
+  std::string why;
   SourceLoc loc;
 };
 
@@ -168,6 +182,23 @@ struct CostModel {
   Range tokens_per_param_optimal;
   Range training_seq_len;
   Range training_utilization_band;
+  // Serving at the busiest hour, latency and the plan search.
+  Range peak_to_mean;
+  Range serving_max_batch;
+  Range inference_bandwidth_utilization;
+  Range serverless_cold_start_s;
+  Range serverless_idle_s;
+  Range api_ttft_ms;
+  Range api_output_tokens_per_s;
+  Range retrieval_latency_ms;
+  Range schema_prompt_tokens;
+  Range quality_tier_risk_low;
+  Range quality_tier_risk_medium;
+  Range quality_tier_risk_high;
+  Range tuning_quality_credit;
+  Range embedding_model_params;
+  Range training_min_billing_hours;
+  Range serving_bytes_per_param;
 };
 
 struct Catalog {
@@ -184,6 +215,7 @@ struct Catalog {
   [[nodiscard]] const Gpu* find_gpu(std::string_view id_or_alias) const;
   [[nodiscard]] const ModelInfo* find_model(std::string_view id_or_alias) const;
   [[nodiscard]] const ApiPrice* find_api(std::string_view id) const;
+  [[nodiscard]] std::vector<std::string> api_names() const;  ///< ids, for suggestions
   [[nodiscard]] std::vector<std::string> gpu_names() const;  ///< ids and aliases, for suggestions
   /// " (did you mean `x`: its name, dense 16-bit TFLOPS and memory?)" for an unknown GPU id, so a
   /// suggestion of a card with very different compute (`h20` -> `h200`) says so; "" when nothing
@@ -196,6 +228,13 @@ struct Catalog {
   [[nodiscard]] Range range(std::string_view name) const { return constant(name).value; }
   [[nodiscard]] const std::string& text(std::string_view name) const { return constant(name).text; }
 };
+
+/// Today's date as YYYY-MM-DD (UTC), or `LLMPLAN_TODAY` when set (for reproducible runs): the
+/// date retirements and the age of catalog entries are judged against.
+std::string catalog_today();
+
+/// True when `date` (YYYY-MM-DD) lies more than a year before `today`.
+bool older_than_a_year(const std::string& date, const std::string& today);
 
 /// The constants the estimator reads; a rule set that lacks one is refused at load time.
 const std::vector<std::string>& required_cost_constants();

@@ -1,7 +1,7 @@
 #pragma once
 
 #include "llmplan/cost/catalog.hpp"
-#include "llmplan/cost/estimate.hpp"
+#include "llmplan/cost/plan.hpp"
 #include "llmplan/input/diagnostic.hpp"
 
 namespace llmplan {

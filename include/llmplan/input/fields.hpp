@@ -21,6 +21,7 @@ enum class FieldKind {
   overlap,      ///< a word of the overlap scale or a fraction
   gpu_id,       ///< an id or alias of the GPU catalog
   model_id,     ///< an id or alias of the model catalog
+  api_id,       ///< an id of the hosted-API catalog
   strategy_id,  ///< an id of the loaded ladder
 };
 

@@ -5,7 +5,7 @@
 #include <string_view>
 #include <vector>
 
-#include "llmplan/cost/estimate.hpp"
+#include "llmplan/cost/plan.hpp"
 #include "llmplan/input/profile.hpp"
 #include "llmplan/rules/ruleset.hpp"
 
@@ -25,6 +25,7 @@ struct Reason {
 /// profile's own volume. Empty optionals mean never.
 struct BreakEven {
   std::optional<double> requests_per_month;
+  bool below = false;  ///< cheaper below `requests_per_month` (else from it up)
   std::optional<double> months;
 };
 
@@ -59,8 +60,9 @@ struct CombinedAdvice {
 struct Advice {
   std::vector<StrategyResult> ranking;  ///< best first; infeasible last
   std::optional<std::string> recommendation;
+  std::string no_recommendation;  ///< why there is none ("" when there is one)
   std::vector<CombinedAdvice> combinations;
-  std::string break_even_baseline;  ///< the strategy break-even is measured against ("" when none)
+  std::string break_even_baseline;  ///< the recommendation, against which break-even is measured ("" when none)
 };
 
 /// Writes the strategy's own facts (`strategy.id`, `strategy.rung`, `strategy.costing`).

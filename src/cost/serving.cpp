@@ -1,0 +1,290 @@
+#include "serving.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+
+#include <fmt/format.h>
+
+namespace llmplan::detail {
+
+namespace {
+
+constexpr double k_gib = 1024.0 * 1024.0 * 1024.0;
+constexpr double k_seconds_per_hour = 3600.0;
+
+/// What one replica (one copy of the weights on `per_replica` GPUs) does.
+struct Replica {
+  bool fits = false;
+  int batch = 1;
+  double prefill_tokens_per_s = 0;
+  double step_s = 0;   ///< one decode step at `batch`
+  double step1_s = 0;  ///< one decode step alone
+};
+
+double kv_bytes_per_token(const ModelShape& m) {
+  const double head_dim = static_cast<double>(m.hidden) / std::max(1, m.heads);
+  return 2.0 * m.layers * std::max(1, m.kv_heads) * head_dim * 2.0;  // K and V, 16 bits
+}
+
+Replica replica(const ModelShape& m, const Gpu& g, int per_replica, double context_tokens, const Catalog& c) {
+  Replica r;
+  const double weights = m.params * c.model.serving_bytes_per_param.expected;
+  const double memory = per_replica * g.memory_gib * k_gib;
+  r.fits = weights * c.model.inference_memory_factor.expected <= memory;
+  if (!r.fits) return r;
+  const double kv_budget = std::max(0.0, memory * 0.9 - weights);
+  const double per_sequence = std::max(1.0, kv_bytes_per_token(m) * context_tokens);
+  r.batch = std::clamp(static_cast<int>(kv_budget / per_sequence), 1, static_cast<int>(c.model.serving_max_batch.expected));
+  const double flops = per_replica * g.peak_tflops * 1e12 * c.model.inference_flops_utilization.expected;
+  const double active = std::max(1.0, m.active_params);
+  r.prefill_tokens_per_s = flops / (2.0 * active);
+  // Decoding reads every weight once per step (memory-bound) unless the batch makes it
+  // compute-bound; a GPU without a bandwidth figure is taken as compute-bound.
+  const double bandwidth = per_replica * g.memory_bandwidth_tbps * 1e12 * c.model.inference_bandwidth_utilization.expected;
+  const double read_s = bandwidth > 0 ? weights / bandwidth : 0;
+  r.step_s = std::max(read_s, 2.0 * active * r.batch / flops);
+  r.step1_s = std::max(read_s, 2.0 * active / flops);
+  return r;
+}
+
+/// The smallest power-of-two GPU count (up to `max_gpus`) whose memory holds the model.
+int gpus_to_hold(const ModelShape& m, const Gpu& g, int max_gpus, const Catalog& c) {
+  const double need = m.params * c.model.serving_bytes_per_param.expected * c.model.inference_memory_factor.expected;
+  for (int k = 1; k <= max_gpus; k *= 2) {
+    if (need <= k * g.memory_gib * k_gib) return k;
+  }
+  return 0;
+}
+
+Range energy_price(const Gpu& g, const Catalog& c) {
+  return c.model.electricity_usd_per_kwh * (g.board_power_w / 1000.0 * c.model.pue.expected);
+}
+
+/// The busiest hour over the month's mean: the profile's, else the cost model's sourced default.
+double peak_to_mean(const Profile& p, const Catalog& c) {
+  const Value& v = p.facts.get("usage.peak_to_mean");
+  return v.is_null() ? c.model.peak_to_mean.expected : v.number;
+}
+
+/// Replicas as a count, bounded so that no volume overflows it.
+int replicas_for(double load) {
+  return static_cast<int>(std::clamp(std::ceil(load), 1.0, 1e8));
+}
+
+/// One way to serve: a GPU type, GPUs per replica, dedicated or scale-to-zero, with owned GPUs.
+struct Option {
+  const Gpu* gpu = nullptr;
+  int per_replica = 0;
+  int replicas = 0;
+  int owned_gpus = 0;
+  int rented_gpus = 0;
+  int batch = 1;
+  bool serverless = false;
+  Range monthly;
+  double latency_ms = 0;
+};
+
+Option price_option(const ModelShape& m, const Gpu& g, int per_replica, bool serverless, int owned_have, const RequestShape& s,
+                    double requests, const Profile& p, const Catalog& c, double extra_tokens) {
+  Option o;
+  o.gpu = &g;
+  o.per_replica = per_replica;
+  o.serverless = serverless;
+  const double input = p.facts.number("usage.input_tokens") + extra_tokens;
+  const double output = p.facts.number("usage.output_tokens");
+  const Replica r = replica(m, g, per_replica, input + output, c);
+  o.batch = r.batch;
+  const double hours = c.model.hours_per_month.expected;
+  const double mean_rps = requests / (hours * k_seconds_per_hour);
+  const double peak_rps = mean_rps * peak_to_mean(p, c);
+  const double prefill_s = input / r.prefill_tokens_per_s;
+  // Replica-seconds per request at full batch, and one request's latency at that load.
+  const double busy_s = prefill_s + output * r.step_s / r.batch;
+  o.latency_ms = (prefill_s + output * r.step_s) * 1000.0 + s.fixed_latency_ms;
+  const Range rent = g.price_range();
+  if (serverless) {
+    // Billed per busy second: prefill alone per request, decoding shared by the requests that
+    // overlap (as many as the mean traffic keeps in flight, up to the batch).
+    const double alone_s = prefill_s + output * r.step1_s;
+    const int overlap = static_cast<int>(std::clamp(mean_rps * alone_s, 1.0, static_cast<double>(r.batch)));
+    const double step = std::max(r.step1_s, r.step_s * overlap / r.batch);
+    const double busy = requests * (prefill_s + output * step / overlap);
+    // A request finds no warm worker when the gap before it exceeds the idle timeout (Poisson
+    // arrivals); each cold start bills the start and the idle timeout.
+    const double cold_share = std::exp(-mean_rps * c.model.serverless_idle_s.expected);
+    const double cold_s = c.model.serverless_cold_start_s.expected + c.model.serverless_idle_s.expected;
+    const double billed_s = busy + requests * cold_share * cold_s;
+    o.replicas = replicas_for(peak_rps * busy_s);
+    o.rented_gpus = o.replicas * per_replica;
+    o.monthly = rent * (billed_s * per_replica / k_seconds_per_hour * c.model.serverless_premium.expected);
+    o.latency_ms =
+        alone_s * 1000.0 + s.fixed_latency_ms + (cold_share > 0.5 ? c.model.serverless_cold_start_s.expected * 1000.0 : 0);
+    return o;
+  }
+  // Counted in doubles: a hostile volume must not overflow the GPU count.
+  const double replicas = std::max(1.0, std::ceil(peak_rps * busy_s));
+  o.replicas = replicas_for(replicas);
+  const double owned_used = std::min(replicas, std::floor(owned_have / per_replica)) * per_replica;
+  const double rented = replicas * per_replica - owned_used;
+  o.owned_gpus = static_cast<int>(owned_used);
+  o.rented_gpus = static_cast<int>(std::min(rented, 1e9));
+  o.monthly = energy_price(g, c) * (owned_used * hours) + rent * (rented * hours);
+  return o;
+}
+
+std::string option_kind(const Option& o) {
+  if (o.owned_gpus > 0) return "owned";
+  return o.serverless ? "serverless" : "dedicated";
+}
+
+std::string describe(const Option& o) {
+  const std::string per = o.per_replica > 1 ? fmt::format(" ({} GPUs per replica)", o.per_replica) : "";
+  if (o.serverless)
+    return fmt::format("rented {}, scale-to-zero workers billed per busy second, up to {} at the busiest hour{}", o.gpu->id,
+                       o.replicas, per);
+  if (o.owned_gpus > 0 && o.rented_gpus > 0)
+    return fmt::format("{} replicas at the busiest hour: {} owned {} (energy only) and {} rented{}", o.replicas, o.owned_gpus,
+                       o.gpu->id, o.rented_gpus, per);
+  if (o.owned_gpus > 0)
+    return fmt::format("owned {} x{}, {} replica{} at the busiest hour (energy only){}", o.gpu->id, o.owned_gpus, o.replicas,
+                       o.replicas == 1 ? "" : "s", per);
+  return fmt::format("rented {} x{}, {} replica{} always on for the busiest hour{}", o.gpu->id, o.rented_gpus, o.replicas,
+                     o.replicas == 1 ? "" : "s", per);
+}
+
+double extra_expected(const RequestShape& s) {
+  return s.extra.expected;
+}
+
+}  // namespace
+
+double tokens_per_request(const Profile& p) {
+  return p.facts.number("usage.input_tokens") + p.facts.number("usage.output_tokens");
+}
+
+bool interactive(const Profile& p) {
+  const Value& v = p.facts.get("usage.interactive");
+  return v.is_null() || p.facts.flag("usage.interactive");
+}
+
+double latency_limit_ms(const Profile& p) {
+  if (!interactive(p) || p.facts.get("constraints.max_latency_ms").is_null()) return 0;
+  return p.facts.number("constraints.max_latency_ms");
+}
+
+Serving plan_self_hosted(const ModelShape& model, const RequestShape& shape, double requests, const Profile& p,
+                         const Catalog& c) {
+  Serving out;
+  const double limit = latency_limit_ms(p);
+  const Gpu* own = p.facts.flag("hardware.owned") ? c.find_gpu(p.facts.text("hardware.gpu")) : nullptr;
+  const int have = own != nullptr ? static_cast<int>(p.facts.number("hardware.count", 1)) : 0;
+  std::vector<Option> options;
+  const auto add = [&](const Gpu& g, int owned_have, bool rentable) {
+    const int k = gpus_to_hold(model, g, std::max(8, owned_have), c);
+    if (k == 0) return;
+    if (owned_have > 0) {
+      if (k > owned_have) return;
+      Option o = price_option(model, g, k, false, owned_have, shape, requests, p, c, extra_expected(shape));
+      if (o.rented_gpus > 0 && !rentable) return;  // cannot rent the rest of this type
+      options.push_back(o);
+      return;
+    }
+    if (k > 8) return;
+    options.push_back(price_option(model, g, k, false, 0, shape, requests, p, c, extra_expected(shape)));
+    options.push_back(price_option(model, g, k, true, 0, shape, requests, p, c, extra_expected(shape)));
+  };
+  if (own != nullptr) add(*own, have, !own->prices.empty());
+  for (const auto& g : c.gpus) {
+    if (!g.prices.empty()) add(g, 0, true);
+  }
+  if (options.empty()) {
+    out.feasible = false;
+    out.problem = fmt::format("no GPU in the catalog holds {} parameters on 8 GPUs", model.params);
+    out.description = "no GPU in the catalog can hold the model";
+    return out;
+  }
+  // The cheapest option that meets the latency limit; else the fastest.
+  const Option* best = nullptr;
+  for (const auto& o : options) {
+    const bool ok = limit <= 0 || o.latency_ms <= limit;
+    if (!ok) continue;
+    if (best == nullptr || o.monthly.expected < best->monthly.expected) best = &o;
+  }
+  bool meets = true;
+  if (best == nullptr) {
+    meets = false;
+    for (const auto& o : options) {
+      if (best == nullptr || o.latency_ms < best->latency_ms) best = &o;
+    }
+  }
+  const Option& o = *best;
+  out.monthly = o.monthly;
+  out.description = describe(o);
+  if (own != nullptr && o.gpu != own) {
+    const int k_own = gpus_to_hold(model, *own, std::max(8, have), c);
+    out.description += k_own == 0 || k_own > have
+                           ? fmt::format(" (the owned {} x{} cannot hold the model)", own->id, have)
+                           : fmt::format(" (cheaper than the owned {} x{} with the rest rented)", own->id, have);
+  }
+  out.where = {o.gpu,       o.replicas * o.per_replica, o.owned_gpus > 0, o.per_replica, o.replicas, o.owned_gpus, o.batch,
+               o.serverless};
+  ServingPlan& sp = out.plan;
+  sp.kind = option_kind(o);
+  sp.model = model.id;
+  sp.gpu = o.gpu->id;
+  sp.gpus_per_replica = o.per_replica;
+  sp.replicas = o.replicas;
+  sp.owned_gpus = o.owned_gpus;
+  sp.rented_gpus = o.rented_gpus;
+  sp.latency_ms = std::round(o.latency_ms);
+  sp.meets_latency = meets;
+  const double tokens = requests * (tokens_per_request(p) + shape.extra.expected) / 1e6;
+  sp.usd_per_m_tokens = tokens > 0 ? o.monthly.expected / tokens : 0;
+  if (!meets) {
+    out.problem = fmt::format("no GPU plan answers within {} ms (fastest {} ms on {})", limit, sp.latency_ms, o.gpu->id);
+  }
+  return out;
+}
+
+Range self_hosted_monthly_at(const ModelShape& model, const ServingGpus& where, const RequestShape& shape, double requests,
+                             const Profile& p, const Catalog& c) {
+  if (where.gpu == nullptr) return {};
+  const int have = where.owned ? static_cast<int>(p.facts.number("hardware.count", 1)) : 0;
+  return price_option(model, *where.gpu, where.per_replica, where.serverless, have, shape, requests, p, c, shape.extra.expected)
+      .monthly;
+}
+
+Serving api_serving(const ApiPrice& api, const RequestShape& shape, double requests, const Profile& p, const Catalog& c) {
+  Serving s;
+  const double input = p.facts.number("usage.input_tokens");
+  const double output = p.facts.number("usage.output_tokens");
+  const bool batch = !interactive(p) && api.batch_discount > 0;
+  const double discount = batch ? api.batch_discount : 1.0;
+  const bool cached = shape.cacheable && api.usd_per_m_cached_input > 0;
+  const double extra_price = cached ? api.usd_per_m_cached_input : api.usd_per_m_input;
+  const auto monthly = [&](double extra) {
+    return requests * discount * (input * api.usd_per_m_input + extra * extra_price + output * api.usd_per_m_output) / 1e6;
+  };
+  s.monthly = {monthly(shape.extra.low), monthly(shape.extra.expected), monthly(shape.extra.high)};
+  const double ttft = api.ttft_ms > 0 ? api.ttft_ms : c.model.api_ttft_ms.expected;
+  const double speed = api.output_tokens_per_s > 0 ? api.output_tokens_per_s : c.model.api_output_tokens_per_s.expected;
+  ServingPlan& sp = s.plan;
+  sp.kind = "api";
+  sp.model = api.id;
+  sp.latency_ms = std::round(ttft + output / speed * 1000.0 + shape.fixed_latency_ms);
+  const double limit = latency_limit_ms(p);
+  sp.meets_latency = limit <= 0 || sp.latency_ms <= limit;
+  sp.batch_prices = batch;
+  sp.cached_prompt = cached && shape.extra.expected > 0;
+  const double tokens = requests * (input + output + shape.extra.expected) / 1e6;
+  sp.usd_per_m_tokens = tokens > 0 ? s.monthly.expected / tokens : 0;
+  s.description = fmt::format("hosted API {}{}{} (prices of {})", api.id, batch ? ", batch prices" : "",
+                              sp.cached_prompt ? ", cached prompt" : "", api.date);
+  if (!sp.meets_latency) {
+    s.problem = fmt::format("{} answers in about {} ms, over the {} ms limit", api.id, sp.latency_ms, limit);
+  }
+  return s;
+}
+
+}  // namespace llmplan::detail

@@ -1,0 +1,49 @@
+#pragma once
+
+#include <string>
+
+#include "llmplan/cost/plan.hpp"
+
+namespace llmplan::detail {
+
+/// Monthly cost of serving and how, for people.
+struct Serving {
+  Range monthly;
+  std::string description;
+  ServingPlan plan;
+  ServingGpus where;
+  bool feasible = true;
+  std::string problem;  ///< why no GPU plan meets the profile ("" when one does)
+};
+
+/// The request sizes a plan serves: the profile's input and output plus what the strategy adds
+/// to every prompt (examples, passages, a schema), and which of the added tokens are a static
+/// prefix an API may cache.
+struct RequestShape {
+  Range extra;  ///< tokens added to every prompt
+  bool cacheable = false;
+  double fixed_latency_ms = 0;  ///< added to every request (retrieval)
+};
+
+double tokens_per_request(const Profile& p);
+
+/// The cheapest way to self-host `model` that holds the busiest hour: owned GPUs first (renting
+/// what they lack), else the rentable GPU type with the lowest cost per token, dedicated or
+/// scale-to-zero, that meets the latency limit.
+Serving plan_self_hosted(const ModelShape& model, const RequestShape& shape, double requests, const Profile& p, const Catalog& c);
+
+/// Monthly cost on the GPUs chosen by plan_self_hosted at another volume (for break-even).
+Range self_hosted_monthly_at(const ModelShape& model, const ServingGpus& where, const RequestShape& shape, double requests,
+                             const Profile& p, const Catalog& c);
+
+/// A hosted API at the profile's volume: batch prices when the work can wait, the static prompt
+/// at the cached-input price when the API caches, latency from the catalog or the defaults.
+Serving api_serving(const ApiPrice& api, const RequestShape& shape, double requests, const Profile& p, const Catalog& c);
+
+/// True when the profile's traffic is interactive (batch prices do not apply).
+bool interactive(const Profile& p);
+
+/// The latency limit in ms, or 0 when none (or when answers may wait).
+double latency_limit_ms(const Profile& p);
+
+}  // namespace llmplan::detail
