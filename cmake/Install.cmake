@@ -20,10 +20,12 @@ write_basic_package_version_file(${PROJECT_BINARY_DIR}/llmplanConfigVersion.cmak
 install(FILES ${PROJECT_BINARY_DIR}/llmplanConfig.cmake ${PROJECT_BINARY_DIR}/llmplanConfigVersion.cmake
         DESTINATION ${CMAKE_INSTALL_LIBDIR}/cmake/llmplan)
 
-install(FILES ${PROJECT_SOURCE_DIR}/packaging/llmplan.1 DESTINATION ${CMAKE_INSTALL_MANDIR}/man1)
-install(FILES ${PROJECT_SOURCE_DIR}/packaging/llmplan.bash DESTINATION ${CMAKE_INSTALL_DATADIR}/bash-completion/completions
+# Generated at build time from the command definitions (src/CMakeLists.txt).
+install(FILES ${PROJECT_BINARY_DIR}/llmplan.1 DESTINATION ${CMAKE_INSTALL_MANDIR}/man1)
+install(FILES ${PROJECT_BINARY_DIR}/llmplan.bash DESTINATION ${CMAKE_INSTALL_DATADIR}/bash-completion/completions
         RENAME llmplan)
-install(FILES ${PROJECT_SOURCE_DIR}/packaging/_llmplan DESTINATION ${CMAKE_INSTALL_DATADIR}/zsh/vendor-completions)
+install(FILES ${PROJECT_BINARY_DIR}/_llmplan DESTINATION ${CMAKE_INSTALL_DATADIR}/zsh/vendor-completions)
+install(FILES ${PROJECT_BINARY_DIR}/llmplan.fish DESTINATION ${CMAKE_INSTALL_DATADIR}/fish/vendor_completions.d)
 
 set(CPACK_PACKAGE_NAME llmplan)
 set(CPACK_PACKAGE_VENDOR "The llmplan authors")

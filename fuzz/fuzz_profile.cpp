@@ -21,9 +21,10 @@ const llmplan::RuleSet& rules() {
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   const std::string text(reinterpret_cast<const char*>(data), size);
   for (auto& loaded : llmplan::load_profiles(text, "fuzz.yaml", rules().catalog)) {
-    llmplan::ProfileOutcome o{"fuzz.yaml",    loaded.profile.name, loaded.valid() ? "ok" : "invalid",
-                              loaded.profile, std::nullopt,        loaded.diagnostics,
-                              std::nullopt};
+    llmplan::ProfileOutcome o{
+        "fuzz.yaml",    loaded.profile.name, loaded.valid() ? llmplan::RunStatus::ok : llmplan::RunStatus::invalid,
+        loaded.profile, std::nullopt,        loaded.diagnostics,
+        std::nullopt};
     if (loaded.valid()) o.advice = llmplan::advise(loaded.profile, rules());
     (void)llmplan::render_jsonl({o});
   }

@@ -8,7 +8,7 @@ src=$2
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 cmake --install "$build" --prefix "$tmp/prefix" >/dev/null
-for f in bin/llmplan share/man/man1/llmplan.1 share/bash-completion/completions/llmplan share/zsh/vendor-completions/_llmplan \
+for f in bin/llmplan share/man/man1/llmplan.1 share/bash-completion/completions/llmplan share/zsh/vendor-completions/_llmplan share/fish/vendor_completions.d/llmplan.fish \
          include/llmplan/rules/engine.hpp include/llmplan/version.hpp lib/cmake/llmplan/llmplanConfig.cmake; do
   [[ -f "$tmp/prefix/$f" ]] || { echo "FAILED: $f is not installed"; exit 1; }
 done

@@ -43,14 +43,14 @@ TEST_CASE("every strategy is ranked with verdicts and ranks in order", "[engine]
   }
   REQUIRE(a.recommendation);
   CHECK(*a.recommendation == a.ranking.front().strategy->id);
-  CHECK(a.ranking.front().verdict == "recommended");
+  CHECK(a.ranking.front().verdict == Verdict::recommended);
 }
 
 TEST_CASE("infeasible strategies rank last and name their blockers", "[engine]") {
   const Advice a = advise_text(minimal_profile());
   bool seen_infeasible = false;
   for (const auto& r : a.ranking) {
-    if (r.verdict == "infeasible") {
+    if (r.verdict == Verdict::infeasible) {
       seen_infeasible = true;
       CHECK_FALSE(r.blockers.empty());
     } else {
@@ -58,14 +58,14 @@ TEST_CASE("infeasible strategies rank last and name their blockers", "[engine]")
     }
   }
   // The profile has no corpus, so retrieval is blocked.
-  CHECK(result_for(a, "rag").verdict == "infeasible");
+  CHECK(result_for(a, "rag").verdict == Verdict::infeasible);
 }
 
 TEST_CASE("a cost over the budget blocks with the numbers", "[engine]") {
   const Advice a = advise_text(
       "data: {labeled_examples: 5k}\ndomain: {overlap: low}\nbudget: {one_time_usd: $100}\nrisk: {tolerance: medium}\n");
   const StrategyResult& pretrain = result_for(a, "pretrain");
-  REQUIRE(pretrain.verdict == "infeasible");
+  REQUIRE(pretrain.verdict == Verdict::infeasible);
   bool found = false;
   for (const auto& b : pretrain.blockers) {
     if (b.rule == "one-time-cost-over-budget") {

@@ -42,6 +42,6 @@ TEST_CASE("the finance example keeps pretraining viable", "[examples]") {
   LoadedProfile p = load_one(buffer.str());
   const Advice a = advise(p.profile, default_rules());
   for (const auto& r : a.ranking) {
-    if (r.strategy->id == "pretrain") CHECK(r.verdict == "viable");
+    if (r.strategy->id == "pretrain") CHECK(r.verdict == Verdict::viable);
   }
 }

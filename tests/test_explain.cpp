@@ -28,17 +28,18 @@ TEST_CASE("counterfactuals find thresholds known by construction", "[explain]") 
   const Advice advice = advise(p.profile, default_rules());
   REQUIRE(*advice.recommendation == "peft");
   const Explanation e = explain(p.profile, default_rules(), advice);
-  // Below 50 examples the rules `too-few-examples-to-tune` and `few-examples-favor-prompting` fire.
+  // Below 50 examples `few-examples-tune-weakly` and `tens-of-examples-still-favor-prompting` fire.
   const Counterfactual* fewer = find_counterfactual(e, "data.labeled_examples", "at most");
   REQUIRE(fewer);
   CHECK(fewer->value == 49);
   CHECK(fewer->recommendation == "few-shot");
-  // At 100k examples `hundreds-of-examples-suit-peft` stops and full fine-tuning leads.
+  // At 300k examples `very-large-labeled-set-favors-full-finetune` starts and full fine-tuning leads;
+  // the steps below it (30k) move both rungs and leave adapters ahead.
   const Counterfactual* more = find_counterfactual(e, "data.labeled_examples", "at least");
   REQUIRE(more);
-  CHECK(more->value == 100000);
+  CHECK(more->value == 300000);
   CHECK(more->recommendation == "full-finetune");
-  CHECK(more->message.find("100k") != std::string::npos);
+  CHECK(more->message.find("300k") != std::string::npos);
 }
 
 TEST_CASE("a budget counterfactual finds where a blocked strategy takes over", "[explain]") {

@@ -5,6 +5,7 @@
 // The inputs come from a fixed seed, so a failure repeats; LLMPLAN_PROPERTY_SEED and
 // LLMPLAN_PROPERTY_CASES run other or more cases.
 #include <catch2/catch.hpp>
+#include <nlohmann/json.hpp>
 
 #include <cmath>
 #include <cstdlib>
@@ -204,7 +205,8 @@ TEST_CASE("random profiles never produce NaN or infinity in any output", "[prope
       }
       check_cost(result.cost);
     }
-    ProfileOutcome outcome{"random.yaml", loaded.profile.name, "ok", loaded.profile, advice, loaded.diagnostics, std::nullopt};
+    ProfileOutcome outcome{"random.yaml", loaded.profile.name, RunStatus::ok, loaded.profile,
+                           advice,        loaded.diagnostics,  std::nullopt};
     // Counterfactuals re-run the engine many times; every tenth case is enough to reach them.
     if (i % 10 == 0) {
       outcome.explanation = explain(loaded.profile, default_rules(), advice);

@@ -1,6 +1,10 @@
 #include <catch2/catch.hpp>
+#include <nlohmann/json.hpp>
 
 #include "helpers.hpp"
+#include "llmplan/output/advice_format.hpp"
+#include "llmplan/output/check_format.hpp"
+#include "llmplan/output/format.hpp"
 #include "llmplan/output/json_writer.hpp"
 #include "llmplan/output/render.hpp"
 #include "llmplan/rules/check.hpp"
@@ -18,12 +22,12 @@ std::vector<ProfileOutcome> outcomes() {
       "budget: {one_time_usd: $10k}\nrisk: {tolerance: low}\n",
       "good.yaml");
   REQUIRE(good.valid());
-  ProfileOutcome ok{"good.yaml",      good.profile.name, "ok", good.profile, advise(good.profile, default_rules()),
+  ProfileOutcome ok{"good.yaml",      good.profile.name, RunStatus::ok, good.profile, advise(good.profile, default_rules()),
                     good.diagnostics, std::nullopt};
   out.push_back(ok);
   LoadedProfile bad = load_one("data: {labeled_examples: 5}\nbudjet: 1\n", "bad.yaml");
   out.push_back(
-      ProfileOutcome{"bad.yaml", bad.profile.name, "invalid", bad.profile, std::nullopt, bad.diagnostics, std::nullopt});
+      ProfileOutcome{"bad.yaml", bad.profile.name, RunStatus::invalid, bad.profile, std::nullopt, bad.diagnostics, std::nullopt});
   return out;
 }
 
@@ -129,13 +133,15 @@ TEST_CASE("the json writer escapes and nests", "[render]") {
 TEST_CASE("the json document pieces make the whole document", "[render]") {
   const auto all = outcomes();
   std::string pieces = render_json_head(default_rules());
-  std::vector<std::string> statuses;
+  RunSummary summary;
   for (const auto& o : all) {
-    pieces += render_json_result(o, statuses.empty());
-    statuses.push_back(o.status);
+    pieces += render_json_result(o, summary.profiles == 0);
+    summary.add(o.status);
   }
-  pieces += render_json_tail(statuses);
+  pieces += render_json_tail(summary);
   CHECK(pieces == render_json(all, default_rules()));
+  // The format table's document is the same document.
+  CHECK(render_advice(*find_advice_format("json"), all, RenderOptions{false, 3, &default_rules()}) == pieces);
   CHECK(json::parse(render_json({}, default_rules()))["results"].empty());
 }
 

@@ -5,7 +5,7 @@
 
 #include "commands.hpp"
 #include "common.hpp"
-#include "llmplan/output/render.hpp"
+#include "llmplan/output/advice_format.hpp"
 #include "llmplan/rules/engine.hpp"
 #include "llmplan/rules/explain.hpp"
 #include "llmplan/rules/parallel.hpp"
@@ -23,38 +23,20 @@ struct AdviseOptions {
   bool explain = false;
 };
 
-/// Renders one chunk of advised profiles in the chosen format.
-std::string render_chunk(const std::vector<ProfileOutcome>& chunk, const std::string& format, bool first_chunk,
-                         const RenderOptions& options) {
-  if (format == "jsonl") return render_jsonl(chunk);
-  if (format == "markdown") return render_markdown_body(chunk);
-  if (format == "json") {
-    std::vector<std::string> parts(chunk.size());
-    parallel_for(chunk.size(), [&](std::size_t i) { parts[i] = render_json_result(chunk[i], first_chunk && i == 0); });
-    std::string out;
-    for (const auto& part : parts) out += part;
-    return out;
-  }
-  return (first_chunk ? "" : "\n") + render_table(chunk, options);
-}
-
 int run_advise(const AdviseOptions& opt) {
   const auto rules = load_rules(opt.common.rules);
   if (!rules) return k_cannot_run;
   std::vector<ProfileOutcome> outcomes = load_outcomes(opt.profiles, opt.common.sets, *rules);
-  bool all_ok = true;
-  std::vector<std::string> statuses;
+  RunSummary summary;
   for (const auto& o : outcomes) {
     print_diagnostics(o.diagnostics, opt.common.quiet);
-    all_ok = all_ok && o.status == "ok";
-    statuses.push_back(o.status);
+    summary.add(o.status);
   }
-  const std::string format = opt.format.empty() ? (stdout_is_terminal() ? "table" : "json") : opt.format;
-  const RenderOptions options{use_color(opt.common.no_color) && opt.common.output.empty(), opt.top_reasons};
+  const std::string name = opt.format.empty() ? (stdout_is_terminal() ? "table" : "json") : opt.format;
+  const AdviceFormat& format = *find_advice_format(name);  // CLI11 checked the name against the table
+  const RenderOptions options{use_color(opt.common.no_color) && opt.common.output.empty(), opt.top_reasons, &*rules};
   Output out;
-  if (!out.open(opt.common.output)) return k_cannot_run;
-  if (format == "json") out.write(render_json_head(*rules));
-  if (format == "markdown") out.write("# llmplan advice\n\n");
+  if (!out.open(opt.common.output) || !out.write(format.head(options))) return k_cannot_run;
   // A batch is advised and written a chunk at a time, each chunk in parallel, so memory stays
   // bounded and output starts early; chunks are written in input order.
   constexpr std::size_t k_chunk = 512;
@@ -63,15 +45,14 @@ int run_advise(const AdviseOptions& opt) {
     std::vector<ProfileOutcome> chunk(std::make_move_iterator(outcomes.begin() + static_cast<std::ptrdiff_t>(begin)),
                                       std::make_move_iterator(outcomes.begin() + static_cast<std::ptrdiff_t>(end)));
     parallel_for(chunk.size(), [&](std::size_t i) {
-      if (chunk[i].status != "ok") return;
+      if (chunk[i].status != RunStatus::ok) return;
       chunk[i].advice = advise(*chunk[i].profile, *rules);
       if (opt.explain) chunk[i].explanation = explain(*chunk[i].profile, *rules, *chunk[i].advice);
     });
-    if (!out.write(render_chunk(chunk, format, begin == 0, options))) return k_cannot_run;
+    if (!out.write(format.body(chunk, options, begin == 0))) return k_cannot_run;
   }
-  if (format == "json") out.write(render_json_tail(statuses));
-  if (!out.commit()) return k_cannot_run;
-  return all_ok ? k_ok : k_cannot_run;
+  if (!out.write(format.tail(options, summary)) || !out.commit()) return k_cannot_run;
+  return summary.ok == summary.profiles ? k_ok : k_cannot_run;
 }
 
 }  // namespace
@@ -87,8 +68,8 @@ void setup_advise(CLI::App& app, int& exit_code) {
   cmd->add_option("profiles", opt->profiles, "Profile files, directories of *.yaml, or - for standard input")
       ->required()
       ->type_name("PROFILE");
-  cmd->add_option("-f,--format", opt->format, "table (default on a terminal), json (default otherwise), jsonl, markdown")
-      ->check(CLI::IsMember({"table", "json", "jsonl", "markdown"}));
+  cmd->add_option("-f,--format", opt->format, format_help(advice_formats(), "table on a terminal, json otherwise"))
+      ->check(CLI::IsMember(advice_format_names()));
   cmd->add_flag("--explain", opt->explain,
                 "Show every rule that fired with the facts it read, the largest that did not, and what would change the advice");
   cmd->add_option("--top", opt->top_reasons, "Reasons shown per strategy in the table")->check(CLI::Range(1, 50));

@@ -10,6 +10,7 @@
 #include "commands.hpp"
 #include "common.hpp"
 #include "llmplan/input/suggest.hpp"
+#include "llmplan/output/check_format.hpp"
 #include "llmplan/rules/check.hpp"
 #include "llmplan/rules/parallel.hpp"
 #include "output.hpp"
@@ -55,25 +56,15 @@ int run_check(const CheckOptions& opt) {
   parallel_for(loaded.size(), [&](std::size_t i) {
     CheckOutcome& o = outcomes[i];
     o.outcome = std::move(loaded[i]);
-    if (o.outcome.status != "ok") return;
+    if (o.outcome.status != RunStatus::ok) return;
     o.outcome.advice = advise(*o.outcome.profile, *rules);
     o.judgement = judge_proposal(*o.outcome.profile, *o.outcome.advice, policy, o.outcome.diagnostics);
   });
   for (const auto& o : outcomes) print_diagnostics(o.outcome.diagnostics, opt.common.quiet);
 
-  std::string content;
-  if (opt.format == "json")
-    content = render_check_json(outcomes, *rules);
-  else if (opt.format == "github")
-    content = render_check_github(outcomes);
-  else if (opt.format == "junit")
-    content = render_check_junit(outcomes);
-  else if (opt.format == "sarif")
-    content = render_check_sarif(outcomes, *rules);
-  else if (opt.format == "markdown")
-    content = render_check_markdown(outcomes);
-  else
-    content = render_check_text(outcomes, use_color(opt.common.no_color) && opt.common.output.empty());
+  const CheckFormat& format = *find_check_format(opt.format);  // CLI11 checked the name against the table
+  const CheckRenderOptions options{&*rules, use_color(opt.common.no_color) && opt.common.output.empty()};
+  const std::string content = format.render(outcomes, options);
   Output out;
   if (!out.open(opt.common.output) || !out.write(content) || !out.commit()) return k_cannot_run;
 
@@ -82,7 +73,7 @@ int run_check(const CheckOptions& opt) {
     const char* env = std::getenv("GITHUB_STEP_SUMMARY");
     if (env != nullptr) summary_file = env;
   }
-  if (!summary_file.empty()) append_summary(summary_file, render_check_markdown(outcomes));
+  if (!summary_file.empty()) append_summary(summary_file, render_check_markdown(outcomes, options));
 
   const CheckSummary s = summarize(outcomes);
   if (s.errors > 0) return k_cannot_run;
@@ -106,8 +97,7 @@ void setup_check(CLI::App& app, int& exit_code) {
   cmd->add_option("profiles", opt->profiles, "Profile files, directories of *.yaml, or - for standard input")
       ->required()
       ->type_name("PROFILE");
-  cmd->add_option("-f,--format", opt->format, "text (default), json, github, junit, sarif, markdown")
-      ->check(CLI::IsMember({"text", "json", "github", "junit", "sarif", "markdown"}));
+  cmd->add_option("-f,--format", opt->format, format_help(check_formats(), "text"))->check(CLI::IsMember(check_format_names()));
   cmd->add_option("--max-rank", opt->max_rank, "Accept a proposal ranked this high or better (default 1)")
       ->check(CLI::Range(1, k_max_rung));
   cmd->add_option("--margin", opt->margin, "Accept a proposal scoring within this many points of the best (default 0)")

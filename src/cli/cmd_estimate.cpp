@@ -19,6 +19,19 @@ namespace {
 
 using json = nlohmann::ordered_json;
 
+namespace {
+json value_to_json(const Value& v) {
+  switch (v.type) {
+    case Value::Type::null: return nullptr;
+    case Value::Type::boolean: return v.boolean;
+    case Value::Type::number: return v.number;
+    case Value::Type::string: return v.text;
+    case Value::Type::list: return v.list;
+  }
+  return nullptr;
+}
+}  // namespace
+
 struct EstimateOptions {
   std::vector<std::string> rules;
   std::string strategy;

@@ -143,7 +143,7 @@ int run_init(const InitOptions& opt) {
   if (!interactive) return k_ok;
   auto loaded = load_profiles(text, opt.file, rules->catalog);
   if (loaded.empty() || !loaded.front().valid()) return k_ok;
-  ProfileOutcome o{opt.file, loaded.front().profile.name, "ok", loaded.front().profile, std::nullopt, {}, std::nullopt};
+  ProfileOutcome o{opt.file, loaded.front().profile.name, RunStatus::ok, loaded.front().profile, std::nullopt, {}, std::nullopt};
   o.advice = advise(*o.profile, *rules);
   return emit(render_table({o}, RenderOptions{use_color(opt.no_color), 3}), "") ? k_ok : k_cannot_run;
 }

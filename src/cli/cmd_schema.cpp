@@ -4,7 +4,7 @@
 #include "commands.hpp"
 #include "common.hpp"
 #include "llmplan/input/profile.hpp"
-#include "llmplan/output/render.hpp"
+#include "llmplan/output/schema.hpp"
 
 namespace llmplan::cli {
 

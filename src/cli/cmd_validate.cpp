@@ -6,7 +6,8 @@
 
 #include "commands.hpp"
 #include "common.hpp"
-#include "llmplan/output/render.hpp"
+#include "llmplan/output/json_writer.hpp"
+#include "llmplan/rules/outcome.hpp"
 
 namespace llmplan::cli {
 
@@ -18,40 +19,63 @@ struct ValidateOptions {
   std::string format = "text";
 };
 
+std::string_view validity(RunStatus status) {
+  switch (status) {
+    case RunStatus::ok: return "valid";
+    case RunStatus::invalid: return "invalid";
+    case RunStatus::error: return "unreadable";
+  }
+  return "";  // unreachable: every status is handled above
+}
+
 int run_validate(const ValidateOptions& opt) {
   const auto rules = load_rules(opt.common.rules);
   if (!rules) return k_cannot_run;
   const std::vector<ProfileOutcome> outcomes = load_outcomes(opt.profiles, opt.common.sets, *rules);
-  int invalid = 0;
-  int unreadable = 0;
+  RunSummary summary;
   std::string content;
-  nlohmann::ordered_json doc{{"schema_version", 1}, {"results", nlohmann::ordered_json::array()}};
+  JsonWriter w(content, true);
+  if (opt.format == "json") {
+    w.begin_object();
+    w.field("schema_version", 1);
+    w.key("results");
+    w.begin_array();
+  }
   for (const auto& o : outcomes) {
     print_diagnostics(o.diagnostics, opt.common.quiet);
-    if (o.status == "invalid") ++invalid;
-    if (o.status == "error") ++unreadable;
+    summary.add(o.status);
     if (opt.format == "json") {
-      nlohmann::ordered_json item{
-          {"file", o.file}, {"name", o.name}, {"status", o.status}, {"diagnostics", nlohmann::ordered_json::array()}};
-      for (const auto& d : o.diagnostics.items()) item["diagnostics"].push_back(diagnostic_to_json(d));
-      doc["results"].push_back(item);
+      w.begin_object();
+      w.field("file", o.file);
+      w.field("name", o.name);
+      w.field("status", status_name(o.status));
+      w.key("diagnostics");
+      w.begin_array();
+      for (const auto& d : o.diagnostics.items()) write_diagnostic(w, d);
+      w.end_array();
+      w.end_object();
     } else if (!opt.common.quiet) {
       content += fmt::format("{}: {}\n", o.file + (o.name != default_profile_name(o.file) ? " (" + o.name + ")" : ""),
-                             o.status == "ok"        ? "valid"
-                             : o.status == "invalid" ? "invalid"
-                                                     : "unreadable");
+                             validity(o.status));
     }
   }
-  const int valid = static_cast<int>(outcomes.size()) - invalid - unreadable;
   if (opt.format == "json") {
-    doc["summary"] = {{"profiles", outcomes.size()}, {"valid", valid}, {"invalid", invalid}, {"error", unreadable}};
-    content = doc.dump(2) + "\n";
+    w.end_array();
+    w.key("summary");
+    w.begin_object();
+    w.field("profiles", summary.profiles);
+    w.field("valid", summary.ok);
+    w.field("invalid", summary.invalid);
+    w.field("error", summary.error);
+    w.end_object();
+    w.end_object();
+    content += "\n";
   } else if (!opt.common.quiet) {
-    content += fmt::format("{} valid, {} invalid, {} unreadable\n", valid, invalid, unreadable);
+    content += fmt::format("{} valid, {} invalid, {} unreadable\n", summary.ok, summary.invalid, summary.error);
   }
   if (!emit(content, opt.common.output)) return k_cannot_run;
-  if (unreadable > 0) return k_cannot_run;
-  return invalid > 0 ? k_findings : k_ok;
+  if (summary.error > 0) return k_cannot_run;
+  return summary.invalid > 0 ? k_findings : k_ok;
 }
 
 }  // namespace

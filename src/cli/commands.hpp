@@ -14,5 +14,6 @@ void setup_validate(CLI::App& app, int& exit_code);
 void setup_estimate(CLI::App& app, int& exit_code);
 void setup_catalogs(CLI::App& app, int& exit_code);
 void setup_calibrate(CLI::App& app, int& exit_code);
+void setup_completion(CLI::App& app, int& exit_code);
 
 }  // namespace llmplan::cli

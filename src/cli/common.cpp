@@ -80,7 +80,7 @@ std::vector<ProfileOutcome> load_outcomes(const std::vector<std::string>& inputs
   for (const auto& input : inputs) {
     const auto files = expand_yaml_path(input);
     if (files.empty()) {
-      ProfileOutcome o{input, default_profile_name(input), "error", std::nullopt, std::nullopt, {}, std::nullopt};
+      ProfileOutcome o{input, default_profile_name(input), RunStatus::error, std::nullopt, std::nullopt, {}, std::nullopt};
       o.diagnostics.error("no-profiles", "the directory holds no *.yaml or *.yml files", SourceLoc{input, 0, 0});
       read.push_back({input, {}, std::move(o)});
     }
@@ -88,7 +88,7 @@ std::vector<ProfileOutcome> load_outcomes(const std::vector<std::string>& inputs
       Input in{file, {}, std::nullopt};
       std::string error;
       if (!read_text(file, in.text, error)) {
-        ProfileOutcome o{file, default_profile_name(file), "error", std::nullopt, std::nullopt, {}, std::nullopt};
+        ProfileOutcome o{file, default_profile_name(file), RunStatus::error, std::nullopt, std::nullopt, {}, std::nullopt};
         o.diagnostics.error("unreadable", fmt::format("cannot read the profile: {}", error), SourceLoc{file, 0, 0});
         in.failure = std::move(o);
       }
@@ -120,7 +120,7 @@ std::vector<ProfileOutcome> load_outcomes(const std::vector<std::string>& inputs
           set_profile_field(profile.profile, set.substr(0, eq), set.substr(eq + 1), rules.catalog, o.diagnostics);
         }
       }
-      o.status = o.diagnostics.has_errors() ? "invalid" : "ok";
+      o.status = o.diagnostics.has_errors() ? RunStatus::invalid : RunStatus::ok;
       o.name = profile.profile.name;
       o.profile = std::move(profile.profile);
       outcomes.push_back(std::move(o));

@@ -7,7 +7,7 @@
 #include <CLI/CLI.hpp>
 
 #include "llmplan/input/diagnostic.hpp"
-#include "llmplan/output/render.hpp"
+#include "llmplan/rules/outcome.hpp"
 #include "llmplan/rules/ruleset.hpp"
 
 namespace llmplan::cli {
@@ -51,6 +51,14 @@ bool use_color(bool no_color);
 
 /// Whether standard output is a terminal.
 bool stdout_is_terminal();
+
+/// The help of a `--format` option, from a format table: "NAME: what it is; ... (default: ...)".
+template <typename Format>
+std::string format_help(const std::vector<Format>& formats, const std::string& default_text) {
+  std::string out = "Output format:";
+  for (const auto& f : formats) out += "\n  " + std::string(f.name) + ": " + std::string(f.description);
+  return out + "\n(default: " + default_text + ")";
+}
 
 /// Prints `llmplan: error: message [code]` to standard error.
 void print_error(const std::string& message, const std::string& code);

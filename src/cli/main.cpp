@@ -38,6 +38,7 @@ int run(int argc, char** argv) {
   setup_estimate(app, exit_code);
   setup_catalogs(app, exit_code);
   setup_calibrate(app, exit_code);
+  setup_completion(app, exit_code);
 
   // CLI11 2.1 cannot suggest: catch a mistyped subcommand first.
   if (argc > 1 && argv[1][0] != '-') {

@@ -66,4 +66,24 @@ std::string format_scientific(double value) {
   return fmt::format("{:.2g}", value);
 }
 
+std::string format_usd_range(const Range& r) {
+  if (r.high == 0) return "$0";
+  if (round_significant(r.low, 2) == round_significant(r.high, 2)) return format_usd(round_significant(r.expected, 2));
+  return format_usd(round_significant(r.expected, 2)) + " (" + format_usd(round_significant(r.low, 2)) + "-" +
+         format_usd(round_significant(r.high, 2)) + ")";
+}
+
+std::string markdown_cell(const std::string& text) {
+  std::string out;
+  for (char c : text) {
+    if (c == '|')
+      out += "\\|";
+    else if (c == '\n')
+      out += ' ';
+    else
+      out += c;
+  }
+  return out;
+}
+
 }  // namespace llmplan

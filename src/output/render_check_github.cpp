@@ -1,7 +1,7 @@
 // GitHub Actions workflow commands: one annotation per finding, at the `proposal.strategy` line.
 #include <fmt/format.h>
 
-#include "llmplan/rules/check.hpp"
+#include "llmplan/output/check_format.hpp"
 
 namespace llmplan {
 
@@ -45,7 +45,7 @@ std::string annotation(const char* kind, const SourceLoc& loc, const std::string
 
 }  // namespace
 
-std::string render_check_github(const std::vector<CheckOutcome>& outcomes) {
+std::string render_check_github(const std::vector<CheckOutcome>& outcomes, const CheckRenderOptions&) {
   // GitHub shows at most 10 error annotations per step: errors first, then a notice for the rest.
   constexpr int k_shown = 10;
   std::vector<std::string> errors;

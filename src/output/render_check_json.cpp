@@ -1,5 +1,5 @@
+#include "llmplan/output/check_format.hpp"
 #include "llmplan/output/json_writer.hpp"
-#include "llmplan/rules/check.hpp"
 #include "llmplan/version.hpp"
 
 namespace llmplan {
@@ -27,7 +27,7 @@ void write_result(JsonWriter& w, const CheckOutcome& o) {
     w.field("strategy", j.strategy);
     w.field("rank", j.rank);
     w.field("score", j.score);
-    w.field("verdict", j.verdict);
+    w.field("verdict", verdict_name(j.verdict));
     w.key("best");
     if (j.best.empty())
       w.null();
@@ -59,7 +59,8 @@ void write_result(JsonWriter& w, const CheckOutcome& o) {
 
 }  // namespace
 
-std::string render_check_json(const std::vector<CheckOutcome>& outcomes, const RuleSet& rules) {
+std::string render_check_json(const std::vector<CheckOutcome>& outcomes, const CheckRenderOptions& options) {
+  const RuleSet& rules = *options.rules;
   std::string out;
   JsonWriter w(out, true);
   w.begin_object();

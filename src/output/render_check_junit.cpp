@@ -2,7 +2,7 @@
 // that could not be judged.
 #include <fmt/format.h>
 
-#include "llmplan/rules/check.hpp"
+#include "llmplan/output/check_format.hpp"
 
 namespace llmplan {
 
@@ -30,7 +30,7 @@ std::string xml(const std::string& text) {
 
 }  // namespace
 
-std::string render_check_junit(const std::vector<CheckOutcome>& outcomes) {
+std::string render_check_junit(const std::vector<CheckOutcome>& outcomes, const CheckRenderOptions&) {
   const CheckSummary s = summarize(outcomes);
   std::string out = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n";
   out += fmt::format("<testsuites name=\"llmplan check\" tests=\"{}\" failures=\"{}\" errors=\"{}\">\n", s.profiles, s.rejected,

@@ -1,9 +1,9 @@
 // Markdown for a pull-request comment or a GitHub job summary.
 #include <fmt/format.h>
 
+#include "llmplan/output/check_format.hpp"
 #include "llmplan/output/format.hpp"
 #include "llmplan/output/render.hpp"
-#include "llmplan/rules/check.hpp"
 
 namespace llmplan {
 
@@ -13,7 +13,7 @@ std::string cell(const std::string& text) {
 }
 }  // namespace
 
-std::string render_check_markdown(const std::vector<CheckOutcome>& outcomes) {
+std::string render_check_markdown(const std::vector<CheckOutcome>& outcomes, const CheckRenderOptions&) {
   const CheckSummary s = summarize(outcomes);
   std::string out = fmt::format("# llmplan check\n\n**{} accepted, {} rejected, {} could not be judged**\n\n", s.accepted,
                                 s.rejected, s.errors);

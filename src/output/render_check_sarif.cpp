@@ -2,8 +2,8 @@
 // result per rejected proposal or profile that could not be judged.
 #include <fmt/format.h>
 
+#include "llmplan/output/check_format.hpp"
 #include "llmplan/output/json_writer.hpp"
-#include "llmplan/rules/check.hpp"
 #include "llmplan/version.hpp"
 
 namespace llmplan {
@@ -81,7 +81,8 @@ void write_result(JsonWriter& w, const char* rule, int rule_index, const std::st
 
 }  // namespace
 
-std::string render_check_sarif(const std::vector<CheckOutcome>& outcomes, const RuleSet& rules) {
+std::string render_check_sarif(const std::vector<CheckOutcome>& outcomes, const CheckRenderOptions& options) {
+  const RuleSet& rules = *options.rules;
   std::string out;
   JsonWriter w(out, true);
   w.begin_object();

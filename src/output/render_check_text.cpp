@@ -1,10 +1,11 @@
 #include <fmt/format.h>
 
-#include "llmplan/rules/check.hpp"
+#include "llmplan/output/check_format.hpp"
 
 namespace llmplan {
 
-std::string render_check_text(const std::vector<CheckOutcome>& outcomes, bool color) {
+std::string render_check_text(const std::vector<CheckOutcome>& outcomes, const CheckRenderOptions& options) {
+  const bool color = options.color;
   const auto paint = [&](const std::string& text, const char* code) {
     return color ? fmt::format("\033[{}m{}\033[0m", code, text) : text;
   };

@@ -9,8 +9,6 @@
 
 namespace llmplan {
 
-using json = nlohmann::ordered_json;
-
 namespace {
 
 double tidy(double x) {
@@ -131,7 +129,7 @@ void write_result(JsonWriter& w, const ProfileOutcome& o) {
   w.begin_object();
   w.field("file", o.file);
   w.field("name", o.name);
-  w.field("status", o.status);
+  w.field("status", status_name(o.status));
   w.key("recommendation");
   if (o.advice && o.advice->recommendation)
     w.value(*o.advice->recommendation);
@@ -145,7 +143,7 @@ void write_result(JsonWriter& w, const ProfileOutcome& o) {
       w.field("rank", r.rank);
       w.field("strategy", r.strategy->id);
       w.field("title", r.strategy->title);
-      w.field("verdict", r.verdict);
+      w.field("verdict", verdict_name(r.verdict));
       w.field("score", r.score);
       write_reasons(w, "reasons", r.reasons);
       write_reasons(w, "blockers", r.blockers);
@@ -237,27 +235,6 @@ void write_result(JsonWriter& w, const ProfileOutcome& o) {
 
 }  // namespace
 
-json value_to_json(const Value& v) {
-  switch (v.type) {
-    case Value::Type::null: return nullptr;
-    case Value::Type::boolean: return v.boolean;
-    case Value::Type::number: return v.number;
-    case Value::Type::string: return v.text;
-    case Value::Type::list: return v.list;
-  }
-  return nullptr;
-}
-
-json diagnostic_to_json(const Diagnostic& d) {
-  return json{{"severity", severity_name(d.severity)},
-              {"code", d.code},
-              {"message", d.message},
-              {"file", d.loc.file},
-              {"line", d.loc.line},
-              {"column", d.loc.column},
-              {"path", d.path}};
-}
-
 std::string result_json(const ProfileOutcome& outcome, bool pretty) {
   std::string out;
   JsonWriter w(out, pretty);
@@ -283,33 +260,22 @@ std::string render_json_result(const ProfileOutcome& outcome, bool first) {
   return out;
 }
 
-std::string render_json_tail(const std::vector<std::string>& statuses) {
-  int ok = 0;
-  int invalid = 0;
-  int errors = 0;
-  for (const auto& s : statuses) {
-    if (s == "ok")
-      ++ok;
-    else if (s == "invalid")
-      ++invalid;
-    else
-      ++errors;
-  }
-  std::string out = statuses.empty() ? "]" : "\n  ]";
+std::string render_json_tail(const RunSummary& summary) {
+  std::string out = summary.profiles == 0 ? "]" : "\n  ]";
   out += fmt::format(
       ",\n  \"summary\": {{\n    \"profiles\": {},\n    \"ok\": {},\n    \"invalid\": {},\n    \"error\": {}\n  }}\n}}\n",
-      statuses.size(), ok, invalid, errors);
+      summary.profiles, summary.ok, summary.invalid, summary.error);
   return out;
 }
 
 std::string render_json(const std::vector<ProfileOutcome>& outcomes, const RuleSet& rules) {
   std::string out = render_json_head(rules);
-  std::vector<std::string> statuses;
+  RunSummary summary;
   for (const auto& o : outcomes) {
-    out += render_json_result(o, statuses.empty());
-    statuses.push_back(o.status);
+    out += render_json_result(o, summary.profiles == 0);
+    summary.add(o.status);
   }
-  return out + render_json_tail(statuses);
+  return out + render_json_tail(summary);
 }
 
 std::string render_jsonl(const std::vector<ProfileOutcome>& outcomes) {
@@ -320,13 +286,6 @@ std::string render_jsonl(const std::vector<ProfileOutcome>& outcomes) {
     out += "\n";
   }
   return out;
-}
-
-std::string format_usd_range(const Range& r) {
-  if (r.high == 0) return "$0";
-  if (round_significant(r.low, 2) == round_significant(r.high, 2)) return format_usd(round_significant(r.expected, 2));
-  return format_usd(round_significant(r.expected, 2)) + " (" + format_usd(round_significant(r.low, 2)) + "-" +
-         format_usd(round_significant(r.high, 2)) + ")";
 }
 
 }  // namespace llmplan

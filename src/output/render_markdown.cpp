@@ -14,7 +14,7 @@ std::string cell(const std::string& text) {
 void render_one(std::string& out, const ProfileOutcome& o) {
   out += fmt::format("## {}\n\n`{}`\n\n", cell(o.name), o.file);
   if (!o.advice) {
-    out += fmt::format("**{}**: {} error(s).\n\n", o.status == "invalid" ? "Invalid profile" : "Could not read",
+    out += fmt::format("**{}**: {} error(s).\n\n", o.status == RunStatus::invalid ? "Invalid profile" : "Could not read",
                        o.diagnostics.error_count());
     for (const auto& d : o.diagnostics.items())
       out += fmt::format("- `{}:{}:{}` {} [{}]\n", d.loc.file, d.loc.line, d.loc.column, cell(d.message), d.code);
@@ -37,7 +37,7 @@ void render_one(std::string& out, const ProfileOutcome& o) {
       be = r.break_even->requests_per_month ? format_count(*r.break_even->requests_per_month) + " requests/month" : "never";
     }
     out +=
-        fmt::format("| {} | `{}` | {} | {} | {} | {} | {} | {} | {} | {} |\n", r.rank, r.strategy->id, r.verdict,
+        fmt::format("| {} | `{}` | {} | {} | {} | {} | {} | {} | {} | {} |\n", r.rank, r.strategy->id, verdict_name(r.verdict),
                     format_number(r.score, 1), format_usd_range(c.one_time_usd), format_usd_range(c.monthly_usd),
                     c.gpu_hours.expected == 0 ? "-" : format_count(round_significant(c.gpu_hours.expected, 2)),
                     c.emissions_kgco2e.expected == 0 ? "-" : format_count(round_significant(c.emissions_kgco2e.expected, 2)), be,
@@ -77,19 +77,6 @@ void render_one(std::string& out, const ProfileOutcome& o) {
 }
 
 }  // namespace
-
-std::string markdown_cell(const std::string& text) {
-  std::string out;
-  for (char c : text) {
-    if (c == '|')
-      out += "\\|";
-    else if (c == '\n')
-      out += ' ';
-    else
-      out += c;
-  }
-  return out;
-}
 
 std::string render_markdown_body(const std::vector<ProfileOutcome>& outcomes) {
   std::string out;

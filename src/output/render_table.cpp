@@ -14,11 +14,14 @@ struct Palette {
   }
   std::string bold(const std::string& t) const { return wrap(t, "1"); }
   std::string dim(const std::string& t) const { return wrap(t, "2"); }
-  std::string verdict(const std::string& v, const std::string& padded) const {
-    if (v == "recommended") return wrap(padded, "1;32");
-    if (v == "viable") return wrap(padded, "32");
-    if (v == "discouraged") return wrap(padded, "33");
-    return wrap(padded, "31");
+  std::string verdict(Verdict v, const std::string& padded) const {
+    switch (v) {
+      case Verdict::recommended: return wrap(padded, "1;32");
+      case Verdict::viable: return wrap(padded, "32");
+      case Verdict::discouraged: return wrap(padded, "33");
+      case Verdict::infeasible: return wrap(padded, "31");
+    }
+    return padded;  // unreachable: every verdict is handled above
   }
 };
 
@@ -40,7 +43,7 @@ std::string effect_text(const Reason& r) {
 void render_one(std::string& out, const ProfileOutcome& o, const RenderOptions& options, const Palette& p) {
   out += p.bold(o.name) + p.dim("  (" + o.file + ")") + "\n";
   if (!o.advice) {
-    out += fmt::format("  {} {}\n", o.status == "invalid" ? "invalid profile:" : "could not read:",
+    out += fmt::format("  {} {}\n", o.status == RunStatus::invalid ? "invalid profile:" : "could not read:",
                        fmt::format("{} error(s); see the messages above", o.diagnostics.error_count()));
     return;
   }
@@ -55,7 +58,7 @@ void render_one(std::string& out, const ProfileOutcome& o, const RenderOptions& 
                            "one-time (range)", "monthly (range)", "GPU-hours", "kgCO2e", "memory/GPU"));
   for (const auto& r : a.ranking) {
     out += fmt::format("  {:>2}  {:<19} {} {:>5}  {:<26} {:<26} {:>9} {:>8}  {}\n", r.rank, r.strategy->id,
-                       p.verdict(r.verdict, fmt::format("{:<12}", r.verdict)), format_number(r.score, 1),
+                       p.verdict(r.verdict, fmt::format("{:<12}", verdict_name(r.verdict))), format_number(r.score, 1),
                        format_usd_range(r.cost.one_time_usd), format_usd_range(r.cost.monthly_usd), hours_text(r.cost.gpu_hours),
                        hours_text(r.cost.emissions_kgco2e), memory_text(r.cost));
   }

@@ -1,7 +1,7 @@
 // JSON Schema (draft-07) of the advice document (`advise --format json`, schema version 1).
 #include <nlohmann/json.hpp>
 
-#include "llmplan/output/render.hpp"
+#include "llmplan/output/schema.hpp"
 
 namespace llmplan {
 

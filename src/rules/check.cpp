@@ -80,8 +80,10 @@ std::optional<Judgement> judge_proposal(const Profile& profile, const Advice& ad
   for (const auto& r : mine->reasons) {
     if (r.effect < 0 && j.reasons.size() < 2) j.reasons.push_back(r);
   }
-  for (const auto& r : best->reasons) {
-    if (r.effect > 0 && j.reasons.size() < 4) j.reasons.push_back(r);
+  if (best != nullptr) {  // none when the advice recommends nothing
+    for (const auto& r : best->reasons) {
+      if (r.effect > 0 && j.reasons.size() < 4) j.reasons.push_back(r);
+    }
   }
   return j;
 }

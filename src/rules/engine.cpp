@@ -76,6 +76,23 @@ BreakEven break_even(const StrategyCost& tuned, const StrategyCost& prompting, c
 
 }  // namespace
 
+std::string_view verdict_name(Verdict verdict) {
+  switch (verdict) {
+    case Verdict::recommended: return "recommended";
+    case Verdict::viable: return "viable";
+    case Verdict::discouraged: return "discouraged";
+    case Verdict::infeasible: return "infeasible";
+  }
+  return "";  // unreachable: every verdict is handled above
+}
+
+std::optional<Verdict> verdict_from_name(std::string_view name) {
+  for (const Verdict v : {Verdict::recommended, Verdict::viable, Verdict::discouraged, Verdict::infeasible}) {
+    if (verdict_name(v) == name) return v;
+  }
+  return std::nullopt;
+}
+
 void set_strategy_facts(const Strategy& strategy, Facts& facts) {
   facts.set("strategy.id", Value::of_string(strategy.id));
   facts.set("strategy.rung", Value::of_number(strategy.rung));
@@ -120,13 +137,13 @@ Advice advise(const Profile& profile, const RuleSet& rules) {
     StrategyResult& r = advice.ranking[i];
     r.rank = static_cast<int>(i) + 1;
     if (!r.blockers.empty())
-      r.verdict = "infeasible";
+      r.verdict = Verdict::infeasible;
     else if (i == 0)
-      r.verdict = "recommended";
+      r.verdict = Verdict::recommended;
     else
-      r.verdict = r.score >= rules.viable_min ? "viable" : "discouraged";
+      r.verdict = r.score >= rules.viable_min ? Verdict::viable : Verdict::discouraged;
   }
-  if (!advice.ranking.empty() && advice.ranking.front().verdict == "recommended") {
+  if (!advice.ranking.empty() && advice.ranking.front().verdict == Verdict::recommended) {
     advice.recommendation = advice.ranking.front().strategy->id;
   }
 

@@ -37,7 +37,16 @@ void read_expectations(const YamlNode& expect, RuleTestCase& test, Diagnostics& 
   MappingReader(expect, diags, "`expect`", k_expect_keys);
   if (const YamlNode* top = expect.find("top")) test.top = top->value;
   if (const YamlNode* verdicts = expect.find("verdicts"); verdicts && verdicts->is_map()) {
-    for (const auto& [k, v] : verdicts->entries) test.verdicts[k.value] = v.value;
+    for (const auto& [k, v] : verdicts->entries) {
+      if (!verdict_from_name(v.value)) {
+        diags.error("bad-enum",
+                    fmt::format("a verdict is `recommended`, `viable`, `discouraged` or `infeasible`, found `{}`{}", v.value,
+                                did_you_mean(v.value, {"recommended", "viable", "discouraged", "infeasible"})),
+                    v.loc);
+        continue;
+      }
+      test.verdicts[k.value] = v.value;
+    }
   }
   test.fires = words(expect.find("fires"), diags);
   test.not_fires = words(expect.find("not_fires"), diags);
@@ -118,8 +127,9 @@ RuleTestResult run_rule_test(const RuleTestCase& test, const std::string& file, 
   }
   for (const auto& s : advice.ranking) {
     const auto verdict = test.verdicts.find(s.strategy->id);
-    if (verdict != test.verdicts.end() && verdict->second != s.verdict) {
-      r.failures.push_back(fmt::format("verdict of `{}`: expected {}, got {}", s.strategy->id, verdict->second, s.verdict));
+    if (verdict != test.verdicts.end() && verdict->second != verdict_name(s.verdict)) {
+      r.failures.push_back(
+          fmt::format("verdict of `{}`: expected {}, got {}", s.strategy->id, verdict->second, verdict_name(s.verdict)));
     }
     const auto score = test.scores.find(s.strategy->id);
     if (score != test.scores.end() && (s.score < score->second.first || s.score > score->second.second)) {

@@ -2,6 +2,8 @@
 
 #include <string>
 
+#include "llmplan/cost/catalog.hpp"
+
 namespace llmplan {
 
 /// Rounds to `digits` significant digits, so that printed and serialized figures are stable.
@@ -18,5 +20,11 @@ std::string format_scientific(double value);
 
 /// A plain number with up to `decimals` decimals and no trailing zeros.
 std::string format_number(double value, int decimals = 2);
+
+/// `$120 ($40-$400)`: an expected figure and its range.
+std::string format_usd_range(const Range& r);
+
+/// Text made safe for a Markdown table cell: `|` escaped, newlines folded.
+std::string markdown_cell(const std::string& text);
 
 }  // namespace llmplan

@@ -1,33 +1,18 @@
 #pragma once
 
-#include <optional>
 #include <string>
 #include <vector>
 
-#include <nlohmann/json.hpp>
-
-#include "llmplan/input/diagnostic.hpp"
-#include "llmplan/input/profile.hpp"
-#include "llmplan/rules/engine.hpp"
-#include "llmplan/rules/explain.hpp"
+#include "llmplan/rules/outcome.hpp"
 #include "llmplan/rules/ruleset.hpp"
 
 namespace llmplan {
 
-/// What happened to one profile of a run: advised, invalid, or unreadable.
-struct ProfileOutcome {
-  std::string file;
-  std::string name;
-  std::string status;  ///< ok | invalid | error
-  std::optional<Profile> profile;
-  std::optional<Advice> advice;
-  Diagnostics diagnostics;
-  std::optional<Explanation> explanation;  ///< with `advise --explain`
-};
-
+/// What the advice renderers need besides the outcomes.
 struct RenderOptions {
   bool color = false;
-  int top_reasons = 3;  ///< reasons per strategy in the table
+  int top_reasons = 3;             ///< reasons per strategy in the table
+  const RuleSet* rules = nullptr;  ///< the rule set's name and version, for document heads
 };
 
 /// One result object (`results[i]` of the JSON document; one line of JSONL), as JSON text.
@@ -40,7 +25,7 @@ std::string render_json(const std::vector<ProfileOutcome>& outcomes, const RuleS
 /// the head, each result (`first` for the first one), and the tail with the summary.
 std::string render_json_head(const RuleSet& rules);
 std::string render_json_result(const ProfileOutcome& outcome, bool first);
-std::string render_json_tail(const std::vector<std::string>& statuses);
+std::string render_json_tail(const RunSummary& summary);
 
 /// One result object per line.
 std::string render_jsonl(const std::vector<ProfileOutcome>& outcomes);
@@ -53,21 +38,5 @@ std::string render_markdown(const std::vector<ProfileOutcome>& outcomes);
 
 /// The Markdown of some profiles without the document heading (for streaming a batch).
 std::string render_markdown_body(const std::vector<ProfileOutcome>& outcomes);
-
-/// JSON Schema (draft-07) of `advise --format json` (schema version 1); `strategy` takes the ids
-/// of the loaded ladder.
-std::string advice_json_schema(const std::vector<std::string>& strategy_ids);
-
-/// A diagnostic as JSON: {severity, code, message, file, line, column, path}.
-nlohmann::ordered_json diagnostic_to_json(const Diagnostic& d);
-
-/// A fact value as JSON.
-nlohmann::ordered_json value_to_json(const Value& v);
-
-/// Text made safe for a Markdown table cell: `|` escaped, newlines folded.
-std::string markdown_cell(const std::string& text);
-
-/// `$120 ($40-$400)`: an expected figure and its range.
-std::string format_usd_range(const Range& r);
 
 }  // namespace llmplan

@@ -5,8 +5,8 @@
 #include <string_view>
 #include <vector>
 
-#include "llmplan/output/render.hpp"
 #include "llmplan/rules/engine.hpp"
+#include "llmplan/rules/outcome.hpp"
 
 namespace llmplan {
 
@@ -24,8 +24,8 @@ struct Judgement {
   bool accepted = false;
   int rank = 0;
   double score = 0;
-  std::string verdict;  ///< the proposal's verdict in the ranking
-  std::string best;     ///< the top feasible strategy ("" when none is feasible)
+  Verdict verdict = Verdict::infeasible;  ///< the proposal's verdict in the ranking
+  std::string best;                       ///< the top feasible strategy ("" when none is feasible)
   double best_score = 0;
   std::string message;          ///< one sentence for people: what was decided and why
   std::vector<Reason> reasons;  ///< the rules behind the decision: the proposal's blockers or
@@ -52,16 +52,5 @@ struct CheckSummary {
   int errors = 0;  ///< could not be evaluated: unreadable, invalid, or nothing to judge
 };
 CheckSummary summarize(const std::vector<CheckOutcome>& outcomes);
-
-/// Renderers of `check`, one per format.
-std::string render_check_text(const std::vector<CheckOutcome>& outcomes, bool color);
-std::string render_check_json(const std::vector<CheckOutcome>& outcomes, const RuleSet& rules);
-std::string render_check_github(const std::vector<CheckOutcome>& outcomes);
-std::string render_check_junit(const std::vector<CheckOutcome>& outcomes);
-std::string render_check_sarif(const std::vector<CheckOutcome>& outcomes, const RuleSet& rules);
-std::string render_check_markdown(const std::vector<CheckOutcome>& outcomes);
-
-/// A file path as a SARIF artifact URI: percent-encoded (RFC 3986), `file://` when absolute.
-std::string sarif_artifact_uri(std::string_view path);
 
 }  // namespace llmplan

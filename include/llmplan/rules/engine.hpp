@@ -2,6 +2,7 @@
 
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "llmplan/cost/estimate.hpp"
@@ -27,10 +28,19 @@ struct BreakEven {
   std::optional<double> months;
 };
 
+/// Where a strategy stands in the ranking (cli.md: `verdict`).
+enum class Verdict { recommended, viable, discouraged, infeasible };
+
+/// The word the outputs use for a verdict.
+std::string_view verdict_name(Verdict verdict);
+
+/// The verdict a word names, or nullopt (rule tests write verdicts as words).
+std::optional<Verdict> verdict_from_name(std::string_view name);
+
 struct StrategyResult {
   const Strategy* strategy = nullptr;
   int rank = 0;
-  std::string verdict;           ///< recommended | viable | discouraged | infeasible
+  Verdict verdict = Verdict::infeasible;
   double score = 0;              ///< 0..100
   std::vector<Reason> reasons;   ///< score changes, largest first
   std::vector<Reason> blockers;  ///< why the strategy is infeasible

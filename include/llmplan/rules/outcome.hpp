@@ -1,0 +1,46 @@
+#pragma once
+
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "llmplan/input/diagnostic.hpp"
+#include "llmplan/input/profile.hpp"
+#include "llmplan/rules/engine.hpp"
+#include "llmplan/rules/explain.hpp"
+
+namespace llmplan {
+
+/// What became of one profile of a run (cli.md: `status`).
+enum class RunStatus {
+  ok,       ///< read, valid and advised
+  invalid,  ///< read, but it breaks the profile format (see its diagnostics)
+  error,    ///< could not be read
+};
+
+/// The word the outputs use for a status.
+std::string_view status_name(RunStatus status);
+
+/// One profile of a run: what was read, and the advice when it could be given.
+struct ProfileOutcome {
+  std::string file;
+  std::string name;
+  RunStatus status = RunStatus::error;
+  std::optional<Profile> profile;
+  std::optional<Advice> advice;
+  Diagnostics diagnostics;
+  std::optional<Explanation> explanation;  ///< with `advise --explain`
+};
+
+/// Counts of a run's statuses, for summaries.
+struct RunSummary {
+  int profiles = 0;
+  int ok = 0;
+  int invalid = 0;
+  int error = 0;
+
+  void add(RunStatus status);
+};
+
+}  // namespace llmplan

@@ -1,0 +1,82 @@
+// The formats of `advise`, one row each (see advice_format.hpp).
+#include <algorithm>
+
+#include "llmplan/output/advice_format.hpp"
+#include "llmplan/rules/parallel.hpp"
+
+namespace llmplan {
+
+namespace {
+
+std::string nothing(const RenderOptions&) {
+  return {};
+}
+
+std::string no_tail(const RenderOptions&, const RunSummary&) {
+  return {};
+}
+
+std::string table_body(const std::vector<ProfileOutcome>& chunk, const RenderOptions& options, bool first_chunk) {
+  return (first_chunk ? "" : "\n") + render_table(chunk, options);
+}
+
+std::string json_head(const RenderOptions& options) {
+  return render_json_head(*options.rules);
+}
+
+std::string json_body(const std::vector<ProfileOutcome>& chunk, const RenderOptions&, bool first_chunk) {
+  // Each result is rendered on its own thread; the parts are joined in input order.
+  std::vector<std::string> parts(chunk.size());
+  parallel_for(chunk.size(), [&](std::size_t i) { parts[i] = render_json_result(chunk[i], first_chunk && i == 0); });
+  std::string out;
+  for (const auto& part : parts) out += part;
+  return out;
+}
+
+std::string json_tail(const RenderOptions&, const RunSummary& summary) {
+  return render_json_tail(summary);
+}
+
+std::string jsonl_body(const std::vector<ProfileOutcome>& chunk, const RenderOptions&, bool) {
+  return render_jsonl(chunk);
+}
+
+std::string markdown_head(const RenderOptions&) {
+  return "# llmplan advice\n\n";
+}
+
+std::string markdown_body(const std::vector<ProfileOutcome>& chunk, const RenderOptions&, bool) {
+  return render_markdown_body(chunk);
+}
+
+}  // namespace
+
+const std::vector<AdviceFormat>& advice_formats() {
+  static const std::vector<AdviceFormat> formats = {
+      {"table", "a ranked table for people, with costs and the top reasons", nothing, table_body, no_tail},
+      {"json", "one JSON document for the run (docs/cli.md)", json_head, json_body, json_tail},
+      {"jsonl", "one JSON result per line", nothing, jsonl_body, no_tail},
+      {"markdown", "GitHub-flavoured Markdown for a pull request or job summary", markdown_head, markdown_body, no_tail},
+  };
+  return formats;
+}
+
+const AdviceFormat* find_advice_format(std::string_view name) {
+  const auto& all = advice_formats();
+  const auto it = std::find_if(all.begin(), all.end(), [&](const AdviceFormat& f) { return f.name == name; });
+  return it == all.end() ? nullptr : &*it;
+}
+
+std::vector<std::string> advice_format_names() {
+  std::vector<std::string> names;
+  for (const auto& f : advice_formats()) names.emplace_back(f.name);
+  return names;
+}
+
+std::string render_advice(const AdviceFormat& format, const std::vector<ProfileOutcome>& outcomes, const RenderOptions& options) {
+  RunSummary summary;
+  for (const auto& o : outcomes) summary.add(o.status);
+  return format.head(options) + format.body(outcomes, options, true) + format.tail(options, summary);
+}
+
+}  // namespace llmplan
