@@ -10,7 +10,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 seconds=${1:-60}
-targets=(profile ruleset expr quantity)
+targets=(profile ruleset expr quantity constants render)
 
 cmake --preset fuzz >/dev/null
 cmake --build --preset fuzz --target "${targets[@]/#/fuzz_}"
@@ -27,7 +27,7 @@ run_target() {
 
 # Two at a time: CI machines have two cores.
 failed=0
-for pair in "profile ruleset" "expr quantity"; do
+for pair in "profile ruleset" "expr quantity" "constants render"; do
   pids=()
   for target in $pair; do
     run_target "$target" &
@@ -55,6 +55,14 @@ build/fuzz/fuzz/fuzz_ruleset tests/data/fuzz/ruleset-*.yaml >"$work/regressions.
   failed=1
 }
 build/fuzz/fuzz/fuzz_profile tests/hostile/*.yaml >>"$work/regressions.log" 2>&1 || {
+  cat "$work/regressions.log"
+  failed=1
+}
+build/fuzz/fuzz/fuzz_constants tests/data/fuzz/constants-* >>"$work/regressions.log" 2>&1 || {
+  cat "$work/regressions.log"
+  failed=1
+}
+build/fuzz/fuzz/fuzz_ruleset tests/hostile/rules/*.yaml >>"$work/regressions.log" 2>&1 || {
   cat "$work/regressions.log"
   failed=1
 }

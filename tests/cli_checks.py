@@ -3,6 +3,7 @@
 exit codes of every failure mode, byte-identical repeated runs. Prints 'N passed, M failed'."""
 import json
 import os
+import re
 import subprocess
 import sys
 import tempfile
@@ -276,6 +277,226 @@ if os.path.exists('/dev/full'):
                            timeout=60)
     check('standard output on a full disk exits 2 and says so', p.returncode == 2 and 'No space left' in p.stderr,
           p.stderr)
+
+# Round two of hostile input (issue 11): reads, faults and output channels.
+import signal
+import stat as stat_module
+import time
+
+
+def run_bytes(*args, stdin=None, timeout=60, **kw):
+    return subprocess.run([exe, *args], input=stdin, capture_output=True, timeout=timeout, **kw)
+
+
+# AddressSanitizer reserves terabytes of address space and cannot run under an address-space
+# limit or a changed user: those checks run on unsanitized builds only.
+with open(exe, 'rb') as binary:
+    sanitized = b'__asan_init' in binary.read()
+
+
+def bounded(args, **kw):
+    """Runs with a 2 GB address-space limit (unsanitized builds), so that an unbounded read fails
+    fast instead of taking the machine's memory."""
+    import resource
+
+    def limit():
+        if not sanitized:
+            resource.setrlimit(resource.RLIMIT_AS, (2 << 30, 2 << 30))
+    try:
+        return subprocess.run([exe, *args], capture_output=True, timeout=20, preexec_fn=limit, **kw)
+    except subprocess.TimeoutExpired as err:
+        return subprocess.CompletedProcess(err.cmd, None, b'', b'timed out')
+
+
+p = bounded(['advise', '/dev/zero'])
+check('advise /dev/zero is refused as a device with exit 2', p.returncode == 2 and b'device' in p.stderr, p.stderr[:200])
+with open('/dev/zero', 'rb') as zero:
+    p = bounded(['validate', '-'], stdin=zero)
+check('standard input from /dev/zero is refused by size with exit 2', p.returncode == 2 and b'larger than' in p.stderr,
+      p.stderr[:200])
+with tempfile.TemporaryDirectory() as tmp:
+    sparse = os.path.join(tmp, 'sparse.yaml')
+    with open(sparse, 'wb') as f:
+        f.truncate(1 << 30)
+    start = time.monotonic()
+    p = bounded(['advise', sparse])
+    check('a 1 GiB sparse file is refused before it is read', p.returncode == 2 and b'larger than' in p.stderr and
+          time.monotonic() - start < 5, p.stderr[:200])
+
+    fifo = os.path.join(tmp, 'fifo.yaml')
+    os.mkfifo(fifo)
+    writer = subprocess.Popen(['sh', '-c', f'cat {example} > {fifo}'])
+    p = run('advise', fifo, '--format', 'json')
+    writer.wait()
+    check('a FIFO is read like standard input', p.returncode == 0 and '"ranking"' in p.stdout, p.stderr[:200])
+
+    # -o keeps the replaced file's mode and writes through a symbolic link.
+    target = os.path.join(tmp, 'private.json')
+    with open(target, 'w') as f:
+        f.write('old')
+    os.chmod(target, 0o600)
+    p = run('advise', example, '--format', 'json', '-o', target)
+    check('-o over a 0600 file keeps it 0600', p.returncode == 0 and stat_module.S_IMODE(os.stat(target).st_mode) == 0o600,
+          oct(os.stat(target).st_mode))
+    link = os.path.join(tmp, 'link.json')
+    os.symlink('private.json', link)
+    with open(target, 'w') as f:
+        f.write('old')
+    p = run('advise', example, '--format', 'json', '-o', link)
+    check('-o to a symbolic link writes through it and keeps the link', p.returncode == 0 and os.path.islink(link) and
+          open(target).read().startswith('{'), p.stderr)
+    dangling = os.path.join(tmp, 'dangling.json')
+    os.symlink('missing.json', dangling)
+    p = run('advise', example, '--format', 'json', '-o', dangling)
+    check('-o to a dangling symbolic link is refused', p.returncode == 2 and os.path.islink(dangling) and
+          not os.path.exists(os.path.join(tmp, 'missing.json')), p.stderr)
+
+    # SIGTERM while the result is being written leaves no temporary file.
+    many = os.path.join(tmp, 'many.yaml')
+    with open(many, 'w') as f:
+        f.write('\n---\n'.join([open(example).read()] * 20000))
+    out_dir = os.path.join(tmp, 'out')
+    os.mkdir(out_dir)
+    proc = subprocess.Popen([exe, 'advise', many, '--format', 'json', '-o', os.path.join(out_dir, 'a.json')],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.monotonic() + 60  # loading 20,000 profiles takes a while on a loaded machine
+    while time.monotonic() < deadline:
+        if os.listdir(out_dir) or proc.poll() is not None:
+            break
+        time.sleep(0.01)
+    saw_temp = bool(os.listdir(out_dir))
+    proc.send_signal(signal.SIGTERM)
+    proc.wait(timeout=60)
+    check('SIGTERM during -o removes the temporary file', saw_temp and os.listdir(out_dir) == [] and
+          proc.returncode == -signal.SIGTERM, (saw_temp, os.listdir(out_dir), proc.returncode))
+
+    # A failed job-summary write is an error, not silence.
+    p = run('check', 'tests/data/proposals/accepted.yaml', '--summary-file', os.path.join(tmp, 'no-dir', 'summary.md'))
+    check('a failed job summary write exits 2 and says so', p.returncode == 2 and 'job summary' in p.stderr, p.stderr)
+
+    # A rule test's profile_file stays under the test file's folder.
+    tests_dir = os.path.join(tmp, 'ruletests')
+    os.mkdir(tests_dir)
+    with open(os.path.join(tests_dir, 'escape.test.yaml'), 'w') as f:
+        f.write('tests:\n  - name: passwd\n    profile_file: ../../../../../../../../etc/passwd\n'
+                '    expect: {top: few-shot}\n')
+    p = run('rules', 'test', tests_dir)
+    check('rules test refuses a profile_file outside its folder', p.returncode == 2 and 'path-not-allowed' in p.stderr and
+          'root:' not in p.stdout + p.stderr, p.stdout[-300:] + p.stderr[-300:])
+    p = run('rules', 'test', tests_dir, '--allow-path', '/etc')
+    check('rules test --allow-path reads the file but never echoes a non-profile', 'root:' not in p.stdout + p.stderr and
+          'not a valid profile' in p.stdout + p.stderr, p.stdout[-300:] + p.stderr[-300:])
+
+# Every command checks its final write: a full disk or a closed standard output is exit 2.
+for args in (['validate', example], ['schema', 'profile'], ['rules', 'list'], ['rules', 'lint'], ['gpus'], ['models'],
+             ['estimate', '--strategy', 'peft', '--params', '7B', '--examples', '1k'], ['advise', example]):
+    if os.path.exists('/dev/full'):
+        with open('/dev/full', 'w') as full:
+            p = subprocess.run([exe, *args], stdout=full, stderr=subprocess.PIPE, text=True, timeout=60)
+        check(f'{" ".join(args[:2])} to a full disk exits 2', p.returncode == 2 and p.stderr.count('write-failed') == 1,
+              (p.returncode, p.stderr))
+    p = subprocess.run([exe, *args], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, timeout=60,
+                       preexec_fn=lambda: os.close(1))
+    check(f'{" ".join(args[:2])} with standard output closed exits 2', p.returncode == 2, (p.returncode, p.stderr))
+
+# Out of memory is exit 2 "out of memory", never a judgement of the truncated input.
+big = 'name: x\n# ' + 'a' * 60_000_000 + '\n'
+for limit_kb in () if sanitized else (100_000, 120_000):
+    def low_memory(kb=limit_kb):
+        import resource
+        resource.setrlimit(resource.RLIMIT_AS, (kb * 1024, kb * 1024))
+    p = subprocess.run([exe, 'advise', '-', '--format', 'json'], input=big.encode(), capture_output=True, timeout=60,
+                       preexec_fn=low_memory)
+    check(f'out of memory at {limit_kb} KB is exit 2 with out of memory', p.returncode == 2 and b'out of memory' in p.stderr,
+          (p.returncode, p.stderr[:200]))
+
+# A thread that cannot start: fewer threads, same result (needs root to drop to a user with a process limit).
+if os.geteuid() == 0 and not sanitized:
+    def one_process_as_nobody():
+        import resource
+        os.setgroups([])
+        os.setgid(65534)
+        os.setuid(65534)
+        resource.setrlimit(resource.RLIMIT_NPROC, (1, 1))  # threads count too: none can start
+
+    with tempfile.TemporaryDirectory() as tmp:
+        os.chmod(tmp, 0o755)
+        for name in os.listdir('examples'):
+            if name.endswith('.yaml'):
+                with open(os.path.join(tmp, name), 'w') as f:
+                    f.write(open(os.path.join('examples', name)).read())
+                os.chmod(os.path.join(tmp, name), 0o644)
+        p = subprocess.run([os.path.abspath(exe), 'advise', tmp, '--format', 'jsonl'], capture_output=True, text=True,
+                           timeout=60, preexec_fn=one_process_as_nobody)
+        reference = run('advise', tmp, '--format', 'jsonl')
+        check('when no thread can start the work runs on fewer threads', p.returncode == 0 and
+              p.stdout == reference.stdout, (p.returncode, p.stderr[:200]))
+
+# Output channels: input text never drives a terminal, forges a workflow command or breaks a document.
+hostile_name = 'evil\x1b]0;owned\x07\x1b[2J\n::error file=x::forged\r<!-- hidden -->|`tick`\u202e'
+profile = open(example).read().replace('name:', '# name:') + 'name: ' + json.dumps(hostile_name) + '\n'
+p = run('advise', '-', '--format', 'table', stdin=profile)
+check('a profile name with terminal escapes is shown, not obeyed, in the table', '\x1b' not in p.stdout and
+      '\u202e' not in p.stdout and '\\x1b' in p.stdout, p.stdout[:200])
+bad_enum = open(example).read() + 'risk: {tolerance: "low\\n::error file=y::forged\\u001b[31m"}\n'
+for args in (['advise', '-', '--format', 'table'], ['advise', '-', '--format', 'json'],
+             ['check', '-', '--format', 'github'], ['check', '-', '--format', 'text'], ['validate', '-']):
+    p = run(*args, stdin=bad_enum)
+    lines = (p.stdout + p.stderr).splitlines()
+    check(f'an enum value with a newline forges no workflow command ({" ".join(args)})',
+          not any(line.startswith('::error file=y') for line in lines) and '\x1b' not in p.stdout + p.stderr,
+          [line for line in lines if '::' in line][:3])
+with tempfile.TemporaryDirectory() as tmp:
+    weird = os.path.join(tmp.encode(), b'bad\xff\n::error file=z::forged.yaml')
+    with open(weird, 'w') as f:
+        f.write(open(example).read())
+    p = run_bytes('validate', weird, '--format', 'json')
+    check('validate --format json with a non-UTF-8 file name is valid JSON', p.returncode == 0 and
+          json.loads(p.stdout.decode('utf-8')) is not None, (p.returncode, p.stderr[:200]))
+    for fmt in ('text', 'github'):
+        p = run_bytes('check', weird, '--format', fmt, '--strategy', 'few-shot')
+        lines = (p.stdout + p.stderr).split(b'\n')
+        check(f'a file name with a newline forges no workflow command (check --format {fmt})',
+              not any(line.startswith(b'::error file=z') for line in lines), lines[:4])
+    p = run_bytes('check', weird, '--format', 'junit', '--strategy', 'few-shot')
+    import xml.etree.ElementTree as ElementTree
+    try:
+        ElementTree.fromstring(p.stdout)
+        parsed = True
+    except ElementTree.ParseError:
+        parsed = False
+    check('junit with a non-UTF-8 file name parses as XML', parsed, p.stdout[:300])
+nonchar = open(example).read().replace('name:', '# name:') + 'name: "bad\\uFFFE\\uFFFFname"\n'
+p = run_bytes('check', '-', '--format', 'junit', '--strategy', 'few-shot', stdin=nonchar.encode())
+try:
+    ElementTree.fromstring(p.stdout)
+    parsed = True
+except ElementTree.ParseError:
+    parsed = False
+check('junit with U+FFFE and U+FFFF in a name parses as XML', parsed, p.stdout[:300])
+p = run('advise', '-', '--format', 'markdown', stdin=profile)
+check('markdown hides nothing behind a CR or an HTML comment', not re.search(r'(?<!\\)<!--', p.stdout) and
+      '\r' not in p.stdout and
+      '\\`tick\\`' in p.stdout, p.stdout[:300])
+lone_cr = open(example).read() + 'proposal:\r  strategy: full-finetune\n'
+p = run('check', '-', stdin=lone_cr)
+check('a lone CR line end is refused with its line', p.returncode == 2 and 'carriage return' in p.stderr and
+      re.search(r'-:\d+:\d+: error: ', p.stderr) is not None, p.stderr[:300])
+
+# Text from a rule file (a pull request's) is shown, never obeyed, by gpus, models and rules.
+with tempfile.TemporaryDirectory() as tmp:
+    evil_rules = os.path.join(tmp, 'evil.yaml')
+    with open(evil_rules, 'w') as f:
+        f.write('gpus:\n  - id: a100-80gb\n    name: "A100\\e]0;owned\\a\\n::error file=r::forged"\n    memory_gib: 80\n'
+                '    peak_tflops: 312\n    board_power_w: 400\n    utilization_curve: ampere\n    spec_source: x\n'
+                '    prices:\n      - {usd_per_hour: 2.5, vendor: x, date: 2026-11-25, source: x}\n'
+                'rules:\n  - id: evil-rule\n    strategies: [rag]\n    when: "true"\n    effect: "+1"\n'
+                '    message: "hi\\e[2J\\n::error file=r::forged"\n    source: "s\\e]0;x\\a"\n')
+    for args in (['gpus', '--rules', evil_rules], ['rules', 'list', '--rules', evil_rules],
+                 ['rules', 'show', 'evil-rule', '--rules', evil_rules]):
+        p = run(*args)
+        check(f'{" ".join(args[:2])} shows rule-file text escaped', p.returncode == 0 and '\x1b' not in p.stdout and
+              not any(line.startswith('::error file=r') for line in p.stdout.splitlines()), (p.returncode, p.stdout[:300]))
 
 failed = [r for r in results if not r[1]]
 for name, _, detail in failed:

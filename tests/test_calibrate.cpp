@@ -48,7 +48,7 @@ TEST_CASE("a bad calibration row is a located error, never skipped", "[calibrate
   CHECK(diags.items()[0].code == "unknown-gpu");
 }
 
-TEST_CASE("calibrate --fit lowers the error on its runs and leaves the catalog untouched", "[calibrate]") {
+TEST_CASE("fitting lowers the error on its runs and leaves the catalog untouched", "[calibrate]") {
   const std::string csv = std::string(k_header) + "a,pretrain,,7B,,1T,,,,a100-80gb,512,2048,4,30000,\n" +
                           "b,pretrain,,13B,,1T,,,,a100-80gb,512,2048,4,60000,\n" +
                           "c,pretrain,,3B,,1T,,,,a100-80gb,512,2048,4,14000,\n";

@@ -152,3 +152,10 @@ TEST_CASE("sarif artifact uris are percent encoded", "[render]") {
   CHECK(sarif_artifact_uri("/srv/repo/p.yaml") == "file:///srv/repo/p.yaml");
   CHECK(sarif_artifact_uri("100%.yaml") == "100%25.yaml");
 }
+
+TEST_CASE("a subnormal figure formats without overflow", "[render]") {
+  CHECK(round_significant(1.2e-321, 3) == 1.2e-321);
+  CHECK(format_count(1.2e-321) == "<0.01");
+  CHECK(format_usd(1.2e-321) == "<$0.01");
+  CHECK(format_count(round_significant(5e-310, 2)) == "<0.01");
+}

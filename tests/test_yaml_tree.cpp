@@ -166,3 +166,31 @@ TEST_CASE("streams split at document markers with their line numbers", "[yaml]")
   CHECK(docs[0].find("c")->loc.line == 8);
   CHECK(split_yaml_documents("%YAML 1.2\n---\na: 1\n---\nb: 2\n").size() == 1);
 }
+
+TEST_CASE("a lone CR line end is refused with its line", "[yaml]") {
+  Diagnostics diags;
+  const auto docs = parse_yaml("a: 1\nb: 2\rc: 3\n", "cr.yaml", diags);
+  CHECK(docs.empty());
+  REQUIRE(diags.error_count() == 1);
+  CHECK(diags.items().front().code == "bad-text");
+  CHECK(diags.items().front().loc.line == 2);
+  Diagnostics crlf;
+  CHECK(parse_yaml("a: 1\r\nb: 2\r\n", "crlf.yaml", crlf).size() == 1);
+  CHECK(crlf.empty());
+}
+
+TEST_CASE("documents beyond the limit are refused before they are built", "[yaml]") {
+  std::string stream;
+  for (int i = 0; i < 100001; ++i) stream += "---\n";
+  Diagnostics diags;
+  CHECK(parse_yaml(stream, "many.yaml", diags).empty());
+  CHECK(diags.error_count() == 1);
+  CHECK(diags.items().front().code == "yaml-too-large");
+  CHECK(split_yaml_documents(stream).size() == 1);  // whole, for parse_yaml to refuse
+  std::string at_limit;
+  for (int i = 0; i < 100000; ++i) at_limit += "---\n";
+  CHECK(split_yaml_documents(at_limit).size() == 100000);
+  std::string unmarked = "a: 1\n";
+  for (int i = 0; i < 100000; ++i) unmarked += "---\n";
+  CHECK(split_yaml_documents(unmarked).size() == 1);  // 100,001 documents
+}

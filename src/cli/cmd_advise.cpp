@@ -27,11 +27,8 @@ int run_advise(const AdviseOptions& opt) {
   const auto rules = load_rules(opt.common.rules);
   if (!rules) return k_cannot_run;
   std::vector<ProfileOutcome> outcomes = load_outcomes(opt.profiles, opt.common.sets, *rules);
-  RunSummary summary;
-  for (const auto& o : outcomes) {
-    print_diagnostics(o.diagnostics, opt.common.quiet);
-    summary.add(o.status);
-  }
+  for (const auto& o : outcomes) print_diagnostics(o.diagnostics, opt.common.quiet);
+  RunSummary summary;  // counted as each chunk is advised: an unsound estimate turns `ok` into `error`
   const std::string name = opt.format.empty() ? (stdout_is_terminal() ? "table" : "json") : opt.format;
   const AdviceFormat& format = *find_advice_format(name);  // CLI11 checked the name against the table
   const RenderOptions options{use_color(opt.common.no_color) && opt.common.output.empty(), opt.top_reasons, &*rules};
@@ -44,11 +41,17 @@ int run_advise(const AdviseOptions& opt) {
     const std::size_t end = std::min(outcomes.size(), begin + k_chunk);
     std::vector<ProfileOutcome> chunk(std::make_move_iterator(outcomes.begin() + static_cast<std::ptrdiff_t>(begin)),
                                       std::make_move_iterator(outcomes.begin() + static_cast<std::ptrdiff_t>(end)));
+    std::vector<Diagnostics> broken(chunk.size());
     parallel_for(chunk.size(), [&](std::size_t i) {
       if (chunk[i].status != RunStatus::ok) return;
       chunk[i].advice = advise(*chunk[i].profile, *rules);
+      if (!keep_sound_advice(chunk[i], *rules, broken[i])) return;
       if (opt.explain) chunk[i].explanation = explain(*chunk[i].profile, *rules, *chunk[i].advice);
     });
+    for (std::size_t i = 0; i < chunk.size(); ++i) {
+      print_diagnostics(broken[i]);
+      summary.add(chunk[i].status);
+    }
     if (!out.write(format.body(chunk, options, begin == 0))) return k_cannot_run;
   }
   if (!out.write(format.tail(options, summary)) || !out.commit()) return k_cannot_run;

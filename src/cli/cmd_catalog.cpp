@@ -6,9 +6,17 @@
 
 #include "commands.hpp"
 #include "common.hpp"
+#include "llmplan/output/escape.hpp"
 #include "llmplan/output/format.hpp"
 
 namespace llmplan::cli {
+
+namespace {
+/// Catalog text comes from rule files, which may come from a pull request: shown, never obeyed.
+std::string t(const std::string& text) {
+  return escape_terminal(text);
+}
+}  // namespace
 
 namespace {
 
@@ -46,7 +54,7 @@ int run_gpus(const CatalogOptions& opt) {
            {"price_note", g.price_note.empty() ? json(nullptr) : json(g.price_note)},
            {"spec_source", g.spec_source}});
     }
-    return emit(doc.dump(2) + "\n", "") ? k_ok : k_cannot_run;
+    return emit(json_visible(doc.dump(2, ' ', false, nlohmann::json::error_handler_t::replace)) + "\n", "") ? k_ok : k_cannot_run;
   }
   std::string out = fmt::format("{:<11} {:<28} {:>7} {:>10} {:>6}  {:<22} {}\n", "id", "name", "memory", "bf16 TFLOPS", "watts",
                                 "$/GPU-hour (low-high)", "price dates");
@@ -63,16 +71,16 @@ int run_gpus(const CatalogOptions& opt) {
       first = std::min(first, q.date);
       last = std::max(last, q.date);
     }
-    out += fmt::format("{:<11} {:<28} {:>4} GiB {:>10} {:>6}  {:<22} {}\n", g.id, g.name, format_number(g.memory_gib, 0),
+    out += fmt::format("{:<11} {:<28} {:>4} GiB {:>10} {:>6}  {:<22} {}\n", t(g.id), t(g.name), format_number(g.memory_gib, 0),
                        format_number(g.peak_tflops, 0), format_number(g.board_power_w, 0),
                        fmt::format("{:.2f} ({:.2f}-{:.2f})", price.expected, price.low, price.high),
-                       first == last ? first : first + ".." + last);
+                       t(first == last ? first : first + ".." + last));
   }
   out += "\nAliases: ";
   bool any = false;
   for (const auto& g : rules->catalog.gpus) {
     for (const auto& alias : g.aliases) {
-      out += fmt::format("{}{} -> {}", any ? ", " : "", alias, g.id);
+      out += fmt::format("{}{} -> {}", any ? ", " : "", t(alias), t(g.id));
       any = true;
     }
   }
@@ -109,18 +117,18 @@ int run_models(const CatalogOptions& opt) {
                              {"date", a.date},
                              {"source", a.source}});
     }
-    return emit(doc.dump(2) + "\n", "") ? k_ok : k_cannot_run;
+    return emit(json_visible(doc.dump(2, ' ', false, nlohmann::json::error_handler_t::replace)) + "\n", "") ? k_ok : k_cannot_run;
   }
   std::string out = fmt::format("{:<22} {:<26} {:>8} {:>8} {:>6} {:>6} {:>8}\n", "id", "name", "params", "active", "layers",
                                 "hidden", "context");
   for (const auto& m : rules->catalog.models) {
-    out += fmt::format("{:<22} {:<26} {:>8} {:>8} {:>6} {:>6} {:>8}\n", m.id, m.name, format_count(m.shape.params),
+    out += fmt::format("{:<22} {:<26} {:>8} {:>8} {:>6} {:>6} {:>8}\n", t(m.id), t(m.name), format_count(m.shape.params),
                        format_count(m.shape.active_params), m.shape.layers, m.shape.hidden, m.context);
   }
   out += fmt::format("\n{:<22} {:<26} {:>12} {:>12}  {}\n", "hosted API", "name", "$/M input", "$/M output", "price date");
   for (const auto& a : rules->catalog.apis) {
-    out += fmt::format("{:<22} {:<26} {:>12} {:>12}  {}\n", a.id, a.name, format_number(a.usd_per_m_input, 3),
-                       format_number(a.usd_per_m_output, 3), a.date);
+    out += fmt::format("{:<22} {:<26} {:>12} {:>12}  {}\n", t(a.id), t(a.name), format_number(a.usd_per_m_input, 3),
+                       format_number(a.usd_per_m_output, 3), t(a.date));
   }
   return emit(out, "") ? k_ok : k_cannot_run;
 }

@@ -31,9 +31,15 @@ struct CheckOptions {
 };
 
 /// GitHub's job summary: appended to the file GitHub names, as Markdown.
-void append_summary(const std::string& path, const std::string& markdown) {
-  std::ofstream out(path, std::ios::app);
-  if (!(out << markdown)) print_error(fmt::format("cannot append the job summary to {}", path), "write-failed");
+bool append_summary(const std::string& path, const std::string& markdown) {
+  std::ofstream out(path, std::ios::app | std::ios::binary);
+  out << markdown;
+  out.close();  // the write happens here: a failure on close counts
+  if (!out) {
+    print_error(fmt::format("cannot append the job summary to {}", path), "write-failed");
+    return false;
+  }
+  return true;
 }
 
 int run_check(const CheckOptions& opt) {
@@ -58,6 +64,8 @@ int run_check(const CheckOptions& opt) {
     o.outcome = std::move(loaded[i]);
     if (o.outcome.status != RunStatus::ok) return;
     o.outcome.advice = advise(*o.outcome.profile, *rules);
+    Diagnostics broken;  // a broken estimate is never judged, so never passes
+    if (!keep_sound_advice(o.outcome, *rules, broken)) return;
     o.judgement = judge_proposal(*o.outcome.profile, *o.outcome.advice, policy, o.outcome.diagnostics);
   });
   for (const auto& o : outcomes) print_diagnostics(o.outcome.diagnostics, opt.common.quiet);
@@ -73,7 +81,7 @@ int run_check(const CheckOptions& opt) {
     const char* env = std::getenv("GITHUB_STEP_SUMMARY");
     if (env != nullptr) summary_file = env;
   }
-  if (!summary_file.empty()) append_summary(summary_file, render_check_markdown(outcomes, options));
+  if (!summary_file.empty() && !append_summary(summary_file, render_check_markdown(outcomes, options))) return k_cannot_run;
 
   const CheckSummary s = summarize(outcomes);
   if (s.errors > 0) return k_cannot_run;
@@ -101,7 +109,7 @@ void setup_check(CLI::App& app, int& exit_code) {
   cmd->add_option("--max-rank", opt->max_rank, "Accept a proposal ranked this high or better (default 1)")
       ->check(CLI::Range(1, k_max_rung));
   cmd->add_option("--margin", opt->margin, "Accept a proposal scoring within this many points of the best (default 0)")
-      ->check(CLI::Range(0.0, 100.0));
+      ->check(finite_range(0.0, 100.0));
   // Checked against the loaded ladder (built-in plus --rules) when the command runs.
   cmd->add_option("--strategy", opt->strategy, "Judge this strategy for profiles without a proposal")->type_name("ID");
   cmd->add_option("--fail-on", opt->fail_on, "rejected (default): exit 1 on a rejected proposal; never: report only")

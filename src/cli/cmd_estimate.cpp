@@ -10,6 +10,7 @@
 #include "llmplan/cost/estimate.hpp"
 #include "llmplan/input/suggest.hpp"
 #include "llmplan/input/units.hpp"
+#include "llmplan/output/escape.hpp"
 #include "llmplan/output/format.hpp"
 #include "llmplan/output/render.hpp"
 
@@ -69,6 +70,12 @@ bool read_quantity(const std::string& flag, const std::string& text, Dimension d
   const QuantityResult q = parse_quantity(text, dim);
   if (!q.ok) {
     print_error(fmt::format("{} `{}`: {}", flag, text, q.error), "bad-quantity");
+    return false;
+  }
+  // The same bounds as the profile's fields (profile.md): beyond them no figure is meaningful.
+  const double max = dim == Dimension::params ? 1e14 : dim == Dimension::examples ? 1e12 : 1e15;
+  if (!std::isfinite(q.value) || q.value > max) {
+    print_error(fmt::format("{} `{}`: at most {}", flag, text, format_count(max)), "out-of-range");
     return false;
   }
   out = q.value;
@@ -257,6 +264,10 @@ int run_estimate(const EstimateOptions& opt) {
       if (!read_quantity("--example-tokens", opt.example_tokens, Dimension::tokens, per_example)) return k_cannot_run;
       request.tokens = examples * per_example * opt.epochs;
       request.example_tokens = per_example;
+      if (!(request.tokens <= 1e15)) {
+        print_error("--examples x --example-tokens x --epochs: at most 1000T training tokens", "out-of-range");
+        return k_cannot_run;
+      }
     } else {
       print_error("give --tokens D, or --examples N with --example-tokens T and --epochs E", "missing-flag");
       return k_cannot_run;
@@ -291,7 +302,7 @@ int run_estimate(const EstimateOptions& opt) {
     json assumptions = json::array();
     for (const auto& n : notes) assumptions.push_back({{"name", n.name}, {"value", value_to_json(n.value)}, {"why", n.why}});
     doc["assumptions"] = assumptions;
-    content = doc.dump(2) + "\n";
+    content = json_visible(doc.dump(2, ' ', false, nlohmann::json::error_handler_t::replace)) + "\n";
   } else {
     content = render_table(opt.strategy, request, job, notes);
   }
@@ -316,7 +327,7 @@ void setup_estimate(CLI::App& app, int& exit_code) {
   cmd->add_option("--tokens", opt->tokens, "Training tokens, e.g. 2T")->type_name("D");
   cmd->add_option("--examples", opt->examples, "Labeled examples (instead of --tokens)")->type_name("N");
   cmd->add_option("--example-tokens", opt->example_tokens, "Tokens per example (default 500)")->type_name("T");
-  cmd->add_option("--epochs", opt->epochs, "Passes over the examples (default 3)")->check(CLI::Range(0.01, 1000.0));
+  cmd->add_option("--epochs", opt->epochs, "Passes over the examples (default 3)")->check(finite_range(0.01, 1000.0));
   cmd->add_option("--method", opt->method, "lora (default) or qlora, for peft")->check(CLI::IsMember({"lora", "qlora"}));
   cmd->add_option("--gpu", opt->gpu, "A GPU id from `llmplan gpus` (default a100-80gb)")->type_name("ID");
   cmd->add_option("--gpus", opt->gpus, "GPU count (default 1)")->check(CLI::Range(1, 1000000));
@@ -328,10 +339,10 @@ void setup_estimate(CLI::App& app, int& exit_code) {
   cmd->add_option("--zero", opt->zero_stage, "ZeRO stage 0-3 (default: 3 on several GPUs for full-weight training)")
       ->check(CLI::Range(0, 3));
   cmd->add_option("--grid-intensity", opt->grid, "Grid emissions in kg CO2e per kWh (default 0.385, US average)")
-      ->check(CLI::Range(0.0, 5.0));
-  cmd->add_option("--pue", opt->pue, "Data-centre power usage effectiveness (default 1.58)")->check(CLI::Range(1.0, 5.0));
-  cmd->add_option("--price-per-gpu-hour", opt->price, "Override the catalog price (USD)")->check(CLI::Range(0.0, 1000.0));
-  cmd->add_option("--mfu", opt->mfu, "Override the utilization of the dense 16-bit peak (0..1)")->check(CLI::Range(0.01, 1.0));
+      ->check(finite_range(0.0, 5.0));
+  cmd->add_option("--pue", opt->pue, "Data-centre power usage effectiveness (default 1.58)")->check(finite_range(1.0, 5.0));
+  cmd->add_option("--price-per-gpu-hour", opt->price, "Override the catalog price (USD)")->check(finite_range(0.0, 1000.0));
+  cmd->add_option("--mfu", opt->mfu, "Override the utilization of the dense 16-bit peak (0..1)")->check(finite_range(0.01, 1.0));
   cmd->add_flag("--no-checkpointing", opt->no_checkpointing, "Keep all activations (no gradient checkpointing)");
   cmd->add_option("--precision", opt->precision, "mixed (default: 32-bit master weights) or bf16 (pure 16-bit)")
       ->check(CLI::IsMember({"mixed", "bf16"}));

@@ -13,6 +13,7 @@
 #include "common.hpp"
 #include "llmplan/input/fields.hpp"
 #include "llmplan/input/profile.hpp"
+#include "llmplan/output/escape.hpp"
 #include "llmplan/output/render.hpp"
 #include "llmplan/rules/engine.hpp"
 #include "output.hpp"
@@ -139,12 +140,17 @@ int run_init(const InitOptions& opt) {
   const std::string text = profile_template(values, opt.file);
   Output out;
   if (!out.open(opt.file) || !out.write(text) || !out.commit()) return k_cannot_run;
-  std::cerr << fmt::format("wrote {}\n", opt.file);
+  std::cerr << fmt::format("wrote {}\n", escape_terminal(opt.file));
   if (!interactive) return k_ok;
   auto loaded = load_profiles(text, opt.file, rules->catalog);
   if (loaded.empty() || !loaded.front().valid()) return k_ok;
   ProfileOutcome o{opt.file, loaded.front().profile.name, RunStatus::ok, loaded.front().profile, std::nullopt, {}, std::nullopt};
   o.advice = advise(*o.profile, *rules);
+  Diagnostics broken;
+  if (!keep_sound_advice(o, *rules, broken)) {
+    print_diagnostics(broken);
+    return k_cannot_run;
+  }
   return emit(render_table({o}, RenderOptions{use_color(opt.no_color), 3}), "") ? k_ok : k_cannot_run;
 }
 

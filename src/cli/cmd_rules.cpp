@@ -3,6 +3,7 @@
 #include <iostream>
 #include <memory>
 #include <set>
+#include <unordered_map>
 
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
@@ -12,10 +13,18 @@
 #include "llmplan/input/io.hpp"
 #include "llmplan/input/profile.hpp"
 #include "llmplan/input/suggest.hpp"
+#include "llmplan/output/escape.hpp"
 #include "llmplan/rules/parallel.hpp"
 #include "llmplan/rules/ruletest.hpp"
 
 namespace llmplan::cli {
+
+namespace {
+/// Rule-set and test text may come from a pull request: shown, never obeyed.
+std::string t(const std::string& text) {
+  return escape_terminal(text);
+}
+}  // namespace
 
 namespace {
 
@@ -26,6 +35,7 @@ struct RulesOptions {
   std::string format = "table";
   std::string id;
   std::vector<std::string> paths;
+  std::vector<std::string> allow_paths;  ///< folders a rule test's `profile_file` may also read
   bool require_coverage = false;
 };
 
@@ -68,12 +78,12 @@ int run_list(const RulesOptions& opt) {
                               {"source", r->source},
                               {"defined_at", fmt::format("{}:{}", r->loc.file, r->loc.line)}});
     }
-    return emit(doc.dump(2) + "\n", "") ? k_ok : k_cannot_run;
+    return emit(json_visible(doc.dump(2, ' ', false, nlohmann::json::error_handler_t::replace)) + "\n", "") ? k_ok : k_cannot_run;
   }
   std::string out = fmt::format("{:<44} {:<6} {:<40} {}\n", "id", "effect", "strategies", "source");
   for (const Rule* r : shown) {
     std::string source = r->source.size() > 70 ? r->source.substr(0, 67) + "..." : r->source;
-    out += fmt::format("{:<44} {:<6} {:<40} {}\n", r->id, effect_of(*r), join(r->strategies, ","), source);
+    out += fmt::format("{:<44} {:<6} {:<40} {}\n", t(r->id), effect_of(*r), join(r->strategies, ","), t(source));
   }
   out += fmt::format("{} of {} rules\n", shown.size(), rules->rules.size());
   return emit(out, "") ? k_ok : k_cannot_run;
@@ -86,7 +96,7 @@ int run_show(const RulesOptions& opt) {
     if (r.id != opt.id) continue;
     std::string out = fmt::format(
         "{}\n  defined at  {}:{}\n  strategies  {}\n  when        {}\n  effect      {}\n  message     {}\n  source      {}\n",
-        r.id, r.loc.file, r.loc.line, join(r.strategies, ", "), r.when.text(), effect_of(r), r.message, r.source);
+        t(r.id), t(r.loc.file), r.loc.line, join(r.strategies, ", "), t(r.when.text()), effect_of(r), t(r.message), t(r.source));
     return emit(out, "") ? k_ok : k_cannot_run;
   }
   std::vector<std::string> ids;
@@ -110,16 +120,30 @@ int run_lint(const RulesOptions& opt) {
           rule.loc);
     }
   }
-  for (std::size_t i = 0; i < rules.rules.size(); ++i) {
-    for (std::size_t j = i + 1; j < rules.rules.size(); ++j) {
-      const Rule& a = rules.rules[i];
-      const Rule& b = rules.rules[j];
-      if (a.when.valid() && a.when.text() == b.when.text() && a.strategies == b.strategies) {
-        diags.warning("same-condition",
-                      fmt::format("rules `{}` and `{}` have the same condition on the same strategies; merge them", a.id, b.id),
-                      b.loc);
-      }
+  // Rules with the same condition on the same strategies, found by hashing (comparing every pair
+  // of 10,000 rules took minutes and printed millions of warnings); at most k_shown are printed,
+  // then one count of the rest.
+  constexpr std::size_t k_shown = 100;
+  std::unordered_map<std::string, const Rule*> first_with;
+  std::size_t same = 0;
+  for (const auto& rule : rules.rules) {
+    if (!rule.when.valid()) continue;
+    std::string key = rule.when.text();
+    for (const auto& s : rule.strategies) key += '\n' + s;
+    const auto [it, fresh] = first_with.emplace(std::move(key), &rule);
+    if (fresh) continue;
+    if (++same <= k_shown) {
+      diags.warning(
+          "same-condition",
+          fmt::format("rules `{}` and `{}` have the same condition on the same strategies; merge them", it->second->id, rule.id),
+          rule.loc);
     }
+  }
+  if (same > k_shown) {
+    diags.warning(
+        "same-condition",
+        fmt::format("{} more rule(s) repeat an earlier rule's condition on the same strategies (not listed)", same - k_shown),
+        SourceLoc{});
   }
   diags.sort();
   print_diagnostics(diags);
@@ -143,7 +167,7 @@ int run_test(const RulesOptions& opt) {
         diags.error("unreadable", fmt::format("cannot read the test file: {}", error), SourceLoc{file, 0, 0});
         continue;
       }
-      files.push_back(load_rule_tests(text, file, diags));
+      files.push_back(load_rule_tests(text, file, diags, opt.allow_paths));
     }
   }
   print_diagnostics(diags);
@@ -161,11 +185,11 @@ int run_test(const RulesOptions& opt) {
     fired.insert(r.fired.begin(), r.fired.end());
     if (r.passed) {
       ++passed;
-      out += fmt::format("ok: {}\n", r.name);
+      out += fmt::format("ok: {}\n", t(r.name));
       continue;
     }
-    out += fmt::format("FAILED: {} ({}:{})\n", r.name, r.loc.file, r.loc.line);
-    for (const auto& f : r.failures) out += "    " + f + "\n";
+    out += fmt::format("FAILED: {} ({}:{})\n", t(r.name), t(r.loc.file), r.loc.line);
+    for (const auto& f : r.failures) out += "    " + t(f) + "\n";
   }
   std::vector<std::string> uncovered;
   for (const auto& rule : rules->rules) {
@@ -211,6 +235,9 @@ void setup_rules(CLI::App& app, int& exit_code) {
   CLI::App* test = rules->add_subcommand("test", "Run rule tests (*.test.yaml); exit 1 when one fails, 2 when a file is broken");
   test->add_option("paths", opt->paths, "Test files or directories of *.test.yaml")->required()->type_name("PATH");
   test->add_option("--rules", opt->rules, "Rule-set file or directory to test with the built-in rules")->type_name("FILE|DIR");
+  test->add_option("--allow-path", opt->allow_paths,
+                   "Let `profile_file` also read files under DIR (by default only under the test file's folder)")
+      ->type_name("DIR");
   test->add_flag("--require-coverage", opt->require_coverage, "Fail unless every rule fires in some case");
   test->callback([opt, &exit_code] { exit_code = run_test(*opt); });
 }

@@ -6,6 +6,7 @@
 
 #include "commands.hpp"
 #include "common.hpp"
+#include "llmplan/output/escape.hpp"
 #include "llmplan/output/json_writer.hpp"
 #include "llmplan/rules/outcome.hpp"
 
@@ -55,8 +56,9 @@ int run_validate(const ValidateOptions& opt) {
       w.end_array();
       w.end_object();
     } else if (!opt.common.quiet) {
-      content += fmt::format("{}: {}\n", o.file + (o.name != default_profile_name(o.file) ? " (" + o.name + ")" : ""),
-                             validity(o.status));
+      content +=
+          fmt::format("{}: {}\n", escape_terminal(o.file + (o.name != default_profile_name(o.file) ? " (" + o.name + ")" : "")),
+                      validity(o.status));
     }
   }
   if (opt.format == "json") {

@@ -7,8 +7,11 @@
 #include <fmt/format.h>
 #include <unistd.h>
 
+#include "llmplan/cost/catalog_bounds.hpp"
 #include "llmplan/input/io.hpp"
+#include "llmplan/output/escape.hpp"
 #include "llmplan/rules/parallel.hpp"
+#include "output.hpp"
 
 namespace llmplan::cli {
 
@@ -36,7 +39,7 @@ void print_diagnostics(const Diagnostics& diags, bool quiet) {
 }
 
 void print_error(const std::string& message, const std::string& code) {
-  std::cerr << fmt::format("llmplan: error: {} [{}]\n", message, code);
+  std::cerr << fmt::format("llmplan: error: {} [{}]\n", escape_terminal(message), code);
 }
 
 void append_rule_files(const std::vector<std::string>& paths, std::vector<RuleSource>& sources, Diagnostics& diags) {
@@ -110,6 +113,10 @@ std::vector<ProfileOutcome> load_outcomes(const std::vector<std::string>& inputs
       ProfileOutcome o;
       o.file = read[i].file;
       o.diagnostics = profile.diagnostics;
+      if (!is_valid_utf8(o.file)) {
+        o.diagnostics.warning("bad-file-name", "the file name is not valid UTF-8; JSON output shows each bad byte as U+FFFD",
+                              SourceLoc{o.file, 0, 0});
+      }
       if (profile.valid()) {
         for (const auto& set : sets) {
           const auto eq = set.find('=');
@@ -129,10 +136,24 @@ std::vector<ProfileOutcome> load_outcomes(const std::vector<std::string>& inputs
   return outcomes;
 }
 
+bool keep_sound_advice(ProfileOutcome& outcome, const RuleSet& rules, Diagnostics& found) {
+  if (!outcome.advice) return true;
+  bool ok = true;
+  for (const auto& r : outcome.advice->ranking) {
+    ok = check_cost_invariants(r.cost, r.strategy->id, rules.catalog, SourceLoc{outcome.file, 0, 0}, found) && ok;
+  }
+  if (ok) return true;
+  outcome.advice.reset();
+  outcome.explanation.reset();
+  outcome.status = RunStatus::error;
+  outcome.diagnostics.append(found);
+  return false;
+}
+
 bool emit(const std::string& content, const std::string& path) {
   if (path.empty() || path == "-") {
-    std::cout << content << std::flush;
-    return true;
+    std::cout << content;
+    return flush_stdout();
   }
   std::string error;
   if (!write_atomically(path, content, error)) {
@@ -140,6 +161,17 @@ bool emit(const std::string& content, const std::string& path) {
     return false;
   }
   return true;
+}
+
+CLI::Validator finite_range(double min, double max) {
+  return CLI::Validator(
+      [min, max](std::string& text) -> std::string {
+        double value = 0;
+        if (!CLI::detail::lexical_cast(text, value)) return "`" + text + "` is not a number";
+        if (!(value >= min && value <= max)) return fmt::format("Value {} not in range {} to {}", text, min, max);
+        return {};
+      },
+      fmt::format("FLOAT in [{} - {}]", min, max));
 }
 
 bool stdout_is_terminal() {

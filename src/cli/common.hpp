@@ -43,6 +43,11 @@ std::optional<RuleSet> load_rules(const std::vector<std::string>& paths);
 std::vector<ProfileOutcome> load_outcomes(const std::vector<std::string>& inputs, const std::vector<std::string>& sets,
                                           const RuleSet& rules);
 
+/// Checks the estimator's invariants on an outcome's advice (see check_cost_invariants()). A
+/// broken figure drops the advice, marks the outcome `error` and adds located errors to
+/// `found`, which the caller prints: a broken estimate is never rendered nor judged.
+bool keep_sound_advice(ProfileOutcome& outcome, const RuleSet& rules, Diagnostics& found);
+
 /// Writes to standard output, or atomically to `path`; false (after printing why) on failure.
 bool emit(const std::string& content, const std::string& path);
 
@@ -59,6 +64,9 @@ std::string format_help(const std::vector<Format>& formats, const std::string& d
   for (const auto& f : formats) out += "\n  " + std::string(f.name) + ": " + std::string(f.description);
   return out + "\n(default: " + default_text + ")";
 }
+
+/// CLI::Range for numbers that also refuses NaN (which every comparison lets through).
+CLI::Validator finite_range(double min, double max);
 
 /// Prints `llmplan: error: message [code]` to standard error.
 void print_error(const std::string& message, const std::string& code);

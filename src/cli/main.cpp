@@ -1,7 +1,9 @@
 // The llmplan command line: parses flags, runs one subcommand, and maps every outcome to the
 // exit codes of cli.md. Only this layer prints; the core returns values and diagnostics.
+#include <cstdio>
 #include <exception>
 #include <iostream>
+#include <new>
 #include <string>
 #include <vector>
 
@@ -11,7 +13,9 @@
 #include "commands.hpp"
 #include "common.hpp"
 #include "llmplan/input/suggest.hpp"
+#include "llmplan/output/atomic_file.hpp"
 #include "llmplan/version.hpp"
+#include "output.hpp"
 
 namespace {
 
@@ -85,8 +89,16 @@ int run(int argc, char** argv) {
 }  // namespace
 
 int main(int argc, char** argv) {
+  llmplan::install_signal_cleanup();  // SIGINT and SIGTERM remove uncommitted temporary files
   try {
-    return run(argc, argv);
+    const int code = run(argc, argv);
+    // Every command's output ends here: a failed final write (full disk, closed standard output)
+    // is a failed run, never a silent exit 0.
+    if (!llmplan::cli::flush_stdout()) return llmplan::cli::k_cannot_run;
+    return code;
+  } catch (const std::bad_alloc&) {
+    std::fputs("llmplan: error: out of memory [out-of-memory]\n", stderr);
+    return llmplan::cli::k_cannot_run;
   } catch (const std::exception& e) {
     std::cerr << "llmplan: internal error: " << e.what()
               << "\nThis is a bug in llmplan. Please report it with the command and input that caused it.\n";

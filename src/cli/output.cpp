@@ -1,85 +1,80 @@
 #include "output.hpp"
 
 #include <cerrno>
+#include <cstdio>
 #include <cstring>
-#include <filesystem>
+#include <iostream>
 
 #include <fmt/format.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
 #include "common.hpp"
 
 namespace llmplan::cli {
 
-Output::~Output() {
-  if (m_direct && m_file != nullptr) {
-    std::fclose(m_file);
-    return;
-  }
-  if (m_file != nullptr && m_file != stdout) {
-    std::fclose(m_file);
-    ::unlink(m_temp.c_str());  // never committed: leave no partial file behind
-  }
-}
-
 bool Output::open(const std::string& path) {
   if (path.empty() || path == "-") {
-    m_file = stdout;
+    m_stdout = true;
     return true;
   }
-  m_path = path;
-  // A device or pipe (/dev/null, /dev/stdout, a FIFO) is written as it is: renaming a temporary
-  // file over it would replace the device with a plain file.
-  std::error_code ec;
-  const auto status = std::filesystem::status(path, ec);
-  if (!ec && std::filesystem::exists(status) && !std::filesystem::is_regular_file(status)) {
-    m_file = std::fopen(path.c_str(), "w");
-    m_direct = true;
-    if (m_file == nullptr) {
-      print_error(fmt::format("cannot write {}: {}", path, std::strerror(errno)), "write-failed");
-      return false;
-    }
-    return true;
-  }
-  const std::filesystem::path target(path);
-  const std::filesystem::path dir = target.has_parent_path() ? target.parent_path() : std::filesystem::path(".");
-  m_temp = (dir / ("." + target.filename().string() + ".tmp-XXXXXX")).string();
-  const int fd = ::mkstemp(m_temp.data());
-  if (fd < 0) {
-    print_error(fmt::format("cannot create a temporary file in {}: {}", dir.string(), std::strerror(errno)), "write-failed");
+  std::string error;
+  if (!m_file.open(path, error)) {
+    print_error(error, "write-failed");
+    m_failed = true;
     return false;
   }
-  m_file = ::fdopen(fd, "w");
-  return m_file != nullptr;
+  return true;
 }
 
 bool Output::write(const std::string& text) {
   if (m_failed) return false;
-  if (std::fwrite(text.data(), 1, text.size(), m_file) != text.size()) {
-    print_error(fmt::format("cannot write {}: {}", m_path.empty() ? "standard output" : m_path, std::strerror(errno)),
-                "write-failed");
+  if (m_stdout) {
+    if (!(std::cout << text)) {
+      m_failed = true;
+      flush_stdout();  // reports the failure, once
+    }
+    return !m_failed;
+  }
+  std::string error;
+  if (!m_file.write(text, error)) {
+    print_error(error, "write-failed");
     m_failed = true;
   }
   return !m_failed;
 }
 
 bool Output::commit() {
-  if (m_file == stdout) return std::fflush(stdout) == 0 && !m_failed;
-  if (m_direct) {
-    const bool ok = std::fclose(m_file) == 0 && !m_failed;
-    m_file = nullptr;
-    return ok;
-  }
-  const bool flushed = std::fflush(m_file) == 0 && ::fsync(::fileno(m_file)) == 0;
-  const bool closed = std::fclose(m_file) == 0;
-  m_file = nullptr;
-  if (m_failed || !flushed || !closed || ::chmod(m_temp.c_str(), 0644) != 0 || std::rename(m_temp.c_str(), m_path.c_str()) != 0) {
-    if (!m_failed) print_error(fmt::format("cannot write {}: {}", m_path, std::strerror(errno)), "write-failed");
-    ::unlink(m_temp.c_str());
+  if (m_failed) return false;
+  if (m_stdout) return flush_stdout();
+  std::string error;
+  if (!m_file.commit(error)) {
+    print_error(error, "write-failed");
     return false;
   }
   return true;
+}
+
+bool flush_stdout() {
+  static bool failed = false;  // reported once: the final flush in main must not repeat it
+  if (failed) return false;
+  int error = errno;  // a write that already failed set it
+  bool ok = !std::cout.fail();
+  if (ok) {
+    errno = 0;
+    std::cout.flush();
+    ok = !std::cout.fail();
+    error = errno;
+  }
+  if (ok) {
+    errno = 0;
+    ok = std::fflush(stdout) == 0 && std::ferror(stdout) == 0;
+    error = errno;
+  }
+  if (!ok) {
+    failed = true;
+    print_error(fmt::format("cannot write standard output: {}", error != 0 ? std::strerror(error) : "write error"),
+                "write-failed");
+  }
+  return ok;
 }
 
 }  // namespace llmplan::cli

@@ -1,19 +1,16 @@
 #pragma once
 
-#include <cstdio>
 #include <string>
+
+#include "llmplan/output/atomic_file.hpp"
 
 namespace llmplan::cli {
 
-/// Where a command's result goes: standard output, or a file written atomically (a temporary
-/// file beside it, renamed into place by commit()). Until commit(), an existing file is untouched.
+/// Where a command's result goes: standard output, or a file written atomically by AtomicFile
+/// (a temporary file beside it, renamed into place by commit()). Until commit(), an existing
+/// file is untouched.
 class Output {
  public:
-  Output() = default;
-  Output(const Output&) = delete;
-  Output& operator=(const Output&) = delete;
-  ~Output();
-
   /// Opens `path` ("" or "-" for standard output); false (after printing why) on failure.
   bool open(const std::string& path);
   bool write(const std::string& text);
@@ -21,11 +18,13 @@ class Output {
   bool commit();
 
  private:
-  std::string m_path;
-  std::string m_temp;
-  std::FILE* m_file = nullptr;
+  AtomicFile m_file;
+  bool m_stdout = false;
   bool m_failed = false;
-  bool m_direct = false;  ///< a device or pipe, written without a temporary file
 };
+
+/// Writes everything still buffered for standard output; false (after printing why) when the
+/// write failed (a full disk, a closed descriptor). Every command's result ends here.
+bool flush_stdout();
 
 }  // namespace llmplan::cli

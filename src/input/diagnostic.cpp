@@ -5,6 +5,8 @@
 
 #include <fmt/format.h>
 
+#include "llmplan/output/escape.hpp"
+
 namespace llmplan {
 
 void Diagnostics::add(Diagnostic diagnostic) {
@@ -48,11 +50,13 @@ const char* severity_name(Severity severity) {
 }
 
 std::string format_diagnostic(const Diagnostic& d) {
-  std::string where = d.loc.file.empty() ? std::string("llmplan") : d.loc.file;
+  // One line whatever the input: a file name or message from input cannot start a new line
+  // (a forged `::error` workflow command on standard error) nor drive the terminal.
+  std::string where = d.loc.file.empty() ? std::string("llmplan") : escape_terminal(d.loc.file);
   if (d.loc.line > 0) {
     where += fmt::format(":{}:{}", d.loc.line, std::max(d.loc.column, 1));
   }
-  return fmt::format("{}: {}: {} [{}]", where, severity_name(d.severity), d.message, d.code);
+  return fmt::format("{}: {}: {} [{}]", where, severity_name(d.severity), escape_terminal(d.message), escape_terminal(d.code));
 }
 
 }  // namespace llmplan

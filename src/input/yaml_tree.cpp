@@ -267,6 +267,34 @@ std::size_t first_invalid_text_byte(std::string_view text) {
   return std::string_view::npos;
 }
 
+namespace {
+
+bool is_document_marker(std::string_view line) {
+  return line.substr(0, 3) == "---" && (line.size() == 3 || line[3] == ' ' || line[3] == '\t' || line[3] == '\r');
+}
+
+/// The `---` lines of a text, counted without allocating, stopping one past `limit`.
+std::size_t count_document_markers(std::string_view text, std::size_t limit) {
+  std::size_t count = 0;
+  std::size_t pos = 0;
+  while (pos < text.size() && count <= limit) {
+    const std::size_t eol = text.find('\n', pos);
+    const std::size_t end = eol == std::string_view::npos ? text.size() : eol;
+    if (is_document_marker(text.substr(pos, end - pos))) ++count;
+    pos = end + 1;
+  }
+  return count;
+}
+
+}  // namespace
+
+std::size_t first_lone_carriage_return(std::string_view text) {
+  for (std::size_t i = text.find('\r'); i != std::string_view::npos; i = text.find('\r', i + 1)) {
+    if (i + 1 >= text.size() || text[i + 1] != '\n') return i;
+  }
+  return std::string_view::npos;
+}
+
 std::vector<YamlNode> parse_yaml(std::string_view text, const std::string& file, Diagnostics& diags, const YamlLimits& limits,
                                  int line_offset, std::size_t byte_offset) {
   std::vector<YamlNode> documents;
@@ -275,7 +303,6 @@ std::vector<YamlNode> parse_yaml(std::string_view text, const std::string& file,
                 SourceLoc{file, 1, 1});
     return documents;
   }
-  std::istringstream stream{std::string(text)};
   // YAML is Unicode text: a NUL byte or a byte sequence that is not UTF-8 is refused with its
   // place, before yaml-cpp sees it (and before it could reach JSON output).
   if (const std::size_t bad = first_invalid_text_byte(text); bad != std::string_view::npos) {
@@ -284,16 +311,32 @@ std::vector<YamlNode> parse_yaml(std::string_view text, const std::string& file,
     diags.error("bad-text", text[bad] == '\0' ? "the file contains a NUL byte" : "the file is not valid UTF-8 text", where);
     return documents;
   }
+  // YAML 1.2 ends a line at a lone CR, yaml-cpp does not: text after one would be read
+  // differently by llmplan and by every other reader of the file, so it is refused.
+  if (const std::size_t cr = first_lone_carriage_return(text); cr != std::string_view::npos) {
+    SourceLoc where = location_of(text, cr, file);
+    where.line += line_offset;
+    diags.error("bad-text", "a lone carriage return (CR) ends a line here; use LF or CRLF line ends", where);
+    return documents;
+  }
+  // Documents are counted before any is built: a stream of many empty documents costs a scan.
+  if (count_document_markers(text, limits.max_documents) > limits.max_documents) {
+    diags.error("yaml-too-large", fmt::format("more than {} documents in one file", limits.max_documents),
+                SourceLoc{file, 1 + line_offset, 1});
+    return documents;
+  }
+  std::istringstream stream{std::string(text)};
   TreeBuilder builder(file, diags, limits, line_offset, byte_offset);
   try {
     YAML::Parser parser(stream);
     while (parser.HandleNextDocument(builder)) {
-      documents.push_back(builder.take_document());
-      if (documents.size() > limits.max_documents) {
+      if (documents.size() >= limits.max_documents) {  // documents without `---` (ended by `...`)
         diags.error("yaml-too-large", fmt::format("more than {} documents in one file", limits.max_documents),
-                    SourceLoc{file, 1, 1});
+                    SourceLoc{file, 1 + line_offset, 1});
+        documents.clear();
         break;
       }
+      documents.push_back(builder.take_document());
     }
   } catch (const YAML::Exception& e) {
     SourceLoc where{file, 1, 1};
@@ -309,7 +352,9 @@ std::vector<YamlNode> parse_yaml(std::string_view text, const std::string& file,
 
 namespace llmplan {
 
-std::vector<YamlPart> split_yaml_documents(std::string_view text) {
+std::vector<YamlPart> split_yaml_documents(std::string_view text, std::size_t max_documents) {
+  // Too many documents: one part, which parse_yaml() refuses before building anything.
+  if (count_document_markers(text, max_documents) > max_documents) return {YamlPart{text, 0, 0}};
   std::vector<YamlPart> parts;
   std::size_t start = 0;
   int start_line = 0;
@@ -320,9 +365,9 @@ std::vector<YamlPart> split_yaml_documents(std::string_view text) {
     const std::size_t end = eol == std::string_view::npos ? text.size() : eol;
     const std::string_view content = text.substr(pos, end - pos);
     if (!content.empty() && content.front() == '%') return {YamlPart{text, 0, 0}};
-    const bool marker =
-        content.substr(0, 3) == "---" && (content.size() == 3 || content[3] == ' ' || content[3] == '\t' || content[3] == '\r');
+    const bool marker = is_document_marker(content);
     if (marker && pos > start) {
+      if (parts.size() + 1 >= max_documents) return {YamlPart{text, 0, 0}};  // one more follows
       parts.push_back({text.substr(start, pos - start), start_line, start});
       start = pos;
       start_line = line;

@@ -1,5 +1,7 @@
 #include "llmplan/output/format.hpp"
 
+#include "llmplan/output/escape.hpp"
+
 #include <cmath>
 
 #include <fmt/format.h>
@@ -11,7 +13,8 @@ double round_significant(double value, int digits) {
   const double magnitude = std::ceil(std::log10(std::fabs(value)));
   const double scale = std::pow(10.0, digits - magnitude);
   const double rounded = std::round(value * scale) / scale;
-  return rounded == 0 ? 0.0 : rounded;  // no negative zero
+  if (!std::isfinite(rounded)) return value;  // a subnormal value: its scale overflows
+  return rounded == 0 ? 0.0 : rounded;        // no negative zero
 }
 
 std::string format_number(double value, int decimals) {
@@ -26,6 +29,7 @@ std::string format_number(double value, int decimals) {
 
 namespace {
 std::string with_thousands(double value) {
+  if (!std::isfinite(value) || std::fabs(value) >= 9e18) return fmt::format("{:.3g}", value);  // never llround's UB
   const auto whole = static_cast<long long>(std::llround(value));
   std::string digits = std::to_string(whole < 0 ? -whole : whole);
   std::string out;
@@ -74,16 +78,7 @@ std::string format_usd_range(const Range& r) {
 }
 
 std::string markdown_cell(const std::string& text) {
-  std::string out;
-  for (char c : text) {
-    if (c == '|')
-      out += "\\|";
-    else if (c == '\n')
-      out += ' ';
-    else
-      out += c;
-  }
-  return out;
+  return escape_markdown(text);
 }
 
 }  // namespace llmplan

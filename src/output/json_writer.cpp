@@ -5,15 +5,35 @@
 #include <fmt/format.h>
 
 #include "llmplan/input/diagnostic.hpp"
+#include "llmplan/output/escape.hpp"
 
 namespace llmplan {
 
 void append_json_string(std::string& out, std::string_view text) {
+  // JSON is UTF-8: a byte that is not (a file name from the command line) becomes U+FFFD.
+  std::string repaired;
+  if (!is_valid_utf8(text)) {
+    repaired = valid_utf8(text);
+    text = repaired;
+  }
   out.push_back('"');
   std::size_t run = 0;  // start of the current run of characters that need no escaping
   for (std::size_t i = 0; i < text.size(); ++i) {
     const auto c = static_cast<unsigned char>(text[i]);
-    if (c >= 0x20 && c != '"' && c != '\\') continue;  // UTF-8 passes through unchanged
+    if (c >= 0x80) {
+      // UTF-8 passes through unchanged, except C1, separator and bidirectional controls, which
+      // are written as \u escapes so that no terminal or line splitter acts on them.
+      std::size_t length = 1;
+      const std::uint32_t cp = decode_utf8(text, i, length);
+      if (is_invisible(cp)) {
+        out.append(text.data() + run, i - run);
+        out += fmt::format("\\u{:04x}", cp);
+        run = i + length;
+      }
+      i += length - 1;
+      continue;
+    }
+    if (c >= 0x20 && c != 0x7F && c != '"' && c != '\\') continue;
     out.append(text.data() + run, i - run);
     run = i + 1;
     switch (c) {

@@ -2,45 +2,17 @@
 #include <fmt/format.h>
 
 #include "llmplan/output/check_format.hpp"
+#include "llmplan/output/escape.hpp"
 
 namespace llmplan {
 
 namespace {
 
-/// Escaping of the GitHub Actions toolkit: data escapes %, CR and LF; property values also : and ,.
-std::string escape_data(const std::string& text) {
-  std::string out;
-  for (char c : text) {
-    if (c == '%')
-      out += "%25";
-    else if (c == '\r')
-      out += "%0D";
-    else if (c == '\n')
-      out += "%0A";
-    else
-      out += c;
-  }
-  return out;
-}
-
-std::string escape_property(const std::string& text) {
-  std::string out;
-  for (char c : escape_data(text)) {
-    if (c == ':')
-      out += "%3A";
-    else if (c == ',')
-      out += "%2C";
-    else
-      out += c;
-  }
-  return out;
-}
-
 std::string annotation(const char* kind, const SourceLoc& loc, const std::string& title, const std::string& message) {
-  std::string props = "file=" + escape_property(loc.file);
+  std::string props = "file=" + escape_workflow_property(loc.file);
   if (loc.line > 0) props += fmt::format(",line={},col={}", loc.line, std::max(1, loc.column));
-  props += ",title=" + escape_property(title);
-  return fmt::format("::{} {}::{}\n", kind, props, escape_data(message));
+  props += ",title=" + escape_workflow_property(title);
+  return fmt::format("::{} {}::{}\n", kind, props, escape_workflow_data(message));
 }
 
 }  // namespace

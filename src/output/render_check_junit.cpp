@@ -3,29 +3,14 @@
 #include <fmt/format.h>
 
 #include "llmplan/output/check_format.hpp"
+#include "llmplan/output/escape.hpp"
 
 namespace llmplan {
 
 namespace {
 
 std::string xml(const std::string& text) {
-  std::string out;
-  for (char c : text) {
-    switch (c) {
-      case '&': out += "&amp;"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '"': out += "&quot;"; break;
-      case '\'': out += "&apos;"; break;
-      default:
-        // XML 1.0 forbids most control characters even escaped.
-        if (static_cast<unsigned char>(c) < 0x20 && c != '\n' && c != '\t' && c != '\r')
-          out += ' ';
-        else
-          out += c;
-    }
-  }
-  return out;
+  return escape_xml(text);
 }
 
 }  // namespace
@@ -47,14 +32,16 @@ std::string render_check_junit(const std::vector<CheckOutcome>& outcomes, const 
     out += ">\n";
     if (!o.judgement) {
       std::string details;
-      for (const auto& d : o.outcome.diagnostics.items()) details += format_diagnostic(d) + "\n";
+      // Each line escaped on its own, joined by real line breaks: readable, and no input text
+      // can start a line of the document.
+      for (const auto& d : o.outcome.diagnostics.items()) details += xml(format_diagnostic(d)) + "\n";
       out += fmt::format("      <error message=\"{}\" type=\"could-not-judge\">{}</error>\n",
-                         xml("the profile could not be judged"), xml(details));
+                         xml("the profile could not be judged"), details);
     } else {
       const Judgement& j = *o.judgement;
-      std::string details = fmt::format("{}:{}:{}\n", j.loc.file, j.loc.line, j.loc.column);
-      for (const auto& r : j.reasons) details += fmt::format("{} [{}] ({})\n", r.message, r.rule, r.source);
-      out += fmt::format("      <failure message=\"{}\" type=\"proposal-rejected\">{}</failure>\n", xml(j.message), xml(details));
+      std::string details = xml(fmt::format("{}:{}:{}", j.loc.file, j.loc.line, j.loc.column)) + "\n";
+      for (const auto& r : j.reasons) details += xml(fmt::format("{} [{}] ({})", r.message, r.rule, r.source)) + "\n";
+      out += fmt::format("      <failure message=\"{}\" type=\"proposal-rejected\">{}</failure>\n", xml(j.message), details);
     }
     out += "    </testcase>\n";
   }

@@ -2,6 +2,7 @@
 #include <fmt/format.h>
 
 #include "llmplan/output/check_format.hpp"
+#include "llmplan/output/escape.hpp"
 #include "llmplan/output/format.hpp"
 #include "llmplan/output/render.hpp"
 
@@ -20,14 +21,14 @@ std::string render_check_markdown(const std::vector<CheckOutcome>& outcomes, con
   out += "| profile | proposal | decision | rank | score | best | why |\n|---|---|---|---:|---:|---|---|\n";
   for (const auto& o : outcomes) {
     if (!o.judgement) {
-      out += fmt::format("| `{}` | - | could not be judged | - | - | - | {} error(s) |\n", cell(o.outcome.file),
+      out += fmt::format("| {} | - | could not be judged | - | - | - | {} error(s) |\n", markdown_code(o.outcome.file),
                          o.outcome.diagnostics.error_count());
       continue;
     }
     const Judgement& j = *o.judgement;
-    out += fmt::format("| `{}` | `{}` | {} | {} | {} | {} | {} |\n", cell(o.outcome.file), j.strategy,
+    out += fmt::format("| {} | {} | {} | {} | {} | {} | {} |\n", markdown_code(o.outcome.file), markdown_code(j.strategy),
                        j.accepted ? "accepted" : "**rejected**", j.rank, format_number(j.score, 1),
-                       j.best.empty() ? "-" : "`" + j.best + "`", cell(j.message));
+                       j.best.empty() ? "-" : markdown_code(j.best), cell(j.message));
   }
   out += "\n";
   return out;

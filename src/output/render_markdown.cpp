@@ -1,5 +1,6 @@
 #include <fmt/format.h>
 
+#include "llmplan/output/escape.hpp"
 #include "llmplan/output/format.hpp"
 #include "llmplan/output/render.hpp"
 
@@ -11,19 +12,24 @@ std::string cell(const std::string& text) {
   return markdown_cell(text);
 }
 
+std::string code(const std::string& text) {
+  return markdown_code(text);
+}
+
 void render_one(std::string& out, const ProfileOutcome& o) {
-  out += fmt::format("## {}\n\n`{}`\n\n", cell(o.name), o.file);
+  out += fmt::format("## {}\n\n{}\n\n", cell(o.name), code(o.file));
   if (!o.advice) {
     out += fmt::format("**{}**: {} error(s).\n\n", o.status == RunStatus::invalid ? "Invalid profile" : "Could not read",
                        o.diagnostics.error_count());
     for (const auto& d : o.diagnostics.items())
-      out += fmt::format("- `{}:{}:{}` {} [{}]\n", d.loc.file, d.loc.line, d.loc.column, cell(d.message), d.code);
+      out += fmt::format("- {} {} [{}]\n", code(fmt::format("{}:{}:{}", d.loc.file, d.loc.line, d.loc.column)), cell(d.message),
+                         cell(d.code));
     out += "\n";
     return;
   }
   const Advice& a = *o.advice;
   if (a.recommendation) {
-    out += fmt::format("**Recommendation: `{}`** ({})\n\n", *a.recommendation, a.ranking.front().strategy->title);
+    out += fmt::format("**Recommendation: {}** ({})\n\n", code(*a.recommendation), cell(a.ranking.front().strategy->title));
   } else {
     out += "**No feasible strategy** under this profile.\n\n";
   }
@@ -36,27 +42,27 @@ void render_one(std::string& out, const ProfileOutcome& o) {
     if (r.break_even) {
       be = r.break_even->requests_per_month ? format_count(*r.break_even->requests_per_month) + " requests/month" : "never";
     }
-    out +=
-        fmt::format("| {} | `{}` | {} | {} | {} | {} | {} | {} | {} | {} |\n", r.rank, r.strategy->id, verdict_name(r.verdict),
-                    format_number(r.score, 1), format_usd_range(c.one_time_usd), format_usd_range(c.monthly_usd),
-                    c.gpu_hours.expected == 0 ? "-" : format_count(round_significant(c.gpu_hours.expected, 2)),
-                    c.emissions_kgco2e.expected == 0 ? "-" : format_count(round_significant(c.emissions_kgco2e.expected, 2)), be,
-                    c.gpu.empty() ? "-" : fmt::format("{} GiB on {} x{}", format_number(c.memory.total, 1), c.gpu, c.gpus));
+    out += fmt::format(
+        "| {} | {} | {} | {} | {} | {} | {} | {} | {} | {} |\n", r.rank, code(r.strategy->id), verdict_name(r.verdict),
+        format_number(r.score, 1), format_usd_range(c.one_time_usd), format_usd_range(c.monthly_usd),
+        c.gpu_hours.expected == 0 ? "-" : format_count(round_significant(c.gpu_hours.expected, 2)),
+        c.emissions_kgco2e.expected == 0 ? "-" : format_count(round_significant(c.emissions_kgco2e.expected, 2)), be,
+        c.gpu.empty() ? "-" : fmt::format("{} GiB on {} x{}", format_number(c.memory.total, 1), cell(c.gpu), c.gpus));
   }
   out += "\n";
   for (const auto& r : a.ranking) {
     const auto& list = r.blockers.empty() ? r.reasons : r.blockers;
     if (list.empty()) continue;
-    out += fmt::format("<details><summary><code>{}</code>: {} ({})</summary>\n\n", r.strategy->id,
+    out += fmt::format("<details><summary><code>{}</code>: {} ({})</summary>\n\n", escape_xml(r.strategy->id),
                        r.blockers.empty() ? "why" : "blocked", list.size());
     for (const auto& reason : list) {
-      out += fmt::format("- **{}** {} `{}` ({})\n", reason.blocks ? std::string("block") : fmt::format("{:+g}", reason.effect),
-                         cell(reason.message), reason.rule, cell(reason.source));
+      out += fmt::format("- **{}** {} {} ({})\n", reason.blocks ? std::string("block") : fmt::format("{:+g}", reason.effect),
+                         cell(reason.message), code(reason.rule), cell(reason.source));
     }
     out += "\n</details>\n\n";
   }
   for (const auto& c : a.combinations) {
-    out += fmt::format("**Combine {}**: {}\n\n", fmt::join(c.strategies, " + "), cell(c.message));
+    out += fmt::format("**Combine {}**: {}\n\n", cell(fmt::format("{}", fmt::join(c.strategies, " + "))), cell(c.message));
   }
   if (o.explanation && !o.explanation->counterfactuals.empty()) {
     out += "**What would change the recommendation**\n\n";
@@ -68,8 +74,8 @@ void render_one(std::string& out, const ProfileOutcome& o) {
     bool first = true;
     for (const auto& assumption : o.profile->assumptions) {
       const auto index = fact_index(assumption.field);
-      out += fmt::format("{}`{}` = {}", first ? "" : ", ", assumption.field,
-                         index ? format_fact(fact_catalog()[*index], assumption.value) : "?");
+      out += fmt::format("{}{} = {}", first ? "" : ", ", code(assumption.field),
+                         cell(index ? format_fact(fact_catalog()[*index], assumption.value) : "?"));
       first = false;
     }
     out += "\n\n";

@@ -1,5 +1,6 @@
 #include <fmt/format.h>
 
+#include "llmplan/output/escape.hpp"
 #include "llmplan/output/format.hpp"
 #include "llmplan/output/render.hpp"
 
@@ -25,6 +26,11 @@ struct Palette {
   }
 };
 
+/// Input text on a terminal: controls and bidirectional overrides shown, never obeyed.
+std::string t(const std::string& text) {
+  return escape_terminal(text);
+}
+
 std::string hours_text(const Range& r) {
   if (r.expected == 0) return "-";
   return format_count(round_significant(r.expected, 2));
@@ -32,7 +38,7 @@ std::string hours_text(const Range& r) {
 
 std::string memory_text(const StrategyCost& c) {
   if (c.gpu.empty()) return "-";
-  return fmt::format("{} GiB on {}x {}", format_number(c.memory.total, 1), c.gpus, c.gpu);
+  return fmt::format("{} GiB on {}x {}", format_number(c.memory.total, 1), c.gpus, t(c.gpu));
 }
 
 std::string effect_text(const Reason& r) {
@@ -41,7 +47,7 @@ std::string effect_text(const Reason& r) {
 }
 
 void render_one(std::string& out, const ProfileOutcome& o, const RenderOptions& options, const Palette& p) {
-  out += p.bold(o.name) + p.dim("  (" + o.file + ")") + "\n";
+  out += p.bold(t(o.name)) + p.dim("  (" + t(o.file) + ")") + "\n";
   if (!o.advice) {
     out += fmt::format("  {} {}\n", o.status == RunStatus::invalid ? "invalid profile:" : "could not read:",
                        fmt::format("{} error(s); see the messages above", o.diagnostics.error_count()));
@@ -50,7 +56,7 @@ void render_one(std::string& out, const ProfileOutcome& o, const RenderOptions& 
   const Advice& a = *o.advice;
   if (a.recommendation) {
     const auto& top = a.ranking.front();
-    out += fmt::format("Recommendation: {} - {}\n\n", p.bold(top.strategy->id), top.strategy->title);
+    out += fmt::format("Recommendation: {} - {}\n\n", p.bold(t(top.strategy->id)), t(top.strategy->title));
   } else {
     out += "Recommendation: none - every strategy is infeasible under this profile\n\n";
   }
@@ -69,7 +75,7 @@ void render_one(std::string& out, const ProfileOutcome& o, const RenderOptions& 
     out += fmt::format("{} {}:\n", r.blockers.empty() ? "Why" : "Blocked", p.bold(r.strategy->id));
     const int shown = r.rank == 1 ? options.top_reasons : std::min(options.top_reasons, 2);
     for (std::size_t i = 0; i < list.size() && static_cast<int>(i) < shown; ++i) {
-      out += fmt::format("  {:>6}  {} {}\n", effect_text(list[i]), list[i].message, p.dim("[" + list[i].rule + "]"));
+      out += fmt::format("  {:>6}  {} {}\n", effect_text(list[i]), t(list[i].message), p.dim("[" + t(list[i].rule) + "]"));
     }
     if (static_cast<int>(list.size()) > shown) {
       out += p.dim(fmt::format("          ... and {} more (--format json shows all)\n", list.size() - shown));
@@ -90,24 +96,26 @@ void render_one(std::string& out, const ProfileOutcome& o, const RenderOptions& 
   if (!breakeven.empty())
     out += fmt::format("\nCheaper in total than {} over the horizon:{}\n", a.break_even_baseline, breakeven);
   for (const auto& c : a.combinations) {
-    out += fmt::format("\nCombine: {}\n  {} {}\n", fmt::join(c.strategies, " + "), c.message, p.dim("[" + c.id + "]"));
+    out += fmt::format("\nCombine: {}\n  {} {}\n", t(fmt::format("{}", fmt::join(c.strategies, " + "))), t(c.message),
+                       p.dim("[" + t(c.id) + "]"));
   }
   if (o.explanation) {
     out += "\nWhy, rule by rule (the facts each condition read):\n";
     for (const auto& s : o.explanation->strategies) {
       out += fmt::format("  {}:\n", p.bold(s.strategy));
-      const auto line = [&](const RuleTrace& t, const char* mark) {
+      const auto line = [&](const RuleTrace& trace, const char* mark) {
         std::string facts;
-        for (const auto& [path, value] : t.facts) facts += (facts.empty() ? "" : ", ") + path + " = " + value;
-        out += fmt::format("    {} {:<6} {}  {}\n", mark, t.blocks ? std::string("block") : fmt::format("{:+g}", t.effect),
-                           t.rule, p.dim("(" + facts + ")"));
+        for (const auto& [path, value] : trace.facts) facts += (facts.empty() ? "" : ", ") + t(path) + " = " + t(value);
+        out +=
+            fmt::format("    {} {:<6} {}  {}\n", mark, trace.blocks ? std::string("block") : fmt::format("{:+g}", trace.effect),
+                        t(trace.rule), p.dim("(" + facts + ")"));
       };
       for (const auto& t : s.fired) line(t, "fired");
       for (const auto& t : s.not_fired) line(t, "no   ");
     }
     if (!o.explanation->counterfactuals.empty()) {
       out += "\nWhat would change the recommendation:\n";
-      for (const auto& c : o.explanation->counterfactuals) out += "  " + c.message + "\n";
+      for (const auto& c : o.explanation->counterfactuals) out += "  " + t(c.message) + "\n";
     }
   }
   if (o.profile && !o.profile->assumptions.empty()) {
@@ -115,7 +123,7 @@ void render_one(std::string& out, const ProfileOutcome& o, const RenderOptions& 
     for (const auto& assumption : o.profile->assumptions) {
       const auto index = fact_index(assumption.field);
       const std::string value = index ? format_fact(fact_catalog()[*index], assumption.value) : "?";
-      out += fmt::format(" {}={};", assumption.field, value);
+      out += fmt::format(" {}={};", t(assumption.field), t(value));
     }
     out.back() = '\n';
   }

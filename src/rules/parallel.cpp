@@ -4,6 +4,8 @@
 #include <atomic>
 #include <exception>
 #include <mutex>
+#include <new>
+#include <system_error>
 #include <thread>
 #include <vector>
 
@@ -29,7 +31,14 @@ void parallel_for(std::size_t n, const std::function<void(std::size_t)>& body) {
     }
   };
   std::vector<std::thread> threads;
-  for (std::size_t t = 1; t < workers; ++t) threads.emplace_back(work);
+  // A thread that cannot start (a process or memory limit) is not an error: the work is
+  // shared among the threads that did start, this one included.
+  try {
+    threads.reserve(workers - 1);
+    for (std::size_t t = 1; t < workers; ++t) threads.emplace_back(work);
+  } catch (const std::system_error&) {
+  } catch (const std::bad_alloc&) {
+  }
   work();
   for (auto& t : threads) t.join();
   if (failure) std::rethrow_exception(failure);

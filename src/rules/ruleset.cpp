@@ -1,5 +1,7 @@
 #include "llmplan/rules/ruleset.hpp"
 
+#include "llmplan/cost/catalog_bounds.hpp"
+
 #include <algorithm>
 #include <cctype>
 #include <cmath>
@@ -110,7 +112,17 @@ void check_placeholders(const YamlNode* node, const std::string& message, Diagno
 
 /// Signed score change: `+15`, `-20`, `5`.
 bool parse_delta(const std::string& text, double& out) {
-  if (text.empty()) return false;
+  // Only `[+-]digits[.digits]`: strtod alone also reads `0x64` (100), `inf`, `1e2` and ` 5`.
+  std::size_t i = text.empty() || (text[0] != '+' && text[0] != '-') ? 0 : 1;
+  const std::size_t digits_start = i;
+  while (i < text.size() && std::isdigit(static_cast<unsigned char>(text[i]))) ++i;
+  if (i == digits_start) return false;
+  if (i < text.size() && text[i] == '.') {
+    const std::size_t fraction = ++i;
+    while (i < text.size() && std::isdigit(static_cast<unsigned char>(text[i]))) ++i;
+    if (i == fraction) return false;
+  }
+  if (i != text.size()) return false;
   char* end = nullptr;
   out = std::strtod(text.c_str(), &end);
   return end != nullptr && *end == '\0' && std::isfinite(out) && std::fabs(out) <= 100;
@@ -144,6 +156,7 @@ struct Loader {
   std::map<std::string, ModelInfo> models;
   std::map<std::string, ApiPrice> apis;
   bool rule_limit_reported;
+  std::map<std::string, SourceLoc> file_rule_ids;  ///< rules of the file being loaded, by id
 
   /// The ladder first: every file's `strategies`, so that rules in any file may name a strategy
   /// that a later file adds.
@@ -164,6 +177,7 @@ struct Loader {
   /// Registers the parsed documents of one file; later files replace earlier entries by id.
   void load(const RuleSource& src, const std::vector<YamlNode>& docs, const Diagnostics& parse_diags) {
     diags.append(parse_diags);
+    file_rule_ids.clear();
     for (const auto& doc : docs) {
       if (doc.is_null()) continue;
       if (!doc.is_map()) {
@@ -268,6 +282,14 @@ struct Loader {
     rule.id = r.text("id", true);
     rule.loc = node.loc;
     if (rule.id.empty()) return;
+    // Within one file an id is defined once: a second would silently replace the first.
+    if (const auto [first, fresh] = file_rule_ids.emplace(rule.id, node.loc); !fresh) {
+      diags.error("duplicate-id",
+                  fmt::format("rule `{}` is defined twice in this file (first at line {}); overrides go in a later file", rule.id,
+                              first->second.line),
+                  node.find("id")->loc);
+      return;
+    }
     const std::string what = "rule `" + rule.id + "`";
     if (!is_kebab_id(rule.id)) {
       diags.error("bad-id", fmt::format("rule id `{}` must be kebab-case (lowercase words joined by `-`)", rule.id),
@@ -526,6 +548,7 @@ struct Loader {
       }
     }
     resolve_cost_model(set.catalog);
+    check_catalog_bounds(set.catalog, diags);
   }
 };
 
@@ -553,7 +576,7 @@ std::string render_message(const std::string& message, const Facts& facts) {
 
 RuleSet load_ruleset(const std::vector<RuleSource>& sources, Diagnostics& diags) {
   RuleSet set;
-  Loader loader{diags, set, {}, {}, {}, {}, {}, {}, {}, false};
+  Loader loader{diags, set, {}, {}, {}, {}, {}, {}, {}, false, {}};
   // Parsing is the slow part and files are independent: parse them in parallel, then register
   // them in order so that overrides apply as given.
   std::vector<std::vector<YamlNode>> docs(sources.size());

@@ -11,6 +11,7 @@
 #include "llmplan/input/units.hpp"
 #include "llmplan/input/yaml_map.hpp"
 #include "llmplan/input/yaml_tree.hpp"
+#include "llmplan/output/escape.hpp"
 #include "llmplan/output/format.hpp"
 #include "llmplan/rules/engine.hpp"
 
@@ -66,7 +67,24 @@ void read_expectations(const YamlNode& expect, RuleTestCase& test, Diagnostics& 
 
 }  // namespace
 
-RuleTestFile load_rule_tests(const std::string& text, const std::string& file, Diagnostics& diags) {
+namespace {
+
+/// Whether `path` lies inside `folder` (both resolved).
+bool inside(const std::filesystem::path& path, const std::filesystem::path& folder) {
+  const auto [f, p] = std::mismatch(folder.begin(), folder.end(), path.begin(), path.end());
+  return f == folder.end();
+}
+
+std::filesystem::path resolved(const std::filesystem::path& path) {
+  std::error_code ec;
+  auto out = std::filesystem::weakly_canonical(std::filesystem::absolute(path, ec), ec);
+  return ec ? std::filesystem::path() : out;
+}
+
+}  // namespace
+
+RuleTestFile load_rule_tests(const std::string& text, const std::string& file, Diagnostics& diags,
+                             const std::vector<std::string>& allowed) {
   RuleTestFile out{file, {}};
   const auto docs = parse_yaml(text, file, diags);
   if (docs.empty() || !docs.front().is_map() || docs.front().find("tests") == nullptr) {
@@ -94,8 +112,21 @@ RuleTestFile load_rule_tests(const std::string& text, const std::string& file, D
     } else if (const YamlNode* path = node.find("profile_file")) {
       std::string error;
       const std::string full = (dir / path->value).string();
-      if (!read_text(full, test.profile_text, error)) diags.error("unreadable", fmt::format("{}: {}", full, error), path->loc);
       test.profile_name = full;
+      test.from_file = true;
+      // A test file from a pull request must not read /etc/passwd or ../../secrets: the path
+      // resolves inside the test file's folder, or inside a folder given with --allow-path.
+      const std::filesystem::path target = resolved(full);
+      bool permitted = !target.empty() && !path->value.empty() && inside(target, resolved(dir.empty() ? "." : dir));
+      for (const auto& root : allowed) permitted = permitted || (!target.empty() && inside(target, resolved(root)));
+      if (!permitted) {
+        diags.error(
+            "path-not-allowed",
+            fmt::format("`profile_file` `{}` is outside the test file's folder; allow its folder with --allow-path", path->value),
+            path->loc);
+      } else if (!read_text(full, test.profile_text, error)) {
+        diags.error("unreadable", fmt::format("{}: {}", full, error), path->loc);
+      }
     } else {
       diags.error("missing-field", "a test case needs `profile: |` (the profile's text) or `profile_file`", node.loc);
     }
@@ -113,7 +144,15 @@ RuleTestResult run_rule_test(const RuleTestCase& test, const std::string& file, 
   RuleTestResult r{file, test.name, test.loc, false, {}, {}};
   auto profiles = load_profiles(test.profile_text, test.profile_name, rules.catalog);
   if (profiles.empty() || !profiles.front().valid()) {
-    for (const auto& d : profiles.front().diagnostics.items()) r.failures.push_back("profile: " + format_diagnostic(d));
+    for (const auto& d : profiles.front().diagnostics.items()) {
+      // A file named by `profile_file` may not be a profile at all: say where and what, never
+      // what it holds (messages quote the text they complain about).
+      if (test.from_file)
+        r.failures.push_back(fmt::format("profile: {}:{}:{}: {}: not a valid profile here [{}]", escape_terminal(d.loc.file),
+                                         d.loc.line, d.loc.column, severity_name(d.severity), d.code));
+      else
+        r.failures.push_back("profile: " + format_diagnostic(d));
+    }
     return r;
   }
   const Advice advice = advise(profiles.front().profile, rules);

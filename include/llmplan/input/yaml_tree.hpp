@@ -64,8 +64,12 @@ struct YamlPart {
 
 /// Splits a stream at its `---` document markers, so that documents can be parsed
 /// independently (in parallel). YAML forbids a line starting with `---` inside any scalar, so
-/// the split cannot cut a value in two; a stream with directives (`%YAML`) is not split.
-std::vector<YamlPart> split_yaml_documents(std::string_view text);
+/// the split cannot cut a value in two; a stream with directives (`%YAML`) is not split. A
+/// stream of more than `max_documents` documents is returned whole, for parse_yaml() to refuse.
+std::vector<YamlPart> split_yaml_documents(std::string_view text, std::size_t max_documents = YamlLimits{}.max_documents);
+
+/// The offset of the first carriage return not followed by a line feed, or npos.
+std::size_t first_lone_carriage_return(std::string_view text);
 
 /// The offset of the first NUL byte or invalid UTF-8 sequence in `text`, or npos.
 std::size_t first_invalid_text_byte(std::string_view text);

@@ -16,6 +16,7 @@ struct RuleTestCase {
   std::string name;
   std::string profile_text;  ///< the profile, inline (`profile: |`) or read from `profile_file`
   std::string profile_name;  ///< for diagnostics
+  bool from_file = false;    ///< read from `profile_file`: its content is never quoted back
   SourceLoc loc;
   std::optional<std::string> top;                           ///< expected recommendation ("none": nothing feasible)
   std::map<std::string, std::string> verdicts;              ///< strategy -> expected verdict
@@ -29,8 +30,11 @@ struct RuleTestFile {
   std::vector<RuleTestCase> cases;
 };
 
-/// Reads a rule test file; problems (a broken file) go to `diags`.
-RuleTestFile load_rule_tests(const std::string& text, const std::string& file, Diagnostics& diags);
+/// Reads a rule test file; problems (a broken file) go to `diags`. A case's `profile_file` is
+/// read only when it resolves (symbolic links and `..` followed) inside the test file's folder
+/// or inside one of `allowed` (`rules test --allow-path`); anything else is refused unread.
+RuleTestFile load_rule_tests(const std::string& text, const std::string& file, Diagnostics& diags,
+                             const std::vector<std::string>& allowed = {});
 
 struct RuleTestResult {
   std::string file;
