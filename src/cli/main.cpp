@@ -37,6 +37,8 @@ int run(int argc, char** argv) {
   setup_validate(app, exit_code);
   setup_estimate(app, exit_code);
   setup_catalogs(app, exit_code);
+  setup_sweep(app, exit_code);
+  setup_diff(app, exit_code);
 
   // CLI11 2.1 cannot suggest: catch a mistyped subcommand first.
   if (argc > 1 && argv[1][0] != '-') {

@@ -555,25 +555,33 @@ Range monthly_usd_at(const StrategyCost& cost, double requests, const Profile& p
 }
 
 void set_cost_facts(const StrategyCost& cost, Facts& f) {
-  f.set("plan.params", Value::of_number(cost.params));
-  f.set("plan.gpu", Value::of_string(cost.gpu));
-  f.set("plan.gpus", Value::of_number(cost.gpus));
-  f.set("plan.method", Value::of_string(cost.method));
-  f.set("plan.training_tokens", Value::of_number(cost.training_tokens));
-  f.set("plan.owned_hardware", Value::of_bool(cost.owned));
-  f.set("cost.one_time_usd", Value::of_number(cost.one_time_usd.expected));
-  f.set("cost.one_time_usd_low", Value::of_number(cost.one_time_usd.low));
-  f.set("cost.one_time_usd_high", Value::of_number(cost.one_time_usd.high));
-  f.set("cost.monthly_usd", Value::of_number(cost.monthly_usd.expected));
-  f.set("cost.monthly_usd_low", Value::of_number(cost.monthly_usd.low));
-  f.set("cost.horizon_usd", Value::of_number(cost.horizon_usd.expected));
-  f.set("cost.gpu_hours", Value::of_number(cost.gpu_hours.expected));
-  f.set("cost.wall_clock_days", Value::of_number(cost.wall_clock_days.expected));
-  f.set("cost.training_flops", Value::of_number(cost.training_flops));
-  f.set("memory.per_gpu_gib", Value::of_number(round_significant(cost.memory.total, 3)));
-  f.set("memory.gpu_gib", Value::of_number(cost.memory.gpu_gib));
+  // Slots resolved once: the engine calls this for every strategy of every evaluation.
+  static const std::size_t s[] = {
+      fact_slot("plan.params"),         fact_slot("plan.gpu"),           fact_slot("plan.gpus"),
+      fact_slot("plan.method"),         fact_slot("plan.training_tokens"), fact_slot("plan.owned_hardware"),
+      fact_slot("cost.one_time_usd"),   fact_slot("cost.one_time_usd_low"), fact_slot("cost.one_time_usd_high"),
+      fact_slot("cost.monthly_usd"),    fact_slot("cost.monthly_usd_low"), fact_slot("cost.horizon_usd"),
+      fact_slot("cost.gpu_hours"),      fact_slot("cost.wall_clock_days"), fact_slot("cost.training_flops"),
+      fact_slot("memory.per_gpu_gib"),  fact_slot("memory.gpu_gib"),     fact_slot("memory.fits")};
+  f.set_at(s[0], Value::of_number(cost.params));
+  f.set_at(s[1], Value::of_string(cost.gpu));
+  f.set_at(s[2], Value::of_number(cost.gpus));
+  f.set_at(s[3], Value::of_string(cost.method));
+  f.set_at(s[4], Value::of_number(cost.training_tokens));
+  f.set_at(s[5], Value::of_bool(cost.owned));
+  f.set_at(s[6], Value::of_number(cost.one_time_usd.expected));
+  f.set_at(s[7], Value::of_number(cost.one_time_usd.low));
+  f.set_at(s[8], Value::of_number(cost.one_time_usd.high));
+  f.set_at(s[9], Value::of_number(cost.monthly_usd.expected));
+  f.set_at(s[10], Value::of_number(cost.monthly_usd.low));
+  f.set_at(s[11], Value::of_number(cost.horizon_usd.expected));
+  f.set_at(s[12], Value::of_number(cost.gpu_hours.expected));
+  f.set_at(s[13], Value::of_number(cost.wall_clock_days.expected));
+  f.set_at(s[14], Value::of_number(cost.training_flops));
+  f.set_at(s[15], Value::of_number(round_significant(cost.memory.total, 3)));
+  f.set_at(s[16], Value::of_number(cost.memory.gpu_gib));
   // Nothing to train means nothing that could fail to fit.
-  f.set("memory.fits", Value::of_bool(cost.gpu.empty() || cost.memory.fits));
+  f.set_at(s[17], Value::of_bool(cost.gpu.empty() || cost.memory.fits));
 }
 
 }  // namespace llmplan
