@@ -60,7 +60,8 @@ TEST_CASE("a profile range is advised at its middle and recorded", "[profile]") 
   LoadedProfile bad = load_one(minimal_profile("usage:\n  requests_per_month: 100k..1k\n"));
   CHECK_FALSE(bad.valid());
   LoadedProfile whole = load_one(
-      "data:\n  labeled_examples: 10..15\ndomain:\n  overlap: medium\nbudget:\n  one_time_usd: $10k\nrisk:\n  tolerance: medium\n");
+      "data:\n  labeled_examples: 10..15\ndomain:\n  overlap: medium\nbudget:\n  one_time_usd: $10k\nrisk:\n  tolerance: "
+      "medium\n");
   REQUIRE(whole.valid());
   CHECK(whole.profile.facts.number("data.labeled_examples") == 13);
 }

@@ -556,13 +556,24 @@ Range monthly_usd_at(const StrategyCost& cost, double requests, const Profile& p
 
 void set_cost_facts(const StrategyCost& cost, Facts& f) {
   // Slots resolved once: the engine calls this for every strategy of every evaluation.
-  static const std::size_t s[] = {
-      fact_slot("plan.params"),         fact_slot("plan.gpu"),           fact_slot("plan.gpus"),
-      fact_slot("plan.method"),         fact_slot("plan.training_tokens"), fact_slot("plan.owned_hardware"),
-      fact_slot("cost.one_time_usd"),   fact_slot("cost.one_time_usd_low"), fact_slot("cost.one_time_usd_high"),
-      fact_slot("cost.monthly_usd"),    fact_slot("cost.monthly_usd_low"), fact_slot("cost.horizon_usd"),
-      fact_slot("cost.gpu_hours"),      fact_slot("cost.wall_clock_days"), fact_slot("cost.training_flops"),
-      fact_slot("memory.per_gpu_gib"),  fact_slot("memory.gpu_gib"),     fact_slot("memory.fits")};
+  static const std::size_t s[] = {fact_slot("plan.params"),
+                                  fact_slot("plan.gpu"),
+                                  fact_slot("plan.gpus"),
+                                  fact_slot("plan.method"),
+                                  fact_slot("plan.training_tokens"),
+                                  fact_slot("plan.owned_hardware"),
+                                  fact_slot("cost.one_time_usd"),
+                                  fact_slot("cost.one_time_usd_low"),
+                                  fact_slot("cost.one_time_usd_high"),
+                                  fact_slot("cost.monthly_usd"),
+                                  fact_slot("cost.monthly_usd_low"),
+                                  fact_slot("cost.horizon_usd"),
+                                  fact_slot("cost.gpu_hours"),
+                                  fact_slot("cost.wall_clock_days"),
+                                  fact_slot("cost.training_flops"),
+                                  fact_slot("memory.per_gpu_gib"),
+                                  fact_slot("memory.gpu_gib"),
+                                  fact_slot("memory.fits")};
   f.set_at(s[0], Value::of_number(cost.params));
   f.set_at(s[1], Value::of_string(cost.gpu));
   f.set_at(s[2], Value::of_number(cost.gpus));

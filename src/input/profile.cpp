@@ -8,6 +8,7 @@
 #include <nlohmann/json.hpp>
 
 #include "llmplan/input/fields.hpp"
+#include "llmplan/input/profile_set.hpp"
 #include "llmplan/input/suggest.hpp"
 #include "llmplan/input/units.hpp"
 #include "llmplan/input/yaml_map.hpp"
@@ -620,24 +621,34 @@ bool set_profile_field(Profile& profile, std::string_view path, std::string_view
   return true;
 }
 
-bool set_profile_number(Profile& profile, std::string_view path, double value, const Catalog& catalog, Diagnostics& diags,
-                        bool clear_range) {
+bool set_profile_numbers(Profile& profile, const std::vector<std::pair<std::string_view, double>>& values, const Catalog& catalog,
+                         Diagnostics& diags, bool clear_range) {
   const SourceLoc where{"--set", 1, 1};
-  const FieldSpec* spec = find_spec(path);
-  const std::string key(path);
-  if (spec == nullptr || (spec->kind != Kind::quantity && spec->kind != Kind::overlap)) {
-    diags.error("unknown-key", fmt::format("`{}` is not a numeric profile field", path), where, key);
-    return false;
+  for (const auto& [path, value] : values) {
+    const FieldSpec* spec = find_spec(path);
+    const std::string key(path);
+    if (spec == nullptr || (spec->kind != Kind::quantity && spec->kind != Kind::overlap)) {
+      diags.error("unknown-key", fmt::format("`{}` is not a numeric profile field", path), where, key);
+      return false;
+    }
+    if (const auto problem = number_problem(*spec, value)) {
+      diags.error(problem->first, fmt::format("`{}` {}, found `{:.9g}`", path, problem->second, value), where, key);
+      return false;
+    }
   }
-  if (const auto problem = number_problem(*spec, value)) {
-    diags.error(problem->first, fmt::format("`{}` {}, found `{:.9g}`", path, problem->second, value), where, key);
-    return false;
+  for (const auto& [path, value] : values) {
+    const std::string key(path);
+    profile.facts.set(path, Value::of_number(value));
+    if (clear_range) profile.ranges.erase(key);
+    std::erase_if(profile.assumptions, [&](const Assumption& a) { return a.field == key; });
   }
-  profile.facts.set(path, Value::of_number(value));
-  if (clear_range) profile.ranges.erase(key);
-  std::erase_if(profile.assumptions, [&](const Assumption& a) { return a.field == key; });
   derive_facts(profile, catalog);
   return true;
+}
+
+bool set_profile_number(Profile& profile, std::string_view path, double value, const Catalog& catalog, Diagnostics& diags,
+                        bool clear_range) {
+  return set_profile_numbers(profile, {{path, value}}, catalog, diags, clear_range);
 }
 
 }  // namespace llmplan

@@ -182,17 +182,17 @@ std::string render_uncertainty_text(const Uncertainty& u) {
   }
   if (u.p_none > 0) shares += fmt::format("{}none feasible {}%", shares.empty() ? "" : ", ", format_number(u.p_none * 100, 1));
   out += "  ranks first: " + shares + "\n";
-  if (!u.influence.empty() && u.influence.front().shift > 0) {
+  if (!u.influence.empty() && u.influence.front().shift >= 0.01) {
     out += "  moves the pick most: ";
     std::size_t shown = 0;
     for (const auto& in : u.influence) {
-      if (in.shift <= 0 || shown == 3) break;
+      if (in.shift < 0.01 || shown == 3) break;
       out += fmt::format("{}{} (shift {})", shown == 0 ? "" : ", ", in.name, format_number(in.shift, 2));
       ++shown;
     }
     out += "\n";
   } else {
-    out += "  no uncertain input moves the pick\n";
+    out += "  no uncertain input moves the pick by 1% or more\n";
   }
   return out;
 }
@@ -230,7 +230,7 @@ void write_uncertainty_json(JsonWriter& w, const Uncertainty& u) {
   }
   w.end_array();
   w.key("moves_pick_most");
-  if (!u.influence.empty() && u.influence.front().shift > 0)
+  if (!u.influence.empty() && u.influence.front().shift >= 0.01)
     w.value(u.influence.front().name);
   else
     w.null();

@@ -97,8 +97,8 @@ std::string cost_lines(const SweepResult& sweep, const std::vector<std::size_t>&
   bool any = false;
   std::vector<std::size_t> index;
   for (const auto& id : ids) {
-    index.push_back(static_cast<std::size_t>(std::find(sweep.strategies.begin(), sweep.strategies.end(), id) -
-                                             sweep.strategies.begin()));
+    index.push_back(
+        static_cast<std::size_t>(std::find(sweep.strategies.begin(), sweep.strategies.end(), id) - sweep.strategies.begin()));
   }
   for (const std::size_t s : index) {
     for (const std::size_t c : cols) {
@@ -127,8 +127,9 @@ std::string cost_lines(const SweepResult& sweep, const std::vector<std::size_t>&
     }
     out += line + fmt::format(" {} .. {}\n", format_usd(round_significant(first, 2)), format_usd(round_significant(last, 2)));
   }
-  if (any) out += fmt::format("  (log scale: `.` {} to `@` {}; blank: $0)\n", format_usd(round_significant(lo, 2)),
-                              format_usd(round_significant(hi, 2)));
+  if (any)
+    out += fmt::format("  (log scale: `.` {} to `@` {}; blank: $0)\n", format_usd(round_significant(lo, 2)),
+                       format_usd(round_significant(hi, 2)));
   return out;
 }
 

@@ -1,8 +1,8 @@
 #include <fmt/format.h>
 
 #include "llmplan/output/format.hpp"
-#include "llmplan/output/render_diff.hpp"
 #include "llmplan/output/render.hpp"
+#include "llmplan/output/render_diff.hpp"
 
 namespace llmplan {
 

@@ -48,16 +48,25 @@ AdviceSnapshot snapshot_of_json(const json& result) {
     }
     if (r.contains("reasons")) v.emplace_back(base + ".reasons", rule_ids(r["reasons"]).dump());
     if (r.contains("blockers")) v.emplace_back(base + ".blockers", rule_ids(r["blockers"]).dump());
-    if (r.contains("cost")) {
-      json cost = r["cost"];
-      if (cost.is_object()) cost.erase("break_even");  // follows from the costs compared
-      flatten(base + ".cost", cost, v);
-    }
-    if (r.contains("plan") && r["plan"].is_object()) {
-      json plan = r["plan"];
-      plan.erase("assumptions");  // notes for people; the figures they lead to are compared
-      plan.erase("memory");       // cost.peak_memory_gib carries the figure
-      flatten(base + ".plan", plan, v);
+    if (r.contains("cost") && r["cost"].is_object()) {
+      // What a reader weighs: the money, the effort and the plan; not every derived figure.
+      const json& cost = r["cost"];
+      for (const char* key : {"one_time_usd", "monthly_usd", "horizon_usd", "people_usd"}) {
+        if (cost.contains(key)) flatten(base + ".cost." + key, cost[key], v);
+      }
+      for (const char* key : {"gpu_hours", "wall_clock_days"}) {
+        if (cost.contains(key) && cost[key].is_object() && cost[key].contains("expected"))
+          v.emplace_back(base + ".cost." + key + ".expected", cost[key]["expected"].dump());
+      }
+      for (const char* key : {"peak_memory_gib", "gpus"}) {
+        if (cost.contains(key)) v.emplace_back(base + ".cost." + key, cost[key].dump());
+      }
+      const json* plan = r.contains("plan") ? &r["plan"] : (cost.contains("plan") ? &cost["plan"] : nullptr);
+      if (plan != nullptr && plan->is_object()) {
+        for (const char* key : {"method", "model", "api_model", "gpu", "serving", "training"}) {
+          if (plan->contains(key)) flatten(base + ".plan." + key, (*plan)[key], v);
+        }
+      }
     }
   }
   return s;
@@ -139,7 +148,8 @@ AdviceDiff diff_advice(const AdviceSnapshot& old_side, const AdviceSnapshot& new
   const auto weight = [](const std::string& path) {
     if (path == "recommendation" || path == "status") return 0;
     for (const char* key : {".rank", ".verdict", ".score", ".p_best"}) {
-      if (path.size() > std::string(key).size() && path.compare(path.size() - std::string(key).size(), std::string::npos, key) == 0)
+      if (path.size() > std::string(key).size() &&
+          path.compare(path.size() - std::string(key).size(), std::string::npos, key) == 0)
         return 1;
     }
     return 2;

@@ -27,8 +27,8 @@ std::optional<SweepAxis> parse_sweep_axis(std::string_view text, Diagnostics& di
     for (const auto& f : profile_fields()) {
       if (f.kind == FieldKind::quantity || f.kind == FieldKind::overlap) numeric.emplace_back(f.path);
     }
-    diags.error("unknown-key",
-                fmt::format("`{}` is not a numeric profile field{}", field, did_you_mean(field, numeric)), where, field);
+    diags.error("unknown-key", fmt::format("`{}` is not a numeric profile field{}", field, did_you_mean(field, numeric)), where,
+                field);
     return std::nullopt;
   }
   const QuantityRangeResult q = parse_quantity_range(text.substr(eq + 1), spec->dimension);
@@ -39,9 +39,10 @@ std::optional<SweepAxis> parse_sweep_axis(std::string_view text, Diagnostics& di
     return std::nullopt;
   }
   if (q.low < spec->min || (spec->max > 0 && q.high > spec->max)) {
-    diags.error("out-of-range",
-                fmt::format("`{}`: `{}` takes values between {:g} and {:g}", text, field, spec->min, spec->max > 0 ? spec->max : 1e300),
-                where, field);
+    diags.error(
+        "out-of-range",
+        fmt::format("`{}`: `{}` takes values between {:g} and {:g}", text, field, spec->min, spec->max > 0 ? spec->max : 1e300),
+        where, field);
     return std::nullopt;
   }
   SweepAxis axis;

@@ -4,6 +4,7 @@
 #include <cmath>
 
 #include "llmplan/input/fields.hpp"
+#include "llmplan/input/profile_set.hpp"
 #include "llmplan/rules/engine.hpp"
 #include "llmplan/rules/parallel.hpp"
 #include "llmplan/rules/prng.hpp"
@@ -66,22 +67,30 @@ Uncertainty sample_uncertainty(const Profile& profile, const RuleSet& rules, con
   const std::size_t n_fields = n_inputs - 2;  // the last two are the cost model's
   std::vector<double> draws(samples * n_inputs);
   std::vector<int> picks(samples, -1);
-  const double horizon = profile.facts.number("budget.horizon_months", 12);
+  std::vector<char> whole(n_fields, 0);
+  for (std::size_t k = 0; k < n_fields; ++k) {
+    const ProfileField* f = find_profile_field(out.inputs[k].name);
+    whole[k] = f != nullptr && f->whole ? 1 : 0;
+  }
 
   const std::size_t chunks = std::min<std::size_t>(samples, 64);
   parallel_for(chunks, [&](std::size_t c) {
     Profile work = profile;
     Diagnostics ignored;
+    std::vector<std::pair<std::string_view, double>> values;
     for (std::size_t i = c * samples / chunks; i < (c + 1) * samples / chunks; ++i) {
       SplitMix64 rng(stream_seed(seed, i));
       double* u = &draws[i * n_inputs];
       for (std::size_t k = 0; k < n_inputs; ++k) u[k] = rng.uniform();
+      values.clear();
       for (std::size_t k = 0; k < n_fields; ++k) {
         const UncertainInput& in = out.inputs[k];
         double v = in.log ? in.low * std::pow(in.high / in.low, u[k]) : in.low + (in.high - in.low) * u[k];
-        if (const ProfileField* f = find_profile_field(in.name); f != nullptr && f->whole) v = std::round(v);
-        set_profile_number(work, in.name, std::clamp(v, in.low, in.high), rules.catalog, ignored, false);
+        if (whole[k]) v = std::round(v);
+        values.emplace_back(in.name, std::clamp(v, in.low, in.high));
       }
+      if (!values.empty()) set_profile_numbers(work, values, rules.catalog, ignored, false);
+      const double horizon = work.facts.number("budget.horizon_months", 12);  // it may be sampled too
       const double q_one = u[n_fields];
       const double q_month = u[n_fields + 1];
       const Ranking r = rank_strategies(work, rules, [&](std::size_t, StrategyCost& cost) {

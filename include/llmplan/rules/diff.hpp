@@ -11,7 +11,7 @@ namespace llmplan {
 struct ProfileOutcome;
 
 /// The parts of one result that `diff` compares, flattened to paths (cli.md: `recommendation`,
-/// `ranking.peft.score`, `ranking.rag.cost.monthly_usd.expected`), each value as JSON text.
+/// `ranking.ID.score`, `ranking.ID.cost.monthly_usd.expected`), each value as JSON text.
 struct AdviceSnapshot {
   std::string file;
   std::string name;
@@ -28,7 +28,7 @@ struct AdviceChange {
 struct AdviceDiff {
   std::string old_label;
   std::string new_label;
-  std::string old_recommendation;  ///< JSON text: `"peft"` or `null`
+  std::string old_recommendation;  ///< JSON text: a quoted strategy id, or `null`
   std::string new_recommendation;
   std::vector<AdviceChange> changes;
   std::vector<std::string> what_if;  ///< the `--set` overrides the new side was advised with
