@@ -53,7 +53,9 @@ def load_rules(directory):
         for r in doc.get('rules', []):
             code = compile_rule(str(r['when']))
             if code is not None:
-                rules.append((set(r['strategies']), code, float(str(r.get('effect', 0)).replace('+', '')), bool(r.get('blocks'))))
+                effect = str(r.get('effect', 0))
+                blocks = effect == 'block' or bool(r.get('blocks'))
+                rules.append((set(r['strategies']), code, 0.0 if blocks else float(effect.replace('+', '')), blocks))
     return strategies, rules
 
 

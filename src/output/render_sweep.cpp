@@ -170,9 +170,11 @@ std::string render_sweep_table(const SweepResult& sweep, const Profile& profile)
     return out;
   }
   const SweepAxis& b = *sweep.axis2;
-  out += fmt::format("Map of the recommendation: {} from {} to {} (across){}, {} from {} to {} (down){}\n\n", a.field,
-                     shown(a.field, a.low), shown(a.field, a.high), a.log ? " log" : "", b.field, shown(b.field, b.low),
-                     shown(b.field, b.high), b.log ? " log" : "");
+  out += "Map of the recommendation\n";
+  out += fmt::format("  across: {} from {} to {}{}\n", a.field, shown(a.field, a.low), shown(a.field, a.high),
+                     a.log ? " (log scale)" : "");
+  out += fmt::format("  down:   {} from {} to {}{}\n\n", b.field, shown(b.field, b.low), shown(b.field, b.high),
+                     b.log ? " (log scale)" : "");
   const std::size_t per_row = sweep.steps;
   const std::size_t rows = per_row == 0 ? 0 : sweep.points.size() / per_row;
   const auto cols = columns(per_row, k_strip_width);
