@@ -4,6 +4,7 @@
 #include <cctype>
 #include <cmath>
 #include <map>
+#include <utility>
 
 #include <fmt/format.h>
 
@@ -235,8 +236,13 @@ std::string render_sweep_json(const SweepResult& sweep) {
     w.begin_object();
     w.field("value", flip_value(sweep.axis, f.value));
     if (sweep.axis2) w.field("value2", f.value2);
-    w.field("from", f.from);
-    w.field("to", f.to);
+    for (const auto& [name, id] : {std::pair<const char*, const std::string&>{"from", f.from}, {"to", f.to}}) {
+      w.key(name);
+      if (id == "none")
+        w.null();  // nothing feasible, as `recommendation` says it
+      else
+        w.value(id);
+    }
     w.end_object();
   }
   w.end_array();
