@@ -80,6 +80,8 @@ sweep_median, _ = time_command([llmplan, 'sweep', profile, 'usage.requests_per_m
                                 '--format', 'json'], what_runs)
 sampling_median, _ = time_command([llmplan, 'advise', profile, '--uncertainty', '--samples', '10000', '--format', 'json'],
                                   what_runs)
+ranged = 'tests/data/whatif/ranged-classifier.yaml'  # three fields given as ranges, re-priced per sample
+ranged_median, _ = time_command([llmplan, 'advise', ranged, '--samples', '10000', '--format', 'json'], what_runs)
 
 
 def best_of_3(cmd):
@@ -116,3 +118,5 @@ print(f'| sweep of 1,000 points (median of {what_runs}), in plain advises (goal:
       f'{sweep_median / single_median:.1f} |')
 print(f'| `--uncertainty --samples 10000` (median of {what_runs}), in plain advises (goal: at most 100) | '
       f'{sampling_median * 1000:.1f} ms, {sampling_median / single_median:.1f} |')
+print(f'| the same with three ranged fields ({ranged}), in plain advises | '
+      f'{ranged_median * 1000:.1f} ms, {ranged_median / single_median:.1f} |')

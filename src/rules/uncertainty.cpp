@@ -8,6 +8,7 @@
 #include "llmplan/rules/engine.hpp"
 #include "llmplan/rules/parallel.hpp"
 #include "llmplan/rules/prng.hpp"
+#include "llmplan/rules/rank.hpp"
 
 namespace llmplan {
 
@@ -73,6 +74,8 @@ Uncertainty sample_uncertainty(const Profile& profile, const RuleSet& rules, con
     whole[k] = f != nullptr && f->whole ? 1 : 0;
   }
 
+  std::vector<StrategyCost> fixed_costs = n_fields == 0 ? price_strategies(profile, rules) : std::vector<StrategyCost>{};
+  for (auto& c : fixed_costs) c.notes.clear();  // words for people, copied per sample otherwise
   const std::size_t chunks = std::min<std::size_t>(samples, 64);
   parallel_for(chunks, [&](std::size_t c) {
     Profile work = profile;
@@ -93,11 +96,13 @@ Uncertainty sample_uncertainty(const Profile& profile, const RuleSet& rules, con
       const double horizon = work.facts.number("budget.horizon_months", 12);  // it may be sampled too
       const double q_one = u[n_fields];
       const double q_month = u[n_fields + 1];
-      const Ranking r = rank_strategies(work, rules, [&](std::size_t, StrategyCost& cost) {
+      const CostAdjust adjust = [&](std::size_t, StrategyCost& cost) {
         cost.one_time_usd.expected = draw_cost(cost.one_time_usd, q_one);
         cost.monthly_usd.expected = draw_cost(cost.monthly_usd, q_month);
         cost.horizon_usd.expected = cost.one_time_usd.expected + horizon * cost.monthly_usd.expected;
-      });
+      };
+      // Without uncertain fields the plan and its priced ranges are the same in every sample.
+      const Ranking r = n_fields == 0 ? rank_with_costs(work, rules, fixed_costs, adjust) : rank_strategies(work, rules, adjust);
       picks[i] = r.top;
     }
   });
