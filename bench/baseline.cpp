@@ -3,6 +3,7 @@
 #include <fstream>
 #include <iostream>
 #include <sstream>
+#include <string>
 
 #include <yaml-cpp/yaml.h>
 #include <nlohmann/json.hpp>
@@ -27,8 +28,18 @@ nlohmann::json to_json(const YAML::Node& node) {
 }  // namespace
 
 int main(int argc, char** argv) {
+  if (argc == 3 && std::string(argv[1]) == "--parse-all") {
+    // The batch yardstick: yaml-cpp alone parsing every document of a stream, printing a count.
+    try {
+      std::cout << YAML::LoadAllFromFile(argv[2]).size() << "\n";
+    } catch (const std::exception& e) {
+      std::cerr << e.what() << "\n";
+      return 2;
+    }
+    return 0;
+  }
   if (argc != 2) {
-    std::cerr << "usage: llmplan_baseline PROFILE\n";
+    std::cerr << "usage: llmplan_baseline PROFILE | --parse-all STREAM\n";
     return 2;
   }
   try {

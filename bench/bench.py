@@ -11,6 +11,7 @@ import os
 import platform
 import statistics
 import subprocess
+import sys
 import tempfile
 import time
 
@@ -79,15 +80,30 @@ base_median, base_mean = time_command([baseline, profile], args.runs)
 pinned = [llmplan, 'advise', profile, '--format', 'json', '--set', 'model.name=llama-3.1-8b', '--set', 'model.api=gpt-4o-mini']
 pinned_median, _ = time_command(pinned, args.runs)
 validate_median, _ = time_command([llmplan, 'validate', profile], args.runs)
+what_runs = max(5, args.runs // 10)
+explain_median, _ = time_command([llmplan, 'advise', profile, '--explain', '--format', 'json'], what_runs)
+sweep_median, _ = time_command([llmplan, 'sweep', profile, 'usage.requests_per_month=1k..100M', '--log', '--steps', '1000',
+                                '--format', 'json'], what_runs)
+sampling_median, _ = time_command([llmplan, 'advise', profile, '--uncertainty', '--samples', '10000', '--format', 'json'],
+                                  what_runs)
+ranged = 'tests/data/whatif/ranged-classifier.yaml'  # three fields given as ranges, re-priced per sample
+ranged_median, _ = time_command([llmplan, 'advise', ranged, '--samples', '10000', '--format', 'json'], what_runs)
 
-with tempfile.TemporaryDirectory() as tmp:
-    batch = make_batch(tmp, args.batch)
+
+def best_of_3(cmd):
     timings = []
     for _ in range(3):
         start = time.perf_counter()
-        subprocess.run([llmplan, 'advise', batch, '--format', 'jsonl'], stdout=subprocess.DEVNULL, check=True)
+        subprocess.run(cmd, stdout=subprocess.DEVNULL, check=True)
         timings.append(time.perf_counter() - start)
-    batch_seconds = min(timings)
+    return min(timings)
+
+
+with tempfile.TemporaryDirectory() as tmp:
+    batch = make_batch(tmp, args.batch)
+    batch_seconds = best_of_3([llmplan, 'advise', batch, '--format', 'jsonl'])
+    yaml_seconds = best_of_3([baseline, '--parse-all', batch])
+    peer_seconds = best_of_3([sys.executable, os.path.join(os.path.dirname(__file__), 'peer_script.py'), batch, 'rules'])
 
 print(f'Machine: {platform.machine()}, {os.cpu_count()} cores, {platform.platform()}')
 print()
@@ -101,3 +117,15 @@ print(f'| `validate` only: rule set and profile, no advice (median of {args.runs
 print(f'| the plan search (advise - pinned advise) | {(single_median - pinned_median) * 1000:.2f} ms |')
 print(f'| batch of {args.batch} profiles, jsonl (best of 3) | {batch_seconds:.2f} s |')
 print(f'| profiles per second (target: at least 5,000) | {args.batch / batch_seconds:,.0f} |')
+print(f'| yaml-cpp alone parsing the batch (best of 3) | {yaml_seconds:.2f} s |')
+print(f'| batch over yaml-cpp alone (goal: at most 0.75x) | {batch_seconds / yaml_seconds:.2f}x |')
+print(f'| afternoon script: Python, PyYAML C loader, profile-only rules (best of 3) | {peer_seconds:.2f} s |')
+print(f'| batch over the script (goal: under 1x) | {batch_seconds / peer_seconds:.2f}x |')
+print(f'| `--explain` (median of {what_runs}), in plain advises (goal: at most 5) | {explain_median * 1000:.1f} ms, '
+      f'{explain_median / single_median:.1f} |')
+print(f'| sweep of 1,000 points (median of {what_runs}), in plain advises (goal: at most 50) | {sweep_median * 1000:.1f} ms, '
+      f'{sweep_median / single_median:.1f} |')
+print(f'| `--uncertainty --samples 10000` (median of {what_runs}), in plain advises (goal: at most 100) | '
+      f'{sampling_median * 1000:.1f} ms, {sampling_median / single_median:.1f} |')
+print(f'| the same with three ranged fields ({ranged}), in plain advises | '
+      f'{ranged_median * 1000:.1f} ms, {ranged_median / single_median:.1f} |')

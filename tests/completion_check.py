@@ -17,7 +17,8 @@ results = []
 
 # The commands of the contract (shared/spec/cli.md, "Commands") that this build has. A command
 # the contract names but the binary lacks is reported here too.
-CONTRACT = ['advise', 'check', 'validate', 'estimate', 'rules', 'schema', 'gpus', 'models', 'init', 'completion']
+CONTRACT = ['advise', 'check', 'validate', 'estimate', 'rules', 'schema', 'gpus', 'models', 'sweep', 'diff', 'calibrate', 'init',
+            'completion']
 
 
 def check(name, cond, detail=''):

@@ -10,6 +10,7 @@
 #include "llmplan/rules/explain.hpp"
 #include "llmplan/rules/parallel.hpp"
 #include "output.hpp"
+#include "whatif.hpp"
 
 namespace llmplan::cli {
 
@@ -21,12 +22,49 @@ struct AdviseOptions {
   std::string format;
   int top_reasons = 3;
   bool explain = false;
+  bool uncertainty = false;
+  std::size_t samples = 1000;
+  std::uint64_t seed = 1;
+  std::string baseline;
 };
+
+/// The advice each outcome is compared with: the `--baseline` file's, or with `--set`, the same
+/// profiles' own advice without the what-ifs. Empty when there is nothing to compare.
+std::optional<std::vector<AdviceSnapshot>> baselines(const AdviseOptions& opt, const RuleSet& rules, const AdviseExtras& extras,
+                                                     bool& failed) {
+  failed = false;
+  AdviseExtras plain = extras;
+  plain.explain = false;
+  if (!opt.baseline.empty()) {
+    auto snapshots = advice_of_file(opt.baseline, {}, rules, plain, true);
+    failed = !snapshots;
+    return snapshots;
+  }
+  if (opt.common.sets.empty()) return std::nullopt;
+  std::vector<AdviceSnapshot> out;
+  for (const auto& profile : opt.profiles) {
+    if (profile == "-") return std::nullopt;  // standard input cannot be read twice
+    std::vector<ProfileOutcome> own = load_outcomes({profile}, {}, rules);
+    for (auto& o : own) {
+      advise_outcome(o, rules, plain);
+      out.push_back(o.status == RunStatus::ok ? snapshot_of(o) : AdviceSnapshot{o.file, o.name, {}});
+    }
+  }
+  return out;
+}
 
 int run_advise(const AdviseOptions& opt) {
   const auto rules = load_rules(opt.common.rules);
   if (!rules) return k_cannot_run;
   std::vector<ProfileOutcome> outcomes = load_outcomes(opt.profiles, opt.common.sets, *rules);
+  AdviseExtras extras;
+  extras.explain = opt.explain;
+  extras.uncertainty = opt.uncertainty;
+  extras.samples = opt.samples;
+  extras.seed = opt.seed;
+  bool baseline_failed = false;
+  const auto base = baselines(opt, *rules, extras, baseline_failed);
+  if (baseline_failed) return k_cannot_run;
   for (const auto& o : outcomes) print_diagnostics(o.diagnostics, opt.common.quiet);
   RunSummary summary;  // counted as each chunk is advised: an unsound estimate turns `ok` into `error`
   const std::string name = opt.format.empty() ? (stdout_is_terminal() ? "table" : "json") : opt.format;
@@ -44,9 +82,16 @@ int run_advise(const AdviseOptions& opt) {
     std::vector<Diagnostics> broken(chunk.size());
     parallel_for(chunk.size(), [&](std::size_t i) {
       if (chunk[i].status != RunStatus::ok) return;
-      chunk[i].advice = advise(*chunk[i].profile, *rules);
-      if (!keep_sound_advice(chunk[i], *rules, broken[i])) return;
-      if (opt.explain) chunk[i].explanation = explain(*chunk[i].profile, *rules, *chunk[i].advice);
+      advise_outcome(chunk[i], *rules, extras, &broken[i]);
+      if (!base || chunk[i].status != RunStatus::ok) return;
+      // One baseline result is compared with every profile; several, position by position.
+      const std::size_t at = base->size() == 1 ? 0 : begin + i;
+      if (at >= base->size()) return;
+      AdviceDiff d = diff_advice((*base)[at], snapshot_of(chunk[i]));
+      d.old_label = opt.baseline.empty() ? "its own advice without --set" : opt.baseline;
+      d.new_label = chunk[i].file;
+      d.what_if = opt.common.sets;
+      chunk[i].baseline = std::move(d);
     });
     for (std::size_t i = 0; i < chunk.size(); ++i) {
       print_diagnostics(broken[i]);
@@ -75,6 +120,14 @@ void setup_advise(CLI::App& app, int& exit_code) {
       ->check(CLI::IsMember(advice_format_names()));
   cmd->add_flag("--explain", opt->explain,
                 "Show every rule that fired with the facts it read, the largest that did not, and what would change the advice");
+  cmd->add_flag("--uncertainty", opt->uncertainty,
+                "Sample the uncertain inputs (ranges LO..HI, the cost model's ranges): p_best per strategy, the confidence, "
+                "what moves the pick most (on by default for profiles with ranges)");
+  cmd->add_option("--samples", opt->samples, "Samples of --uncertainty (default 1000)")->check(CLI::Range(1, 10000000));
+  cmd->add_option("--seed", opt->seed, "Seed of --uncertainty's sampling: the same seed gives the same figures (default 1)");
+  cmd->add_option("--baseline", opt->baseline,
+                  "Compare with FILE (a profile or saved `advise --format json`): what changed, like `llmplan diff`")
+      ->type_name("FILE");
   cmd->add_option("--top", opt->top_reasons, "Reasons shown per strategy in the table")->check(CLI::Range(1, 50));
   add_common_flags(*cmd, opt->common, true);
   cmd->callback([opt, &exit_code] { exit_code = run_advise(*opt); });

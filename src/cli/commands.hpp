@@ -13,6 +13,8 @@ void setup_init(CLI::App& app, int& exit_code);
 void setup_validate(CLI::App& app, int& exit_code);
 void setup_estimate(CLI::App& app, int& exit_code);
 void setup_catalogs(CLI::App& app, int& exit_code);
+void setup_sweep(CLI::App& app, int& exit_code);
+void setup_diff(CLI::App& app, int& exit_code);
 void setup_calibrate(CLI::App& app, int& exit_code);
 void setup_completion(CLI::App& app, int& exit_code);
 

@@ -41,6 +41,8 @@ int run(int argc, char** argv) {
   setup_validate(app, exit_code);
   setup_estimate(app, exit_code);
   setup_catalogs(app, exit_code);
+  setup_sweep(app, exit_code);
+  setup_diff(app, exit_code);
   setup_calibrate(app, exit_code);
   setup_completion(app, exit_code);
 

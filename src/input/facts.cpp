@@ -172,6 +172,12 @@ const std::vector<std::string>& fact_paths() {
   return paths;
 }
 
+std::size_t fact_slot(std::string_view path) {
+  const auto index = fact_index(path);
+  if (!index) throw std::logic_error("unknown fact path: " + std::string(path));
+  return *index;
+}
+
 Facts::Facts() : m_values(fact_catalog().size()) {}
 
 void Facts::set(std::string_view path, Value value) {

@@ -8,6 +8,7 @@
 #include <nlohmann/json.hpp>
 
 #include "llmplan/input/fields.hpp"
+#include "llmplan/input/profile_set.hpp"
 #include "llmplan/input/suggest.hpp"
 #include "llmplan/input/units.hpp"
 #include "llmplan/input/yaml_map.hpp"
@@ -66,6 +67,18 @@ struct Level {
 };
 constexpr Level k_overlap_words[] = {{"high", 0.8}, {"medium", 0.5}, {"low", 0.2}, {"none", 0.0}};
 
+/// What is wrong with a number for a numeric field, by the field table (code, "must be ...").
+std::optional<std::pair<const char*, std::string>> number_problem(const FieldSpec& spec, double value) {
+  if (!std::isfinite(value)) return std::make_pair("bad-quantity", std::string("must be a finite number"));
+  if (spec.whole && value != std::floor(value)) return std::make_pair("bad-quantity", std::string("must be a whole number"));
+  if (value < spec.min || (spec.max > 0 && value > spec.max)) {
+    const std::string bound =
+        spec.max > 0 ? fmt::format("between {:g} and {:g}", spec.min, spec.max) : fmt::format("at least {:g}", spec.min);
+    return std::make_pair("out-of-range", "must be " + bound);
+  }
+  return std::nullopt;
+}
+
 class ProfileReader {
  public:
   ProfileReader(Profile& profile, Diagnostics& diags, const Catalog& catalog)
@@ -96,6 +109,7 @@ class ProfileReader {
       }
       return true;  // same as absent: the default applies
     }
+    m_profile.ranges.erase(path);  // a new value replaces a range the field held
     std::optional<Value> value = convert(spec, node);
     if (!value) return false;
     m_profile.facts.set(path, *value);
@@ -250,22 +264,22 @@ class ProfileReader {
 
   std::optional<Value> convert_quantity(const FieldSpec& spec, const YamlNode& node) {
     const std::string path(spec.path);
-    const QuantityResult q = parse_quantity(node.value, spec.dimension);
+    const QuantityRangeResult q = parse_quantity_range(node.value, spec.dimension);
     if (!q.ok) {
       m_diags.error("bad-quantity", fmt::format("`{}`: {}", path, q.error), loc_at(node, q.error_offset), path);
       return std::nullopt;
     }
-    if (spec.whole && q.value != std::floor(q.value)) {
-      m_diags.error("bad-quantity", fmt::format("`{}` must be a whole number, found {}", path, node.value), node.loc, path);
-      return std::nullopt;
+    for (const double v : {q.low, q.high}) {
+      if (const auto problem = number_problem(spec, v)) {
+        m_diags.error(problem->first, fmt::format("`{}` {}, found `{}`", path, problem->second, node.value), node.loc, path);
+        return std::nullopt;
+      }
     }
-    if (q.value < spec.min || (spec.max > 0 && q.value > spec.max)) {
-      const std::string bound =
-          spec.max > 0 ? fmt::format("between {:g} and {:g}", spec.min, spec.max) : fmt::format("at least {:g}", spec.min);
-      m_diags.error("out-of-range", fmt::format("`{}` must be {}, found `{}`", path, bound, node.value), node.loc, path);
-      return std::nullopt;
-    }
-    return Value::of_number(q.value);
+    if (!q.is_range) return Value::of_number(q.low);
+    m_profile.ranges[path] = {q.low, q.high};
+    double middle = range_middle(q.low, q.high);
+    if (spec.whole) middle = std::round(middle);
+    return Value::of_number(middle);
   }
 
   std::optional<Value> convert_overlap(const FieldSpec& spec, const YamlNode& node) {
@@ -497,6 +511,11 @@ std::string profile_json_schema(const std::vector<std::string>& strategy_ids) {
   return schema.dump(2) + "\n";
 }
 
+double range_middle(double lo, double hi) {
+  if (lo > 0 && hi > 10 * lo) return std::sqrt(lo * hi);
+  return (lo + hi) / 2;
+}
+
 std::string default_profile_name(const std::string& file) {
   if (file == "-" || file.empty()) return "stdin";
   std::string base = file.substr(file.find_last_of('/') == std::string::npos ? 0 : file.find_last_of('/') + 1);
@@ -618,6 +637,36 @@ bool set_profile_field(Profile& profile, std::string_view path, std::string_view
   std::erase_if(profile.assumptions, [&](const Assumption& a) { return a.field == key; });
   derive_facts(profile, catalog);
   return true;
+}
+
+bool set_profile_numbers(Profile& profile, const std::vector<std::pair<std::string_view, double>>& values, const Catalog& catalog,
+                         Diagnostics& diags, bool clear_range) {
+  const SourceLoc where{"--set", 1, 1};
+  for (const auto& [path, value] : values) {
+    const FieldSpec* spec = find_spec(path);
+    const std::string key(path);
+    if (spec == nullptr || (spec->kind != Kind::quantity && spec->kind != Kind::overlap)) {
+      diags.error("unknown-key", fmt::format("`{}` is not a numeric profile field", path), where, key);
+      return false;
+    }
+    if (const auto problem = number_problem(*spec, value)) {
+      diags.error(problem->first, fmt::format("`{}` {}, found `{:.9g}`", path, problem->second, value), where, key);
+      return false;
+    }
+  }
+  for (const auto& [path, value] : values) {
+    const std::string key(path);
+    profile.facts.set(path, Value::of_number(value));
+    if (clear_range) profile.ranges.erase(key);
+    std::erase_if(profile.assumptions, [&](const Assumption& a) { return a.field == key; });
+  }
+  derive_facts(profile, catalog);
+  return true;
+}
+
+bool set_profile_number(Profile& profile, std::string_view path, double value, const Catalog& catalog, Diagnostics& diags,
+                        bool clear_range) {
+  return set_profile_numbers(profile, {{path, value}}, catalog, diags, clear_range);
 }
 
 }  // namespace llmplan

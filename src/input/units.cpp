@@ -220,4 +220,40 @@ QuantityResult parse_quantity(std::string_view text, Dimension dimension) {
   return ok;
 }
 
+QuantityRangeResult parse_quantity_range(std::string_view text, Dimension dimension) {
+  QuantityRangeResult out;
+  const auto dots = text.find("..");
+  // `.5` and `.inf` start with one dot; a range needs two dots between two quantities.
+  if (dots == std::string_view::npos || dots == 0) {
+    const QuantityResult q = parse_quantity(text, dimension);
+    out.ok = q.ok;
+    out.low = out.high = q.value;
+    out.error = q.error;
+    out.error_offset = q.error_offset;
+    return out;
+  }
+  const QuantityResult lo = parse_quantity(text.substr(0, dots), dimension);
+  if (!lo.ok) {
+    out.error = lo.error;
+    out.error_offset = lo.error_offset;
+    return out;
+  }
+  const QuantityResult hi = parse_quantity(text.substr(dots + 2), dimension);
+  if (!hi.ok) {
+    out.error = hi.error;
+    out.error_offset = dots + 2 + hi.error_offset;
+    return out;
+  }
+  if (lo.value > hi.value) {
+    out.error = "a range is written low first: `LO..HI`";
+    out.error_offset = 0;
+    return out;
+  }
+  out.low = lo.value;
+  out.high = hi.value;
+  out.is_range = true;
+  out.ok = true;
+  return out;
+}
+
 }  // namespace llmplan

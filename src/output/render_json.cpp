@@ -5,6 +5,7 @@
 #include "llmplan/output/format.hpp"
 #include "llmplan/output/json_writer.hpp"
 #include "llmplan/output/render.hpp"
+#include "llmplan/output/render_diff.hpp"
 #include "llmplan/version.hpp"
 
 namespace llmplan {
@@ -221,6 +222,7 @@ void write_result(JsonWriter& w, const ProfileOutcome& o) {
       w.field("title", r.strategy->title);
       w.field("verdict", verdict_name(r.verdict));
       w.field("score", r.score);
+      if (o.uncertainty) w.field("p_best", round_significant(p_best_of(*o.uncertainty, r.strategy->id), 4));
       write_reasons(w, "reasons", r.reasons);
       write_reasons(w, "blockers", r.blockers);
       write_plan(w, r.cost);
@@ -229,6 +231,15 @@ void write_result(JsonWriter& w, const ProfileOutcome& o) {
     }
   }
   w.end_array();
+  if (o.uncertainty) {
+    w.field("samples", o.uncertainty->samples);
+    w.key("uncertainty");
+    write_uncertainty_json(w, *o.uncertainty);
+  }
+  if (o.baseline) {
+    w.key("baseline");
+    write_diff_json(w, *o.baseline);
+  }
   if (o.advice) {
     w.key("combinations");
     w.begin_array();

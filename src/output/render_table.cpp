@@ -5,6 +5,7 @@
 #include "llmplan/output/escape.hpp"
 #include "llmplan/output/format.hpp"
 #include "llmplan/output/render.hpp"
+#include "llmplan/output/render_diff.hpp"
 
 namespace llmplan {
 
@@ -143,6 +144,11 @@ void render_one(std::string& out, const ProfileOutcome& o, const RenderOptions& 
       out += "\nWhat would change the recommendation:\n";
       for (const auto& c : o.explanation->counterfactuals) out += "  " + t(c.message) + "\n";
     }
+  }
+  if (o.uncertainty) out += "\n" + render_uncertainty_text(*o.uncertainty);
+  if (o.baseline) {
+    out += fmt::format("\nAgainst {}:\n", o.baseline->old_label);
+    out += render_diff_text(*o.baseline, "  ");
   }
   if (o.profile && !o.profile->assumptions.empty()) {
     out += "\nAssumed:";

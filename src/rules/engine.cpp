@@ -7,6 +7,7 @@
 
 #include "llmplan/cost/plan.hpp"
 #include "llmplan/output/format.hpp"
+#include "llmplan/rules/rank.hpp"
 
 namespace llmplan {
 
@@ -98,9 +99,12 @@ std::optional<Verdict> verdict_from_name(std::string_view name) {
 }
 
 void set_strategy_facts(const Strategy& strategy, Facts& facts) {
-  facts.set("strategy.id", Value::of_string(strategy.id));
-  facts.set("strategy.rung", Value::of_number(strategy.rung));
-  facts.set("strategy.costing", Value::of_string(std::string(costing_name(strategy.costing))));
+  static const std::size_t k_id = fact_slot("strategy.id");
+  static const std::size_t k_rung = fact_slot("strategy.rung");
+  static const std::size_t k_costing = fact_slot("strategy.costing");
+  facts.set_at(k_id, Value::of_string(strategy.id));
+  facts.set_at(k_rung, Value::of_number(strategy.rung));
+  facts.set_at(k_costing, Value::of_string(std::string(costing_name(strategy.costing))));
 }
 
 Advice advise(const Profile& profile, const RuleSet& rules) {
@@ -177,6 +181,95 @@ Advice advise(const Profile& profile, const RuleSet& rules) {
     }
   }
   return advice;
+}
+
+std::vector<StrategyCost> price_strategies(const Profile& profile, const RuleSet& rules) {
+  std::vector<StrategyCost> out;
+  out.reserve(rules.strategies.size());
+  for (const Strategy& strategy : rules.strategies) out.push_back(estimate_strategy(strategy.costing, profile, rules.catalog));
+  return out;
+}
+
+namespace {
+
+/// Scores one strategy with its priced cost, as score_strategy() does, without messages.
+void score_only(std::size_t i, const Strategy& strategy, const StrategyCost& cost, const RuleSet& rules, Facts& facts,
+                Ranking& out) {
+  set_strategy_facts(strategy, facts);
+  set_cost_facts(cost, facts);
+  double score = strategy.base_score;
+  bool blocked = false;
+  for (const Rule& rule : rules.rules) {
+    if (!applies_to(rule, strategy.id) || !rule.when.holds(facts)) continue;
+    if (rule.blocks)
+      blocked = true;
+    else
+      score += rule.delta;
+  }
+  out.scores[i] = std::round(std::clamp(score, 0.0, 100.0) * 10) / 10;
+  out.feasible[i] = blocked ? 0 : 1;
+  out.one_time_usd[i] = cost.one_time_usd.expected;
+  out.monthly_usd[i] = cost.monthly_usd.expected;
+}
+
+/// The order of advise(): feasible by score, the lower rung on ties, then the ladder's order.
+void find_top(const RuleSet& rules, Ranking& out) {
+  for (std::size_t i = 0; i < out.scores.size(); ++i) {
+    if (out.feasible[i] == 0) continue;
+    if (out.top < 0) {
+      out.top = static_cast<int>(i);
+      continue;
+    }
+    const auto t = static_cast<std::size_t>(out.top);
+    if (out.scores[i] > out.scores[t] || (out.scores[i] == out.scores[t] && rules.strategies[i].rung < rules.strategies[t].rung))
+      out.top = static_cast<int>(i);
+  }
+}
+
+Ranking empty_ranking(std::size_t n) {
+  Ranking out;
+  out.scores.resize(n);
+  out.feasible.resize(n);
+  out.one_time_usd.resize(n);
+  out.monthly_usd.resize(n);
+  return out;
+}
+
+}  // namespace
+
+Ranking rank_strategies(const Profile& profile, const RuleSet& rules, const CostAdjust& adjust) {
+  const std::size_t n = rules.strategies.size();
+  Ranking out = empty_ranking(n);
+  Facts facts = profile.facts;
+  for (std::size_t i = 0; i < n; ++i) {
+    StrategyCost cost = estimate_strategy(rules.strategies[i].costing, profile, rules.catalog);
+    if (adjust) adjust(i, cost);
+    score_only(i, rules.strategies[i], cost, rules, facts, out);
+  }
+  find_top(rules, out);
+  return out;
+}
+
+Ranking rank_with_costs(const Profile& profile, const RuleSet& rules, const std::vector<StrategyCost>& costs,
+                        const CostAdjust& adjust) {
+  const std::size_t n = rules.strategies.size();
+  Ranking out = empty_ranking(n);
+  Facts facts = profile.facts;
+  for (std::size_t i = 0; i < n; ++i) {
+    if (adjust) {
+      StrategyCost cost = costs[i];
+      adjust(i, cost);
+      score_only(i, rules.strategies[i], cost, rules, facts, out);
+    } else {
+      score_only(i, rules.strategies[i], costs[i], rules, facts, out);
+    }
+  }
+  find_top(rules, out);
+  return out;
+}
+
+std::string top_id(const Ranking& ranking, const RuleSet& rules) {
+  return ranking.top < 0 ? "none" : rules.strategies[static_cast<std::size_t>(ranking.top)].id;
 }
 
 }  // namespace llmplan

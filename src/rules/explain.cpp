@@ -8,6 +8,7 @@
 
 #include "llmplan/input/fields.hpp"
 #include "llmplan/output/format.hpp"
+#include "llmplan/rules/parallel.hpp"
 
 namespace llmplan {
 
@@ -56,17 +57,17 @@ Facts strategy_facts(const Profile& profile, const StrategyResult& r) {
   return f;
 }
 
-std::string top_of(const Profile& p, const RuleSet& rules) {
-  return advise(p, rules).recommendation.value_or("none");
+/// Sets a fact to a value on a working copy of the profile (the typed setter, no text is
+/// formatted or parsed); false when the value is not valid for the field.
+bool with_value(Profile& work, const char* path, double value, const RuleSet& rules) {
+  if (const ProfileField* field = find_profile_field(path); field != nullptr && field->whole) value = std::round(value);
+  Diagnostics ignored;
+  return set_profile_number(work, path, value, rules.catalog, ignored);
 }
 
-/// Tries a value for a fact: the profile with it, or nullopt when the value is not valid.
-std::optional<Profile> with_value(const Profile& base, const char* path, double value, const RuleSet& rules) {
-  if (const ProfileField* field = find_profile_field(path); field != nullptr && field->whole) value = std::round(value);
-  Profile p = base;
-  Diagnostics ignored;
-  if (!set_profile_field(p, path, fmt::format("{:.9g}", value), rules.catalog, ignored)) return std::nullopt;
-  return p;
+std::string top_at(Profile& work, const char* path, double value, const RuleSet& rules, bool& valid) {
+  valid = with_value(work, path, value, rules);
+  return valid ? top_id(rank_strategies(work, rules), rules) : std::string();
 }
 
 /// The nearest value, moving one way from the current one, at which the top strategy changes:
@@ -80,6 +81,8 @@ std::optional<Counterfactual> search(const Profile& profile, const RuleSet& rule
   double last_same = start;
   std::optional<double> changed;
   std::string new_top;
+  Profile work = profile;
+  bool valid = true;
   for (int step = 1; step <= 40; ++step) {
     double v;
     if (fraction)
@@ -87,9 +90,8 @@ std::optional<Counterfactual> search(const Profile& profile, const RuleSet& rule
     else
       v = up ? std::max(start, fact.min > 0 ? fact.min : 1.0) * std::pow(1.5, step) : start / std::pow(1.5, step);
     if (v > fact.max || v < fact.min) break;
-    const auto p = with_value(profile, fact.path, v, rules);
-    if (!p) break;
-    const std::string top = top_of(*p, rules);
+    const std::string top = top_at(work, fact.path, v, rules, valid);
+    if (!valid) break;
     if (top != current_top) {
       changed = v;
       new_top = top;
@@ -102,9 +104,8 @@ std::optional<Counterfactual> search(const Profile& profile, const RuleSet& rule
   double hi = *changed;
   for (int i = 0; i < 20; ++i) {
     const double mid = fraction ? (lo + hi) / 2 : std::sqrt(std::max(lo, 1e-9) * hi);
-    const auto p = with_value(profile, fact.path, mid, rules);
-    if (!p) break;
-    const std::string top = top_of(*p, rules);
+    const std::string top = top_at(work, fact.path, mid, rules, valid);
+    if (!valid) break;
     if (top != current_top) {
       hi = mid;
       new_top = top;
@@ -126,14 +127,12 @@ std::optional<Counterfactual> search(const Profile& profile, const RuleSet& rule
 
 /// The lowest one-time budget at which a strategy blocked by its cost becomes feasible.
 std::optional<Counterfactual> budget_to_unblock(const Profile& profile, const RuleSet& rules, const std::string& strategy) {
+  Profile work = profile;
+  std::size_t index = 0;
+  while (index < rules.strategies.size() && rules.strategies[index].id != strategy) ++index;
   const auto feasible = [&](double budget) {
-    const auto p = with_value(profile, "budget.one_time_usd", budget, rules);
-    if (!p) return false;
-    const Advice a = advise(*p, rules);
-    for (const auto& r : a.ranking) {
-      if (r.strategy->id == strategy) return r.blockers.empty();
-    }
-    return false;
+    if (index == rules.strategies.size() || !with_value(work, "budget.one_time_usd", budget, rules)) return false;
+    return rank_strategies(work, rules).feasible[index] != 0;
   };
   double lo = profile.facts.number("budget.one_time_usd");
   double hi = lo;
@@ -151,7 +150,7 @@ std::optional<Counterfactual> budget_to_unblock(const Profile& profile, const Ru
   c.fact = "budget.one_time_usd";
   c.value = round_significant(hi, 2);
   c.direction = "at least";
-  c.recommendation = advise(*with_value(profile, c.fact.c_str(), hi, rules), rules).recommendation.value_or("none");
+  c.recommendation = with_value(work, "budget.one_time_usd", hi, rules) ? top_id(rank_strategies(work, rules), rules) : "none";
   c.message = fmt::format("with budget.one_time_usd at least {}, {} becomes feasible", format_usd(c.value), strategy);
   return c;
 }
@@ -183,20 +182,29 @@ Explanation explain(const Profile& profile, const RuleSet& rules, const Advice& 
     for (std::size_t i = 0; i < silent.size() && i < 3; ++i) s.not_fired.push_back(trace(*silent[i], facts));
     out.strategies.push_back(std::move(s));
   }
+  // The searches are independent: run them in parallel, keeping their order in the output.
+  std::vector<std::string> blocked_by_budget;
   for (const auto& r : advice.ranking) {
     // A blocker found by what its condition reads, not by its id: a rule set may rename it.
     const bool budget_blocked = std::any_of(r.blockers.begin(), r.blockers.end(), [&](const Reason& b) {
       const Rule* rule = rules.find_rule(b.rule);
       return rule != nullptr && rule->when.reads("budget.one_time_usd");
     });
-    if (!budget_blocked) continue;
-    if (auto c = budget_to_unblock(profile, rules, r.strategy->id)) out.counterfactuals.push_back(std::move(*c));
+    if (budget_blocked) blocked_by_budget.push_back(r.strategy->id);
   }
   const std::string current = advice.recommendation.value_or("none");
-  for (const auto& fact : searchable_facts()) {
-    for (const bool up : {false, true}) {
-      if (auto c = search(profile, rules, fact, up, current)) out.counterfactuals.push_back(std::move(*c));
+  const std::size_t searches = blocked_by_budget.size() + 2 * searchable_facts().size();
+  std::vector<std::optional<Counterfactual>> found(searches);
+  parallel_for(searches, [&](std::size_t i) {
+    if (i < blocked_by_budget.size()) {
+      found[i] = budget_to_unblock(profile, rules, blocked_by_budget[i]);
+      return;
     }
+    const std::size_t k = i - blocked_by_budget.size();
+    found[i] = search(profile, rules, searchable_facts()[k / 2], k % 2 == 1, current);
+  });
+  for (auto& c : found) {
+    if (c) out.counterfactuals.push_back(std::move(*c));
   }
   return out;
 }

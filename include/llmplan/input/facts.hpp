@@ -50,6 +50,11 @@ const std::vector<FactInfo>& fact_catalog();
 /// Index of a fact in fact_catalog(), or nullopt.
 std::optional<std::size_t> fact_index(std::string_view path);
 
+/// A fact's index in fact_catalog(), for code that resolves its slots once (`static const auto
+/// k = fact_slot("cost.monthly_usd");`) so that hot loops never hash a path. Throws
+/// std::logic_error for an unknown path (a bug).
+std::size_t fact_slot(std::string_view path);
+
 /// The paths of every fact, for suggestions.
 const std::vector<std::string>& fact_paths();
 
@@ -58,6 +63,8 @@ class Facts {
  public:
   Facts();
   void set(std::string_view path, Value value);
+  /// Sets the fact at a slot of fact_slot() (no lookup).
+  void set_at(std::size_t slot, Value value) { m_values[slot] = std::move(value); }
   [[nodiscard]] const Value& get(std::size_t index) const { return m_values[index]; }
   [[nodiscard]] const Value& get(std::string_view path) const;
   [[nodiscard]] double number(std::string_view path, double fallback = 0) const;

@@ -28,6 +28,9 @@ struct Profile {
   Facts facts;
   std::vector<Assumption> assumptions;
   std::map<std::string, SourceLoc> locations;
+  /// Numeric fields written as a range `LO..HI` (profile.md): the fact holds the range's
+  /// middle (geometric when HI > 10 x LO), `--uncertainty` samples across it.
+  std::map<std::string, std::pair<double, double>> ranges;
 };
 
 /// The outcome of loading one YAML document: a profile and everything wrong with it.
@@ -59,5 +62,16 @@ const std::vector<std::string>& profile_field_paths();
 /// Returns false and adds a diagnostic when the path or value is wrong.
 bool set_profile_field(Profile& profile, std::string_view path, std::string_view value_text, const Catalog& catalog,
                        Diagnostics& diags);
+
+/// Sets one numeric field (a quantity or the overlap) to a value, with the field table's checks
+/// (whole numbers, bounds) and the derived facts updated: what-ifs (sweep, explain, sampling)
+/// set values on the parsed profile, never format text and parse it back. A range the field
+/// held is kept unless `clear_range`. Returns false (adding a diagnostic) when the value is
+/// not valid for the field.
+bool set_profile_number(Profile& profile, std::string_view path, double value, const Catalog& catalog, Diagnostics& diags,
+                        bool clear_range = true);
+
+/// The middle of a range as the advice ranks it: geometric when HI > 10 x LO (and LO > 0).
+double range_middle(double lo, double hi);
 
 }  // namespace llmplan

@@ -32,6 +32,20 @@ struct QuantityResult {
 /// `40%`, `6 weeks`. Negative, NaN and infinite values are refused, as is `m` (milli or mega?).
 QuantityResult parse_quantity(std::string_view text, Dimension dimension);
 
+/// A quantity that may be a range `LO..HI` (`2k..5k`, `$10k..$40k`, `20%..60%`): `low` and
+/// `high` equal for a single value. LO must not exceed HI.
+struct QuantityRangeResult {
+  double low = 0;
+  double high = 0;
+  bool is_range = false;
+  bool ok = false;
+  std::size_t error_offset = 0;
+  std::string error;
+};
+
+/// Reads a quantity or a range of two quantities of the same dimension.
+QuantityRangeResult parse_quantity_range(std::string_view text, Dimension dimension);
+
 /// Human name of a dimension for messages ("a token count").
 std::string describe(Dimension dimension);
 

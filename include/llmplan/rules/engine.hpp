@@ -1,5 +1,6 @@
 #pragma once
 
+#include <functional>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -71,5 +72,24 @@ void set_strategy_facts(const Strategy& strategy, Facts& facts);
 /// Prices every strategy, evaluates every rule against the profile's and the strategy's
 /// facts, and ranks: feasible by score, the cheaper rung first on ties.
 Advice advise(const Profile& profile, const RuleSet& rules);
+
+/// The ranking alone, for searches and sampling (sweep, explain, `--uncertainty`): the same
+/// scores and order as advise(), without messages, break-even or combinations.
+struct Ranking {
+  std::vector<double> scores;        ///< by index of RuleSet::strategies
+  std::vector<char> feasible;        ///< no rule blocked it
+  std::vector<double> one_time_usd;  ///< expected
+  std::vector<double> monthly_usd;   ///< expected
+  int top = -1;                      ///< index of the recommendation in RuleSet::strategies; -1: none
+};
+
+/// Changes a strategy's priced cost before the rules read it (sampling the cost model's ranges).
+using CostAdjust = std::function<void(std::size_t strategy, StrategyCost& cost)>;
+
+/// Ranks without rendering anything; `top` is the strategy advise() would recommend.
+Ranking rank_strategies(const Profile& profile, const RuleSet& rules, const CostAdjust& adjust = {});
+
+/// The id of a ranking's recommendation, or "none".
+std::string top_id(const Ranking& ranking, const RuleSet& rules);
 
 }  // namespace llmplan

@@ -7,8 +7,10 @@
 
 #include "llmplan/input/diagnostic.hpp"
 #include "llmplan/input/profile.hpp"
+#include "llmplan/rules/diff.hpp"
 #include "llmplan/rules/engine.hpp"
 #include "llmplan/rules/explain.hpp"
+#include "llmplan/rules/uncertainty.hpp"
 
 namespace llmplan {
 
@@ -30,7 +32,9 @@ struct ProfileOutcome {
   std::optional<Profile> profile;
   std::optional<Advice> advice;
   Diagnostics diagnostics;
-  std::optional<Explanation> explanation;  ///< with `advise --explain`
+  std::optional<Explanation> explanation;                 ///< with `advise --explain`
+  std::optional<Uncertainty> uncertainty = std::nullopt;  ///< with `--uncertainty`, or when the profile holds ranges
+  std::optional<AdviceDiff> baseline = std::nullopt;      ///< with `--baseline FILE` or `--set`: against the file's own advice
 };
 
 /// Counts of a run's statuses, for summaries.
