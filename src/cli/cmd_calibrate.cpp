@@ -14,6 +14,7 @@
 #include "llmplan/cost/calibrate.hpp"
 #include "llmplan/input/io.hpp"
 #include "llmplan/output/format.hpp"
+#include "output/json_tree.hpp"
 
 namespace llmplan::cli {
 
@@ -187,7 +188,7 @@ int run_calibrate(const CalibrateOptions& opt) {
       const json body = report_json(report);
       json doc{{"schema_version", 1}};
       for (auto it = body.begin(); it != body.end(); ++it) doc[it.key()] = it.value();
-      content = doc.dump(2) + "\n";
+      content = json_document(doc);
     } else {
       content = report_table(report, fmt::format("llmplan estimates against {} runs of {}", runs.size(), opt.input));
     }
@@ -202,7 +203,7 @@ int run_calibrate(const CalibrateOptions& opt) {
     for (auto it = body.begin(); it != body.end(); ++it) doc[it.key()] = it.value();
     const json before = report_json(report);
     doc["before_fit"] = json{{"gpu_hours", before["gpu_hours"]}, {"memory", before["memory"]}};
-    std::fputs((doc.dump(2) + "\n").c_str(), stdout);
+    std::fputs((json_document(doc)).c_str(), stdout);
   } else {
     std::string content = report_table(report, fmt::format("Before the fit: {} runs of {}", runs.size(), opt.input));
     content += "\n" + report_table(after, fmt::format("After the fit (constants written to {}; load them with --rules {})",

@@ -11,6 +11,7 @@
 #include "common.hpp"
 #include "llmplan/output/escape.hpp"
 #include "llmplan/output/format.hpp"
+#include "output/json_tree.hpp"
 
 namespace llmplan::cli {
 
@@ -57,7 +58,7 @@ int run_gpus(const CatalogOptions& opt) {
            {"price_note", g.price_note.empty() ? json(nullptr) : json(g.price_note)},
            {"spec_source", g.spec_source}});
     }
-    return emit(json_visible(doc.dump(2, ' ', false, nlohmann::json::error_handler_t::replace)) + "\n", "") ? k_ok : k_cannot_run;
+    return emit(json_document(doc), "") ? k_ok : k_cannot_run;
   }
   std::string out = fmt::format("{:<11} {:<28} {:>7} {:>10} {:>6}  {:<22} {}\n", "id", "name", "memory", "bf16 TFLOPS", "watts",
                                 "$/GPU-hour (low-high)", "price dates");
@@ -155,7 +156,7 @@ int run_models(const CatalogOptions& opt) {
                              {"source", a.source},
                              {"why", a.why}});
     }
-    return emit(json_visible(doc.dump(2, ' ', false, nlohmann::json::error_handler_t::replace)) + "\n", "") ? k_ok : k_cannot_run;
+    return emit(json_document(doc), "") ? k_ok : k_cannot_run;
   }
   std::string out = fmt::format("{:<22} {:<26} {:>8} {:>8} {:>6} {:>6} {:>8} {:>4}  {}\n", "open model", "name", "params",
                                 "active", "layers", "hidden", "context", "tier", "read on");

@@ -13,6 +13,7 @@
 #include "llmplan/output/escape.hpp"
 #include "llmplan/output/format.hpp"
 #include "llmplan/output/render.hpp"
+#include "output/json_tree.hpp"
 
 namespace llmplan::cli {
 
@@ -302,7 +303,7 @@ int run_estimate(const EstimateOptions& opt) {
     json assumptions = json::array();
     for (const auto& n : notes) assumptions.push_back({{"name", n.name}, {"value", value_to_json(n.value)}, {"why", n.why}});
     doc["assumptions"] = assumptions;
-    content = json_visible(doc.dump(2, ' ', false, nlohmann::json::error_handler_t::replace)) + "\n";
+    content = json_document(doc);
   } else {
     content = render_table(opt.strategy, request, job, notes);
   }

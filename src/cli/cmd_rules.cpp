@@ -16,6 +16,7 @@
 #include "llmplan/output/escape.hpp"
 #include "llmplan/rules/parallel.hpp"
 #include "llmplan/rules/ruletest.hpp"
+#include "output/json_tree.hpp"
 
 namespace llmplan::cli {
 
@@ -78,7 +79,7 @@ int run_list(const RulesOptions& opt) {
                               {"source", r->source},
                               {"defined_at", fmt::format("{}:{}", r->loc.file, r->loc.line)}});
     }
-    return emit(json_visible(doc.dump(2, ' ', false, nlohmann::json::error_handler_t::replace)) + "\n", "") ? k_ok : k_cannot_run;
+    return emit(json_document(doc), "") ? k_ok : k_cannot_run;
   }
   std::string out = fmt::format("{:<44} {:<6} {:<40} {}\n", "id", "effect", "strategies", "source");
   for (const Rule* r : shown) {

@@ -14,6 +14,7 @@
 #include "llmplan/input/yaml_map.hpp"
 #include "llmplan/input/yaml_tree.hpp"
 #include "llmplan/rules/parallel.hpp"
+#include "output/json_tree.hpp"
 
 namespace llmplan {
 
@@ -508,7 +509,7 @@ std::string profile_json_schema(const std::vector<std::string>& strategy_ids) {
                        {"additionalProperties", false},
                        {"required", required_sections},
                        {"properties", top}};
-  return schema.dump(2) + "\n";
+  return json_document(schema);
 }
 
 double range_middle(double lo, double hi) {

@@ -2,6 +2,7 @@
 #include <nlohmann/json.hpp>
 
 #include "llmplan/output/schema.hpp"
+#include "json_tree.hpp"
 
 namespace llmplan {
 
@@ -117,7 +118,7 @@ std::string advice_json_schema(const std::vector<std::string>& strategy_ids) {
                          {"ruleset", {{"type", "object"}, {"required", {"name", "version"}}}},
                          {"results", {{"type", "array"}, {"items", result}}},
                          {"summary", {{"type", "object"}, {"required", {"profiles", "ok", "invalid"}}}}}}};
-  return schema.dump(2) + "\n";
+  return json_document(schema);
 }
 
 }  // namespace llmplan
