@@ -26,6 +26,7 @@ Output::~Output() {
 bool Output::open(const std::string& path) {
   if (path.empty() || path == "-") {
     m_file = stdout;
+    m_paged = stdout_is_terminal();  // long output on a terminal goes through the pager at commit()
     return true;
   }
   m_path = path;
@@ -56,6 +57,10 @@ bool Output::open(const std::string& path) {
 
 bool Output::write(const std::string& text) {
   if (m_failed) return false;
+  if (m_paged) {
+    m_buffer += text;
+    return true;
+  }
   if (std::fwrite(text.data(), 1, text.size(), m_file) != text.size()) {
     print_error(fmt::format("cannot write {}: {}", m_path.empty() ? "standard output" : m_path, std::strerror(errno)),
                 "write-failed");
@@ -65,6 +70,7 @@ bool Output::write(const std::string& text) {
 }
 
 bool Output::commit() {
+  if (m_paged) return write_stdout(m_buffer) && !m_failed;
   if (m_file == stdout) return std::fflush(stdout) == 0 && !m_failed;
   if (m_direct) {
     const bool ok = std::fclose(m_file) == 0 && !m_failed;

@@ -26,6 +26,8 @@ class Output {
   std::FILE* m_file = nullptr;
   bool m_failed = false;
   bool m_direct = false;  ///< a device or pipe, written without a temporary file
+  bool m_paged = false;   ///< standard output on a terminal: kept until commit() for the pager
+  std::string m_buffer;
 };
 
 }  // namespace llmplan::cli

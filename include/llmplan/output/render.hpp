@@ -13,6 +13,8 @@ struct RenderOptions {
   bool color = false;
   int top_reasons = 3;             ///< reasons per strategy in the table
   const RuleSet* rules = nullptr;  ///< the rule set's name and version, for document heads
+  int width = 80;                  ///< columns the table is laid out for
+  bool verbose = false;            ///< the table shows every strategy's reasons and all details
 };
 
 /// One result object (`results[i]` of the JSON document; one line of JSONL), as JSON text.
