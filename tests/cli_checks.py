@@ -65,7 +65,33 @@ with tempfile.TemporaryDirectory() as tmp:
 p = run('advise', example, '--format', 'table')
 check('no colour when stdout is not a terminal', '\033[' not in p.stdout)
 p = run('advise', example)
-check('the default format off a terminal is JSON', p.stdout.startswith('{'))
+check('the default format off a terminal is the table', p.stdout.startswith('invoice-json-extractor') and 'Recommendation:' in p.stdout,
+      p.stdout[:200])
+check('--color always colours a pipe', '\033[' in run('advise', example, '--color', 'always').stdout)
+check('--color always wins over NO_COLOR', '\033[' in run('advise', example, '--color=always', env={'NO_COLOR': '1'}).stdout)
+check('CLICOLOR_FORCE colours a pipe', '\033[' in run('advise', example, env={'CLICOLOR_FORCE': '1'}).stdout)
+check('NO_COLOR wins over CLICOLOR_FORCE', '\033[' not in run('advise', example, env={'CLICOLOR_FORCE': '1', 'NO_COLOR': '1'}).stdout)
+check('CLICOLOR_FORCE=0 forces nothing', '\033[' not in run('advise', example, env={'CLICOLOR_FORCE': '0'}).stdout)
+check('--color never', '\033[' not in run('advise', example, '--color', 'never', env={'CLICOLOR_FORCE': '1'}).stdout)
+check('a pipe never goes through the pager', run('advise', example, env={'LLMPLAN_PAGER': 'sed s/^/PAGED:/', 'LINES': '5'}).stdout
+      .startswith('invoice-json-extractor'))
+for command in (['advise', example], ['check', 'tests/data/proposals/accepted.yaml'], ['validate', example],
+                ['estimate', '--strategy', 'peft', '--params', '7B', '--tokens', '1M', '--gpu', 'l4'], ['rules', 'list'],
+                ['rules', 'show', 'cheap-to-try'], ['rules', 'lint', 'tests/data/lint-warnings.yaml'],
+                ['schema', 'profile'], ['gpus'], ['models'], ['init', '-', '--no-input']):
+    for flags in (['--color', 'never'], ['--no-color'], ['-q'], ['--color=always']):
+        p = run(*command, *flags)
+        check(f'llmplan {" ".join(command)} accepts {" ".join(flags)}', 'unknown flag' not in p.stderr and p.returncode in (0, 1),
+              p.stderr[:200])
+for n, cols in ((80, '80'), (120, '120')):
+    p = run('advise', 'examples', env={'COLUMNS': cols})
+    long = [line for line in p.stdout.splitlines() if len(line) > n and ' ' in line.strip()]
+    check(f'at COLUMNS={cols} every line fits', not long, long[:3])
+p = run('advise', 'examples/shakespeare-voice.yaml', env={'COLUMNS': '80'})
+first = p.stdout.splitlines()[:24]
+check('the pick, its plan and its reasons are on the first 80x24 screen',
+      any(l.startswith('Recommendation: peft') for l in first) and any('Plan:' in l for l in first) and
+      sum(l.lstrip().startswith(('+', '-')) for l in first) >= 3, first)
 
 first = run('advise', 'examples', '--format', 'json').stdout
 second = run('advise', 'examples', '--format', 'json').stdout
@@ -78,7 +104,7 @@ p = run('advise', '-', '--format', 'json', stdin='data: {labeled_examples: 100}\
         'budget: {one_time_usd: 1.5k}\nrisk: {tolerance: low}\n', env={'LC_ALL': 'de_DE.UTF-8'})
 check('decimal points parse the same in a comma-decimal locale', p.returncode == 0, p.stderr[:200])
 
-for args, code in [(['--help'], 0), (['advise', '--help'], 0), (['--version'], 0), ([], 2), (['advise'], 2),
+for args, code in [(['--help'], 0), (['advise', '--help'], 0), (['--version'], 0), ([], 0), (['advise'], 2),
                    (['advise', example, '--format', 'yaml'], 2), (['estimate', '--strategy', 'peft'], 2),
                    (['estimate', '--strategy', 'nope', '--params', '7B'], 2), (['validate', '/no/such/file.yaml'], 2),
                    (['advise', '/no/such/file.yaml'], 2), (['estimate', '--strategy', 'peft', '--params', '7B', '--tokens', '1M',
@@ -137,6 +163,18 @@ if tty is not None:
     check('NO_COLOR turns colour off on a terminal', '\033[' not in run_on_terminal('advise', example, env={'NO_COLOR': '1'}))
     check('--no-color turns colour off on a terminal', '\033[' not in run_on_terminal('advise', example, '--no-color'))
     check('TERM=dumb turns colour off', '\033[' not in run_on_terminal('advise', example, env={'TERM': 'dumb'}))
+    check('--color never on a terminal', '\033[' not in run_on_terminal('advise', example, '--color', 'never'))
+    paged = run_on_terminal('advise', example, env={'LLMPLAN_PAGER': 'sed s/^/PAGED:/', 'LINES': '10'})
+    check('long output on a terminal goes through LLMPLAN_PAGER', 'PAGED:' in paged, paged[:200])
+    paged = run_on_terminal('advise', example, env={'LLMPLAN_PAGER': '', 'PAGER': 'sed s/^/PAGED:/', 'LINES': '10'})
+    check('an empty LLMPLAN_PAGER turns the pager off', 'PAGED:' not in paged and 'json-extractor' in paged, paged[:200])
+    paged = run_on_terminal('advise', example, env={'PAGER': 'sed s/^/PAGED:/', 'LINES': '10'})
+    check('PAGER is the pager without LLMPLAN_PAGER', 'PAGED:' in paged, paged[:200])
+    paged = run_on_terminal('advise', example, env={'LLMPLAN_PAGER': 'sed s/^/PAGED:/', 'LINES': '200'})
+    check('short output on a terminal is not paged', 'PAGED:' not in paged and 'json-extractor' in paged, paged[:200])
+    piped = run('advise', example, '--color', 'never').stdout
+    check('a terminal and a pipe get the same text', run_on_terminal('advise', example, '--color', 'never', env={
+        'COLUMNS': '80'}).replace('\r\n', '\n') == run('advise', example, env={'COLUMNS': '80'}).stdout)
 
 dup = 'task: {needs: [style, style]}\ndata: {labeled_examples: 5}\ndomain: {overlap: high}\nbudget: {one_time_usd: 1k}\nrisk: {tolerance: high}\n'
 check('warnings print by default', 'duplicate-item' in run('advise', '-', '--format', 'json', stdin=dup).stderr)

@@ -86,11 +86,30 @@ TEST_CASE("the table shows the ranking costs and reasons without colour codes", 
   CHECK(table.find("Recommendation: rag") != std::string::npos);
   CHECK(table.find("recommended") != std::string::npos);
   CHECK(table.find("Why rag:") != std::string::npos);
-  CHECK(table.find("Combine: rag + peft") != std::string::npos);
+  CHECK(table.find("rag + peft (combined)") != std::string::npos);
   CHECK(table.find("invalid profile") != std::string::npos);
   CHECK(table.find('\033') == std::string::npos);
   const std::string coloured = render_table(outcomes(), RenderOptions{true, 3});
   CHECK(coloured.find("\033[") != std::string::npos);
+}
+
+TEST_CASE("the table fits the width it is given", "[render]") {
+  for (const int width : {80, 120}) {
+    RenderOptions options{false, 3};
+    options.width = width;
+    const std::string table = render_table(outcomes(), options);
+    std::size_t start = 0;
+    while (start < table.size()) {
+      const auto end = table.find('\n', start);
+      const std::string line = table.substr(start, end - start);
+      std::size_t columns = 0;
+      for (const char c : line) columns += (static_cast<unsigned char>(c) & 0xC0) != 0x80 ? 1 : 0;
+      const bool one_word = line.find(' ', line.find_first_not_of(' ')) == std::string::npos;
+      CHECK((columns <= static_cast<std::size_t>(width) || one_word));
+      if (columns > static_cast<std::size_t>(width) && !one_word) FAIL_CHECK(line);
+      start = end == std::string::npos ? table.size() : end + 1;
+    }
+  }
 }
 
 TEST_CASE("markdown renders a table and escapes pipes", "[render]") {
@@ -104,7 +123,7 @@ TEST_CASE("markdown renders a table and escapes pipes", "[render]") {
 TEST_CASE("usd ranges are written compactly", "[render]") {
   CHECK(format_usd_range(Range{40, 120, 400}) == "$120 ($40-$400)");
   CHECK(format_usd_range(Range{}) == "$0");
-  CHECK(format_usd_range(Range{1.5e6, 2e6, 3.25e6}) == "$2M ($1.5M-$3.3M)");
+  CHECK(format_usd_range(Range{1.5e6, 2e6, 3.25e6}) == "$2M ($1.5M-$3.25M)");
 }
 
 TEST_CASE("the json writer escapes and nests", "[render]") {

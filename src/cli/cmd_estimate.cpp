@@ -84,7 +84,7 @@ std::vector<std::string> what_would_fit(const TrainingRequest& request, const Ca
     r.gpus = g;
     r.zero_stage = 3;
     if (estimate_memory(r, catalog).fits) {
-      out.push_back(fmt::format("{} x {} with ZeRO-3 / FSDP sharding", g, request.gpu->id));
+      out.push_back(fmt::format("{}x {} with ZeRO-3 / FSDP sharding", g, request.gpu->id));
       break;
     }
   }
@@ -228,7 +228,7 @@ int run_estimate(const EstimateOptions& opt) {
   if (opt.format == "json") {
     content = doc.dump(2) + "\n";
   } else {
-    content += fmt::format("{} of a {}-parameter model on {} x {}\n", opt.strategy, format_count(request.model.params), opt.gpus,
+    content += fmt::format("{} of a {}-parameter model on {}x {}\n", opt.strategy, format_count(request.model.params), opt.gpus,
                            gpu->id);
     content += fmt::format("  training tokens   {}\n", format_count(doc["training_tokens"].get<double>()));
     content += fmt::format("  training FLOPs    {}\n", format_scientific(doc["training_flops"].get<double>()));

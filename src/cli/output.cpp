@@ -73,9 +73,10 @@ bool Output::commit() {
   if (m_paged) return write_stdout(m_buffer) && !m_failed;
   if (m_file == stdout) return std::fflush(stdout) == 0 && !m_failed;
   if (m_direct) {
-    const bool ok = std::fclose(m_file) == 0 && !m_failed;
+    const bool closed = std::fclose(m_file) == 0;  // a short text fails only here, on the final flush
     m_file = nullptr;
-    return ok;
+    if (!closed && !m_failed) print_error(fmt::format("cannot write {}: {}", m_path, std::strerror(errno)), "write-failed");
+    return closed && !m_failed;
   }
   const bool flushed = std::fflush(m_file) == 0 && ::fsync(::fileno(m_file)) == 0;
   const bool closed = std::fclose(m_file) == 0;

@@ -372,11 +372,11 @@ Serving self_hosted_serving(const ModelShape& model, const ServingGpus& where, c
   if (serverless_ok && serverless.expected < dedicated.expected) {
     s.monthly = {serverless.low, serverless.expected, std::min(serverless.high, dedicated.high)};
     if (describe)
-      s.description = fmt::format("rented {} x{}, scale-to-zero workers billed per busy second", gpu->id, where.count);
+      s.description = fmt::format("rented {}x {}, scale-to-zero workers billed per busy second", where.count, gpu->id);
   } else {
     s.monthly = dedicated;
     if (describe) {
-      s.description = fmt::format("{} {} x{}, one replica always on{}", where.owned ? "owned" : "rented", gpu->id, where.count,
+      s.description = fmt::format("{} {}x {}, one replica always on{}", where.owned ? "owned" : "rented", where.count, gpu->id,
                                   where.owned ? " (energy only)" : "");
     }
   }

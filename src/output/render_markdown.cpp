@@ -41,7 +41,7 @@ void render_one(std::string& out, const ProfileOutcome& o) {
                     format_number(r.score, 1), format_usd_range(c.one_time_usd), format_usd_range(c.monthly_usd),
                     c.gpu_hours.expected == 0 ? "-" : format_count(round_significant(c.gpu_hours.expected, 2)),
                     c.emissions_kgco2e.expected == 0 ? "-" : format_count(round_significant(c.emissions_kgco2e.expected, 2)), be,
-                    c.gpu.empty() ? "-" : fmt::format("{} GiB on {} x{}", format_number(c.memory.total, 1), c.gpu, c.gpus));
+                    c.gpu.empty() ? "-" : fmt::format("{} GiB on {}", format_number(c.memory.total, 1), format_gpus(c.gpus, c.gpu)));
   }
   out += "\n";
   for (const auto& r : a.ranking) {
