@@ -72,7 +72,11 @@ void print_error(const std::string& message, const std::string& code) {
 
 void append_rule_files(const std::vector<std::string>& paths, std::vector<RuleSource>& sources, Diagnostics& diags) {
   for (const auto& path : paths) {
-    const auto files = expand_yaml_path(path);
+    auto files = expand_yaml_path(path);
+    // A rules directory may hold its tests (`*.test.yaml`): they are not rule files.
+    if (files.size() > 1 || (files.size() == 1 && files.front() != path)) {
+      std::erase_if(files, [](const std::string& f) { return f.find(".test.") != std::string::npos; });
+    }
     if (files.empty()) diags.error("no-rules", fmt::format("`{}` holds no *.yaml files", path), SourceLoc{path, 0, 0});
     for (const auto& file : files) {
       std::string text;
