@@ -87,6 +87,11 @@ bool contains(const std::string& haystack, const std::string& needle) {
 int run_list(const RulesOptions& opt) {
   const auto rules = load_rules(opt.rules);
   if (!rules) return k_cannot_run;
+  if (const auto ids = rules->strategy_ids(); !opt.strategy.empty() && std::find(ids.begin(), ids.end(), opt.strategy) == ids.end()) {
+    print_error(fmt::format("unknown strategy `{}`{}; the strategies: {}", opt.strategy, did_you_mean(opt.strategy, ids), join(ids, ", ")),
+                "unknown-strategy");
+    return k_cannot_run;
+  }
   std::vector<const Rule*> shown;
   for (const auto& r : rules->rules) {
     const bool strategy_ok =
@@ -257,8 +262,12 @@ void setup_rules(CLI::App& app, int& exit_code) {
   auto opt = std::make_shared<RulesOptions>();
   CLI::App* rules = app.add_subcommand("rules", "Inspect, check and unit-test rule sets");
   rules->require_subcommand(1);
+  rules->footer(
+      "Examples:\n  llmplan rules list --strategy rag\n  llmplan rules show cheap-to-try\n"
+      "  llmplan rules lint examples/org-rules\n  llmplan rules test --rules examples/org-rules");
 
   CLI::App* list = rules->add_subcommand("list", "List rules: id, effect, strategies, source");
+  list->footer("Examples:\n  llmplan rules list\n  llmplan rules list --strategy peft\n  llmplan rules list --grep budget --format json");
   list->add_option("--strategy", opt->strategy, "Only rules that apply to this strategy");
   list->add_option("--grep", opt->grep, "Only rules whose id, condition, message or source contains TEXT")->type_name("TEXT");
   list->add_option("-f,--format", opt->format, "table (default) or json")->check(CLI::IsMember({"table", "json"}));
@@ -266,16 +275,21 @@ void setup_rules(CLI::App& app, int& exit_code) {
   list->callback([opt, &exit_code] { exit_code = run_list(*opt); });
 
   CLI::App* show = rules->add_subcommand("show", "Show one rule and where it is defined");
-  show->add_option("id", opt->id, "Rule id")->required();
+  show->footer("Examples:\n  llmplan rules show cheap-to-try\n  llmplan rules show acme-regulated-data-stays-tuned --rules examples/org-rules");
+  show->add_option("id", opt->id, "Rule id")->required()->type_name("RULE-ID");
   show->add_option("--rules", opt->rules, "Rule-set file or directory to add")->type_name("FILE|DIR");
   show->callback([opt, &exit_code] { exit_code = run_show(*opt); });
 
   CLI::App* lint =
       rules->add_subcommand("lint", "Load rule files with the built-in rules and report every problem; exit 1 on errors");
+  lint->footer("Examples:\n  llmplan rules lint\n  llmplan rules lint examples/org-rules\n  llmplan rules lint my-rules.yaml");
   lint->add_option("paths", opt->paths, "Rule-set files or directories")->type_name("PATH");
   lint->callback([opt, &exit_code] { exit_code = run_lint(*opt); });
 
   CLI::App* test = rules->add_subcommand("test", "Run rule tests (*.test.yaml); exit 1 when one fails, 2 when a file is broken");
+  test->footer(
+      "Examples:\n  llmplan rules test\n  llmplan rules test --rules examples/org-rules\n"
+      "  llmplan rules test examples/org-rules/acme-rules.test.yaml --rules examples/org-rules --require-coverage");
   test->add_option("paths", opt->paths,
                    "Test files or directories of *.test.yaml (default: the tests of the rule set in use: the built-in\n"
                    "tests, or the *.test.yaml in or beside each --rules path)")
