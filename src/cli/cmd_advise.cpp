@@ -71,7 +71,8 @@ void setup_advise(CLI::App& app, int& exit_code) {
   cmd->add_option("profiles", opt->profiles, "Profile files, directories of *.yaml, or - for standard input")
       ->required()
       ->type_name("PROFILE");
-  cmd->add_option("-f,--format", opt->format, format_help(advice_formats(), "table, whether or not standard output is a terminal"))
+  cmd->add_option("-f,--format", opt->format,
+                  format_help(advice_formats(), "table, whether or not standard output is a terminal"))
       ->check(CLI::IsMember(advice_format_names()));
   cmd->add_flag("--explain", opt->explain,
                 "Show every rule that fired with the facts it read, the largest that did not, and what would change the advice");

@@ -33,9 +33,10 @@ std::string built_in_tests() {
     const std::string line(text.substr(0, end));
     text = end == std::string_view::npos ? std::string_view() : text.substr(end + 1);
     const auto at = line.find(key);
-    const auto example = at == std::string::npos ? k_shipped_examples.end()
-                                                 : std::find_if(k_shipped_examples.begin(), k_shipped_examples.end(),
-                                                                [&](const auto& e) { return e.first == line.substr(at + key.size()); });
+    const auto example = at == std::string::npos
+                             ? k_shipped_examples.end()
+                             : std::find_if(k_shipped_examples.begin(), k_shipped_examples.end(),
+                                            [&](const auto& e) { return e.first == line.substr(at + key.size()); });
     if (example == k_shipped_examples.end()) {
       out += line + "\n";
       continue;
@@ -87,8 +88,10 @@ bool contains(const std::string& haystack, const std::string& needle) {
 int run_list(const RulesOptions& opt) {
   const auto rules = load_rules(opt.rules);
   if (!rules) return k_cannot_run;
-  if (const auto ids = rules->strategy_ids(); !opt.strategy.empty() && std::find(ids.begin(), ids.end(), opt.strategy) == ids.end()) {
-    print_error(fmt::format("unknown strategy `{}`{}; the strategies: {}", opt.strategy, did_you_mean(opt.strategy, ids), join(ids, ", ")),
+  if (const auto ids = rules->strategy_ids();
+      !opt.strategy.empty() && std::find(ids.begin(), ids.end(), opt.strategy) == ids.end()) {
+    print_error(fmt::format("unknown strategy `{}`{}; the strategies: {}", opt.strategy, did_you_mean(opt.strategy, ids),
+                            join(ids, ", ")),
                 "unknown-strategy");
     return k_cannot_run;
   }
@@ -267,7 +270,8 @@ void setup_rules(CLI::App& app, int& exit_code) {
       "  llmplan rules lint examples/org-rules\n  llmplan rules test --rules examples/org-rules");
 
   CLI::App* list = rules->add_subcommand("list", "List rules: id, effect, strategies, source");
-  list->footer("Examples:\n  llmplan rules list\n  llmplan rules list --strategy peft\n  llmplan rules list --grep budget --format json");
+  list->footer(
+      "Examples:\n  llmplan rules list\n  llmplan rules list --strategy peft\n  llmplan rules list --grep budget --format json");
   list->add_option("--strategy", opt->strategy, "Only rules that apply to this strategy");
   list->add_option("--grep", opt->grep, "Only rules whose id, condition, message or source contains TEXT")->type_name("TEXT");
   list->add_option("-f,--format", opt->format, "table (default) or json")->check(CLI::IsMember({"table", "json"}));
@@ -275,7 +279,9 @@ void setup_rules(CLI::App& app, int& exit_code) {
   list->callback([opt, &exit_code] { exit_code = run_list(*opt); });
 
   CLI::App* show = rules->add_subcommand("show", "Show one rule and where it is defined");
-  show->footer("Examples:\n  llmplan rules show cheap-to-try\n  llmplan rules show acme-regulated-data-stays-tuned --rules examples/org-rules");
+  show->footer(
+      "Examples:\n  llmplan rules show cheap-to-try\n  llmplan rules show acme-regulated-data-stays-tuned --rules "
+      "examples/org-rules");
   show->add_option("id", opt->id, "Rule id")->required()->type_name("RULE-ID");
   show->add_option("--rules", opt->rules, "Rule-set file or directory to add")->type_name("FILE|DIR");
   show->callback([opt, &exit_code] { exit_code = run_show(*opt); });

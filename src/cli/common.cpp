@@ -54,8 +54,12 @@ void add_ui_flags(CLI::App& app) {
           ->type_name("WHEN")
           ->check(CLI::IsMember({"auto", "always", "never"}));
     }
-    if (!has("--no-color")) sub->add_flag_callback("--no-color", [] { ui().no_color = true; }, "Never colour the output (as --color never)");
-    if (!has("-q")) sub->add_flag_callback("-q,--quiet", [] { ui().quiet = true; }, "Print only results and errors");
+    if (!has("--no-color"))
+      sub->add_flag_callback(
+          "--no-color", [] { ui().no_color = true; }, "Never colour the output (as --color never)");
+    if (!has("-q"))
+      sub->add_flag_callback(
+          "-q,--quiet", [] { ui().quiet = true; }, "Print only results and errors");
     add_ui_flags(*sub);
   }
 }

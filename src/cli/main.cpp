@@ -41,10 +41,13 @@ std::vector<std::string> command_names(const CLI::App& app) {
 
 /// `llmplan` alone: what the tool does and its commands, on standard output.
 std::string usage(const CLI::App& app) {
-  std::string out = "llmplan: advice on how to adapt a large language model to a project, with costs\n\nUsage: llmplan COMMAND [ARGS...]\n\nCommands:\n";
+  std::string out =
+      "llmplan: advice on how to adapt a large language model to a project, with costs\n\nUsage: llmplan COMMAND "
+      "[ARGS...]\n\nCommands:\n";
   for (const auto* sub : app.get_subcommands({})) out += fmt::format("  {:<10} {}\n", sub->get_name(), sub->get_description());
-  out += "\nStart with `llmplan init` (writes a profile) and `llmplan advise profile.yaml`.\n"
-         "`llmplan help COMMAND` shows a command's flags and examples; `llmplan --help` everything.\n";
+  out +=
+      "\nStart with `llmplan init` (writes a profile) and `llmplan advise profile.yaml`.\n"
+      "`llmplan help COMMAND` shows a command's flags and examples; `llmplan --help` everything.\n";
   return out;
 }
 
@@ -87,7 +90,8 @@ void report_parse_error(const CLI::App& app, const CLI::ParseError& e) {
   if (dynamic_cast<const CLI::RequiredError*>(&e) != nullptr) {
     if (!command->get_subcommands({}).empty() && command->get_subcommands().empty()) {
       const auto names = command_names(*command);
-      print_error(fmt::format("`llmplan {}` needs a command: {}; see `{}`", path, fmt::join(names, ", "), help), "missing-command");
+      print_error(fmt::format("`llmplan {}` needs a command: {}; see `{}`", path, fmt::join(names, ", "), help),
+                  "missing-command");
       return;
     }
     for (const CLI::Option* option : command->get_options()) {
@@ -124,14 +128,13 @@ void report_parse_error(const CLI::App& app, const CLI::ParseError& e) {
                 "bad-value");
     return;
   }
-  if (const auto missing = what.find(" missing"); dynamic_cast<const CLI::ArgumentMismatch*>(&e) != nullptr && colon != std::string::npos &&
-                                                  missing != std::string::npos) {
+  if (const auto missing = what.find(" missing");
+      dynamic_cast<const CLI::ArgumentMismatch*>(&e) != nullptr && colon != std::string::npos && missing != std::string::npos) {
     print_error(fmt::format("{} needs a value; see `{}`", what.substr(0, colon), help), "missing-value");
     return;
   }
   if (const auto range = what.find(" not in range "); range != std::string::npos && colon != std::string::npos) {
-    print_error(fmt::format("{} takes a number from {}; see `{}`", what.substr(0, colon),
-                            what.substr(range + 14), help),
+    print_error(fmt::format("{} takes a number from {}; see `{}`", what.substr(0, colon), what.substr(range + 14), help),
                 "bad-value");
     return;
   }

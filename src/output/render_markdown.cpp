@@ -36,12 +36,12 @@ void render_one(std::string& out, const ProfileOutcome& o) {
     if (r.break_even) {
       be = r.break_even->requests_per_month ? format_count(*r.break_even->requests_per_month) + " requests/month" : "never";
     }
-    out +=
-        fmt::format("| {} | `{}` | {} | {} | {} | {} | {} | {} | {} | {} |\n", r.rank, r.strategy->id, verdict_name(r.verdict),
-                    format_number(r.score, 1), format_usd_range(c.one_time_usd), format_usd_range(c.monthly_usd),
-                    c.gpu_hours.expected == 0 ? "-" : format_count(round_significant(c.gpu_hours.expected, 2)),
-                    c.emissions_kgco2e.expected == 0 ? "-" : format_count(round_significant(c.emissions_kgco2e.expected, 2)), be,
-                    c.gpu.empty() ? "-" : fmt::format("{} GiB on {}", format_number(c.memory.total, 1), format_gpus(c.gpus, c.gpu)));
+    out += fmt::format(
+        "| {} | `{}` | {} | {} | {} | {} | {} | {} | {} | {} |\n", r.rank, r.strategy->id, verdict_name(r.verdict),
+        format_number(r.score, 1), format_usd_range(c.one_time_usd), format_usd_range(c.monthly_usd),
+        c.gpu_hours.expected == 0 ? "-" : format_count(round_significant(c.gpu_hours.expected, 2)),
+        c.emissions_kgco2e.expected == 0 ? "-" : format_count(round_significant(c.emissions_kgco2e.expected, 2)), be,
+        c.gpu.empty() ? "-" : fmt::format("{} GiB on {}", format_number(c.memory.total, 1), format_gpus(c.gpus, c.gpu)));
   }
   out += "\n";
   for (const auto& r : a.ranking) {

@@ -132,8 +132,9 @@ std::string months_text(double months) {
 }
 
 std::string break_even_text(const BreakEven& be) {
-  std::string text = be.requests_per_month ? fmt::format("from {} requests a month", format_count(round_significant(*be.requests_per_month, 2)))
-                                           : std::string("never, at any volume");
+  std::string text = be.requests_per_month
+                         ? fmt::format("from {} requests a month", format_count(round_significant(*be.requests_per_month, 2)))
+                         : std::string("never, at any volume");
   if (be.months) text += "; " + months_text(*be.months);
   return text;
 }
@@ -147,12 +148,12 @@ void ranking_table(std::string& out, const Advice& a, const Palette& p, std::siz
   std::size_t id_width = 8;
   for (const auto& r : a.ranking) id_width = std::max(id_width, r.strategy->id.size());
   // Layouts, richest first: {ranges, GPU-hours, kgCO2e, memory}.
-  const bool layouts[][4] = {{true, true, true, true}, {true, true, false, true}, {true, false, false, true},
+  const bool layouts[][4] = {{true, true, true, true},    {true, true, false, true},   {true, false, false, true},
                              {true, false, false, false}, {false, false, false, true}, {false, false, false, false}};
   for (const auto& layout : layouts) {
     const bool ranges = layout[0];
-    std::vector<std::string> header = {"#", "strategy", "verdict", "score", ranges ? "one-time (range)" : "one-time",
-                                       ranges ? "monthly (range)" : "monthly"};
+    std::vector<std::string> header = {
+        "#", "strategy", "verdict", "score", ranges ? "one-time (range)" : "one-time", ranges ? "monthly (range)" : "monthly"};
     if (layout[1]) header.push_back("GPU-hours");
     if (layout[2]) header.push_back("kgCO2e");
     if (layout[3]) header.push_back("memory/GPU");
@@ -295,7 +296,8 @@ void render_one(std::string& out, const ProfileOutcome& o, const RenderOptions& 
       const auto line = [&](const RuleTrace& t, const char* mark) {
         std::string facts;
         for (const auto& [path, value] : t.facts) facts += (facts.empty() ? "" : ", ") + path + " = " + value;
-        const std::string head = fmt::format("    {} {:<6} ", mark, t.blocks ? std::string("block") : fmt::format("{:+g}", t.effect));
+        const std::string head =
+            fmt::format("    {} {:<6} ", mark, t.blocks ? std::string("block") : fmt::format("{:+g}", t.effect));
         out += head + wrap(t.rule + "  (" + facts + ")", head.size(), head.size() + 2, width) + "\n";
       };
       for (const auto& t : s.fired) line(t, "fired");
@@ -316,7 +318,8 @@ void render_one(std::string& out, const ProfileOutcome& o, const RenderOptions& 
     }
     if (!text.empty()) out += "\nAssumed: " + wrap(text, 9, 2, width) + "\n";
   }
-  if (!options.verbose) out += p.dim(fit("More: -v every strategy's reasons; --explain each rule; --format html a report", width)) + "\n";
+  if (!options.verbose)
+    out += p.dim(fit("More: -v every strategy's reasons; --explain each rule; --format html a report", width)) + "\n";
 }
 
 }  // namespace
