@@ -52,6 +52,9 @@ int run_advise(const AdviseOptions& opt) {
       chunk[i].advice = advise(*chunk[i].profile, *rules);
       if (opt.explain) chunk[i].explanation = explain(*chunk[i].profile, *rules, *chunk[i].advice);
     });
+    for (const auto& o : chunk) {
+      if (o.advice) summary.add_pick(o.advice->recommendation);
+    }
     if (!out.write(format.body(chunk, options, begin == 0))) return k_cannot_run;
   }
   if (!out.write(format.tail(options, summary)) || !out.commit()) return k_cannot_run;

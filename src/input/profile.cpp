@@ -254,17 +254,23 @@ class ProfileReader {
       m_diags.error("bad-quantity", fmt::format("`{}`: {}", path, q.error), loc_at(node, q.error_offset), path);
       return std::nullopt;
     }
-    if (spec.whole && q.value != std::floor(q.value)) {
-      m_diags.error("bad-quantity", fmt::format("`{}` must be a whole number, found {}", path, node.value), node.loc, path);
-      return std::nullopt;
+    QuantityResult whole = q;
+    if (spec.whole) {
+      // `4.18M` is a whole number, though 4.18 * 1e6 is not exactly one in binary.
+      const double rounded = std::round(q.value);
+      if (std::fabs(q.value - rounded) > 1e-9 * std::max(1.0, std::fabs(q.value))) {
+        m_diags.error("bad-quantity", fmt::format("`{}` must be a whole number, found {}", path, node.value), node.loc, path);
+        return std::nullopt;
+      }
+      whole.value = rounded;
     }
-    if (q.value < spec.min || (spec.max > 0 && q.value > spec.max)) {
+    if (whole.value < spec.min || (spec.max > 0 && whole.value > spec.max)) {
       const std::string bound =
           spec.max > 0 ? fmt::format("between {:g} and {:g}", spec.min, spec.max) : fmt::format("at least {:g}", spec.min);
       m_diags.error("out-of-range", fmt::format("`{}` must be {}, found `{}`", path, bound, node.value), node.loc, path);
       return std::nullopt;
     }
-    return Value::of_number(q.value);
+    return Value::of_number(whole.value);
   }
 
   std::optional<Value> convert_overlap(const FieldSpec& spec, const YamlNode& node) {

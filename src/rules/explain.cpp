@@ -44,7 +44,14 @@ std::string describe(const std::string& path, const Value& v) {
 
 RuleTrace trace(const Rule& rule, const Facts& facts) {
   RuleTrace t{rule.id, rule.blocks, rule.delta, rule.when.text(), {}};
-  for (const auto& path : rule.when.fact_paths()) t.facts.emplace_back(path, describe(path, facts.get(path)));
+  for (const auto& path : rule.when.fact_paths()) {
+    // Facts derived from a profile field are shown in the profile's words.
+    if (path == "team.expertise_level") {
+      t.facts.emplace_back("team.ml_expertise", describe("team.ml_expertise", facts.get("team.ml_expertise")));
+      continue;
+    }
+    t.facts.emplace_back(path, describe(path, facts.get(path)));
+  }
   return t;
 }
 

@@ -35,6 +35,16 @@ std::string render_jsonl(const std::vector<ProfileOutcome>& outcomes);
 /// A ranked table for people, with costs and the top reasons.
 std::string render_table(const std::vector<ProfileOutcome>& outcomes, const RenderOptions& options);
 
+/// One line per profile, tab-free and space-separated, for shells: name, pick, score, one-time
+/// and monthly cost (expected), the date of the oldest price the figures use.
+std::string render_oneline(const std::vector<ProfileOutcome>& outcomes, const RenderOptions& options);
+
+/// "12 profiles: 11 advised, 1 invalid; picks: peft 5, rag 4, few-shot 2".
+std::string render_summary_line(const RunSummary& summary);
+
+/// The date of the oldest price a strategy's figures use ("" when none is dated).
+std::string price_date(const StrategyCost& cost, const Catalog& catalog);
+
 /// GitHub-flavoured Markdown, for a pull-request comment or a job summary.
 std::string render_markdown(const std::vector<ProfileOutcome>& outcomes);
 
