@@ -55,6 +55,18 @@ std::string oneline_tail(const RenderOptions&, const RunSummary& summary) {
   return summary.profiles < 2 ? std::string() : "# " + render_summary_line(summary) + "\n";
 }
 
+std::string html_head(const RenderOptions& options) {
+  return render_html_head(options);
+}
+
+std::string html_body(const std::vector<ProfileOutcome>& chunk, const RenderOptions& options, bool) {
+  return render_html_body(chunk, options);
+}
+
+std::string html_tail(const RenderOptions&, const RunSummary& summary) {
+  return render_html_tail(summary);
+}
+
 std::string markdown_head(const RenderOptions&) {
   return "# llmplan advice\n\n";
 }
@@ -71,6 +83,8 @@ const std::vector<AdviceFormat>& advice_formats() {
       {"json", "one JSON document for the run (docs/cli.md)", json_head, json_body, json_tail},
       {"jsonl", "one JSON result per line", nothing, jsonl_body, no_tail},
       {"markdown", "GitHub-flavoured Markdown for a pull request or job summary", markdown_head, markdown_body, no_tail},
+      {"html", "one self-contained HTML report: charts inline, no network; print it or attach it", html_head, html_body,
+       html_tail},
       {"oneline", "one line per profile for shells: name, pick, score, one-time and monthly cost, price date", nothing,
        oneline_body, oneline_tail},
   };

@@ -45,6 +45,11 @@ std::string render_summary_line(const RunSummary& summary);
 /// The date of the oldest price a strategy's figures use ("" when none is dated).
 std::string price_date(const StrategyCost& cost, const Catalog& catalog);
 
+/// One self-contained HTML report (inline style and SVG charts; no network), in pieces.
+std::string render_html_head(const RenderOptions& options);
+std::string render_html_body(const std::vector<ProfileOutcome>& outcomes, const RenderOptions& options);
+std::string render_html_tail(const RunSummary& summary);
+
 /// GitHub-flavoured Markdown, for a pull-request comment or a job summary.
 std::string render_markdown(const std::vector<ProfileOutcome>& outcomes);
 
