@@ -281,7 +281,7 @@ def init_on_terminal(path, answers):
     os.close(follower)
     for answer in answers:
         time.sleep(0.05)
-        os.write(leader, (answer + '\n').encode())
+        os.write(leader, b'\x04' if answer == '\x04' else (answer + '\n').encode())  # \x04: Ctrl-D
     output = read_until_closed(leader)
     proc.wait(timeout=60)
     os.close(leader)
@@ -294,6 +294,14 @@ with tempfile.TemporaryDirectory() as tmp:
     check('init --no-input writes a valid template', p.returncode == 0 and run('validate', target).returncode == 0)
     check('init never overwrites without --force', run('init', target, '--no-input').returncode == 2)
     check('init --force overwrites', run('init', target, '--no-input', '--force').returncode == 0)
+    p = run('init', '-', '--no-input')
+    check('init - writes the profile to standard output and announces nothing', p.returncode == 0 and
+          p.stdout.startswith('# llmplan project profile') and 'wrote' not in p.stderr and 'name: -' not in p.stdout,
+          p.stderr[:200])
+    p2 = run('validate', '-', stdin=p.stdout)
+    check('the profile init - writes is valid', p2.returncode == 0, p2.stdout + p2.stderr)
+    p = run('validate', '-', '--set', 'data.labeled_examples=4.18M', stdin=open(example).read())
+    check('a whole-number field takes 4.18M', p.returncode == 0, p.stderr)
     try:
         asked = os.path.join(tmp, 'asked.yaml')
         code, screen = init_on_terminal(asked, ['qa', '[knowledge]', '200', '4M', 'medium', '$10k', 'lw', 'low', '100k'])
@@ -302,6 +310,17 @@ with tempfile.TemporaryDirectory() as tmp:
               'tolerance: low' in written and 'needs: [knowledge]' in written, screen[-400:])
         check('init re-asks after an invalid answer', 'did you mean `low`' in screen, screen[-400:])
         check('init prints the advice', 'Recommendation: rag' in screen, screen[-400:])
+        forms = os.path.join(tmp, 'forms.yaml')
+        code, screen = init_on_terminal(forms, ['QA', 'knowledge, style', '2,500', '2M tokens', 'Medium', '$10k', 'lw', 'low',
+                                                '100k'])
+        written = open(forms).read() if os.path.exists(forms) else ''
+        check('init takes the forms the tool prints (QA, a list without brackets, 2,500, 2M tokens)',
+              code == 0 and 'type: qa' in written and 'needs: [knowledge, style]' in written and
+              'labeled_examples: 2500' in written and 'domain_tokens: 2M tokens' in written, screen[-600:])
+        aborted = os.path.join(tmp, 'aborted.yaml')
+        code, screen = init_on_terminal(aborted, ['qa', 'nonsense', '\x04'])
+        check('init re-asks a wrong answer and Ctrl-D aborts without writing', code == 2 and not os.path.exists(aborted) and
+              'not written' in screen, (code, screen[-400:]))
     except OSError as err:
         print(f'skipped: interactive init ({err})')
 

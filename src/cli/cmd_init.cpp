@@ -1,9 +1,11 @@
 // `llmplan init [FILE]`: write a commented profile; on a terminal, ask the few questions that
 // matter first (with defaults and the same checks as a profile), then print the advice.
+#include <cctype>
 #include <filesystem>
 #include <iostream>
 #include <map>
 #include <memory>
+#include <optional>
 
 #include <fmt/format.h>
 #include <fmt/ranges.h>
@@ -99,14 +101,47 @@ std::string profile_template(const std::map<std::string, std::string, std::less<
   return out;
 }
 
-/// Asks until the answer passes the same checks as the profile field (an empty answer takes the default).
-std::string ask(const ProfileField& field, const RuleSet& rules, Profile& scratch) {
+/// An answer in the forms the tool itself prints: `2,500` (thousands separators), `QA` (any
+/// case), `knowledge, style` (a list without brackets); `2M tokens` the quantity reader takes.
+std::string normalize_answer(const ProfileField& field, std::string answer) {
+  const auto first = answer.find_first_not_of(" \t");
+  const auto last = answer.find_last_not_of(" \t\r");
+  answer = first == std::string::npos ? std::string() : answer.substr(first, last - first + 1);
+  const auto lower = [](std::string s) {
+    for (auto& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    return s;
+  };
+  switch (field.kind) {
+    case FieldKind::enumeration:
+    case FieldKind::overlap:
+    case FieldKind::boolean: return lower(answer);
+    case FieldKind::enum_list: return answer.empty() || answer.front() == '[' ? lower(answer) : "[" + lower(answer) + "]";
+    case FieldKind::quantity: {
+      std::string out;
+      for (std::size_t i = 0; i < answer.size(); ++i) {
+        const auto digit = [&](std::size_t at) {
+          return at < answer.size() && std::isdigit(static_cast<unsigned char>(answer[at])) != 0;
+        };
+        const bool separator =
+            answer[i] == ',' && i > 0 && digit(i - 1) && digit(i + 1) && digit(i + 2) && digit(i + 3) && !digit(i + 4);
+        if (!separator) out += answer[i];
+      }
+      return out;
+    }
+    default: return answer;
+  }
+}
+
+/// Asks until the answer passes the same checks as the profile field (an empty answer takes the
+/// default); nullopt when the input ends (Ctrl-D): the caller writes nothing.
+std::optional<std::string> ask(const ProfileField& field, const RuleSet& rules, Profile& scratch) {
   const std::string fallback(fallback_answer(field));
   for (;;) {
     std::cerr << fmt::format("{} [{}] ", question_text(field), fallback) << std::flush;
     std::string answer;
-    if (!std::getline(std::cin, answer)) return fallback;  // end of input: keep the default
-    if (answer.find_first_not_of(" \t") == std::string::npos) return fallback;
+    if (!std::getline(std::cin, answer)) return std::nullopt;
+    answer = normalize_answer(field, answer);
+    if (answer.empty()) return fallback;
     Diagnostics diags;
     if (set_profile_field(scratch, field.path, answer, rules.catalog, diags)) return answer;
     for (const auto& d : diags.items()) std::cerr << "  " << d.message << "\n";
@@ -119,14 +154,15 @@ std::string minimal_template() {
 }
 
 int run_init(const InitOptions& opt) {
-  if (std::filesystem::exists(opt.file) && !opt.force) {
+  const bool to_stdout = opt.file == "-";
+  if (!to_stdout && std::filesystem::exists(opt.file) && !opt.force) {
     print_error(fmt::format("`{}` exists; pass --force to overwrite it", opt.file), "file-exists");
     return k_cannot_run;
   }
   const auto rules = load_rules({});
   if (!rules) return k_cannot_run;
   std::map<std::string, std::string, std::less<>> values;
-  std::string stem = std::filesystem::path(opt.file).stem().string();
+  std::string stem = to_stdout ? std::string() : std::filesystem::path(opt.file).stem().string();
   values["name"] = stem.empty() ? "my-project" : stem;
   if (!rules->strategies.empty()) values["example:proposal.strategy"] = rules->strategies.front().id;
   // Questions only for a person at a terminal; scripts and pipes get the template.
@@ -134,12 +170,25 @@ int run_init(const InitOptions& opt) {
   Profile scratch = load_profiles(minimal_template(), "init", rules->catalog).front().profile;
   for (const auto& field : profile_fields()) {
     if (field.question.empty()) continue;
-    values[std::string(field.path)] = interactive ? ask(field, *rules, scratch) : std::string(fallback_answer(field));
+    if (!interactive) {
+      values[std::string(field.path)] = std::string(fallback_answer(field));
+      continue;
+    }
+    const auto answer = ask(field, *rules, scratch);
+    if (!answer) {
+      std::cerr << "\n";
+      print_error(fmt::format("input ended before every question was answered; {} was not written",
+                              to_stdout ? "the profile" : "`" + opt.file + "`"),
+                  "aborted");
+      return k_cannot_run;
+    }
+    values[std::string(field.path)] = *answer;
   }
-  const std::string text = profile_template(values, opt.file);
+  const std::string text = profile_template(values, to_stdout ? std::string("profile.yaml") : opt.file);
   Output out;
   if (!out.open(opt.file) || !out.write(text) || !out.commit()) return k_cannot_run;
-  std::cerr << fmt::format("wrote {}\n", opt.file);
+  if (to_stdout) return k_ok;  // the profile is the output: no advice mixed into it
+  if (!ui().quiet) std::cerr << fmt::format("wrote {}\n", opt.file);
   if (!interactive) return k_ok;
   auto loaded = load_profiles(text, opt.file, rules->catalog);
   if (loaded.empty() || !loaded.front().valid()) return k_ok;
