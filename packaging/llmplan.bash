@@ -18,24 +18,25 @@ _llmplan() {
     --fail-on) COMPREPLY=($(compgen -W "rejected never" -- "$cur")); return ;;
     -f|--format)
       case "$command" in
-        advise) COMPREPLY=($(compgen -W "table json jsonl markdown" -- "$cur")) ;;
+        advise) COMPREPLY=($(compgen -W "table json jsonl markdown html oneline" -- "$cur")) ;;
         check) COMPREPLY=($(compgen -W "text json github junit sarif markdown" -- "$cur")) ;;
         validate) COMPREPLY=($(compgen -W "text json" -- "$cur")) ;;
         *) COMPREPLY=($(compgen -W "table json" -- "$cur")) ;;
       esac
       return ;;
+    --color) COMPREPLY=($(compgen -W "auto always never" -- "$cur")); return ;;
     -o|--output|--rules|--summary-file) COMPREPLY=($(compgen -f -- "$cur")); return ;;
   esac
-  local common="--format --output --rules --set --no-color --quiet --help"
+  local common="--format --output --rules --set --color --no-color --quiet --help"
   local flags
   case "$command" in
-    advise) flags="$common --top" ;;
+    advise) flags="$common --top --explain --verbose" ;;
     check) flags="$common --max-rank --margin --strategy --fail-on --summary-file" ;;
     validate) flags="$common" ;;
     estimate) flags="--strategy --params --model --tokens --examples --example-tokens --epochs --method --gpu --gpus --seq-len
                      --micro-batch --lora-rank --lora-targets --zero --grid-intensity --pue --price-per-gpu-hour --mfu
                      --no-checkpointing --format --output --rules --help" ;;
-    gpus|models) flags="--format --rules --help" ;;
+    gpus|models) flags="--format --rules --color --no-color --quiet --help" ;;
   esac
   if [[ "$cur" == -* ]]; then
     COMPREPLY=($(compgen -W "$flags" -- "$cur"))
