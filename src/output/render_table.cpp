@@ -255,7 +255,14 @@ void render_one(std::string& out, const ProfileOutcome& o, const RenderOptions& 
     }
   };
   if (a.recommendation) reasons_of(a.ranking.front(), options.top_reasons);
-  out += "\nCosts are compute and services only (one-time: training; monthly: serving).\n";
+  {
+    const std::string date = options.rules != nullptr && !a.ranking.empty()
+                                 ? price_date(a.ranking.front().cost, options.rules->catalog)
+                                 : std::string();
+    const std::string note = "Costs are compute and services only (one-time: training; monthly: serving)" +
+                             (date.empty() ? std::string(".") : "; oldest price " + date + ".");
+    out += "\n" + wrap(note, 0, 0, width) + "\n";
+  }
   ranking_table(out, a, p, width);
   if (options.verbose) {
     out += "\n";
