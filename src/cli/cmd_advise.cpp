@@ -38,6 +38,7 @@ int run_advise(const AdviseOptions& opt) {
   RenderOptions options{use_color(opt.common.no_color) && opt.common.output.empty(), opt.top_reasons, &*rules};
   options.width = output_width();
   options.verbose = opt.verbose || opt.explain;
+  options.hints = !opt.common.quiet && !ui().quiet;
   Output out;
   if (!out.open(opt.common.output) || !out.write(format.head(options))) return k_cannot_run;
   // A batch is advised and written a chunk at a time, each chunk in parallel, so memory stays

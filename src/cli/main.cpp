@@ -215,7 +215,9 @@ int run(int argc, char** argv) {
         parent = next;
       }
     }
-    std::cout << command->help();
+    std::string help = command->help();
+    if (!help.empty() && help.back() != '\n') help += '\n';
+    std::cout << help;
     return k_ok;
   }
   // CLI11 2.1 cannot suggest: catch a mistyped command (nested ones too) first.

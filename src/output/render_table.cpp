@@ -325,7 +325,7 @@ void render_one(std::string& out, const ProfileOutcome& o, const RenderOptions& 
     }
     if (!text.empty()) out += "\nAssumed: " + wrap(text, 9, 2, width) + "\n";
   }
-  if (!options.verbose)
+  if (!options.verbose && options.hints)
     out += p.dim(fit("More: -v every strategy's reasons; --explain each rule; --format html a report", width)) + "\n";
 }
 

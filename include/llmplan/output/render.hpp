@@ -15,6 +15,7 @@ struct RenderOptions {
   const RuleSet* rules = nullptr;  ///< the rule set's name and version, for document heads
   int width = 80;                  ///< columns the table is laid out for
   bool verbose = false;            ///< the table shows every strategy's reasons and all details
+  bool hints = true;               ///< the table's closing line on -v, --explain and html (not with -q)
 };
 
 /// One result object (`results[i]` of the JSON document; one line of JSONL), as JSON text.
