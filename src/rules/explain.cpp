@@ -67,6 +67,38 @@ std::string top_of(const Profile& p, const RuleSet& rules) {
   return advise(p, rules).recommendation.value_or("none");
 }
 
+/// Why the pick changes: the rules that start or stop firing (or blocking) for the old and the
+/// new top strategy between two advices, at most three, in words.
+std::string why_it_changes(const Advice& before, const Advice& after, const std::vector<std::string>& strategies) {
+  const auto rules_of = [](const Advice& a, const std::string& id) {
+    std::vector<std::pair<std::string, bool>> out;  // rule, blocks
+    for (const auto& r : a.ranking) {
+      if (r.strategy->id != id) continue;
+      for (const auto& x : r.reasons) out.emplace_back(x.rule, false);
+      for (const auto& x : r.blockers) out.emplace_back(x.rule, true);
+    }
+    return out;
+  };
+  std::vector<std::string> parts;
+  for (const auto& id : strategies) {
+    const auto old_rules = rules_of(before, id);
+    const auto new_rules = rules_of(after, id);
+    for (const auto& [rule, blocks] : new_rules) {
+      if (std::find(old_rules.begin(), old_rules.end(), std::make_pair(rule, blocks)) == old_rules.end())
+        parts.push_back(blocks ? fmt::format("`{}` blocks {}", rule, id) : fmt::format("`{}` fires for {}", rule, id));
+    }
+    for (const auto& [rule, blocks] : old_rules) {
+      if (std::find(new_rules.begin(), new_rules.end(), std::make_pair(rule, blocks)) == new_rules.end())
+        parts.push_back(blocks ? fmt::format("`{}` no longer blocks {}", rule, id) : fmt::format("`{}` stops for {}", rule, id));
+    }
+  }
+  if (parts.empty()) return "the costs move the scores";
+  if (parts.size() > 3) parts.resize(3);
+  std::string out;
+  for (std::size_t i = 0; i < parts.size(); ++i) out += (i == 0 ? "" : ", ") + parts[i];
+  return out;
+}
+
 /// Tries a value for a fact: the profile with it, or nullopt when the value is not valid.
 std::optional<Profile> with_value(const Profile& base, const char* path, double value, const RuleSet& rules) {
   if (const ProfileField* field = find_profile_field(path); field != nullptr && field->whole) value = std::round(value);
@@ -126,8 +158,15 @@ std::optional<Counterfactual> search(const Profile& profile, const RuleSet& rule
   c.direction = up ? "at least" : "at most";
   c.recommendation = new_top;
   const std::string shown = describe(fact.path, Value::of_number(c.value));
-  c.message = new_top == "none" ? fmt::format("with {} {} {}, no strategy would be feasible", fact.path, c.direction, shown)
-                                : fmt::format("with {} {} {}, {} would rank first", fact.path, c.direction, shown, new_top);
+  std::string why;
+  if (const auto p = with_value(profile, fact.path, hi, rules)) {
+    std::vector<std::string> ids = {current_top};
+    if (new_top != "none") ids.push_back(new_top);
+    why = " (" + why_it_changes(advise(profile, rules), advise(*p, rules), ids) + ")";
+  }
+  c.message = new_top == "none"
+                  ? fmt::format("with {} {} {}, no strategy would be feasible{}", fact.path, c.direction, shown, why)
+                  : fmt::format("with {} {} {}, {} would rank first{}", fact.path, c.direction, shown, new_top, why);
   return c;
 }
 
