@@ -114,11 +114,11 @@ std::string reason_lines(const Reason& r, const Palette& p, std::size_t width) {
 std::string plan_text(const StrategyCost& c) {
   std::string out;
   if (!c.gpu.empty() && c.gpus > 0) {
-    out = fmt::format("train ({}) {} on {}{}", c.method, c.model, format_gpus(c.gpus, c.gpu), c.owned ? " (owned)" : "");
-  } else if (!c.model.empty()) {
-    out = fmt::format("use {}", c.model);
+    out = fmt::format("{} of {}, trained on {}{}", c.method, c.model, format_gpus(c.gpus, c.gpu), c.owned ? " (owned)" : "");
+  } else if (!c.model.empty() && c.serving.find(c.model) == std::string::npos) {
+    out = c.model;
   }
-  if (!c.serving.empty()) out += (out.empty() ? "serve on " : "; serve on ") + c.serving;
+  if (!c.serving.empty()) out += (out.empty() ? "served on " : "; served on ") + c.serving;
   return out;
 }
 
