@@ -87,6 +87,10 @@ for n, cols in ((80, '80'), (120, '120')):
     p = run('advise', 'examples', env={'COLUMNS': cols})
     long = [line for line in p.stdout.splitlines() if len(line) > n and ' ' in line.strip()]
     check(f'at COLUMNS={cols} every line fits', not long, long[:3])
+guide = open('docs/getting-started.md', encoding='utf-8').read()
+excerpt = guide.split('<!-- first-screen: ', 1)[1].split('```\n', 1)[1].split('```', 1)[0]
+shown = run('advise', 'examples/shakespeare-voice.yaml', env={'COLUMNS': '80'}).stdout
+check('getting-started.md shows what the tool prints', shown.startswith(excerpt), excerpt[:200])
 p = run('advise', 'examples/shakespeare-voice.yaml', env={'COLUMNS': '80'})
 first = p.stdout.splitlines()[:24]
 check('the pick, its plan and its reasons are on the first 80x24 screen',
