@@ -315,12 +315,15 @@ with tempfile.TemporaryDirectory() as tmp:
         check('init re-asks after an invalid answer', 'did you mean `low`' in screen, screen[-400:])
         check('init prints the advice', 'Recommendation: rag' in screen, screen[-400:])
         forms = os.path.join(tmp, 'forms.yaml')
-        code, screen = init_on_terminal(forms, ['QA', 'knowledge, style', '2,500', '2M tokens', 'Medium', '$10k', 'lw', 'low',
+        code, screen = init_on_terminal(forms, ['QA', 'knowledge, style', '2,500', '2 GB', 'Medium', '$10k', 'lw', 'low',
                                                 '100k'])
         written = open(forms).read() if os.path.exists(forms) else ''
         check('init takes the forms the tool prints (QA, a list without brackets, 2,500, 2M tokens)',
               code == 0 and 'type: qa' in written and 'needs: [knowledge, style]' in written and
-              'labeled_examples: 2500' in written and 'domain_tokens: 2M tokens' in written, screen[-600:])
+              'labeled_examples: 2500' in written and 'domain_tokens: 500M tokens' in written and
+              '4 bytes a token' in screen, screen[-600:])
+        check('init leaves unasked defaults as comments, so the advice lists them as assumed',
+              '# horizon_months: 12' in written and 'budget.horizon_months = 12 months' in screen, written[-300:])
         aborted = os.path.join(tmp, 'aborted.yaml')
         code, screen = init_on_terminal(aborted, ['qa', 'nonsense', '\x04'])
         check('init re-asks a wrong answer and Ctrl-D aborts without writing', code == 2 and not os.path.exists(aborted) and

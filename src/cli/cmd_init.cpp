@@ -81,6 +81,11 @@ std::string profile_template(const std::map<std::string, std::string, std::less<
       section = head;
     }
     const auto given = values.find(field.path);
+    // A field nobody answered stays a comment, so the advice lists its default under "Assumed".
+    if (given == values.end() && !field.required && !head.empty() && !field.default_text.empty()) {
+      body += template_line(field, std::string(field.default_text), true);
+      continue;
+    }
     std::string value = given != values.end() ? given->second : std::string(field.default_text);
     if (field.required && value.empty()) value = std::string(fallback_answer(field));
     if (head.empty()) {
@@ -117,6 +122,23 @@ std::string normalize_answer(const ProfileField& field, std::string answer) {
     case FieldKind::boolean: return lower(answer);
     case FieldKind::enum_list: return answer.empty() || answer.front() == '[' ? lower(answer) : "[" + lower(answer) + "]";
     case FieldKind::quantity: {
+      // Text sizes become tokens at about 4 bytes a token: `2 GB` of text is about 500M tokens.
+      if (field.path == "data.domain_tokens") {
+        const auto unit = answer.find_first_not_of("0123456789. ");
+        if (unit != std::string::npos && unit > 0) {
+          const std::string suffix = lower(answer.substr(unit));
+          const double bytes = suffix == "kb" ? 1e3 : suffix == "mb" ? 1e6 : suffix == "gb" ? 1e9 : suffix == "tb" ? 1e12 : 0;
+          if (bytes > 0) {
+            const double tokens = std::strtod(answer.c_str(), nullptr) * bytes / 4;
+            const std::string converted = tokens >= 1e9   ? fmt::format("{:.3g}B tokens", tokens / 1e9)
+                                          : tokens >= 1e6 ? fmt::format("{:.3g}M tokens", tokens / 1e6)
+                                          : tokens >= 1e3 ? fmt::format("{:.3g}k tokens", tokens / 1e3)
+                                                          : fmt::format("{:.0f} tokens", tokens);
+            std::cerr << fmt::format("  {} of text is about {} tokens (4 bytes a token)\n", answer, converted);
+            return converted;
+          }
+        }
+      }
       std::string out;
       for (std::size_t i = 0; i < answer.size(); ++i) {
         const auto digit = [&](std::size_t at) {

@@ -321,9 +321,14 @@ void render_one(std::string& out, const ProfileOutcome& o, const RenderOptions& 
       if (assumption.field == "version") continue;
       const auto index = fact_index(assumption.field);
       const std::string value = index ? format_fact(fact_catalog()[*index], assumption.value) : "?";
-      text += fmt::format("{}{} = {}", text.empty() ? "" : "; ", assumption.field, value);
+      // Each `field = value` stays on one line: its spaces are held as \x01 until wrapped.
+      std::string item = fmt::format("{} = {}", assumption.field, value);
+      std::replace(item.begin(), item.end(), ' ', '\x01');
+      text += (text.empty() ? "" : "; ") + item;
     }
-    if (!text.empty()) out += "\nAssumed: " + wrap(text, 9, 2, width) + "\n";
+    std::string wrapped = wrap(text, 9, 2, width);
+    std::replace(wrapped.begin(), wrapped.end(), '\x01', ' ');
+    if (!text.empty()) out += "\nAssumed: " + wrapped + "\n";
   }
   if (!options.verbose && options.hints)
     out += p.dim(fit("More: -v every strategy's reasons; --explain each rule; --format html a report", width)) + "\n";
