@@ -97,6 +97,17 @@ check('the pick, its plan and its reasons are on the first 80x24 screen',
       any(l.startswith('Recommendation: peft') for l in first) and any('Plan:' in l for l in first) and
       sum(l.lstrip().startswith(('+', '-')) for l in first) >= 3, first)
 
+import re
+for command in (['advise', 'examples', '--format', 'json'], ['gpus', '--format', 'json'], ['models', '--format', 'json'],
+                ['check', 'examples', '--format', 'json'],
+                ['estimate', '--strategy', 'peft', '--params', '7B', '--tokens', '1M', '--gpu', 'l4', '--format', 'json']):
+    text = run(*command).stdout
+    def significant(number):
+        mantissa = number.split('e')[0].lstrip('-')
+        digits = mantissa.replace('.', '').lstrip('0')
+        return len(digits if '.' in mantissa else digits.rstrip('0'))
+    noisy = [m for m in re.findall(r'-?\d[\d.]*(?:e[-+]?\d+)?', text) if significant(m) > 12]
+    check(f'llmplan {" ".join(command)}: numbers carry at most 12 significant digits', not noisy, noisy[:3])
 first = run('advise', 'examples', '--format', 'json').stdout
 second = run('advise', 'examples', '--format', 'json').stdout
 check('the same input gives byte-identical output', first == second and len(first) > 1000)

@@ -40,7 +40,7 @@ int run_gpus(const CatalogOptions& opt) {
                              {"prices", prices},
                              {"spec_source", g.spec_source}});
     }
-    return emit(doc.dump(2) + "\n", "") ? k_ok : k_cannot_run;
+    return emit(dump_json(doc) + "\n", "") ? k_ok : k_cannot_run;
   }
   std::string out = fmt::format("{:<11} {:<28} {:>7} {:>10} {:>6}  {:<22} {}\n", "id", "name", "memory", "bf16 TFLOPS", "watts",
                                 "$/GPU-hour (low-high)", "price dates");
@@ -98,7 +98,7 @@ int run_models(const CatalogOptions& opt) {
                              {"date", a.date},
                              {"source", a.source}});
     }
-    return emit(doc.dump(2) + "\n", "") ? k_ok : k_cannot_run;
+    return emit(dump_json(doc) + "\n", "") ? k_ok : k_cannot_run;
   }
   std::string out = fmt::format("{:<22} {:<26} {:>8} {:>8} {:>6} {:>6} {:>8}\n", "id", "name", "params", "active", "layers",
                                 "hidden", "context");

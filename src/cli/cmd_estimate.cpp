@@ -226,7 +226,7 @@ int run_estimate(const EstimateOptions& opt) {
 
   std::string content;
   if (opt.format == "json") {
-    content = doc.dump(2) + "\n";
+    content = dump_json(doc) + "\n";
   } else {
     content += fmt::format("{} of a {}-parameter model on {}x {}\n", opt.strategy, format_count(request.model.params), opt.gpus,
                            gpu->id);

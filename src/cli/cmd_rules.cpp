@@ -113,7 +113,7 @@ int run_list(const RulesOptions& opt) {
                               {"source", r->source},
                               {"defined_at", fmt::format("{}:{}", r->loc.file, r->loc.line)}});
     }
-    return emit(doc.dump(2) + "\n", "") ? k_ok : k_cannot_run;
+    return emit(dump_json(doc) + "\n", "") ? k_ok : k_cannot_run;
   }
   std::string out = fmt::format("{:<44} {:<6} {:<40} {}\n", "id", "effect", "strategies", "source");
   for (const Rule* r : shown) {

@@ -70,6 +70,28 @@ void print_diagnostics(const Diagnostics& diags, bool quiet) {
   }
 }
 
+namespace {
+template <typename Json>
+void round_numbers(Json& j) {
+  if (j.is_number_float()) {
+    const std::string text = fmt::format("{:.12g}", j.template get<double>());
+    j = std::strtod(text.c_str(), nullptr);
+  } else if (j.is_structured()) {
+    for (auto& item : j) round_numbers(item);
+  }
+}
+}  // namespace
+
+std::string dump_json(nlohmann::ordered_json doc) {
+  round_numbers(doc);
+  return doc.dump(2);
+}
+
+std::string dump_json(nlohmann::json doc) {
+  round_numbers(doc);
+  return doc.dump(2);
+}
+
 void print_error(const std::string& message, const std::string& code) {
   std::cerr << fmt::format("llmplan: error: {} [{}]\n", message, code);
 }

@@ -5,6 +5,7 @@
 #include <vector>
 
 #include <CLI/CLI.hpp>
+#include <nlohmann/json.hpp>
 
 #include "llmplan/input/diagnostic.hpp"
 #include "llmplan/rules/outcome.hpp"
@@ -83,6 +84,10 @@ std::string format_help(const std::vector<Format>& formats, const std::string& d
   for (const auto& f : formats) out += "\n  " + std::string(f.name) + ": " + std::string(f.description);
   return out + "\n(default: " + default_text + ")";
 }
+
+/// A JSON document as text (indent 2) with every number at most 12 significant digits (cli.md).
+std::string dump_json(nlohmann::ordered_json doc);
+std::string dump_json(nlohmann::json doc);
 
 /// Prints `llmplan: error: message [code]` to standard error.
 void print_error(const std::string& message, const std::string& code);
