@@ -42,7 +42,9 @@ UiOptions& ui() {
 }
 
 void add_ui_flags(CLI::App& app) {
-  for (CLI::App* sub : app.get_subcommands({})) {
+  std::vector<CLI::App*> commands = app.get_subcommands({});
+  if (app.get_parent() == nullptr) commands.insert(commands.begin(), &app);  // `llmplan --no-color gpus` too
+  for (CLI::App* sub : commands) {
     const auto has = [sub](const std::string& name) {
       for (const CLI::Option* option : sub->get_options()) {
         if (option->check_name(name)) return true;
@@ -60,7 +62,7 @@ void add_ui_flags(CLI::App& app) {
     if (!has("-q"))
       sub->add_flag_callback(
           "-q,--quiet", [] { ui().quiet = true; }, "Print only results and errors");
-    add_ui_flags(*sub);
+    if (sub != &app) add_ui_flags(*sub);
   }
 }
 
