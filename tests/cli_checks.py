@@ -93,7 +93,7 @@ shown = run('advise', 'examples/shakespeare-voice.yaml', env={'COLUMNS': '80'}).
 check('getting-started.md shows what the tool prints', shown.startswith(excerpt), excerpt[:200])
 p = run('advise', 'examples/shakespeare-voice.yaml', env={'COLUMNS': '80'})
 first = p.stdout.splitlines()[:24]
-check('the pick, its plan and its reasons are on the first 80x24 screen',
+check('the pick and its plan and its reasons are on the first 80x24 screen',
       any(l.startswith('Recommendation: peft') for l in first) and any('Plan:' in l for l in first) and
       sum(l.lstrip().startswith(('+', '-')) for l in first) >= 3, first)
 
@@ -329,11 +329,11 @@ with tempfile.TemporaryDirectory() as tmp:
         code, screen = init_on_terminal(forms, ['QA', 'knowledge, style', '2,500', '2 GB', 'Medium', '$10k', 'lw', 'low',
                                                 '100k'])
         written = open(forms).read() if os.path.exists(forms) else ''
-        check('init takes the forms the tool prints (QA, a list without brackets, 2,500, 2M tokens)',
+        check('init takes the forms the tool prints: QA and a list without brackets and a thousands separator and 2 GB',
               code == 0 and 'type: qa' in written and 'needs: [knowledge, style]' in written and
               'labeled_examples: 2500' in written and 'domain_tokens: 500M tokens' in written and
               '4 bytes a token' in screen, screen[-600:])
-        check('init leaves unasked defaults as comments, so the advice lists them as assumed',
+        check('init leaves unasked defaults as comments so the advice lists them as assumed',
               '# horizon_months: 12' in written and 'budget.horizon_months = 12 months' in screen, written[-300:])
         aborted = os.path.join(tmp, 'aborted.yaml')
         code, screen = init_on_terminal(aborted, ['qa', 'nonsense', '\x04'])
