@@ -22,6 +22,8 @@ install(FILES ${PROJECT_BINARY_DIR}/llmplanConfig.cmake ${PROJECT_BINARY_DIR}/ll
 
 # Generated at build time from the command definitions (src/CMakeLists.txt).
 install(FILES ${PROJECT_BINARY_DIR}/llmplan.1 DESTINATION ${CMAKE_INSTALL_MANDIR}/man1)
+install(FILES ${PROJECT_SOURCE_DIR}/docs/getting-started.md ${PROJECT_SOURCE_DIR}/docs/profile.md ${PROJECT_SOURCE_DIR}/docs/cli.md
+        ${PROJECT_SOURCE_DIR}/docs/rules.md DESTINATION ${CMAKE_INSTALL_DOCDIR} OPTIONAL)
 install(FILES ${PROJECT_BINARY_DIR}/llmplan.bash DESTINATION ${CMAKE_INSTALL_DATADIR}/bash-completion/completions
         RENAME llmplan)
 install(FILES ${PROJECT_BINARY_DIR}/_llmplan DESTINATION ${CMAKE_INSTALL_DATADIR}/zsh/vendor-completions)

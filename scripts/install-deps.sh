@@ -4,7 +4,7 @@
 # 2.1.0 JSON schema, from the npm registry (scripts/fetch-sarif-schema.sh).
 #   --fuzz   also clang and its libFuzzer and sanitizer runtimes, for fuzz/run.sh
 set -eu
-packages="g++ make cmake libcli11-dev nlohmann-json3-dev libyaml-cpp-dev libfmt-dev catch2 python3 python3-jsonschema python3-yaml clang-format dpkg-dev zsh"
+packages="g++ make cmake libcli11-dev nlohmann-json3-dev libyaml-cpp-dev libfmt-dev catch2 python3 python3-jsonschema python3-yaml clang-format dpkg-dev zsh chromium"  # zsh and chromium: the completion and HTML report tests
 [ "${1:-}" = "--fuzz" ] && packages="$packages clang libclang-rt-14-dev"
 missing=""
 for p in $packages; do

@@ -66,8 +66,35 @@ with tempfile.TemporaryDirectory() as tmp:
 p = run('advise', example, '--format', 'table')
 check('no colour when stdout is not a terminal', '\033[' not in p.stdout)
 p = run('advise', example)
-check('the default format off a terminal is JSON', p.stdout.startswith('{'))
-
+check('the default format off a terminal is the table', p.stdout.startswith('invoice-json-extractor') and 'Recommendation:' in p.stdout,
+      p.stdout[:200])
+check('--color always colours a pipe', '\033[' in run('advise', example, '--color', 'always').stdout)
+check('--color always wins over NO_COLOR', '\033[' in run('advise', example, '--color=always', env={'NO_COLOR': '1'}).stdout)
+check('CLICOLOR_FORCE colours a pipe', '\033[' in run('advise', example, env={'CLICOLOR_FORCE': '1'}).stdout)
+check('NO_COLOR wins over CLICOLOR_FORCE', '\033[' not in run('advise', example, env={'CLICOLOR_FORCE': '1', 'NO_COLOR': '1'}).stdout)
+check('CLICOLOR_FORCE=0 forces nothing', '\033[' not in run('advise', example, env={'CLICOLOR_FORCE': '0'}).stdout)
+check('--color never', '\033[' not in run('advise', example, '--color', 'never', env={'CLICOLOR_FORCE': '1'}).stdout)
+check('a pipe never goes through the pager', run('advise', example, env={'LLMPLAN_PAGER': 'sed s/^/PAGED:/', 'LINES': '5'}).stdout
+      .startswith('invoice-json-extractor'))
+for command in (['advise', example], ['check', 'tests/data/proposals/accepted.yaml'], ['validate', example],
+                ['estimate', '--strategy', 'peft', '--params', '7B', '--tokens', '1M', '--gpu', 'l4'], ['rules', 'list'],
+                ['rules', 'show', 'cheap-to-try'], ['rules', 'lint', 'tests/data/lint-warnings.yaml'],
+                ['schema', 'profile'], ['gpus'], ['models'], ['init', '-', '--no-input']):
+    for flags in (['--color', 'never'], ['--no-color'], ['-q'], ['--color=always']):
+        p = run(*command, *flags)
+        check(f'llmplan {" ".join(command)} accepts {" ".join(flags)}', 'unknown flag' not in p.stderr and p.returncode in (0, 1),
+              p.stderr[:200])
+import re
+for command in (['advise', 'examples', '--format', 'json'], ['gpus', '--format', 'json'], ['models', '--format', 'json'],
+                ['check', 'examples', '--format', 'json'],
+                ['estimate', '--strategy', 'peft', '--params', '7B', '--tokens', '1M', '--gpu', 'l4', '--format', 'json']):
+    text = run(*command).stdout
+    def significant(number):
+        mantissa = number.split('e')[0].lstrip('-')
+        digits = mantissa.replace('.', '').lstrip('0')
+        return len(digits if '.' in mantissa else digits.rstrip('0'))
+    noisy = [m for m in re.findall(r'-?\d[\d.]*(?:e[-+]?\d+)?', text) if significant(m) > 12]
+    check(f'llmplan {" ".join(command)}: numbers carry at most 12 significant digits', not noisy, noisy[:3])
 first = run('advise', 'examples', '--format', 'json').stdout
 second = run('advise', 'examples', '--format', 'json').stdout
 check('the same input gives byte-identical output', first == second and len(first) > 1000)
@@ -79,7 +106,7 @@ p = run('advise', '-', '--format', 'json', stdin='data: {labeled_examples: 100}\
         'budget: {one_time_usd: 1.5k}\nrisk: {tolerance: low}\n', env={'LC_ALL': 'de_DE.UTF-8'})
 check('decimal points parse the same in a comma-decimal locale', p.returncode == 0, p.stderr[:200])
 
-for args, code in [(['--help'], 0), (['advise', '--help'], 0), (['--version'], 0), ([], 2), (['advise'], 2),
+for args, code in [(['--help'], 0), (['advise', '--help'], 0), (['--version'], 0), ([], 0), (['advise'], 2),
                    (['advise', example, '--format', 'yaml'], 2), (['estimate', '--strategy', 'peft'], 2),
                    (['estimate', '--strategy', 'nope', '--params', '7B'], 2), (['validate', '/no/such/file.yaml'], 2),
                    (['advise', '/no/such/file.yaml'], 2), (['estimate', '--strategy', 'peft', '--params', '7B', '--tokens', '1M',
@@ -138,6 +165,18 @@ if tty is not None:
     check('NO_COLOR turns colour off on a terminal', '\033[' not in run_on_terminal('advise', example, env={'NO_COLOR': '1'}))
     check('--no-color turns colour off on a terminal', '\033[' not in run_on_terminal('advise', example, '--no-color'))
     check('TERM=dumb turns colour off', '\033[' not in run_on_terminal('advise', example, env={'TERM': 'dumb'}))
+    check('--color never on a terminal', '\033[' not in run_on_terminal('advise', example, '--color', 'never'))
+    paged = run_on_terminal('advise', example, env={'LLMPLAN_PAGER': 'sed s/^/PAGED:/', 'LINES': '10'})
+    check('long output on a terminal goes through LLMPLAN_PAGER', 'PAGED:' in paged, paged[:200])
+    paged = run_on_terminal('advise', example, env={'LLMPLAN_PAGER': '', 'PAGER': 'sed s/^/PAGED:/', 'LINES': '10'})
+    check('an empty LLMPLAN_PAGER turns the pager off', 'PAGED:' not in paged and 'json-extractor' in paged, paged[:200])
+    paged = run_on_terminal('advise', example, env={'PAGER': 'sed s/^/PAGED:/', 'LINES': '10'})
+    check('PAGER is the pager without LLMPLAN_PAGER', 'PAGED:' in paged, paged[:200])
+    paged = run_on_terminal('advise', example, env={'LLMPLAN_PAGER': 'sed s/^/PAGED:/', 'LINES': '200'})
+    check('short output on a terminal is not paged', 'PAGED:' not in paged and 'json-extractor' in paged, paged[:200])
+    piped = run('advise', example, '--color', 'never').stdout
+    check('a terminal and a pipe get the same text', run_on_terminal('advise', example, '--color', 'never', env={
+        'COLUMNS': '80'}).replace('\r\n', '\n') == run('advise', example, env={'COLUMNS': '80'}).stdout)
 
 dup = 'task: {needs: [style, style]}\ndata: {labeled_examples: 5}\ndomain: {overlap: high}\nbudget: {one_time_usd: 1k}\nrisk: {tolerance: high}\n'
 check('warnings print by default', 'duplicate-item' in run('advise', '-', '--format', 'json', stdin=dup).stderr)
@@ -244,7 +283,7 @@ def init_on_terminal(path, answers):
     os.close(follower)
     for answer in answers:
         time.sleep(0.05)
-        os.write(leader, (answer + '\n').encode())
+        os.write(leader, b'\x04' if answer == '\x04' else (answer + '\n').encode())  # \x04: Ctrl-D
     output = read_until_closed(leader)
     proc.wait(timeout=60)
     os.close(leader)
@@ -257,6 +296,14 @@ with tempfile.TemporaryDirectory() as tmp:
     check('init --no-input writes a valid template', p.returncode == 0 and run('validate', target).returncode == 0)
     check('init never overwrites without --force', run('init', target, '--no-input').returncode == 2)
     check('init --force overwrites', run('init', target, '--no-input', '--force').returncode == 0)
+    p = run('init', '-', '--no-input')
+    check('init - writes the profile to standard output and announces nothing', p.returncode == 0 and
+          p.stdout.startswith('# llmplan project profile') and 'wrote' not in p.stderr and 'name: -' not in p.stdout,
+          p.stderr[:200])
+    p2 = run('validate', '-', stdin=p.stdout)
+    check('the profile init - writes is valid', p2.returncode == 0, p2.stdout + p2.stderr)
+    p = run('validate', '-', '--set', 'data.labeled_examples=4.18M', stdin=open(example).read())
+    check('a whole-number field takes 4.18M', p.returncode == 0, p.stderr)
     try:
         asked = os.path.join(tmp, 'asked.yaml')
         code, screen = init_on_terminal(asked, ['qa', '[knowledge]', '200', '4M', 'medium', '$10k', 'lw', 'low', '100k'])
@@ -265,6 +312,20 @@ with tempfile.TemporaryDirectory() as tmp:
               'tolerance: low' in written and 'needs: [knowledge]' in written, screen[-400:])
         check('init re-asks after an invalid answer', 'did you mean `low`' in screen, screen[-400:])
         check('init prints the advice', 'Recommendation: rag' in screen, screen[-400:])
+        forms = os.path.join(tmp, 'forms.yaml')
+        code, screen = init_on_terminal(forms, ['QA', 'knowledge, style', '2,500', '2 GB', 'Medium', '$10k', 'lw', 'low',
+                                                '100k'])
+        written = open(forms).read() if os.path.exists(forms) else ''
+        check('init takes the forms the tool prints: QA and a list without brackets and a thousands separator and 2 GB',
+              code == 0 and 'type: qa' in written and 'needs: [knowledge, style]' in written and
+              'labeled_examples: 2500' in written and 'domain_tokens: 500M tokens' in written and
+              '4 bytes a token' in screen, screen[-600:])
+        check('init leaves unasked defaults as comments so the advice lists them as assumed',
+              '# horizon_months: 12' in written and 'budget.horizon_months=12 months' in screen, written[-300:])
+        aborted = os.path.join(tmp, 'aborted.yaml')
+        code, screen = init_on_terminal(aborted, ['qa', 'nonsense', '\x04'])
+        check('init re-asks a wrong answer and Ctrl-D aborts without writing', code == 2 and not os.path.exists(aborted) and
+              'not written' in screen, (code, screen[-400:]))
     except OSError as err:
         print(f'skipped: interactive init ({err})')
 

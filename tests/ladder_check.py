@@ -64,7 +64,8 @@ for fmt in ('text', 'json', 'github', 'junit', 'sarif', 'markdown'):
 p = run('check', profile)
 check('without the rule file the proposal is an unknown strategy (exit 2)', p.returncode == 2 and 'zero-shot' in p.stderr,
       p.stderr)
-p = run('check', 'examples/json-extractor.yaml', '--rules', extra, '--strategy', 'zero-shot', '--format', 'json')
+# (a profile without a proposal: the shipped examples carry theirs)
+p = run('check', 'tests/data/proposals/no-proposal.yaml', '--rules', extra, '--strategy', 'zero-shot', '--format', 'json')
 check('check --strategy takes the added strategy', p.returncode in (0, 1) and
       json.loads(p.stdout)['results'][0]['strategy'] == 'zero-shot', p.stderr[:300])
 p = run('check', 'examples/json-extractor.yaml', '--strategy', 'pefft')

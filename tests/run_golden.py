@@ -8,6 +8,7 @@ A scenario file holds a header, a line of three dashes, and the expected standar
     exit: 0
     stdin: examples/json-extractor.yaml      (optional: a file fed to standard input)
     stderr: text that must appear             (optional, repeatable)
+    env: COLUMNS=80                           (optional, repeatable: set for the run)
     ---
     <expected stdout, byte for byte>
 
@@ -26,7 +27,7 @@ def parse(path):
     header, sep, expected = text.partition('\n---\n')
     if not sep:
         sys.exit(f'{path}: missing the --- line between header and expected output')
-    fields = {'stderr': []}
+    fields = {'stderr': [], 'env': []}
     comments = []
     for line in header.splitlines():
         if line.startswith('#') or not line.strip():
@@ -34,8 +35,8 @@ def parse(path):
             continue
         key, _, value = line.partition(':')
         key, value = key.strip(), value.strip()
-        if key == 'stderr':
-            fields['stderr'].append(value)
+        if key in ('stderr', 'env'):
+            fields[key].append(value)
         else:
             fields[key] = value
     return comments, fields, expected
@@ -51,11 +52,15 @@ def main():
         with open(fields['stdin'], encoding='utf-8') as f:
             stdin = f.read()
     env = dict(os.environ, NO_COLOR='1', COLUMNS='100')
+    for pair in fields['env']:
+        name, _, value = pair.partition('=')
+        env[name] = value
     proc = subprocess.run([exe, *args], input=stdin, capture_output=True, text=True, env=env, timeout=60)
     if update:
         header = comments + [f'args: {fields["args"]}', f'exit: {proc.returncode}']
         if 'stdin' in fields:
             header.append(f'stdin: {fields["stdin"]}')
+        header += [f'env: {s}' for s in fields['env']]
         header += [f'stderr: {s}' for s in fields['stderr']]
         with open(path, 'w', encoding='utf-8') as f:
             f.write('\n'.join(header) + '\n---\n' + proc.stdout)

@@ -104,7 +104,28 @@ TEST_CASE("markdown renders a table and escapes pipes", "[render]") {
 TEST_CASE("usd ranges are written compactly", "[render]") {
   CHECK(format_usd_range(Range{40, 120, 400}) == "$120 ($40-$400)");
   CHECK(format_usd_range(Range{}) == "$0");
-  CHECK(format_usd_range(Range{1.5e6, 2e6, 3.25e6}) == "$2M ($1.5M-$3.3M)");
+  CHECK(format_usd_range(Range{1.5e6, 2e6, 3.25e6}) == "$2M ($1.5M-$3.25M)");
+}
+
+TEST_CASE("money is rounded one way and GPUs are written one way", "[render]") {
+  CHECK(format_usd(435.2) == "$435");
+  CHECK(format_usd(2523) == "$2,520");
+  CHECK(format_usd(9.333) == "$9.33");
+  CHECK(format_usd(20625) == "$20,600");
+  CHECK(format_gpus(1, "mi300x") == "1x mi300x");
+  CHECK(format_gpus(8, "h100-sxm") == "8x h100-sxm");
+}
+
+TEST_CASE("json numbers carry at most 12 significant digits", "[render]") {
+  std::string out;
+  JsonWriter w(out, false);
+  w.begin_array();
+  w.value(8029999999.999999);
+  w.value(0.1 + 0.2);
+  w.value(1.5);
+  w.value(3.6e17);
+  w.end_array();
+  CHECK(out == "[8030000000,0.3,1.5,3.6e+17]");
 }
 
 TEST_CASE("the json writer escapes and nests", "[render]") {

@@ -19,13 +19,14 @@ namespace {
 struct AdviseOptions {
   CommonOptions common;
   std::vector<std::string> profiles;
-  std::string format;
+  std::string format = "table";
   int top_reasons = 3;
   bool explain = false;
   bool uncertainty = false;
   std::size_t samples = 1000;
   std::uint64_t seed = 1;
   std::string baseline;
+  bool verbose = false;
 };
 
 /// The advice each outcome is compared with: the `--baseline` file's, or with `--set`, the same
@@ -67,9 +68,12 @@ int run_advise(const AdviseOptions& opt) {
   if (baseline_failed) return k_cannot_run;
   for (const auto& o : outcomes) print_diagnostics(o.diagnostics, opt.common.quiet);
   RunSummary summary;  // counted as each chunk is advised: an unsound estimate turns `ok` into `error`
-  const std::string name = opt.format.empty() ? (stdout_is_terminal() ? "table" : "json") : opt.format;
-  const AdviceFormat& format = *find_advice_format(name);  // CLI11 checked the name against the table
-  const RenderOptions options{use_color(opt.common.no_color) && opt.common.output.empty(), opt.top_reasons, &*rules};
+  // The format never depends on the terminal (cli.md); only colour, width and the pager do.
+  const AdviceFormat& format = *find_advice_format(opt.format);  // CLI11 checked the name against the table
+  RenderOptions options{use_color(opt.common.no_color) && opt.common.output.empty(), opt.top_reasons, &*rules};
+  options.width = output_width();
+  options.verbose = opt.verbose || opt.explain;
+  options.hints = !opt.common.quiet && !ui().quiet;
   Output out;
   if (!out.open(opt.common.output) || !out.write(format.head(options))) return k_cannot_run;
   // A batch is advised and written a chunk at a time, each chunk in parallel, so memory stays
@@ -96,6 +100,7 @@ int run_advise(const AdviseOptions& opt) {
     for (std::size_t i = 0; i < chunk.size(); ++i) {
       print_diagnostics(broken[i]);
       summary.add(chunk[i].status);
+      if (chunk[i].advice) summary.add_pick(chunk[i].advice->recommendation);
     }
     if (!out.write(format.body(chunk, options, begin == 0))) return k_cannot_run;
   }
@@ -116,7 +121,8 @@ void setup_advise(CLI::App& app, int& exit_code) {
   cmd->add_option("profiles", opt->profiles, "Profile files, directories of *.yaml, or - for standard input")
       ->required()
       ->type_name("PROFILE");
-  cmd->add_option("-f,--format", opt->format, format_help(advice_formats(), "table on a terminal, json otherwise"))
+  cmd->add_option("-f,--format", opt->format,
+                  format_help(advice_formats(), "table, whether or not standard output is a terminal"))
       ->check(CLI::IsMember(advice_format_names()));
   cmd->add_flag("--explain", opt->explain,
                 "Show every rule that fired with the facts it read, the largest that did not, and what would change the advice");
@@ -128,6 +134,8 @@ void setup_advise(CLI::App& app, int& exit_code) {
   cmd->add_option("--baseline", opt->baseline,
                   "Compare with FILE (a profile or saved `advise --format json`): what changed, like `llmplan diff`")
       ->type_name("FILE");
+  cmd->add_flag("-v,--verbose", opt->verbose,
+                "Show every strategy's reasons, break-even and assumptions in full (the table shows the pick's)");
   cmd->add_option("--top", opt->top_reasons, "Reasons shown per strategy in the table")->check(CLI::Range(1, 50));
   add_common_flags(*cmd, opt->common, true);
   cmd->callback([opt, &exit_code] { exit_code = run_advise(*opt); });

@@ -183,12 +183,14 @@ int run_models(const CatalogOptions& opt) {
 void setup_catalogs(CLI::App& app, int& exit_code) {
   auto gpus = std::make_shared<CatalogOptions>();
   CLI::App* g = app.add_subcommand("gpus", "The GPU catalog: memory, dense 16-bit peak, power and dated prices");
+  g->footer("Examples:\n  llmplan gpus\n  llmplan gpus --format json\n  llmplan gpus --rules my-prices.yaml");
   g->add_option("-f,--format", gpus->format, "table (default) or json")->check(CLI::IsMember({"table", "json"}));
   g->add_option("--rules", gpus->rules, "Rule-set file or directory with catalog overrides")->type_name("FILE|DIR");
   g->callback([gpus, &exit_code] { exit_code = run_gpus(*gpus); });
 
   auto models = std::make_shared<CatalogOptions>();
   CLI::App* m = app.add_subcommand("models", "The model catalog and hosted API prices");
+  m->footer("Examples:\n  llmplan models\n  llmplan models --format json");
   m->add_option("-f,--format", models->format, "table (default) or json")->check(CLI::IsMember({"table", "json"}));
   m->add_option("--rules", models->rules, "Rule-set file or directory with catalog overrides")->type_name("FILE|DIR");
   m->callback([models, &exit_code] { exit_code = run_models(*models); });

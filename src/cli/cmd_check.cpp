@@ -99,9 +99,9 @@ void setup_check(CLI::App& app, int& exit_code) {
       "of the best strategy. Exit codes: 0 all accepted, 1 a proposal rejected, 2 a profile or the rule set\n"
       "could not be evaluated.\n"
       "Examples:\n"
-      "  llmplan check proposals/\n"
-      "  llmplan check proposal.yaml --format github --max-rank 2\n"
-      "  llmplan check proposals/ --format sarif -o llmplan.sarif");
+      "  llmplan check examples/\n"
+      "  llmplan check examples/helpdesk-bot.yaml --format github --max-rank 2\n"
+      "  llmplan check examples/ --format sarif -o llmplan.sarif");
   cmd->add_option("profiles", opt->profiles, "Profile files, directories of *.yaml, or - for standard input")
       ->required()
       ->type_name("PROFILE");

@@ -14,7 +14,10 @@ void setup_schema(CLI::App& app, int& exit_code) {
   cmd->footer(
       "Editors validate and complete profiles with the schema: save it and add to a profile\n"
       "  # yaml-language-server: $schema=./llmplan-profile.schema.json");
-  cmd->add_option("kind", *which, "profile or advice")->required()->check(CLI::IsMember({"profile", "advice"}));
+  cmd->add_option("kind", *which, "profile or advice")
+      ->type_name("profile|advice")
+      ->required()
+      ->check(CLI::IsMember({"profile", "advice"}));
   auto common = std::make_shared<CommonOptions>();
   add_rules_flag(*cmd, *common);
   cmd->callback([which, common, &exit_code] {

@@ -1,10 +1,15 @@
 #include "common.hpp"
 
+#include <algorithm>
+#include <csignal>
+#include <cstdio>
 #include <cstdlib>
+#include <cstring>
 #include <iostream>
 #include <optional>
 
 #include <fmt/format.h>
+#include <sys/ioctl.h>
 #include <unistd.h>
 
 #include "llmplan/cost/catalog_bounds.hpp"
@@ -28,8 +33,40 @@ void add_common_flags(CLI::App& command, CommonOptions& options, bool with_outpu
     command.add_option("-o,--output", options.output, "Write the result to FILE (atomically) instead of standard output")
         ->type_name("FILE");
   }
-  command.add_flag("--no-color", options.no_color, "Never colour the output");
-  command.add_flag("-q,--quiet", options.quiet, "Print only results and errors");
+  command.add_flag_callback(
+      "--no-color", [&options] { options.no_color = ui().no_color = true; }, "Never colour the output (as --color never)");
+  command.add_flag_callback(
+      "-q,--quiet", [&options] { options.quiet = ui().quiet = true; }, "Print only results and errors");
+}
+
+UiOptions& ui() {
+  static UiOptions options;
+  return options;
+}
+
+void add_ui_flags(CLI::App& app) {
+  std::vector<CLI::App*> commands = app.get_subcommands({});
+  if (app.get_parent() == nullptr) commands.insert(commands.begin(), &app);  // `llmplan --no-color gpus` too
+  for (CLI::App* sub : commands) {
+    const auto has = [sub](const std::string& name) {
+      for (const CLI::Option* option : sub->get_options()) {
+        if (option->check_name(name)) return true;
+      }
+      return false;
+    };
+    if (!has("--color")) {
+      sub->add_option("--color", ui().color, "Colour: auto (on a terminal, unless NO_COLOR), always or never")
+          ->type_name("WHEN")
+          ->check(CLI::IsMember({"auto", "always", "never"}));
+    }
+    if (!has("--no-color"))
+      sub->add_flag_callback(
+          "--no-color", [] { ui().no_color = true; }, "Never colour the output (as --color never)");
+    if (!has("-q"))
+      sub->add_flag_callback(
+          "-q,--quiet", [] { ui().quiet = true; }, "Print only results and errors");
+    if (sub != &app) add_ui_flags(*sub);
+  }
 }
 
 void print_diagnostics(const Diagnostics& diags, bool quiet) {
@@ -44,7 +81,11 @@ void print_error(const std::string& message, const std::string& code) {
 
 void append_rule_files(const std::vector<std::string>& paths, std::vector<RuleSource>& sources, Diagnostics& diags) {
   for (const auto& path : paths) {
-    const auto files = expand_yaml_path(path);
+    auto files = expand_yaml_path(path);
+    // A rules directory may hold its tests (`*.test.yaml`): they are not rule files.
+    if (files.size() > 1 || (files.size() == 1 && files.front() != path)) {
+      std::erase_if(files, [](const std::string& f) { return f.find(".test.") != std::string::npos; });
+    }
     if (files.empty()) diags.error("no-rules", fmt::format("`{}` holds no *.yaml files", path), SourceLoc{path, 0, 0});
     for (const auto& file : files) {
       std::string text;
@@ -152,6 +193,7 @@ bool keep_sound_advice(ProfileOutcome& outcome, const RuleSet& rules, Diagnostic
 
 bool emit(const std::string& content, const std::string& path) {
   if (path.empty() || path == "-") {
+    if (stdout_is_terminal()) return write_stdout(content);  // through the pager when it is long
     std::cout << content;
     return flush_stdout();
   }
@@ -178,13 +220,74 @@ bool stdout_is_terminal() {
   return ::isatty(STDOUT_FILENO) == 1;
 }
 
+namespace {
+bool env_set(const char* name) {
+  const char* value = std::getenv(name);
+  return value != nullptr && *value != '\0';
+}
+}  // namespace
+
 bool use_color(bool no_color) {
-  if (no_color) return false;
-  const char* no_color_env = std::getenv("NO_COLOR");
-  if (no_color_env != nullptr && *no_color_env != '\0') return false;
+  if (no_color || ui().no_color || ui().color == "never") return false;
+  if (ui().color == "always") return true;
+  if (env_set("NO_COLOR")) return false;
+  if (env_set("CLICOLOR_FORCE") && std::string(std::getenv("CLICOLOR_FORCE")) != "0") return true;
   const char* term = std::getenv("TERM");
   if (term != nullptr && std::string(term) == "dumb") return false;
   return stdout_is_terminal();
+}
+
+int output_width() {
+  if (const char* columns = std::getenv("COLUMNS"); columns != nullptr && *columns != '\0') {
+    char* end = nullptr;
+    const long value = std::strtol(columns, &end, 10);
+    if (end != nullptr && *end == '\0' && value >= 20 && value <= 1000) return static_cast<int>(value);
+  }
+  winsize size{};
+  if (stdout_is_terminal() && ::ioctl(STDOUT_FILENO, TIOCGWINSZ, &size) == 0 && size.ws_col >= 20) return size.ws_col;
+  return 80;
+}
+
+namespace {
+int terminal_rows() {
+  if (const char* lines = std::getenv("LINES"); lines != nullptr && *lines != '\0') {
+    const long value = std::strtol(lines, nullptr, 10);
+    if (value > 0) return static_cast<int>(value);
+  }
+  winsize size{};
+  if (::ioctl(STDOUT_FILENO, TIOCGWINSZ, &size) == 0 && size.ws_row > 0) return size.ws_row;
+  return 0;  // unknown: never page
+}
+
+std::string pager_command() {
+  for (const char* name : {"LLMPLAN_PAGER", "PAGER"}) {
+    if (const char* value = std::getenv(name); value != nullptr) return value;  // set but empty: no pager
+  }
+  return "less -FRX";
+}
+}  // namespace
+
+bool write_stdout(const std::string& text) {
+  std::cout << std::flush;
+  if (stdout_is_terminal()) {
+    const int rows = terminal_rows();
+    const auto lines = std::count(text.begin(), text.end(), '\n');
+    const std::string pager = pager_command();
+    if (rows > 0 && lines >= rows && !pager.empty() && pager != "cat") {
+      std::fflush(stdout);
+      if (std::FILE* pipe = ::popen(pager.c_str(), "w"); pipe != nullptr) {
+        std::signal(SIGPIPE, SIG_IGN);  // quitting the pager early is no error
+        std::fwrite(text.data(), 1, text.size(), pipe);
+        if (::pclose(pipe) != -1) return true;
+      }
+      // No pager could start: write directly below.
+    }
+  }
+  if (std::fwrite(text.data(), 1, text.size(), stdout) != text.size() || std::fflush(stdout) != 0) {
+    print_error(fmt::format("cannot write standard output: {}", std::strerror(errno)), "write-failed");
+    return false;
+  }
+  return true;
 }
 
 }  // namespace llmplan::cli

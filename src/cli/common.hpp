@@ -5,6 +5,7 @@
 #include <vector>
 
 #include <CLI/CLI.hpp>
+#include <nlohmann/json.hpp>
 
 #include "llmplan/input/diagnostic.hpp"
 #include "llmplan/rules/outcome.hpp"
@@ -51,11 +52,35 @@ bool keep_sound_advice(ProfileOutcome& outcome, const RuleSet& rules, Diagnostic
 /// Writes to standard output, or atomically to `path`; false (after printing why) on failure.
 bool emit(const std::string& content, const std::string& path);
 
-/// Colour only on a terminal, and never with NO_COLOR, TERM=dumb or --no-color.
-bool use_color(bool no_color);
+/// The flags every command takes (`--color`, `--no-color`, `-q`), whatever else it reads.
+struct UiOptions {
+  std::string color = "auto";  ///< auto, always or never
+  bool no_color = false;
+  bool quiet = false;
+};
+
+/// The run's UI options, filled in by the flags add_ui_flags() adds.
+UiOptions& ui();
+
+/// Adds `--color`, `--no-color` and `-q/--quiet` to `app`'s every subcommand (nested ones too)
+/// that does not define them already.
+void add_ui_flags(CLI::App& app);
+
+/// Whether to colour standard output: `--color always|never` (and `--no-color`) decide; with
+/// `auto`, NO_COLOR turns colour off, CLICOLOR_FORCE (other than 0) turns it on, and otherwise
+/// colour only on a terminal whose TERM is not `dumb`. `no_color` is a command's own flag.
+bool use_color(bool no_color = false);
 
 /// Whether standard output is a terminal.
 bool stdout_is_terminal();
+
+/// The width to lay tables out for: COLUMNS when set, else the terminal's, else 80.
+int output_width();
+
+/// Writes `text` to standard output; on a terminal, text longer than the screen goes through
+/// the pager (LLMPLAN_PAGER, else PAGER, else `less -FRX`; an empty or `cat` pager writes
+/// directly). False (after printing why) when standard output cannot be written.
+bool write_stdout(const std::string& text);
 
 /// The help of a `--format` option, from a format table: "NAME: what it is; ... (default: ...)".
 template <typename Format>

@@ -1,5 +1,7 @@
 // The llmplan command line: parses flags, runs one subcommand, and maps every outcome to the
 // exit codes of cli.md. Only this layer prints; the core returns values and diagnostics.
+#include <algorithm>
+#include <cctype>
 #include <cstdio>
 #include <exception>
 #include <iostream>
@@ -19,19 +21,170 @@
 
 namespace {
 
+using namespace llmplan::cli;
+
+/// The subcommand `path` names under `app` (`{"rules", "list"}`), or nullptr.
+CLI::App* find_command(CLI::App& app, const std::vector<std::string>& path) {
+  CLI::App* at = &app;
+  for (const auto& word : path) {
+    CLI::App* next = nullptr;
+    for (CLI::App* sub : at->get_subcommands({})) {
+      if (sub->get_name() == word) next = sub;
+    }
+    if (next == nullptr) return nullptr;
+    at = next;
+  }
+  return at;
+}
+
+std::vector<std::string> command_names(const CLI::App& app) {
+  std::vector<std::string> names;
+  for (const auto* sub : app.get_subcommands({})) names.push_back(sub->get_name());
+  return names;
+}
+
+/// `llmplan` alone: what the tool does and its commands, on standard output.
+std::string usage(const CLI::App& app) {
+  std::string out =
+      "llmplan: advice on how to adapt a large language model to a project, with costs\n\nUsage: llmplan COMMAND "
+      "[ARGS...]\n\nCommands:\n";
+  for (const auto* sub : app.get_subcommands({})) out += fmt::format("  {:<10} {}\n", sub->get_name(), sub->get_description());
+  out +=
+      "\nStart with `llmplan init` (writes a profile) and `llmplan advise profile.yaml`.\n"
+      "`llmplan help COMMAND` shows a command's flags and examples; `llmplan --help` everything.\n";
+  return out;
+}
+
+/// The deepest subcommand the parse reached.
+const CLI::App* parsed_command(const CLI::App& app) {
+  const CLI::App* at = &app;
+  for (bool deeper = true; deeper;) {
+    deeper = false;
+    for (const CLI::App* sub : at->get_subcommands()) {
+      at = sub;
+      deeper = true;
+      break;
+    }
+  }
+  return at;
+}
+
+std::string command_path(const CLI::App* command) {
+  std::string path;
+  for (const CLI::App* at = command; at != nullptr && at->get_parent() != nullptr; at = at->get_parent())
+    path = at->get_name() + (path.empty() ? "" : " " + path);
+  return path;
+}
+
+std::string option_label(const CLI::Option* option) {
+  if (option->get_positional()) {
+    const std::string type = option->get_type_name();
+    const auto colon = type.find(':');
+    return colon == std::string::npos || type.empty() ? (type.empty() ? option->get_name() : type) : type.substr(0, colon);
+  }
+  return option->get_name(false, true).substr(0, option->get_name(false, true).find(','));
+}
+
+/// A CLI11 parse error in the project's voice: `llmplan: error: MESSAGE [code]`.
+void report_parse_error(const CLI::App& app, const CLI::ParseError& e) {
+  const CLI::App* command = parsed_command(app);
+  const std::string path = command_path(command);
+  const std::string help = path.empty() ? "llmplan --help" : "llmplan help " + path;
+  const std::string what = e.what();
+  if (dynamic_cast<const CLI::RequiredError*>(&e) != nullptr) {
+    if (!command->get_subcommands({}).empty() && command->get_subcommands().empty()) {
+      const auto names = command_names(*command);
+      print_error(fmt::format("`llmplan {}` needs a command: {}; see `{}`", path, fmt::join(names, ", "), help),
+                  "missing-command");
+      return;
+    }
+    for (const CLI::Option* option : command->get_options()) {
+      if (option->get_required() && option->count() == 0) {
+        const std::string label = option_label(option);
+        if (option->get_positional()) {
+          print_error(fmt::format("`llmplan {}` needs {}; e.g. `llmplan {} {}`; see `{}`", path, label, path,
+                                  label == "PROFILE" ? "profile.yaml" : label, help),
+                      "missing-argument");
+        } else {
+          print_error(fmt::format("`llmplan {}` needs {}; see `{}`", path, label, help), "missing-flag");
+        }
+        return;
+      }
+    }
+  }
+  // `--format: yaml not in {table,json}` and `kind: foo not in {profile,advice}`.
+  const auto not_in = what.find(" not in {");
+  const auto colon = what.find(": ");
+  if (not_in != std::string::npos && colon != std::string::npos && colon < not_in && what.back() == '}') {
+    std::string name = what.substr(0, colon);
+    const std::string value = what.substr(colon + 2, not_in - colon - 2);
+    const std::string list = what.substr(not_in + 9, what.size() - not_in - 10);
+    std::vector<std::string> choices;
+    for (std::size_t at = 0; at <= list.size();) {
+      const auto comma = list.find(',', at);
+      choices.push_back(list.substr(at, comma == std::string::npos ? std::string::npos : comma - at));
+      if (comma == std::string::npos) break;
+      at = comma + 1;
+    }
+    if (name.rfind("-", 0) != 0) name = name == "kind" ? "KIND" : name;
+    const std::string hint = llmplan::did_you_mean(value, choices);
+    print_error(fmt::format("`{}` is not a choice of {}{}; the choices: {}", value, name, hint, fmt::join(choices, ", ")),
+                "bad-value");
+    return;
+  }
+  if (const auto missing = what.find(" missing");
+      dynamic_cast<const CLI::ArgumentMismatch*>(&e) != nullptr && colon != std::string::npos && missing != std::string::npos) {
+    print_error(fmt::format("{} needs a value; see `{}`", what.substr(0, colon), help), "missing-value");
+    return;
+  }
+  if (const auto range = what.find(" not in range "); range != std::string::npos && colon != std::string::npos) {
+    print_error(fmt::format("{} takes a number from {}; see `{}`", what.substr(0, colon), what.substr(range + 14), help),
+                "bad-value");
+    return;
+  }
+  std::string message = what;
+  if (!message.empty()) message[0] = static_cast<char>(std::tolower(static_cast<unsigned char>(message[0])));
+  print_error(fmt::format("{}; see `{}`", message, help), "bad-arguments");
+}
+
+/// Unknown flags, with the closest flag of the command they were given to.
+int report_unknown_flags(CLI::App& app, int argc, char** argv) {
+  CLI::App* command = &app;
+  int i = 1;
+  for (; i < argc && argv[i][0] != '-'; ++i) {
+    CLI::App* next = find_command(*command, {argv[i]});
+    if (next == nullptr) break;
+    command = next;
+  }
+  std::vector<std::string> flags;
+  for (const CLI::Option* option : command->get_options()) {
+    for (const auto& name : option->get_lnames()) flags.push_back("--" + name);
+  }
+  for (int j = 1; j < argc; ++j) {
+    const std::string word = std::string(argv[j]).substr(0, std::string(argv[j]).find('='));
+    if (word.rfind("--", 0) == 0 && word.size() > 2 && std::find(flags.begin(), flags.end(), word) == flags.end()) {
+      const std::string path = command_path(command);
+      print_error(fmt::format("unknown flag `{}`{}; see `{}`", word, llmplan::did_you_mean(word, flags),
+                              path.empty() ? "llmplan --help" : "llmplan help " + path),
+                  "unknown-flag");
+      return k_cannot_run;
+    }
+  }
+  return -1;
+}
+
 int run(int argc, char** argv) {
-  using namespace llmplan::cli;
   CLI::App app{"llmplan: advice on how to adapt a large language model to a project, with costs", "llmplan"};
   app.set_version_flag("--version", std::string("llmplan ") + llmplan::k_version);
   app.require_subcommand(1);
   app.footer(
       "Examples:\n"
-      "  llmplan advise examples/shakespeare-voice.yaml\n"
-      "  llmplan check proposals/ --format github\n"
-      "  llmplan validate examples/\n"
+      "  llmplan init profile.yaml\n"
+      "  llmplan advise profile.yaml\n"
+      "  llmplan check examples/ --format github\n"
       "  llmplan estimate --strategy peft --params 8B --examples 3k --gpu l4\n"
       "Exit codes: 0 success, 1 findings, 2 could not run, 3 internal error.\n"
-      "Docs: docs/getting-started.md");
+      "Docs: `man llmplan`; the guides (getting-started.md, profile.md, cli.md) are installed in share/doc/llmplan.");
   int exit_code = k_ok;
   setup_advise(app, exit_code);
   setup_check(app, exit_code);
@@ -45,45 +198,71 @@ int run(int argc, char** argv) {
   setup_diff(app, exit_code);
   setup_calibrate(app, exit_code);
   setup_completion(app, exit_code);
+  add_ui_flags(app);  // after every command: each takes --color, --no-color and -q
 
-  // CLI11 2.1 cannot suggest: catch a mistyped subcommand first.
-  if (argc > 1 && argv[1][0] != '-') {
-    std::vector<std::string> names;
-    for (const auto* sub : app.get_subcommands({})) names.push_back(sub->get_name());
-    const std::string word = argv[1];
-    if (std::find(names.begin(), names.end(), word) == names.end()) {
-      print_error(fmt::format("unknown command `{}`{}; run `llmplan --help`", word, llmplan::did_you_mean(word, names)),
-                  "unknown-command");
-      return k_cannot_run;
+  if (argc == 1) {
+    std::cout << usage(app);
+    return k_ok;
+  }
+  // `llmplan help [COMMAND...]`: the help of a command.
+  if (std::string(argv[1]) == "help") {
+    std::vector<std::string> path(argv + 2, argv + argc);
+    CLI::App* command = find_command(app, path);
+    if (command == nullptr) {
+      const CLI::App* parent = &app;
+      std::string known;
+      for (const auto& word : path) {
+        CLI::App* next = find_command(*const_cast<CLI::App*>(parent), {word});
+        if (next == nullptr) {
+          print_error(fmt::format("no command `{}`{}; run `llmplan` for the list", known.empty() ? word : known + " " + word,
+                                  llmplan::did_you_mean(word, command_names(*parent))),
+                      "unknown-command");
+          return k_cannot_run;
+        }
+        known += (known.empty() ? "" : " ") + word;
+        parent = next;
+      }
+    }
+    std::string help = command->help();
+    if (!help.empty() && help.back() != '\n') help += '\n';
+    std::cout << help;
+    return k_ok;
+  }
+  // CLI11 2.1 cannot suggest: catch a mistyped command (nested ones too) first.
+  {
+    CLI::App* command = &app;
+    std::string path;
+    for (int i = 1; i < argc && argv[i][0] != '-'; ++i) {
+      const auto names = command_names(*command);
+      if (names.empty()) break;
+      const std::string word = argv[i];
+      CLI::App* next = find_command(*command, {word});
+      if (next == nullptr) {
+        const std::string full = path.empty() ? word : path + " " + word;
+        print_error(fmt::format("unknown command `{}`{}; run `{}` for the list", full, llmplan::did_you_mean(word, names),
+                                path.empty() ? "llmplan" : "llmplan help " + path),
+                    "unknown-command");
+        return k_cannot_run;
+      }
+      path += (path.empty() ? "" : " ") + word;
+      command = next;
     }
   }
   try {
     app.parse(argc, argv);
   } catch (const CLI::ExtrasError& e) {
-    // CLI11 2.1 cannot suggest: name the closest flag of the subcommand for each unknown one.
-    const CLI::App* command = argc > 1 && argv[1][0] != '-' ? app.get_subcommand_ptr(argv[1]).get() : nullptr;
-    if (command != nullptr && argc > 2) {
-      for (const auto* sub : command->get_subcommands({})) {
-        if (sub->get_name() == argv[2]) command = sub;  // `rules list --flag`: the nested command's flags
-      }
-    }
-    std::vector<std::string> flags;
-    for (const CLI::Option* option : (command ? command : &app)->get_options()) {
-      for (const auto& name : option->get_lnames()) flags.push_back("--" + name);
-    }
-    for (int i = 2; i < argc; ++i) {
-      const std::string word = std::string(argv[i]).substr(0, std::string(argv[i]).find('='));
-      if (word.rfind("--", 0) == 0 && std::find(flags.begin(), flags.end(), word) == flags.end()) {
-        print_error(fmt::format("unknown flag `{}`{}", word, llmplan::did_you_mean(word, flags)), "unknown-flag");
-        return k_cannot_run;
-      }
-    }
-    app.exit(e);
+    if (const int code = report_unknown_flags(app, argc, argv); code >= 0) return code;
+    report_parse_error(app, e);
     return k_cannot_run;
   } catch (const CLI::ParseError& e) {
     // CLI11's own codes (100-127) never leave the program: help and version are 0, the rest 2.
-    const int code = app.exit(e);
-    return code == 0 ? k_ok : k_cannot_run;
+    if (e.get_exit_code() == 0) return app.exit(e) == 0 ? k_ok : k_cannot_run;
+    if (std::string(argc > 1 ? argv[1] : "").rfind("-", 0) == 0 && dynamic_cast<const CLI::RequiredError*>(&e) != nullptr) {
+      // `llmplan --verison`: a mistyped top-level flag, not a missing command.
+      if (const int code = report_unknown_flags(app, argc, argv); code >= 0) return code;
+    }
+    report_parse_error(app, e);
+    return k_cannot_run;
   }
   return exit_code;
 }

@@ -14,6 +14,7 @@ namespace llmplan::cli {
 bool Output::open(const std::string& path) {
   if (path.empty() || path == "-") {
     m_stdout = true;
+    m_paged = stdout_is_terminal();  // long output on a terminal goes through the pager at commit()
     return true;
   }
   std::string error;
@@ -27,6 +28,10 @@ bool Output::open(const std::string& path) {
 
 bool Output::write(const std::string& text) {
   if (m_failed) return false;
+  if (m_paged) {
+    m_buffer += text;
+    return true;
+  }
   if (m_stdout) {
     if (!(std::cout << text)) {
       m_failed = true;
@@ -44,6 +49,7 @@ bool Output::write(const std::string& text) {
 
 bool Output::commit() {
   if (m_failed) return false;
+  if (m_paged) return write_stdout(m_buffer) && flush_stdout();
   if (m_stdout) return flush_stdout();
   std::string error;
   if (!m_file.commit(error)) {

@@ -8,7 +8,8 @@ namespace llmplan::cli {
 
 /// Where a command's result goes: standard output, or a file written atomically by AtomicFile
 /// (a temporary file beside it, renamed into place by commit()). Until commit(), an existing
-/// file is untouched.
+/// file is untouched. On a terminal, standard output is kept until commit() so that long output
+/// can go through the pager.
 class Output {
  public:
   /// Opens `path` ("" or "-" for standard output); false (after printing why) on failure.
@@ -20,6 +21,8 @@ class Output {
  private:
   AtomicFile m_file;
   bool m_stdout = false;
+  bool m_paged = false;  ///< standard output on a terminal: kept until commit() for the pager
+  std::string m_buffer;
   bool m_failed = false;
 };
 

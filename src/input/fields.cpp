@@ -29,7 +29,7 @@ const std::vector<ProfileField>& profile_fields() {
        .min = 1, .max = 1e7, .description = "average tokens per labeled example", .search = Search{16, 1e5}},
       {.path = "data.domain_tokens", .kind = K::quantity, .dimension = D::tokens, .unit = U::tokens, .default_text = "0",
        .min = 0, .max = 1e15, .description = "unlabeled in-domain text: documents, books, logs, code",
-       .search = Search{0, 1e13}, .question = "How much unlabeled domain text, in tokens? (e.g. 0, 2M, 5B)"},
+       .search = Search{0, 1e13}, .question = "How much unlabeled domain text, in tokens or as a size? (e.g. 0, 2M, 5B, 2 GB)"},
       {.path = "data.freshness", .kind = K::enumeration, .default_text = "static",
        .allowed = {"static", "yearly", "monthly", "weekly", "daily"},
        .description = "how often the needed knowledge changes"},

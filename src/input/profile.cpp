@@ -71,7 +71,9 @@ constexpr Level k_overlap_words[] = {{"high", 0.8}, {"medium", 0.5}, {"low", 0.2
 /// What is wrong with a number for a numeric field, by the field table (code, "must be ...").
 std::optional<std::pair<const char*, std::string>> number_problem(const FieldSpec& spec, double value) {
   if (!std::isfinite(value)) return std::make_pair("bad-quantity", std::string("must be a finite number"));
-  if (spec.whole && value != std::floor(value)) return std::make_pair("bad-quantity", std::string("must be a whole number"));
+  // `4.18M` names a whole number, though 4.18 x 1e6 is not exactly one in binary.
+  if (spec.whole && std::fabs(value - std::round(value)) > 1e-9 * std::max(1.0, std::fabs(value)))
+    return std::make_pair("bad-quantity", std::string("must be a whole number"));
   if (value < spec.min || (spec.max > 0 && value > spec.max)) {
     const std::string bound =
         spec.max > 0 ? fmt::format("between {:g} and {:g}", spec.min, spec.max) : fmt::format("at least {:g}", spec.min);
@@ -276,7 +278,7 @@ class ProfileReader {
         return std::nullopt;
       }
     }
-    if (!q.is_range) return Value::of_number(q.low);
+    if (!q.is_range) return Value::of_number(spec.whole ? std::round(q.low) : q.low);
     m_profile.ranges[path] = {q.low, q.high};
     double middle = range_middle(q.low, q.high);
     if (spec.whole) middle = std::round(middle);

@@ -20,6 +20,12 @@ std::string table_body(const std::vector<ProfileOutcome>& chunk, const RenderOpt
   return (first_chunk ? "" : "\n") + render_table(chunk, options);
 }
 
+/// After several profiles, one closing line: how many, and what each got.
+std::string table_tail(const RenderOptions&, const RunSummary& summary) {
+  if (summary.profiles < 2) return {};
+  return "\n" + render_summary_line(summary) + "\n";
+}
+
 std::string json_head(const RenderOptions& options) {
   return render_json_head(*options.rules);
 }
@@ -41,6 +47,26 @@ std::string jsonl_body(const std::vector<ProfileOutcome>& chunk, const RenderOpt
   return render_jsonl(chunk);
 }
 
+std::string oneline_body(const std::vector<ProfileOutcome>& chunk, const RenderOptions& options, bool) {
+  return render_oneline(chunk, options);
+}
+
+std::string oneline_tail(const RenderOptions&, const RunSummary& summary) {
+  return summary.profiles < 2 ? std::string() : "# " + render_summary_line(summary) + "\n";
+}
+
+std::string html_head(const RenderOptions& options) {
+  return render_html_head(options);
+}
+
+std::string html_body(const std::vector<ProfileOutcome>& chunk, const RenderOptions& options, bool) {
+  return render_html_body(chunk, options);
+}
+
+std::string html_tail(const RenderOptions&, const RunSummary& summary) {
+  return render_html_tail(summary);
+}
+
 std::string markdown_head(const RenderOptions&) {
   return "# llmplan advice\n\n";
 }
@@ -53,10 +79,14 @@ std::string markdown_body(const std::vector<ProfileOutcome>& chunk, const Render
 
 const std::vector<AdviceFormat>& advice_formats() {
   static const std::vector<AdviceFormat> formats = {
-      {"table", "a ranked table for people, with costs and the top reasons", nothing, table_body, no_tail},
+      {"table", "a ranked table for people, with costs and the top reasons", nothing, table_body, table_tail},
       {"json", "one JSON document for the run (docs/cli.md)", json_head, json_body, json_tail},
       {"jsonl", "one JSON result per line", nothing, jsonl_body, no_tail},
       {"markdown", "GitHub-flavoured Markdown for a pull request or job summary", markdown_head, markdown_body, no_tail},
+      {"html", "one self-contained HTML report: charts inline, no network; print it or attach it", html_head, html_body,
+       html_tail},
+      {"oneline", "one line per profile for shells: name, pick, score, one-time and monthly cost, price date", nothing,
+       oneline_body, oneline_tail},
   };
   return formats;
 }
@@ -75,7 +105,10 @@ std::vector<std::string> advice_format_names() {
 
 std::string render_advice(const AdviceFormat& format, const std::vector<ProfileOutcome>& outcomes, const RenderOptions& options) {
   RunSummary summary;
-  for (const auto& o : outcomes) summary.add(o.status);
+  for (const auto& o : outcomes) {
+    summary.add(o.status);
+    if (o.advice) summary.add_pick(o.advice->recommendation);
+  }
   return format.head(options) + format.body(outcomes, options, true) + format.tail(options, summary);
 }
 

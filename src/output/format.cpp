@@ -59,10 +59,16 @@ std::string format_count(double value) {
 }
 
 std::string format_usd(double value) {
+  // One rounding rule for money everywhere (table, reasons, Markdown, HTML): 3 significant digits.
+  value = round_significant(value, 3);
   const double a = std::fabs(value);
   if (a > 0 && a < 0.005) return "<$0.01";
   if (a < 10 && a > 0) return "$" + fmt::format("{:.2f}", value);
   return "$" + compact(value);
+}
+
+std::string format_gpus(int count, const std::string& gpu) {
+  return fmt::format("{}x {}", count, gpu);
 }
 
 std::string format_scientific(double value) {
@@ -72,9 +78,8 @@ std::string format_scientific(double value) {
 
 std::string format_usd_range(const Range& r) {
   if (r.high == 0) return "$0";
-  if (round_significant(r.low, 2) == round_significant(r.high, 2)) return format_usd(round_significant(r.expected, 2));
-  return format_usd(round_significant(r.expected, 2)) + " (" + format_usd(round_significant(r.low, 2)) + "-" +
-         format_usd(round_significant(r.high, 2)) + ")";
+  if (format_usd(r.low) == format_usd(r.high)) return format_usd(r.expected);
+  return format_usd(r.expected) + " (" + format_usd(r.low) + "-" + format_usd(r.high) + ")";
 }
 
 std::string markdown_cell(const std::string& text) {

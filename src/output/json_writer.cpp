@@ -1,6 +1,9 @@
 #include "llmplan/output/json_writer.hpp"
 
+#include <charconv>
 #include <cmath>
+#include <iterator>
+#include <string>
 
 #include <fmt/format.h>
 
@@ -112,7 +115,12 @@ void JsonWriter::value(double number) {
     m_out += "null";
     return;
   }
-  fmt::format_to(std::back_inserter(m_out), "{}", number == 0 ? 0.0 : number);
+  // At most 12 significant digits (cli.md): `8.03e9`, never `8029999999.999999`. The shortest
+  // text that reads back as the rounded value, written without locale.
+  const std::string rounded = fmt::format("{:.12g}", number);
+  double value = number;
+  std::from_chars(rounded.data(), rounded.data() + rounded.size(), value);
+  fmt::format_to(std::back_inserter(m_out), "{}", value == 0 ? 0.0 : value);
 }
 
 void JsonWriter::value(int number) {

@@ -1,8 +1,8 @@
 // JSON Schema (draft-07) of the advice document (`advise --format json`, schema version 1).
 #include <nlohmann/json.hpp>
 
-#include "llmplan/output/schema.hpp"
 #include "json_tree.hpp"
+#include "llmplan/output/schema.hpp"
 
 namespace llmplan {
 

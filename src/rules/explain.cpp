@@ -45,7 +45,14 @@ std::string describe(const std::string& path, const Value& v) {
 
 RuleTrace trace(const Rule& rule, const Facts& facts) {
   RuleTrace t{rule.id, rule.blocks, rule.delta, rule.when.text(), {}};
-  for (const auto& path : rule.when.fact_paths()) t.facts.emplace_back(path, describe(path, facts.get(path)));
+  for (const auto& path : rule.when.fact_paths()) {
+    // Facts derived from a profile field are shown in the profile's words.
+    if (path == "team.expertise_level") {
+      t.facts.emplace_back("team.ml_expertise", describe("team.ml_expertise", facts.get("team.ml_expertise")));
+      continue;
+    }
+    t.facts.emplace_back(path, describe(path, facts.get(path)));
+  }
   return t;
 }
 
@@ -55,6 +62,38 @@ Facts strategy_facts(const Profile& profile, const StrategyResult& r) {
   set_strategy_facts(*r.strategy, f);
   set_cost_facts(r.cost, f);
   return f;
+}
+
+/// Why the pick changes: the rules that start or stop firing (or blocking) for the old and the
+/// new top strategy between two advices, at most three, in words.
+std::string why_it_changes(const Advice& before, const Advice& after, const std::vector<std::string>& strategies) {
+  const auto rules_of = [](const Advice& a, const std::string& id) {
+    std::vector<std::pair<std::string, bool>> out;  // rule, blocks
+    for (const auto& r : a.ranking) {
+      if (r.strategy->id != id) continue;
+      for (const auto& x : r.reasons) out.emplace_back(x.rule, false);
+      for (const auto& x : r.blockers) out.emplace_back(x.rule, true);
+    }
+    return out;
+  };
+  std::vector<std::string> parts;
+  for (const auto& id : strategies) {
+    const auto old_rules = rules_of(before, id);
+    const auto new_rules = rules_of(after, id);
+    for (const auto& [rule, blocks] : new_rules) {
+      if (std::find(old_rules.begin(), old_rules.end(), std::make_pair(rule, blocks)) == old_rules.end())
+        parts.push_back(blocks ? fmt::format("`{}` blocks {}", rule, id) : fmt::format("`{}` fires for {}", rule, id));
+    }
+    for (const auto& [rule, blocks] : old_rules) {
+      if (std::find(new_rules.begin(), new_rules.end(), std::make_pair(rule, blocks)) == new_rules.end())
+        parts.push_back(blocks ? fmt::format("`{}` no longer blocks {}", rule, id) : fmt::format("`{}` stops for {}", rule, id));
+    }
+  }
+  if (parts.empty()) return "the costs move the scores";
+  if (parts.size() > 3) parts.resize(3);
+  std::string out;
+  for (std::size_t i = 0; i < parts.size(); ++i) out += (i == 0 ? "" : ", ") + parts[i];
+  return out;
 }
 
 /// Sets a fact to a value on a working copy of the profile (the typed setter, no text is
@@ -120,8 +159,15 @@ std::optional<Counterfactual> search(const Profile& profile, const RuleSet& rule
   c.direction = up ? "at least" : "at most";
   c.recommendation = new_top;
   const std::string shown = describe(fact.path, Value::of_number(c.value));
-  c.message = new_top == "none" ? fmt::format("with {} {} {}, no strategy would be feasible", fact.path, c.direction, shown)
-                                : fmt::format("with {} {} {}, {} would rank first", fact.path, c.direction, shown, new_top);
+  std::string why;
+  if (Profile moved = profile; with_value(moved, fact.path, hi, rules)) {
+    std::vector<std::string> ids = {current_top};
+    if (new_top != "none") ids.push_back(new_top);
+    why = " (" + why_it_changes(advise(profile, rules), advise(moved, rules), ids) + ")";
+  }
+  c.message = new_top == "none"
+                  ? fmt::format("with {} {} {}, no strategy would be feasible{}", fact.path, c.direction, shown, why)
+                  : fmt::format("with {} {} {}, {} would rank first{}", fact.path, c.direction, shown, new_top, why);
   return c;
 }
 

@@ -11,6 +11,20 @@ std::string_view status_name(RunStatus status) {
   return "";  // unreachable: every status is handled above
 }
 
+void RunSummary::add_pick(const std::optional<std::string>& recommendation) {
+  if (!recommendation) {
+    ++no_pick;
+    return;
+  }
+  for (auto& [id, count] : picks) {
+    if (id == *recommendation) {
+      ++count;
+      return;
+    }
+  }
+  picks.emplace_back(*recommendation, 1);
+}
+
 void RunSummary::add(RunStatus status) {
   ++profiles;
   switch (status) {

@@ -12,8 +12,11 @@ double round_significant(double value, int digits);
 /// `12,345`, `1.2M`, `3.4B`: counts written compactly for people.
 std::string format_count(double value);
 
-/// `$1,234`, `$12.5k`, `$1.5M`, `$0.42`.
+/// `$1,230`, `$12.5k`, `$1.5M`, `$0.42`: 3 significant digits, the one rounding rule for money.
 std::string format_usd(double value);
+
+/// GPUs written one way everywhere: `1x mi300x`, `8x h100-sxm`.
+std::string format_gpus(int count, const std::string& gpu);
 
 /// `1.2e22` style for FLOPs.
 std::string format_scientific(double value);

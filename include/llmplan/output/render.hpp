@@ -13,6 +13,9 @@ struct RenderOptions {
   bool color = false;
   int top_reasons = 3;             ///< reasons per strategy in the table
   const RuleSet* rules = nullptr;  ///< the rule set's name and version, for document heads
+  int width = 80;                  ///< columns the table is laid out for
+  bool verbose = false;            ///< the table shows every strategy's reasons and all details
+  bool hints = true;               ///< the table's closing line on -v, --explain and html (not with -q)
 };
 
 /// One result object (`results[i]` of the JSON document; one line of JSONL), as JSON text.
@@ -32,6 +35,21 @@ std::string render_jsonl(const std::vector<ProfileOutcome>& outcomes);
 
 /// A ranked table for people, with costs and the top reasons.
 std::string render_table(const std::vector<ProfileOutcome>& outcomes, const RenderOptions& options);
+
+/// One line per profile, tab-free and space-separated, for shells: name, pick, score, one-time
+/// and monthly cost (expected), the date of the oldest price the figures use.
+std::string render_oneline(const std::vector<ProfileOutcome>& outcomes, const RenderOptions& options);
+
+/// "12 profiles: 11 advised, 1 invalid; picks: peft 5, rag 4, few-shot 2".
+std::string render_summary_line(const RunSummary& summary);
+
+/// The date of the oldest price a strategy's figures use ("" when none is dated).
+std::string price_date(const StrategyCost& cost, const Catalog& catalog);
+
+/// One self-contained HTML report (inline style and SVG charts; no network), in pieces.
+std::string render_html_head(const RenderOptions& options);
+std::string render_html_body(const std::vector<ProfileOutcome>& outcomes, const RenderOptions& options);
+std::string render_html_tail(const RunSummary& summary);
 
 /// GitHub-flavoured Markdown, for a pull-request comment or a job summary.
 std::string render_markdown(const std::vector<ProfileOutcome>& outcomes);

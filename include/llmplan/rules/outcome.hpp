@@ -3,6 +3,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "llmplan/input/diagnostic.hpp"
@@ -43,8 +44,12 @@ struct RunSummary {
   int ok = 0;
   int invalid = 0;
   int error = 0;
+  std::vector<std::pair<std::string, int>> picks;  ///< recommendations and how many profiles got each, first seen first
+  int no_pick = 0;                                 ///< advised profiles with no recommendation
 
   void add(RunStatus status);
+  /// Counts an advised profile's recommendation (nullopt: none) for the closing summary.
+  void add_pick(const std::optional<std::string>& recommendation);
 };
 
 }  // namespace llmplan
