@@ -179,3 +179,14 @@ TEST_CASE("the profile schema and the loader accept the same fields", "[profile]
   }
   CHECK(schema_leaves == leaves);
 }
+
+TEST_CASE("empty documents in a stream hold no profile and cost nothing", "[profile]") {
+  const std::string one = minimal_profile();
+  const auto two = load_profiles(one + "---\n---\n" + one, "s.yaml", default_rules().catalog);
+  CHECK(two.size() == 2);
+  std::string many;
+  for (int i = 0; i < 10000; ++i) many += "---\n";
+  const auto none = load_profiles(many, "e.yaml", default_rules().catalog);
+  REQUIRE(none.size() == 1);  // a stream without a profile is still one error
+  CHECK(has_code(none.front().diagnostics, "empty-profile"));
+}

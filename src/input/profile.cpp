@@ -540,13 +540,17 @@ namespace {
 
 /// The profiles of one part of a stream: one per document. A part holding only comments gives
 /// none; a part whose YAML is broken gives one invalid profile carrying the error.
-std::vector<LoadedProfile> load_part(const YamlPart& part, const std::string& file, const Catalog& catalog) {
+std::vector<LoadedProfile> load_part(const YamlPart& part, const std::string& file, const Catalog& catalog, bool in_stream) {
   Diagnostics yaml_diags;
   const std::vector<YamlNode> documents = parse_yaml(part.text, file, yaml_diags, {}, part.line_offset, part.byte_offset);
   std::vector<LoadedProfile> out;
   if (documents.empty() && !yaml_diags.has_errors()) return out;
   const std::size_t count = std::max<std::size_t>(documents.size(), 1);
+  // An empty document among others (`---` twice) holds no profile and costs nothing; a file with
+  // no profile at all is still one `empty-profile` error (load_profiles).
+  const bool skip_empty = (documents.size() > 1 || in_stream) && yaml_diags.items().empty();
   for (std::size_t i = 0; i < count; ++i) {
+    if (skip_empty && documents[i].is_null()) continue;
     LoadedProfile loaded;
     loaded.profile.file = file;
     loaded.profile.name = default_profile_name(file);
@@ -588,7 +592,7 @@ std::vector<LoadedProfile> load_profiles(std::string_view text, const std::strin
   const std::vector<YamlPart> parts =
       text.size() > YamlLimits{}.max_bytes ? std::vector<YamlPart>{YamlPart{text, 0, 0}} : split_yaml_documents(text);
   std::vector<std::vector<LoadedProfile>> per_part(parts.size());
-  parallel_for(parts.size(), [&](std::size_t i) { per_part[i] = load_part(parts[i], file, catalog); });
+  parallel_for(parts.size(), [&](std::size_t i) { per_part[i] = load_part(parts[i], file, catalog, parts.size() > 1); });
   std::vector<LoadedProfile> out;
   for (auto& part : per_part) {
     for (auto& loaded : part) out.push_back(std::move(loaded));
