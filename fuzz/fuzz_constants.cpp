@@ -133,7 +133,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
           std::abort();
         }
       }
-      llmplan::ProfileOutcome o{"fuzz-profile.yaml", loaded.profile.name, "ok", loaded.profile, advice,
+      llmplan::ProfileOutcome o{"fuzz-profile.yaml", loaded.profile.name, llmplan::RunStatus::ok, loaded.profile, advice,
                                 loaded.diagnostics,  std::nullopt};
       (void)llmplan::render_jsonl({o});
       (void)llmplan::render_table({o}, llmplan::RenderOptions{});

@@ -13,6 +13,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "llmplan/output/check_format.hpp"
 #include "llmplan/output/render.hpp"
 #include "llmplan/rules/check.hpp"
 #include "llmplan/rules/engine.hpp"
@@ -38,8 +39,8 @@ const llmplan::LoadedProfile& profile() {
 
 std::vector<std::string> render_all(const std::string& name, const std::string& file, const std::string& message) {
   using namespace llmplan;
-  ProfileOutcome ok{file, name, "ok", profile().profile, advise(profile().profile, rules()), {}, std::nullopt};
-  ProfileOutcome bad{file, name, "invalid", std::nullopt, std::nullopt, {}, std::nullopt};
+  ProfileOutcome ok{file, name, RunStatus::ok, profile().profile, advise(profile().profile, rules()), {}, std::nullopt};
+  ProfileOutcome bad{file, name, RunStatus::invalid, std::nullopt, std::nullopt, {}, std::nullopt};
   bad.diagnostics.error("bad-value", message, SourceLoc{file, 3, 7});
   std::vector<ProfileOutcome> both = {ok, bad};
   CheckOutcome judged;
@@ -49,16 +50,17 @@ std::vector<std::string> render_all(const std::string& name, const std::string& 
   CheckOutcome failed;
   failed.outcome = bad;
   const std::vector<CheckOutcome> checks = {judged, failed};
+  const CheckRenderOptions options{&rules(), false};
   return {render_table(both, RenderOptions{}),
           render_markdown(both),
           render_json(both, rules()),
           render_jsonl(both),
-          render_check_text(checks, false),
-          render_check_json(checks, rules()),
-          render_check_github(checks),
-          render_check_junit(checks),
-          render_check_sarif(checks, rules()),
-          render_check_markdown(checks),
+          render_check_text(checks, options),
+          render_check_json(checks, options),
+          render_check_github(checks, options),
+          render_check_junit(checks, options),
+          render_check_sarif(checks, options),
+          render_check_markdown(checks, options),
           format_diagnostic(bad.diagnostics.items().front()) + "\n"};
 }
 

@@ -35,7 +35,9 @@ Replica replica(const ModelShape& m, const Gpu& g, int per_replica, double conte
   if (!r.fits) return r;
   const double kv_budget = std::max(0.0, memory * 0.9 - weights);
   const double per_sequence = std::max(1.0, kv_bytes_per_token(m) * context_tokens);
-  r.batch = std::clamp(static_cast<int>(kv_budget / per_sequence), 1, static_cast<int>(c.model.serving_max_batch.expected));
+  // Clamped as a double first: a huge budget (tiny KV cache, big GPU) must not overflow an int.
+  const double max_batch = std::max(1.0, c.model.serving_max_batch.expected);
+  r.batch = static_cast<int>(std::clamp(std::floor(kv_budget / per_sequence), 1.0, max_batch));
   const double flops = per_replica * g.peak_tflops * 1e12 * c.model.inference_flops_utilization.expected;
   const double active = std::max(1.0, m.active_params);
   r.prefill_tokens_per_s = flops / (2.0 * active);
