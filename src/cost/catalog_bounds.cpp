@@ -58,9 +58,46 @@ constexpr Bound k_constant_bounds[] = {
     {"tokens_per_param_optimal", 0.1, 1e6},
     {"training_seq_len", 1, 1e7, true},
     {"training_utilization_band", 0.01, 10},
+    // Memory modes and the fitted utilization structure (issue 13).
+    {"adamw_8bit_bytes_per_param", 0, 64},
+    {"allocator_slack_fraction", 0, 1},
+    {"attention_score_bytes", 0, 64},
+    {"bf16_gradient_bytes_per_param", 0, 64},
+    {"bf16_optimizer_bytes_per_param", 0, 64},
+    {"bf16_weight_bytes_per_param", 0.1, 64},
+    {"chunked_loss_bytes", 0, 64},
+    {"cuda_context_gib", 0, 100},
+    {"derived_vocab", 1, 1e7, true},
+    {"finetune_tokens_half", 1, 1e9},
+    {"finetune_utilization_band", 0.01, 10},
+    {"finetune_utilization_factor", 0.01, 100},
+    {"lora_utilization_factor", 0.01, 100},
+    {"moe_utilization_exponent", 0, 10},
+    {"offload_param_layers", 0, 1e4},
+    {"packed_utilization_factor", 0.01, 100},
+    {"padded_utilization_factor", 0.01, 100},
+    {"qlora_dequant_matrices", 0, 1e4},
+    // Serving, latency, the plan search and people's time (issue 12).
+    {"api_output_tokens_per_s", 0.01, 1e6},
+    {"api_ttft_ms", 0, 1e6},
+    {"embedding_model_params", 1e6, 1e14},
+    {"inference_bandwidth_utilization", 0.001, 1},
+    {"peak_to_mean", 1, 1000},
+    {"quality_tier_risk_high", 0, 5, true},
+    {"quality_tier_risk_low", 0, 5, true},
+    {"quality_tier_risk_medium", 0, 5, true},
+    {"retrieval_latency_ms", 0, 1e6},
+    {"schema_prompt_tokens", 0, 1e6},
+    {"serverless_cold_start_s", 0, 1e5},
+    {"serverless_idle_s", 0, 1e5},
+    {"serving_bytes_per_param", 0.1, 64},
+    {"serving_max_batch", 1, 1e5},
+    {"training_min_billing_hours", 0, 1000},
+    {"tuning_quality_credit", 0, 5},
 };
 
-/// A constant the table does not list (a rule set may add its own): finite and not negative.
+/// A constant the table does not list (a rule set may add its own, and people's time is many
+/// `effort_*` hours): finite and not negative.
 constexpr Bound k_other_constant = {"", 0, 1e15};
 
 constexpr Bound k_gpu_memory = {"memory_gib", 1, 4096};
