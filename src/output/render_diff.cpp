@@ -82,8 +82,8 @@ std::string render_diff_text(const AdviceDiff& d, const std::string& indent) {
   return out;
 }
 
-void write_diff_json(JsonWriter& w, const AdviceDiff& d) {
-  w.begin_object();
+/// The labels, the what-ifs and the recommendation's change: the head of a diff's JSON.
+void write_diff_head(JsonWriter& w, const AdviceDiff& d) {
   w.field("old", d.old_label);
   w.field("new", d.new_label);
   w.key("what_if");
@@ -97,6 +97,11 @@ void write_diff_json(JsonWriter& w, const AdviceDiff& d) {
   w.key("new");
   write_json_text(w, d.new_recommendation);
   w.end_object();
+}
+
+void write_diff_json(JsonWriter& w, const AdviceDiff& d) {
+  w.begin_object();
+  write_diff_head(w, d);
   w.key("changes");
   w.begin_array();
   for (const auto& c : d.changes) {
@@ -122,19 +127,7 @@ std::string render_diff_json(const std::vector<AdviceDiff>& diffs) {
   w.field("changed", changed);
   if (diffs.size() == 1) {
     const AdviceDiff& d = diffs.front();
-    w.field("old", d.old_label);
-    w.field("new", d.new_label);
-    w.key("what_if");
-    w.begin_array();
-    for (const auto& s : d.what_if) w.value(s);
-    w.end_array();
-    w.key("recommendation");
-    w.begin_object();
-    w.key("old");
-    write_json_text(w, d.old_recommendation);
-    w.key("new");
-    write_json_text(w, d.new_recommendation);
-    w.end_object();
+    write_diff_head(w, d);
   }
   // Several results: each path is prefixed with the result's position (`results.2.recommendation`).
   w.key("changes");
