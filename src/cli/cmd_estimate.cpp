@@ -101,8 +101,12 @@ struct JobKind {
 JobKind job_kind(Costing costing) {
   switch (costing) {
     case Costing::prompt:
-    case Costing::retrieval: return {false, false, false};
-    case Costing::adapter: return {true, true, true};
+    case Costing::retrieval:
+    case Costing::long_context:
+    case Costing::hosted_tuning: return {false, false, false};  // no GPU job of the team's own
+    case Costing::adapter:
+    case Costing::distillation:
+    case Costing::preference: return {true, true, true};  // the student and DPO tune adapters by default
     case Costing::full: return {true, true, false};
     case Costing::continued:
     case Costing::scratch: return {true, false, false};

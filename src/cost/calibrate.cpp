@@ -6,6 +6,7 @@
 #include <set>
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include "llmplan/input/suggest.hpp"
 #include "llmplan/input/units.hpp"
@@ -216,16 +217,13 @@ std::vector<CalibrationRun> read_calibration_csv(const std::string& text, const 
     }
     TrainingRequest& q = run.request;
     const std::string method = choice("method", {"full", "lora", "qlora"}, "");
-    if (run.costing == Costing::adapter) {
-      q.method = method.empty() ? "lora" : method;
-      if (q.method == "full")
-        diags.error("bad-value", fmt::format("`method`: {} trains adapters: lora or qlora", run.strategy), loc(cell("method")));
-    } else {
-      q.method = "full";
-      if (!method.empty() && method != "full")
-        diags.error("bad-value", fmt::format("`method`: {} trains every weight (full)", run.strategy), loc(cell("method")));
+    const std::vector<std::string>& methods = costing_methods(run.costing);
+    q.method = method.empty() && !methods.empty() ? methods.front() : method;
+    if (!methods.empty() && std::find(methods.begin(), methods.end(), q.method) == methods.end()) {
+      diags.error("bad-value", fmt::format("`method`: {} trains with {}", run.strategy, fmt::join(methods, " or ")),
+                  loc(cell("method")));
     }
-    q.finetune = run.costing == Costing::adapter || run.costing == Costing::full;
+    q.finetune = costing_finetunes(run.costing);
 
     // The model: a catalog id, or the parameter counts.
     const std::string model_id = text_of("model");

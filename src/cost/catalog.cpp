@@ -182,6 +182,11 @@ const std::vector<ModelField>& model_fields() {
       {"embedding_model_params", &CostModel::embedding_model_params},
       {"training_min_billing_hours", &CostModel::training_min_billing_hours},
       {"serving_bytes_per_param", &CostModel::serving_bytes_per_param},
+      {"prompt_cache_ttl_s", &CostModel::prompt_cache_ttl_s},
+      {"prompt_cache_write_premium", &CostModel::prompt_cache_write_premium},
+      {"distill_generated_inputs", &CostModel::distill_generated_inputs},
+      {"distill_max_examples", &CostModel::distill_max_examples},
+      {"preference_reference_compute_share", &CostModel::preference_reference_compute_share},
   };
   return fields;
 }

@@ -26,6 +26,11 @@ constexpr Bound k_constant_bounds[] = {
     {"activation_checkpoint_bytes", 0, 1e3},
     {"activation_layer_bytes", 0, 1e4},
     {"electricity_usd_per_kwh", 0, 10},
+    {"prompt_cache_ttl_s", 0, 86400},
+    {"prompt_cache_write_premium", 1, 10},
+    {"distill_generated_inputs", 1, 1e9, true},
+    {"distill_max_examples", 1, 1e10, true},
+    {"preference_reference_compute_share", 0, 10},
     {"embedding_usd_per_m_tokens", 0, 1e3},
     {"few_shot_examples_in_prompt", 0, 1e4},
     {"finetune_attempts", 1, 100},
@@ -114,6 +119,7 @@ constexpr Bound k_model_kv_heads = {"kv_heads", 1, 1e4, true};
 constexpr Bound k_model_vocab = {"vocab", 1, 1e7, true};
 constexpr Bound k_model_context = {"context", 1, 1e9, true};
 constexpr Bound k_api_price = {"usd_per_m", 0, 1e4};
+constexpr Bound k_api_hosting = {"finetune_hosting_usd_per_hour", 0, 1e4};
 constexpr Bound k_curve_params = {"parameters", 1e6, 1e15};
 constexpr Bound k_curve_utilization = {"utilization", 0.001, 1};
 
@@ -182,6 +188,14 @@ void check_catalog_bounds(const Catalog& catalog, Diagnostics& diags) {
     const std::string what = fmt::format("API `{}`", a.id);
     check(a.usd_per_m_input, k_api_price, what, "usd_per_m_input", a.loc, diags);
     check(a.usd_per_m_output, k_api_price, what, "usd_per_m_output", a.loc, diags);
+    // Fine-tuning figures are optional (negative: not sold, or the base price).
+    const std::pair<const char*, double> tuning[] = {{"finetune_usd_per_m_training", a.finetune_usd_per_m_training},
+                                                     {"finetune_usd_per_m_input", a.finetune_usd_per_m_input},
+                                                     {"finetune_usd_per_m_output", a.finetune_usd_per_m_output}};
+    for (const auto& [key, value] : tuning) {
+      if (value != -1) check(value, k_api_price, what, key, a.loc, diags);
+    }
+    check(a.finetune_hosting_usd_per_hour, k_api_hosting, what, k_api_hosting.key, a.loc, diags);
   }
   for (const auto& [id, curve] : catalog.utilization_curves) {
     const std::string what = fmt::format("utilization curve `{}`", id);

@@ -192,6 +192,9 @@ MemoryEstimate estimate_memory(const TrainingRequest& r, const Catalog& c) {
       weights *= resident;
       grads *= resident;
     }
+    // DPO's frozen reference model, 16-bit and sharded like the weights (an adapter's reference
+    // is its base with the adapter disabled, so adapters hold no copy).
+    if (r.reference_model) weights += n * working_b / weight_shards;
     mem.weights = weights / k_gib;
     mem.gradients = grads / k_gib;
     mem.optimizer = optim / k_gib;

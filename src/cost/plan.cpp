@@ -1,6 +1,7 @@
 #include "llmplan/cost/plan.hpp"
 
 #include <algorithm>
+#include <chrono>
 #include <cmath>
 #include <limits>
 
@@ -151,8 +152,19 @@ RequestShape request_shape(Costing kind, const Profile& p, const Catalog& c, std
       s.fixed_latency_ms = c.model.retrieval_latency_ms.expected;
       notes.push_back({"retrieved_tokens", Value::of_number(s.extra.expected), c.constant("rag_context_tokens").why});
       break;
+    case Costing::long_context: {
+      const double corpus = p.facts.number("data.domain_tokens");
+      s.extra = Range::exactly(corpus);
+      s.cacheable = true;
+      notes.push_back({"corpus_in_prompt", Value::of_number(corpus),
+                       "the whole corpus is a static prefix of every prompt, read at the cached price when the cache holds it"});
+      break;
+    }
     case Costing::adapter:
+    case Costing::hosted_tuning:
+    case Costing::distillation:
     case Costing::full:
+    case Costing::preference:
     case Costing::continued:
     case Costing::scratch: break;  // a tuned model needs no added prompt
   }
@@ -189,20 +201,42 @@ std::string oldest_quote(const Gpu* g) {
   return date;
 }
 
+/// Months from one YYYY-MM-DD date to another (negative when the second is earlier).
+double months_between(const std::string& from, const std::string& to) {
+  const auto days = [](const std::string& d) {
+    using namespace std::chrono;
+    const year_month_day ymd{year{std::atoi(d.substr(0, 4).c_str())},
+                             month{static_cast<unsigned>(std::atoi(d.substr(5, 2).c_str()))},
+                             day{static_cast<unsigned>(std::atoi(d.substr(8, 2).c_str()))}};
+    return sys_days{ymd}.time_since_epoch().count();
+  };
+  if (from.size() < 10 || to.size() < 10) return 0;
+  return static_cast<double>(days(to) - days(from)) / 30.4375;
+}
+
 /// A priced candidate, compared by total over the horizon.
 struct Candidate {
   StrategyCost cost;
   double total = 0;
 };
 
-/// Keeps the best and second-best candidates: feasible before infeasible, then cheaper.
+/// Whether the hosted service a plan needs outlives the horizon (always, for plans that need none).
+bool outlives_horizon(const StrategyCost& cost, double horizon_months) {
+  return cost.months_to_retirement < 0 || cost.months_to_retirement >= horizon_months;
+}
+
+/// Keeps the best and second-best candidates: feasible before infeasible, then a service that
+/// outlives the horizon before one announced to end sooner, then cheaper.
 struct Best {
   std::optional<Candidate> first;
   std::optional<Candidate> second;
   int count = 0;
+  double horizon_months = 0;
 
-  static bool better(const Candidate& a, const Candidate& b) {
+  bool better(const Candidate& a, const Candidate& b) const {
     if (a.cost.feasible != b.cost.feasible) return a.cost.feasible;
+    const bool a_lasts = outlives_horizon(a.cost, horizon_months);
+    if (a_lasts != outlives_horizon(b.cost, horizon_months)) return a_lasts;
     return a.total < b.total;
   }
   void offer(Candidate c) {
@@ -222,6 +256,7 @@ double horizon_of(const Profile& p) {
 
 void finish_total(StrategyCost& cost, const Profile& p) {
   cost.horizon_usd = cost.one_time_usd + cost.monthly_usd * horizon_of(p);
+  if (!cost.retirement.empty()) cost.months_to_retirement = std::max(0.0, months_between(catalog_today(), cost.retirement));
 }
 
 /// A model the open-weight strategies may use: pinned by name or size, else every catalog model
@@ -306,6 +341,7 @@ Candidate price_api(Costing kind, const ApiPrice& api, const RequestShape& shape
   out.api = api.id;
   out.plan_api = api.id;
   out.added_prompt_tokens = shape.extra;
+  out.prompt_cacheable = shape.cacheable;
   out.monthly_usd = s.monthly;
   out.one_time_usd = one_time;
   out.serving = s.description;
@@ -315,10 +351,19 @@ Candidate price_api(Costing kind, const ApiPrice& api, const RequestShape& shape
   const double prompt = p.facts.number("usage.input_tokens") + shape.extra.expected + p.facts.number("usage.output_tokens");
   out.feasible = s.plan.meets_latency;
   out.problem = s.problem;
+  if (!out.feasible) out.limit = "latency";
   if (api.context > 0 && prompt > api.context) {
     out.feasible = false;
-    out.problem = fmt::format("{} tokens per request exceed {}'s context of {}", prompt, api.id, api.context);
+    out.problem = fmt::format("{} tokens per request exceed {}'s context of {}", format_count(prompt), api.id,
+                              format_count(api.context));
+    out.limit = "context";
+  } else if (api.context == 0 && kind == Costing::long_context) {
+    // A whole corpus is only planned on a window the catalog states.
+    out.feasible = false;
+    out.problem = fmt::format("{}'s context window is not in the catalog", api.id);
+    out.limit = "context";
   }
+  if (!api.retirement.empty()) out.retirement = api.retirement;
   std::string variant;
   if (s.plan.batch_prices) variant = ", batch";
   out.label = fmt::format("{} API{}", api.id, variant);
@@ -340,6 +385,7 @@ Candidate price_self_hosted_prompt(Costing kind, const ModelShape& model, const 
   out.plan_model = model.id.empty() ? out.model : model.id;
   out.params = model.params;
   out.added_prompt_tokens = shape.extra;
+  out.prompt_cacheable = shape.cacheable;
   out.serving_model = model;
   out.serving_gpus = s.where;
   out.monthly_usd = s.monthly;
@@ -350,16 +396,122 @@ Candidate price_self_hosted_prompt(Costing kind, const ModelShape& model, const 
   out.model_tier = model_tier(model, c);
   out.feasible = s.plan.meets_latency && s.where.gpu != nullptr;
   out.problem = s.problem;
+  if (!out.feasible) out.limit = s.where.gpu == nullptr ? "gpus" : "latency";
   const int context = model_context(model, c);
   const double prompt = detail::tokens_per_request(p) + shape.extra.expected;
   if (context > 0 && prompt > context) {
     out.feasible = false;
-    out.problem = fmt::format("{} tokens per request exceed {}'s context of {}", prompt, out.model, context);
+    out.problem = fmt::format("{} tokens per request exceed {}'s context of {}", format_count(prompt), out.model,
+                              format_count(context));
+    out.limit = "context";
+  } else if (context == 0 && kind == Costing::long_context) {
+    out.feasible = false;
+    out.problem = fmt::format("{}'s context window is not in the catalog", out.model);
+    out.limit = "context";
   }
   out.label = fmt::format("{}, {}", out.model, serving_label(s.plan));
   finish_total(out, p);
   cand.total = out.horizon_usd.expected;
   return cand;
+}
+
+/// The training sequence length for examples of a size: the next power of two (at least 256),
+/// cut to the model's context with a note.
+int sequence_length(double example_tokens, const ModelShape& model, int context, bool describe, std::vector<Note>& notes) {
+  int seq = std::max(256, next_power_of_two(example_tokens));
+  if (context > 0 && seq > context) {
+    seq = context;
+    if (describe && example_tokens > context) {
+      notes.push_back({"seq_len_cut", Value::of_number(context),
+                       fmt::format("examples of {} tokens are longer than {}'s context of {}: cut to it", example_tokens,
+                                   model_label(model), context)});
+    }
+  }
+  return seq;
+}
+
+/// What a distillation trains on: the inputs a teacher answers (logged ones, else inputs the
+/// teacher writes from the examples or documents), plus the labeled examples.
+struct DistillData {
+  double inputs = 0;       ///< inputs the teacher answers
+  bool generated = false;  ///< the teacher writes the inputs too
+  double examples = 0;     ///< the student's training examples
+  double tokens_per_example = 0;
+};
+
+DistillData distill_data(const Profile& p, const Catalog& c) {
+  const Facts& f = p.facts;
+  DistillData d;
+  const double logged = f.number("data.unlabeled_inputs");
+  const double labeled = f.number("data.labeled_examples");
+  d.generated = logged <= 0;
+  // Generated inputs need seeds: examples to imitate or documents to ask about.
+  const bool seeds = labeled > 0 || f.number("data.domain_tokens") > 0;
+  const double available = d.generated ? (seeds ? c.model.distill_generated_inputs.expected : 0) : logged;
+  d.inputs = std::min(available, c.model.distill_max_examples.expected);
+  d.examples = d.inputs + labeled;
+  d.tokens_per_example = std::max(1.0, f.number("usage.input_tokens") + f.number("usage.output_tokens"));
+  return d;
+}
+
+/// The teacher that labels a distillation's inputs and what it costs: the cheapest API of the best
+/// tier the catalog sells, at batch prices (labelling can wait); an open model of the best tier on
+/// rented GPUs when data may not leave.
+struct Teacher {
+  std::string api;
+  std::string model;
+  Range cost;
+  std::string date;
+  std::string how;
+};
+
+Teacher choose_teacher(const DistillData& d, const Profile& p, const Catalog& c) {
+  Teacher t;
+  const double in = d.inputs * p.facts.number("usage.input_tokens");
+  // The teacher writes every answer, and the inputs too when none were logged.
+  const double out = d.inputs * p.facts.number("usage.output_tokens") + (d.generated ? in : 0);
+  if (d.inputs <= 0) return t;
+  if (!p.facts.flag("constraints.self_hosted")) {
+    const std::string today = catalog_today();
+    int best_tier = 0;
+    for (const auto& api : c.apis) {
+      if (api.retirement.empty() || api.retirement > today) best_tier = std::max(best_tier, api.quality_tier);
+    }
+    const ApiPrice* best = nullptr;
+    double best_cost = 0;
+    for (const auto& api : c.apis) {
+      if (api.quality_tier != best_tier || (!api.retirement.empty() && api.retirement <= today)) continue;
+      const double discount = api.batch_discount > 0 ? api.batch_discount : 1.0;
+      const double cost = discount * (in * api.usd_per_m_input + out * api.usd_per_m_output) / 1e6;
+      if (best == nullptr || cost < best_cost) {
+        best = &api;
+        best_cost = cost;
+      }
+    }
+    if (best == nullptr) return t;
+    t.api = best->id;
+    t.cost = Range::exactly(best_cost);
+    t.date = best->date;
+    t.how = fmt::format("{} labels {} {} inputs{} (tier {}, the cheapest of the best tier{})", best->id, format_count(d.inputs),
+                        d.generated ? "generated" : "logged", d.generated ? " it writes itself" : "", best_tier,
+                        best->batch_discount > 0 ? ", at batch prices" : "");
+    return t;
+  }
+  const ModelInfo* best = nullptr;
+  for (const auto& m : c.models) {
+    if (best == nullptr || m.quality_tier > best->quality_tier ||
+        (m.quality_tier == best->quality_tier && m.shape.params < best->shape.params))
+      best = &m;
+  }
+  if (best == nullptr) return t;
+  const detail::OfflineJob job = detail::offline_inference(best->shape, in, out, d.inputs, c);
+  if (job.gpu == nullptr) return t;
+  t.model = best->id;
+  t.cost = job.cost;
+  t.date = oldest_quote(job.gpu);
+  t.how = fmt::format("{} on {}x rented {} labels {} inputs in about {} GPU-hours (data may not leave)", best->id, job.gpus,
+                      job.gpu->id, format_count(d.inputs), round_significant(job.gpu_hours, 2));
+  return t;
 }
 
 /// Prices a training strategy on one open model: training on the cheapest GPUs that fit and
@@ -379,35 +531,55 @@ Candidate price_trained(Costing kind, ModelShape model, const Profile& p, const 
   const double deadline_days = f.get("constraints.deadline_weeks").is_null() ? 0 : f.number("constraints.deadline_weeks") * 7;
 
   TrainingRequest request;
-  std::vector<std::string> methods;
+  const std::vector<std::string>& methods = costing_methods(kind);
   int max_gpus = static_cast<int>(c.model.max_gpus_finetune.expected);
   double target_days = deadline_days;
-  const bool is_finetune = kind == Costing::adapter || kind == Costing::full;
+  const bool is_finetune = costing_finetunes(kind);
   const int context = model_context(model, c);
+  Teacher teacher;
   switch (kind) {
     case Costing::adapter:
-    case Costing::full: {
-      request.tokens = finetune_tokens;
+    case Costing::full:
       // The sequence length follows the examples; only the model's context cuts it, with a note.
-      int seq = std::max(256, next_power_of_two(example_tokens));
-      if (context > 0 && seq > context) {
-        seq = context;
-        if (describe && example_tokens > context) {
-          out.notes.push_back({"seq_len_cut", Value::of_number(context),
-                               fmt::format("examples of {} tokens are longer than {}'s context of {}: cut to it", example_tokens,
-                                           model_label(model), context)});
-        }
-      }
-      request.seq_len = seq;
+      request.tokens = finetune_tokens;
+      request.seq_len = sequence_length(example_tokens, model, context, describe, out.notes);
       request.example_tokens = example_tokens;
-      methods = kind == Costing::adapter ? std::vector<std::string>{"lora", "qlora"} : std::vector<std::string>{"full"};
-      request.finetune = true;
-      if (describe) out.notes.push_back({"epochs", Value::of_number(epochs), c.constant("finetune_epochs").why});
+      break;
+    case Costing::distillation: {
+      // The student learns from the teacher's answers to the inputs, and from the labeled examples.
+      const DistillData d = distill_data(p, c);
+      request.tokens = d.examples * d.tokens_per_example * epochs;
+      request.seq_len = sequence_length(d.tokens_per_example, model, context, describe, out.notes);
+      request.example_tokens = d.tokens_per_example;
+      teacher = choose_teacher(d, p, c);
+      if (describe) {
+        out.notes.push_back({"student_examples", Value::of_number(d.examples),
+                             d.generated ? c.constant("distill_generated_inputs").why : c.constant("distill_max_examples").why});
+        if (!teacher.how.empty()) out.notes.push_back({"teacher", Value::of_string(teacher.api + teacher.model), teacher.how});
+      }
+      break;
+    }
+    case Costing::preference: {
+      // Each pair trains on its chosen and its rejected answer, and the reference model reads
+      // both; a supervised pass over the labeled examples comes first when there are any.
+      const double pairs = f.number("data.preference_pairs");
+      const double share = c.model.preference_reference_compute_share.expected;
+      request.tokens = (pairs * 2 * example_tokens * (1 + share)) * epochs + finetune_tokens;
+      request.seq_len = sequence_length(example_tokens, model, context, describe, out.notes);
+      request.example_tokens = example_tokens;
+      request.micro_batch = 2;  // chosen and rejected go through together
+      request.reference_model = true;
+      if (describe) {
+        out.notes.push_back({"preference_tokens", Value::of_number(round_significant(request.tokens, 3)),
+                             fmt::format("{} pairs x 2 answers x {} tokens x {} epochs, the reference model's reading at {} of "
+                                         "a training step{}",
+                                         pairs, example_tokens, epochs, share,
+                                         examples > 0 ? ", after a supervised pass over the labeled examples" : "")});
+      }
       break;
     }
     case Costing::continued:
       request.tokens = domain_tokens + finetune_tokens;
-      methods = {"full"};
       max_gpus = static_cast<int>(c.model.max_gpus_pretrain.expected);
       target_days = deadline_days > 0 ? std::min(deadline_days, c.model.pretrain_target_days.expected)
                                       : c.model.pretrain_target_days.expected;
@@ -431,15 +603,18 @@ Candidate price_trained(Costing kind, ModelShape model, const Profile& p, const 
                              fmt::format("domain text as {}% of the mix, at least {} tokens per parameter",
                                          c.model.pretrain_domain_share.expected * 100, optimal)});
       }
-      methods = {"full"};
       max_gpus = static_cast<int>(c.model.max_gpus_pretrain.expected);
       target_days = deadline_days > 0 ? std::min(deadline_days, c.model.pretrain_target_days.expected)
                                       : c.model.pretrain_target_days.expected;
       break;
     }
     case Costing::prompt:
-    case Costing::retrieval: break;  // priced by price_api / price_self_hosted_prompt
+    case Costing::retrieval:
+    case Costing::long_context:
+    case Costing::hosted_tuning: break;  // priced by price_api, price_self_hosted_prompt, price_hosted_tuning
   }
+  request.finetune = is_finetune;
+  if (is_finetune && describe) out.notes.push_back({"epochs", Value::of_number(epochs), c.constant("finetune_epochs").why});
   request.model = model;
   const Plan plan = choose_training_plan(request, methods, p, c, max_gpus, target_days, describe);
   const TrainingEstimate& e = plan.estimate;
@@ -458,7 +633,11 @@ Candidate price_trained(Costing kind, ModelShape model, const Profile& p, const 
   // One-time cost covers every attempt; GPU-hours and days describe one run.
   const char* attempts_name = is_finetune ? "finetune_attempts" : "pretrain_attempts";
   const Range attempts = is_finetune ? c.model.finetune_attempts : c.model.pretrain_attempts;
-  out.one_time_usd = e.cost_usd * attempts;
+  // The teacher labels once; training is repeated for every attempt.
+  out.one_time_usd = e.cost_usd * attempts + teacher.cost;
+  out.teacher = teacher.api.empty() ? teacher.model : teacher.api;
+  out.plan_api = teacher.api;
+  out.training_provider = "self";
   out.energy_kwh = e.energy_kwh * attempts;
   out.emissions_kgco2e = e.emissions_kgco2e * attempts;
   out.memory = e.memory;
@@ -474,18 +653,116 @@ Candidate price_trained(Costing kind, ModelShape model, const Profile& p, const 
   out.serving_plan = s.plan;
   out.price_date = oldest_quote(plan.owned ? nullptr : plan.gpu);
   older_date(out.price_date, oldest_quote(s.where.gpu));
+  older_date(out.price_date, teacher.date);
   out.model_tier = model_tier(model, c);
-  out.feasible = e.memory.fits && plan.on_time && s.where.gpu != nullptr && s.plan.meets_latency;
-  if (!e.memory.fits)
+  const bool taught = kind != Costing::distillation || !out.teacher.empty();
+  out.feasible = e.memory.fits && plan.on_time && s.where.gpu != nullptr && s.plan.meets_latency && taught;
+  if (!e.memory.fits) {
     out.problem = fmt::format("{} does not fit any GPU plan ({:.0f} GiB per GPU)", out.model, e.memory.total);
-  else if (!plan.on_time)
+    out.limit = "memory";
+  } else if (!plan.on_time) {
     out.problem = fmt::format("training takes {} days, past the deadline", round_significant(e.wall_clock_days.expected, 2));
-  else if (!s.problem.empty())
+    out.limit = "deadline";
+  } else if (!s.problem.empty()) {
     out.problem = s.problem;
-  out.label = fmt::format("{} {}, {}", out.model, is_finetune ? method_label(plan.method) : std::string(costing_name(kind)),
-                          serving_label(s.plan));
+    out.limit = s.where.gpu == nullptr ? "gpus" : "latency";
+  } else if (!taught) {
+    out.problem = "no inputs to label and nothing to generate them from, or no teacher in the catalog";
+    out.limit = "examples";
+  }
+  std::string how = is_finetune ? method_label(plan.method) : std::string(costing_name(kind));
+  if (kind == Costing::distillation) how = fmt::format("{} student of {}", how, out.teacher.empty() ? "no teacher" : out.teacher);
+  if (kind == Costing::preference) how = fmt::format("DPO ({})", how);
+  out.label = fmt::format("{} {}, {}", out.model, how, serving_label(s.plan));
   finish_total(out, p);
   cand.total = out.horizon_usd.expected;
+  return cand;
+}
+
+/// A tuned model's API prices: the tuned prices where the vendor states them, else the base's;
+/// no cached prompt and no batch prices are assumed for a tuned model.
+ApiPrice tuned_prices(const ApiPrice& api) {
+  ApiPrice tuned = api;
+  if (api.finetune_usd_per_m_input >= 0) tuned.usd_per_m_input = api.finetune_usd_per_m_input;
+  if (api.finetune_usd_per_m_output >= 0) tuned.usd_per_m_output = api.finetune_usd_per_m_output;
+  tuned.usd_per_m_cached_input = 0;
+  tuned.batch_discount = 0;
+  return tuned;
+}
+
+/// A tuned deployment's hourly fee over a month (Azure OpenAI bills hosting whether used or not).
+Range hosting_monthly(const ApiPrice& api, const Catalog& c) {
+  return c.model.hours_per_month * api.finetune_hosting_usd_per_hour;
+}
+
+/// The earlier of two dates, either of which may be "".
+std::string earlier(const std::string& a, const std::string& b) {
+  if (a.empty()) return b;
+  if (b.empty()) return a;
+  return std::min(a, b);
+}
+
+/// Prices a vendor's fine-tuning service: training billed per token over every attempt, then the
+/// tuned model's calls (and its deployment's hourly fee, where the vendor charges one).
+Candidate price_hosted_tuning(const ApiPrice& api, const Profile& p, const Catalog& c) {
+  Candidate cand;
+  StrategyCost& out = cand.cost;
+  out.costing = Costing::hosted_tuning;
+  const Facts& f = p.facts;
+  const double examples = f.number("data.labeled_examples");
+  const double tokens = examples * f.number("data.example_tokens") * c.model.finetune_epochs.expected;
+  const ApiPrice tuned = tuned_prices(api);
+  const Serving s = api_serving(tuned, RequestShape{}, f.number("usage.requests_per_month"), p, c);
+  out.method = "hosted";
+  out.training_provider = "api";
+  out.model = api.id;
+  out.api = api.id;
+  out.plan_api = api.id;
+  out.training_tokens = tokens;
+  out.one_time_usd = c.model.finetune_attempts * (tokens * api.finetune_usd_per_m_training / 1e6);
+  out.monthly_usd = s.monthly + hosting_monthly(api, c);
+  out.serving = api.finetune_hosting_usd_per_hour > 0
+                    ? fmt::format("tuned {} (prices of {}), plus its deployment at {} an hour", api.id, api.date,
+                                  format_usd(api.finetune_hosting_usd_per_hour))
+                    : fmt::format("tuned {} billed per token (prices of {})", api.id, api.date);
+  out.serving_plan = s.plan;
+  out.serving_plan.model = api.id;
+  out.price_date = api.date;
+  out.model_tier = api.quality_tier;
+  out.retirement = earlier(api.retirement, api.finetune_jobs_end);
+  out.feasible = s.plan.meets_latency;
+  out.problem = s.problem;
+  if (!out.feasible) out.limit = "latency";
+  const double prompt = detail::tokens_per_request(p);
+  if (api.context > 0 && prompt > api.context) {
+    out.feasible = false;
+    out.problem = fmt::format("{} tokens per request exceed {}'s context of {}", format_count(prompt), api.id,
+                              format_count(api.context));
+    out.limit = "context";
+  }
+  if (examples < api.finetune_min_examples) {
+    out.feasible = false;
+    out.problem = fmt::format("{} labeled examples, under the {} that {}'s fine-tuning requires", format_count(examples),
+                              api.finetune_min_examples, api.id);
+    out.limit = "examples";
+  }
+  out.label = fmt::format("{} fine-tuning service", api.id);
+  finish_total(out, p);
+  cand.total = out.horizon_usd.expected;
+  return cand;
+}
+
+/// A plan that could not be made at all (nothing in the catalog, or a policy forbids it).
+Candidate no_plan(Costing kind, std::string problem, std::string limit, const Profile& p) {
+  Candidate cand;
+  cand.cost.costing = kind;
+  cand.cost.method = "none";
+  cand.cost.feasible = false;
+  cand.cost.problem = std::move(problem);
+  cand.cost.limit = std::move(limit);
+  cand.cost.label = "no plan";
+  finish_total(cand.cost, p);
+  cand.total = cand.cost.horizon_usd.expected;
   return cand;
 }
 
@@ -494,24 +771,37 @@ Candidate price_trained(Costing kind, ModelShape model, const Profile& p, const 
 std::optional<Range> people_cost(Costing kind, const Profile& p, const Catalog& c, std::vector<Note>& notes) {
   if (p.facts.get("team.hourly_usd").is_null()) return std::nullopt;
   const double hourly = p.facts.number("team.hourly_usd");
-  const std::string prefix = fmt::format("effort_{}_", costing_name(kind));
+  std::string prefix = fmt::format("effort_{}_", costing_name(kind));
+  std::replace(prefix.begin(), prefix.end(), '-', '_');
   const auto part = [&](const std::string& name) {
     const auto it = c.constants.find(prefix + name);
     return it == c.constants.end() ? Range{} : it->second.value;
   };
-  // Examples for the kinds that use them; documents (taken as 1,000 tokens each) for the rest.
-  const bool documents = kind == Costing::retrieval || kind == Costing::continued || kind == Costing::scratch;
-  const double items = documents ? p.facts.number("data.domain_tokens") / 1000.0 : p.facts.number("data.labeled_examples");
+  // What people prepare or review: documents (taken as 1,000 tokens each), preference pairs, the
+  // teacher's labels, or labeled examples.
+  double items = p.facts.number("data.labeled_examples");
+  switch (kind) {
+    case Costing::retrieval:
+    case Costing::long_context:
+    case Costing::continued:
+    case Costing::scratch: items = p.facts.number("data.domain_tokens") / 1000.0; break;
+    case Costing::preference: items = p.facts.number("data.preference_pairs"); break;
+    case Costing::distillation: items = distill_data(p, c).inputs; break;
+    case Costing::prompt:
+    case Costing::adapter:
+    case Costing::hosted_tuning:
+    case Costing::full: break;
+  }
   Range hours = part("setup_hours") + part("data_hours_per_1k") * (items / 1000.0) + part("eval_hours") +
                 part("upkeep_hours_per_month") * horizon_of(p);
-  if (costing_trains(kind)) {
+  if (costing_changes_weights(kind)) {
     const Range attempts =
-        kind == Costing::adapter || kind == Costing::full ? c.model.finetune_attempts : c.model.pretrain_attempts;
+        costing_finetunes(kind) || kind == Costing::hosted_tuning ? c.model.finetune_attempts : c.model.pretrain_attempts;
     hours = hours + part("attempt_hours") * attempts;
   }
   notes.push_back({"people_hours", Value::of_number(round_significant(hours.expected, 3)),
                    fmt::format("setup, data, evaluation{} and upkeep at {} an hour ({}: {})",
-                               costing_trains(kind) ? ", training attempts" : "", format_usd(hourly), prefix + "*",
+                               costing_changes_weights(kind) ? ", training attempts" : "", format_usd(hourly), prefix + "*",
                                c.constants.count(prefix + "setup_hours") ? c.constants.at(prefix + "setup_hours").source
                                                                          : "no effort figures")});
   return hours * hourly;
@@ -525,8 +815,38 @@ StrategyCost estimate_strategy(Costing kind, const Profile& p, const Catalog& c)
   const int need = tier_needed(p, c);
   std::vector<Note> notes;
   Best best;
+  best.horizon_months = horizon_of(p);
 
-  if (!costing_trains(kind)) {
+  // A model tuned on a narrow task (classification, extraction) needs a tier less than a
+  // prompted one (LoRA Land); open-ended tasks keep the prompted tier.
+  const std::string& task = f.text("task.type");
+  const bool narrow = task == "classification" || task == "extraction";
+  const int credit = narrow ? static_cast<int>(c.model.tuning_quality_credit.expected) : 0;
+
+  if (kind == Costing::hosted_tuning) {
+    const bool pinned_api = !f.get("model.api").is_null();
+    if (self_hosted) {
+      best.offer(no_plan(kind, "data may not leave (constraints.self_hosted), and a vendor's service trains on it", "policy", p));
+    } else {
+      const std::string today = catalog_today();
+      for (const auto& api : c.apis) {
+        if (api.finetune_usd_per_m_training < 0) continue;
+        if (pinned_api && api.id != f.text("model.api")) continue;
+        if (!api.retirement.empty() && api.retirement <= today) continue;
+        if (!api.finetune_jobs_end.empty() && api.finetune_jobs_end <= today) continue;
+        if (!pinned_api && api.quality_tier < need - credit) continue;
+        best.offer(price_hosted_tuning(api, p, c));
+      }
+      if (pinned_api) notes.push_back({"api_model", f.get("model.api"), "pinned by model.api"});
+      if (!best.first) {
+        best.offer(no_plan(kind,
+                           fmt::format("no fine-tuning service in the catalog takes new jobs{}",
+                                       pinned_api ? " for " + f.text("model.api")
+                                                  : fmt::format(" for a model of quality tier {} or more", need - credit)),
+                           "catalog", p));
+      }
+    }
+  } else if (!costing_trains(kind)) {
     const RequestShape shape = request_shape(kind, p, c, notes);
     Range one_time;
     if (kind == Costing::retrieval) one_time = embedding_cost(p, c, notes);
@@ -557,11 +877,6 @@ StrategyCost estimate_strategy(Costing kind, const Profile& p, const Catalog& c)
     }
   } else {
     std::vector<int> tiers;
-    // A model tuned on a narrow task (classification, extraction) needs a tier less than a
-    // prompted one (LoRA Land); open-ended tasks keep the prompted tier.
-    const std::string& task = f.text("task.type");
-    const bool narrow = task == "classification" || task == "extraction";
-    const int credit = narrow ? static_cast<int>(c.model.tuning_quality_credit.expected) : 0;
     if (kind == Costing::scratch) {
       best.offer(price_trained(kind, ModelShape{}, p, c, false));
     } else {
@@ -618,7 +933,11 @@ StrategyCost estimate_strategy(Costing kind, const Profile& p, const Catalog& c)
 Range monthly_usd_at(const StrategyCost& cost, double requests, const Profile& p, const Catalog& c) {
   RequestShape shape;
   shape.extra = cost.added_prompt_tokens;
-  shape.cacheable = cost.costing == Costing::prompt;
+  shape.cacheable = cost.prompt_cacheable;
+  if (cost.costing == Costing::hosted_tuning && !cost.api.empty()) {
+    const ApiPrice& api = *c.find_api(cost.api);
+    return api_serving(tuned_prices(api), shape, requests, p, c).monthly + hosting_monthly(api, c);
+  }
   if (!cost.api.empty()) return api_serving(*c.find_api(cost.api), shape, requests, p, c).monthly;
   return detail::self_hosted_monthly_at(cost.serving_model, cost.serving_gpus, shape, requests, p, c);
 }
@@ -638,6 +957,12 @@ void set_cost_facts(const StrategyCost& cost, Facts& f) {
   f.set("plan.meets_latency", Value::of_bool(cost.serving_plan.meets_latency));
   f.set("plan.feasible", Value::of_bool(cost.feasible));
   f.set("plan.model_tier", Value::of_number(cost.model_tier));
+  f.set("plan.retirement", Value::of_string(cost.retirement));
+  f.set("plan.months_to_retirement",
+        cost.months_to_retirement < 0 ? Value::of_null() : Value::of_number(round_significant(cost.months_to_retirement, 2)));
+  f.set("plan.teacher", Value::of_string(cost.teacher));
+  f.set("plan.limit", Value::of_string(cost.limit));
+  f.set("plan.problem", Value::of_string(cost.problem));
   f.set("cost.one_time_usd", Value::of_number(cost.one_time_usd.expected));
   f.set("cost.one_time_usd_low", Value::of_number(cost.one_time_usd.low));
   f.set("cost.one_time_usd_high", Value::of_number(cost.one_time_usd.high));

@@ -257,6 +257,30 @@ Range self_hosted_monthly_at(const ModelShape& model, const ServingGpus& where, 
       .monthly;
 }
 
+double cache_hit_share(double requests, const Catalog& c) {
+  const double mean_rps = requests / (c.model.hours_per_month.expected * k_seconds_per_hour);
+  return 1.0 - std::exp(-mean_rps * c.model.prompt_cache_ttl_s.expected);
+}
+
+OfflineJob offline_inference(const ModelShape& model, double input_tokens, double output_tokens, double sequences,
+                             const Catalog& c) {
+  OfflineJob best;
+  const double per_sequence = (input_tokens + output_tokens) / std::max(1.0, sequences);
+  for (const auto& g : c.gpus) {
+    if (g.prices.empty()) continue;
+    const int k = gpus_to_hold(model, g, 8, c);
+    if (k == 0) continue;
+    const Replica r = replica(model, g, k, per_sequence, c);
+    if (!r.fits) continue;
+    // A batch job keeps the replica full: prefill at compute speed, decoding `batch` at a time.
+    const double seconds = input_tokens / r.prefill_tokens_per_s + output_tokens * r.step_s / r.batch;
+    const double hours = std::max(seconds / k_seconds_per_hour, c.model.training_min_billing_hours.expected);
+    const Range cost = g.price_range() * (hours * k);
+    if (best.gpu == nullptr || cost.expected < best.cost.expected) best = {&g, k, cost, hours * k};
+  }
+  return best;
+}
+
 Serving api_serving(const ApiPrice& api, const RequestShape& shape, double requests, const Profile& p, const Catalog& c) {
   Serving s;
   const double input = p.facts.number("usage.input_tokens");
@@ -264,7 +288,11 @@ Serving api_serving(const ApiPrice& api, const RequestShape& shape, double reque
   const bool batch = !interactive(p) && api.batch_discount > 0;
   const double discount = batch ? api.batch_discount : 1.0;
   const bool cached = shape.cacheable && api.usd_per_m_cached_input > 0;
-  const double extra_price = cached ? api.usd_per_m_cached_input : api.usd_per_m_input;
+  // A hit reads the prefix at the cached price; a miss writes it again, at a premium on some APIs.
+  const double hit = cached ? cache_hit_share(requests, c) : 0.0;
+  const double extra_price =
+      cached ? hit * api.usd_per_m_cached_input + (1 - hit) * api.usd_per_m_input * c.model.prompt_cache_write_premium.expected
+             : api.usd_per_m_input;
   const auto monthly = [&](double extra) {
     return requests * discount * (input * api.usd_per_m_input + extra * extra_price + output * api.usd_per_m_output) / 1e6;
   };
@@ -281,8 +309,8 @@ Serving api_serving(const ApiPrice& api, const RequestShape& shape, double reque
   sp.cached_prompt = cached && shape.extra.expected > 0;
   const double tokens = requests * (input + output + shape.extra.expected) / 1e6;
   sp.usd_per_m_tokens = tokens > 0 ? s.monthly.expected / tokens : 0;
-  s.description = fmt::format("hosted API {}{}{} (prices of {})", api.id, batch ? ", batch prices" : "",
-                              sp.cached_prompt ? ", cached prompt" : "", api.date);
+  const std::string cache = sp.cached_prompt ? fmt::format(", cached prompt ({:.0f}% of requests hit the cache)", hit * 100) : "";
+  s.description = fmt::format("hosted API {}{}{} (prices of {})", api.id, batch ? ", batch prices" : "", cache, api.date);
   if (!sp.meets_latency) {
     s.problem = fmt::format("{} answers in about {} ms, over the {} ms limit", api.id, sp.latency_ms, limit);
   }

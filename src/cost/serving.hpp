@@ -40,6 +40,21 @@ Range self_hosted_monthly_at(const ModelShape& model, const ServingGpus& where, 
 /// at the cached-input price when the API caches, latency from the catalog or the defaults.
 Serving api_serving(const ApiPrice& api, const RequestShape& shape, double requests, const Profile& p, const Catalog& c);
 
+/// The share of requests that find a cached prompt prefix: a request hits when another came
+/// within the cache's lifetime before it (Poisson arrivals at the month's mean rate).
+double cache_hit_share(double requests, const Catalog& c);
+
+/// An offline job on rented GPUs (a teacher labelling inputs): the cheapest GPU type and count
+/// that holds the model, its cost and GPU-hours.
+struct OfflineJob {
+  const Gpu* gpu = nullptr;
+  int gpus = 0;
+  Range cost;
+  double gpu_hours = 0;
+};
+OfflineJob offline_inference(const ModelShape& model, double input_tokens, double output_tokens, double sequences,
+                             const Catalog& c);
+
 /// True when the profile's traffic is interactive (batch prices do not apply).
 bool interactive(const Profile& p);
 

@@ -100,7 +100,7 @@ std::vector<FactInfo> build_catalog() {
       {"plan.method",
        T::string,
        U::none,
-       {"api", "open-weights", "lora", "qlora", "full", "continued", "scratch"},
+       {"api", "open-weights", "lora", "qlora", "full", "continued", "scratch", "hosted", "none"},
        "how the plan adapts the model",
        true},
       {"plan.training_tokens", T::number, U::tokens, {}, "tokens processed in training", true},
@@ -131,6 +131,16 @@ std::vector<FactInfo> build_catalog() {
       {"plan.feasible", T::boolean, U::none, {}, "whether the plan search found a plan meeting every constraint", true},
       {"plan.model_tier", T::number, U::none, {}, "quality tier (1-5) of the model or API the plan uses; 0: none cited", true},
       {"cost.people_usd", T::number, U::usd, {}, "expected people's time at team.hourly_usd (null: not given)", true},
+      {"plan.retirement", T::string, U::none, {}, "earliest announced end (YYYY-MM-DD) of a hosted service the plan needs; empty: none", true},
+      {"plan.months_to_retirement", T::number, U::months, {}, "months until plan.retirement (null: none announced)", true},
+      {"plan.teacher", T::string, U::none, {}, "distillation: the model or API that labels the inputs (empty: none)", true},
+      {"plan.limit",
+       T::string,
+       U::none,
+       {"", "context", "memory", "examples", "catalog", "policy", "latency", "deadline", "gpus"},
+       "what the closest plan fails when the search found none that meets the profile (empty: feasible)",
+       true},
+      {"plan.problem", T::string, U::none, {}, "what the closest plan fails, in words (empty: feasible)", true},
   };
   facts.insert(facts.end(), derived.begin(), derived.end());
   std::sort(facts.begin(), facts.end(), [](const FactInfo& a, const FactInfo& b) { return a.path < b.path; });

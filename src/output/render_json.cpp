@@ -138,13 +138,13 @@ void write_plan(JsonWriter& w, const StrategyCost& c) {
   write_string_or_null(w, "model", c.plan_model);
   write_string_or_null(w, "api_model", c.plan_api);
   w.key("training");
-  if (c.gpu.empty()) {
+  if (c.training_provider.empty() || (c.training_provider == "self" && c.gpu.empty())) {
     w.null();
   } else {
     w.begin_object();
-    w.field("provider", "self");
+    w.field("provider", c.training_provider);
     w.field("method", c.method);
-    w.field("gpu", c.gpu);
+    write_string_or_null(w, "gpu", c.gpu);
     w.field("gpus", c.gpus);
     w.field("owned", c.owned);
     w.field("seq_len", c.seq_len);
@@ -167,6 +167,8 @@ void write_plan(JsonWriter& w, const StrategyCost& c) {
   w.field("cached_prompt", s.cached_prompt);
   w.end_object();
   write_string_or_null(w, "price_date", c.price_date);
+  write_string_or_null(w, "teacher", c.teacher);
+  write_string_or_null(w, "retirement", c.retirement);
   w.field("label", c.label);
   w.field("feasible", c.feasible);
   write_string_or_null(w, "problem", c.problem);

@@ -42,7 +42,7 @@ const Strategy* RuleSet::break_even_baseline() const {
   const Strategy* fallback = nullptr;
   for (const auto& s : strategies) {  // sorted by rung
     if (s.costing == Costing::prompt) return &s;
-    if (fallback == nullptr && !costing_trains(s.costing)) fallback = &s;
+    if (fallback == nullptr && !costing_changes_weights(s.costing)) fallback = &s;
   }
   return fallback;
 }
@@ -484,7 +484,9 @@ struct Loader {
     MappingReader r(
         node, diags, "an API price",
         {"id", "name", "vendor", "usd_per_m_input", "usd_per_m_output", "usd_per_m_cached_input", "batch_discount", "context",
-         "quality_tier", "ttft_ms", "output_tokens_per_s", "finetune_usd_per_m_training", "retirement", "date", "source", "why"});
+         "quality_tier", "ttft_ms", "output_tokens_per_s", "finetune_usd_per_m_training", "finetune_usd_per_m_input",
+         "finetune_usd_per_m_output", "finetune_hosting_usd_per_hour", "finetune_min_examples", "finetune_jobs_end",
+         "retirement", "date", "source", "why"});
     ApiPrice a;
     a.id = r.text("id", true);
     a.name = r.text("name", true);
@@ -498,14 +500,22 @@ struct Loader {
     a.ttft_ms = r.number("ttft_ms", false);
     a.output_tokens_per_s = r.number("output_tokens_per_s", false);
     a.finetune_usd_per_m_training = r.get("finetune_usd_per_m_training") ? r.number("finetune_usd_per_m_training", false) : -1;
+    a.finetune_usd_per_m_input = r.get("finetune_usd_per_m_input") ? r.number("finetune_usd_per_m_input", false) : -1;
+    a.finetune_usd_per_m_output = r.get("finetune_usd_per_m_output") ? r.number("finetune_usd_per_m_output", false) : -1;
+    a.finetune_hosting_usd_per_hour = r.number("finetune_hosting_usd_per_hour", false);
+    a.finetune_min_examples = r.integer("finetune_min_examples", false, 0, 0, 1000000000);
+    a.finetune_jobs_end = r.text("finetune_jobs_end", false);
     a.retirement = r.text("retirement", false);
     a.date = r.text("date", true);
     a.source = r.text("source", true);
     a.why = r.text("why", false);
     a.loc = node.loc;
     if (!a.date.empty() && !is_date(a.date)) diags.error("bad-date", "dates are written YYYY-MM-DD", node.find("date")->loc);
-    if (!a.retirement.empty() && !is_date(a.retirement))
-      diags.error("bad-date", "dates are written YYYY-MM-DD", node.find("retirement")->loc);
+    for (const char* key : {"retirement", "finetune_jobs_end"}) {
+      const YamlNode* date = node.find(key);
+      if (date != nullptr && !date->value.empty() && !is_date(date->value))
+        diags.error("bad-date", "dates are written YYYY-MM-DD", date->loc);
+    }
     if (!a.id.empty()) apis[a.id] = std::move(a);
   }
 

@@ -96,6 +96,11 @@ struct ApiPrice {
   double ttft_ms = 0;                       ///< time to first token; 0: the cost model's default
   double output_tokens_per_s = 0;           ///< 0: the cost model's default
   double finetune_usd_per_m_training = -1;  ///< price of fine-tuning per million training tokens; < 0: not sold
+  double finetune_usd_per_m_input = -1;     ///< calling the tuned model, per million input tokens; < 0: the base price
+  double finetune_usd_per_m_output = -1;    ///< calling the tuned model, per million output tokens; < 0: the base price
+  double finetune_hosting_usd_per_hour = 0;  ///< hourly fee of a tuned model's deployment (0: none)
+  int finetune_min_examples = 0;             ///< the service's minimum training examples
+  std::string finetune_jobs_end;             ///< the last day new tuning jobs are accepted, or ""
   std::string retirement;                   ///< announced retirement date, or ""
   std::string date;
   std::string source;
@@ -199,6 +204,11 @@ struct CostModel {
   Range embedding_model_params;
   Range training_min_billing_hours;
   Range serving_bytes_per_param;
+  Range prompt_cache_ttl_s;
+  Range prompt_cache_write_premium;
+  Range distill_generated_inputs;
+  Range distill_max_examples;
+  Range preference_reference_compute_share;
 };
 
 struct Catalog {
