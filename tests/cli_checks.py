@@ -306,19 +306,20 @@ with tempfile.TemporaryDirectory() as tmp:
     check('a whole-number field takes 4.18M', p.returncode == 0, p.stderr)
     try:
         asked = os.path.join(tmp, 'asked.yaml')
-        code, screen = init_on_terminal(asked, ['qa', '[knowledge]', '200', '4M', 'medium', '$10k', 'lw', 'low', '100k'])
+        code, screen = init_on_terminal(asked, ['qa', '[knowledge]', '200', '0', '0', '4M', 'medium', '$10k', 'lw', 'low', '100k'])
         written = open(asked).read() if os.path.exists(asked) else ''
         check('init asks on a terminal and writes the answers', code == 0 and 'labeled_examples: 200' in written and
               'tolerance: low' in written and 'needs: [knowledge]' in written, screen[-400:])
         check('init re-asks after an invalid answer', 'did you mean `low`' in screen, screen[-400:])
         check('init prints the advice', 'Recommendation: rag' in screen, screen[-400:])
         forms = os.path.join(tmp, 'forms.yaml')
-        code, screen = init_on_terminal(forms, ['QA', 'knowledge, style', '2,500', '2 GB', 'Medium', '$10k', 'lw', 'low',
-                                                '100k'])
+        code, screen = init_on_terminal(forms, ['QA', 'knowledge, style', '2,500', '1.5k', '20k', '2 GB', 'Medium', '$10k', 'lw',
+                                                'low', '100k'])
         written = open(forms).read() if os.path.exists(forms) else ''
         check('init takes the forms the tool prints: QA and a list without brackets and a thousands separator and 2 GB',
               code == 0 and 'type: qa' in written and 'needs: [knowledge, style]' in written and
-              'labeled_examples: 2500' in written and 'domain_tokens: 500M tokens' in written and
+              'labeled_examples: 2500' in written and 'preference_pairs: 1.5k' in written and
+              'unlabeled_inputs: 20k' in written and 'domain_tokens: 500M tokens' in written and
               '4 bytes a token' in screen, screen[-600:])
         check('init leaves unasked defaults as comments so the advice lists them as assumed',
               '# horizon_months: 12' in written and 'budget.horizon_months=12 months' in screen, written[-300:])

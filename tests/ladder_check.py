@@ -40,7 +40,8 @@ if mine:
           any(x['rule'] == 'schema-states-the-format' and x['effect'] == 30 for x in r['reasons']), r['reasons'])
     check('the added strategy is priced by its costing kind (monthly cost, nothing to train)',
           r['cost']['monthly_usd']['expected'] > 0 and r['cost']['gpu_hours']['expected'] == 0, r['cost'])
-    check('seven strategies are ranked', len(ranking) == 7, len(ranking))
+    builtin = len(re.findall(r'^\s*- id: ', open('rules/strategies.yaml').read(), re.M))
+    check('the built-in rungs and the added one are ranked', len(ranking) == builtin + 1, len(ranking))
 p = run('advise', profile, '--rules', extra, '--format', 'jsonl')
 check('advise jsonl shows the added strategy', '"zero-shot"' in p.stdout and p.returncode == 0)
 p = run('advise', profile, '--rules', extra, '--format', 'table')
@@ -90,8 +91,13 @@ check('an unknown costing is located and suggests a kind',
 
 # No strategy id of the built-in ladder is written in the C++ sources: the program knows
 # strategies only by their costing kind.
-ids = re.findall(r'^\s*- id: (\S+)', open('rules/strategies.yaml').read(), re.M)
+ladder = open('rules/strategies.yaml').read()
+ids = re.findall(r'^\s*- id: (\S+)', ladder, re.M)
 check('the built-in ladder has strategies', len(ids) >= 6, ids)
+# A costing kind may share its name with the rung that uses it (`long-context`): the kind is the
+# program's word, so it is not looked for.
+kinds = set(re.findall(r'^\s*costing: (\S+)', ladder, re.M))
+ids = [i for i in ids if i not in kinds]
 pattern = re.compile(r'(?<![\w-])(' + '|'.join(re.escape(i) for i in ids) + r')(?![\w-])')
 found = []
 for root in ('src', 'include'):

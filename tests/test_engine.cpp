@@ -1,5 +1,7 @@
 #include <catch2/catch.hpp>
 
+#include <algorithm>
+
 #include "helpers.hpp"
 #include "llmplan/rules/engine.hpp"
 
@@ -35,7 +37,7 @@ RuleSet custom_rules(const std::string& extra) {
 
 TEST_CASE("every strategy is ranked with verdicts and ranks in order", "[engine]") {
   const Advice a = advise_text(minimal_profile());
-  REQUIRE(a.ranking.size() == 6);
+  REQUIRE(a.ranking.size() == default_rules().strategies.size());
   for (std::size_t i = 0; i < a.ranking.size(); ++i) {
     CHECK(a.ranking[i].rank == static_cast<int>(i) + 1);
     CHECK(a.ranking[i].score >= 0);
@@ -94,7 +96,10 @@ TEST_CASE("ties go to the cheaper rung", "[engine]") {
   const Advice a = advise(p.profile, rules);
   std::vector<int> rungs;
   for (const auto& r : a.ranking) rungs.push_back(r.strategy->rung);
-  CHECK(rungs == std::vector<int>{1, 2, 3, 4, 5, 6});
+  REQUIRE(rungs.size() == 10);
+  CHECK(std::is_sorted(rungs.begin(), rungs.end()));
+  CHECK(rungs.front() == 1);
+  CHECK(rungs.back() == 6);
 }
 
 TEST_CASE("knowledge and style gaps say which rungs combine", "[engine]") {

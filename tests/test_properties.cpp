@@ -17,6 +17,7 @@
 
 #include "helpers.hpp"
 #include "llmplan/cost/plan.hpp"
+#include "llmplan/input/fields.hpp"
 #include "llmplan/output/render.hpp"
 #include "llmplan/rules/explain.hpp"
 
@@ -62,7 +63,13 @@ class Sampler {
   std::mt19937_64 rng_;
 };
 
-const std::set<std::string> k_whole_fields = {"data.labeled_examples", "hardware.count", "version"};
+/// Whole-number fields, from the field table (counts of examples, pairs, inputs, GPUs).
+bool whole_field(const std::string& path) {
+  for (const auto& field : profile_fields()) {
+    if (field.path == path) return field.whole;
+  }
+  return path == "version";
+}
 const std::set<std::string> k_text_fields = {"name", "description", "domain.language"};
 const std::set<std::string> k_boolean_fields = {"domain.regulated", "constraints.self_hosted", "usage.interactive"};
 const std::set<std::string> k_required = {"data.labeled_examples", "domain.overlap", "budget.one_time_usd", "risk.tolerance"};
@@ -100,7 +107,7 @@ std::string random_field(Sampler& s, const std::string& path) {
   } else if (path == "hardware.count") {
     value = fmt::format("{:.17g}", s.number(1, 1e6, true));
   } else if (const auto range = fact_range(path)) {
-    value = fmt::format("{:.17g}", s.number(range->first, std::min(range->second, 1e300), k_whole_fields.contains(path)));
+    value = fmt::format("{:.17g}", s.number(range->first, std::min(range->second, 1e300), whole_field(path)));
   } else {
     const auto index = fact_index(path);
     REQUIRE(index);
@@ -182,9 +189,10 @@ TEST_CASE("random profiles never produce NaN or infinity in any output", "[prope
   // Null is the contract's word for "none", "never" or "does not apply": no recommendation when
   // nothing is feasible, no break-even (or none to compute: few-shot, rag), no training GPU, an
   // unset optional field in the assumptions. Never for a figure that went wrong.
-  const std::set<std::string> nullable = {"recommendation", "break_even", "requests_per_month", "months",           "gpu",
-                                          "value",          "model",      "api_model",          "training",         "price_date",
-                                          "problem",        "runner_up",  "people_usd",         "no_recommendation"};
+  const std::set<std::string> nullable = {
+      "recommendation", "break_even", "requests_per_month", "months",  "gpu",       "value",      "model",
+      "api_model",      "training",   "price_date",         "problem", "runner_up", "people_usd", "no_recommendation",
+      "teacher",        "retirement"};
   unsigned long valid = 0;
   std::vector<ProfileOutcome> batch;
   for (unsigned long i = 0; i < cases; ++i) {

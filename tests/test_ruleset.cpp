@@ -1,5 +1,7 @@
 #include <fmt/format.h>
 #include <catch2/catch.hpp>
+
+#include <algorithm>
 #include <set>
 
 #include "helpers.hpp"
@@ -21,7 +23,10 @@ TEST_CASE("the default rule set loads cleanly", "[rules]") {
   for (const auto& d : diags.items()) INFO(format_diagnostic(d));
   CHECK(diags.empty());
   CHECK(rules.name == "default");
-  REQUIRE(rules.strategies.size() == 6);
+  REQUIRE(rules.strategies.size() == 10);
+  for (const char* id : {"long-context", "hosted-finetune", "distill", "preference-tune"}) {
+    CHECK(std::any_of(rules.strategies.begin(), rules.strategies.end(), [&](const Strategy& s) { return s.id == id; }));
+  }
   CHECK(rules.strategies.front().id == "few-shot");
   CHECK(rules.strategies.back().id == "pretrain");
   CHECK(rules.catalog.gpus.size() >= 13);

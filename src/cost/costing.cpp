@@ -3,9 +3,9 @@
 namespace llmplan {
 
 namespace {
-constexpr Costing k_all[] = {Costing::prompt,     Costing::retrieval,  Costing::long_context, Costing::adapter,
-                             Costing::hosted_tuning, Costing::distillation, Costing::full,    Costing::preference,
-                             Costing::continued,  Costing::scratch};
+constexpr Costing k_all[] = {Costing::prompt,        Costing::retrieval,    Costing::long_context, Costing::adapter,
+                             Costing::hosted_tuning, Costing::distillation, Costing::full,         Costing::preference,
+                             Costing::continued,     Costing::scratch};
 }  // namespace
 
 std::string_view costing_name(Costing kind) {

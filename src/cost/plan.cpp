@@ -354,8 +354,8 @@ Candidate price_api(Costing kind, const ApiPrice& api, const RequestShape& shape
   if (!out.feasible) out.limit = "latency";
   if (api.context > 0 && prompt > api.context) {
     out.feasible = false;
-    out.problem = fmt::format("{} tokens per request exceed {}'s context of {}", format_count(prompt), api.id,
-                              format_count(api.context));
+    out.problem =
+        fmt::format("{} tokens per request exceed {}'s context of {}", format_count(prompt), api.id, format_count(api.context));
     out.limit = "context";
   } else if (api.context == 0 && kind == Costing::long_context) {
     // A whole corpus is only planned on a window the catalog states.
@@ -401,8 +401,8 @@ Candidate price_self_hosted_prompt(Costing kind, const ModelShape& model, const 
   const double prompt = detail::tokens_per_request(p) + shape.extra.expected;
   if (context > 0 && prompt > context) {
     out.feasible = false;
-    out.problem = fmt::format("{} tokens per request exceed {}'s context of {}", format_count(prompt), out.model,
-                              format_count(context));
+    out.problem =
+        fmt::format("{} tokens per request exceed {}'s context of {}", format_count(prompt), out.model, format_count(context));
     out.limit = "context";
   } else if (context == 0 && kind == Costing::long_context) {
     out.feasible = false;
@@ -736,8 +736,8 @@ Candidate price_hosted_tuning(const ApiPrice& api, const Profile& p, const Catal
   const double prompt = detail::tokens_per_request(p);
   if (api.context > 0 && prompt > api.context) {
     out.feasible = false;
-    out.problem = fmt::format("{} tokens per request exceed {}'s context of {}", format_count(prompt), api.id,
-                              format_count(api.context));
+    out.problem =
+        fmt::format("{} tokens per request exceed {}'s context of {}", format_count(prompt), api.id, format_count(api.context));
     out.limit = "context";
   }
   if (examples < api.finetune_min_examples) {
@@ -858,6 +858,8 @@ StrategyCost estimate_strategy(Costing kind, const Profile& p, const Catalog& c)
           if (api.id != f.text("model.api")) continue;
         } else if (api.quality_tier < need || (!api.retirement.empty() && api.retirement <= today)) {
           continue;
+        } else if (kind == Costing::long_context && api.context == 0) {
+          continue;  // a whole corpus is only planned on a window the catalog states
         }
         best.offer(price_api(kind, api, shape, p, c, one_time));
       }
@@ -866,6 +868,7 @@ StrategyCost estimate_strategy(Costing kind, const Profile& p, const Catalog& c)
       if (pinned_api) notes.push_back({"api_model", f.get("model.api"), "ignored: data may not leave (constraints.self_hosted)"});
       std::vector<int> tiers;
       for (const auto& m : candidate_models(p, c, need, notes, tiers)) {
+        if (kind == Costing::long_context && model_context(m, c) == 0 && best.count > 0) continue;
         best.offer(price_self_hosted_prompt(kind, m, shape, p, c, one_time));
       }
     }
@@ -874,6 +877,18 @@ StrategyCost estimate_strategy(Costing kind, const Profile& p, const Catalog& c)
       const CostConstant& api = c.constant("api_model_default");
       notes.push_back({"api_model", Value::of_string(api.text), api.why});
       best.offer(price_api(kind, *c.find_api(api.text), shape, p, c, one_time));
+    }
+    if (!best.first->cost.feasible && best.first->cost.limit == "context" && kind == Costing::long_context) {
+      // The cheapest failing plan is not the point: no permitted window holds the corpus.
+      int largest = 0;
+      if (!self_hosted) {
+        for (const auto& api : c.apis) largest = std::max(largest, api.context);
+      } else {
+        for (const auto& m : c.models) largest = std::max(largest, m.context);
+      }
+      best.first->cost.problem =
+          fmt::format("{} tokens per request exceed the largest context window in the catalog ({})",
+                      format_count(detail::tokens_per_request(p) + shape.extra.expected), format_count(largest));
     }
   } else {
     std::vector<int> tiers;

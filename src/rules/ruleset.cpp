@@ -481,12 +481,28 @@ struct Loader {
   }
 
   void load_api(const YamlNode& node) {
-    MappingReader r(
-        node, diags, "an API price",
-        {"id", "name", "vendor", "usd_per_m_input", "usd_per_m_output", "usd_per_m_cached_input", "batch_discount", "context",
-         "quality_tier", "ttft_ms", "output_tokens_per_s", "finetune_usd_per_m_training", "finetune_usd_per_m_input",
-         "finetune_usd_per_m_output", "finetune_hosting_usd_per_hour", "finetune_min_examples", "finetune_jobs_end",
-         "retirement", "date", "source", "why"});
+    MappingReader r(node, diags, "an API price",
+                    {"id",
+                     "name",
+                     "vendor",
+                     "usd_per_m_input",
+                     "usd_per_m_output",
+                     "usd_per_m_cached_input",
+                     "batch_discount",
+                     "context",
+                     "quality_tier",
+                     "ttft_ms",
+                     "output_tokens_per_s",
+                     "finetune_usd_per_m_training",
+                     "finetune_usd_per_m_input",
+                     "finetune_usd_per_m_output",
+                     "finetune_hosting_usd_per_hour",
+                     "finetune_min_examples",
+                     "finetune_jobs_end",
+                     "retirement",
+                     "date",
+                     "source",
+                     "why"});
     ApiPrice a;
     a.id = r.text("id", true);
     a.name = r.text("name", true);

@@ -89,19 +89,19 @@ struct ApiPrice {
   std::string vendor;
   double usd_per_m_input = 0;
   double usd_per_m_output = 0;
-  double usd_per_m_cached_input = 0;        ///< 0: no prompt caching
-  double batch_discount = 0;                ///< fraction of the list price a batch job pays; 0: no batch prices
-  int context = 0;                          ///< tokens; 0: not in the catalog
-  int quality_tier = 0;                     ///< 1..5 from a cited benchmark; 0: none cited (used only when pinned)
-  double ttft_ms = 0;                       ///< time to first token; 0: the cost model's default
-  double output_tokens_per_s = 0;           ///< 0: the cost model's default
-  double finetune_usd_per_m_training = -1;  ///< price of fine-tuning per million training tokens; < 0: not sold
-  double finetune_usd_per_m_input = -1;     ///< calling the tuned model, per million input tokens; < 0: the base price
-  double finetune_usd_per_m_output = -1;    ///< calling the tuned model, per million output tokens; < 0: the base price
+  double usd_per_m_cached_input = 0;         ///< 0: no prompt caching
+  double batch_discount = 0;                 ///< fraction of the list price a batch job pays; 0: no batch prices
+  int context = 0;                           ///< tokens; 0: not in the catalog
+  int quality_tier = 0;                      ///< 1..5 from a cited benchmark; 0: none cited (used only when pinned)
+  double ttft_ms = 0;                        ///< time to first token; 0: the cost model's default
+  double output_tokens_per_s = 0;            ///< 0: the cost model's default
+  double finetune_usd_per_m_training = -1;   ///< price of fine-tuning per million training tokens; < 0: not sold
+  double finetune_usd_per_m_input = -1;      ///< calling the tuned model, per million input tokens; < 0: the base price
+  double finetune_usd_per_m_output = -1;     ///< calling the tuned model, per million output tokens; < 0: the base price
   double finetune_hosting_usd_per_hour = 0;  ///< hourly fee of a tuned model's deployment (0: none)
   int finetune_min_examples = 0;             ///< the service's minimum training examples
   std::string finetune_jobs_end;             ///< the last day new tuning jobs are accepted, or ""
-  std::string retirement;                   ///< announced retirement date, or ""
+  std::string retirement;                    ///< announced retirement date, or ""
   std::string date;
   std::string source;
   std::string why;

@@ -50,7 +50,7 @@ struct TrainingRequest {
   bool flash_attention = true;                ///< no s^2 attention scores held (FlashAttention / SDPA)
   std::string packing;                        ///< fine-tunes: packed, padded, or "" (not known)
   double example_tokens = 0;                  ///< fine-tunes: mean tokens per example (0: fill the sequence)
-  bool reference_model = false;  ///< preference tuning: a frozen 16-bit reference copy of full weights is held
+  bool reference_model = false;               ///< preference tuning: a frozen 16-bit reference copy of full weights is held
   std::optional<double> price_per_gpu_hour;
   bool owned = false;  ///< owned GPUs cost their energy, not rent
 };

@@ -70,11 +70,11 @@ struct StrategyCost {
   Range energy_kwh;        ///< training, all attempts
   Range emissions_kgco2e;  ///< training, all attempts
   MemoryEstimate memory;
-  std::string serving;        ///< how requests are served, for people
-  std::string api;            ///< the hosted API that serves requests, or "" when self-hosted
-  ModelShape serving_model;   ///< the model served when self-hosted
-  ServingGpus serving_gpus;   ///< the GPUs that serve it
-  Range added_prompt_tokens;  ///< examples or passages added to every prompt
+  std::string serving;            ///< how requests are served, for people
+  std::string api;                ///< the hosted API that serves requests, or "" when self-hosted
+  ModelShape serving_model;       ///< the model served when self-hosted
+  ServingGpus serving_gpus;       ///< the GPUs that serve it
+  Range added_prompt_tokens;      ///< examples or passages added to every prompt
   bool prompt_cacheable = false;  ///< the added tokens are a static prefix an API may cache
   std::vector<Note> notes;
   // The searched plan (cli.md `plan`).
@@ -88,14 +88,14 @@ struct StrategyCost {
   std::string problem;              ///< what the kept plan fails when none meets them all
   std::optional<Range> people_usd;  ///< people's time at team.hourly_usd, when given
   std::optional<PlanAlternative> runner_up;
-  int candidates = 0;  ///< plans the search priced
-  int model_tier = 0;  ///< quality tier of the model or API used (0: none cited)
-  std::string training_provider;  ///< who trains: "self" (GPUs rented or owned), "api" (a vendor), "" (nothing)
-  std::string teacher;            ///< distillation: the model or API that labels the inputs ("" otherwise)
-  std::string retirement;         ///< the earliest announced end of the hosted service the plan needs, or ""
+  int candidates = 0;                ///< plans the search priced
+  int model_tier = 0;                ///< quality tier of the model or API used (0: none cited)
+  std::string training_provider;     ///< who trains: "self" (GPUs rented or owned), "api" (a vendor), "" (nothing)
+  std::string teacher;               ///< distillation: the model or API that labels the inputs ("" otherwise)
+  std::string retirement;            ///< the earliest announced end of the hosted service the plan needs, or ""
   double months_to_retirement = -1;  ///< months from today to `retirement` (negative: none announced)
-  std::string limit;  ///< what the closest plan fails when infeasible: context, memory, examples, catalog, policy,
-                      ///< latency, deadline, gpus ("" when feasible)
+  std::string limit;                 ///< what the closest plan fails when infeasible: context, memory, examples, catalog, policy,
+                                     ///< latency, deadline, gpus ("" when feasible)
 };
 
 /// Prices a strategy of the given costing kind for a profile.
