@@ -228,6 +228,8 @@ TEST_CASE("text wraps at word boundaries", "[render]") {
   CHECK(text_columns("\x02bold\x04") == 4);
   CHECK(cut_text("a long line of text", 10) == "a long...");
   CHECK(cut_text("fits", 10) == "fits");
+  CHECK(cut_text("one-time cost exceeds the budget", 20) == "one-time cost...");
+  CHECK(cut_text("abcdefghijklmnop", 10) == "abcdefg...");
 }
 
 TEST_CASE("markdown renders a table and escapes pipes", "[render]") {

@@ -156,6 +156,9 @@ std::string wrap_text(std::string_view text, std::size_t first, std::size_t inde
 std::string cut_text(std::string_view text, std::size_t width) {
   if (text_columns(text) <= width) return std::string(text);
   std::string out(text.substr(0, prefix_bytes(text, width > 3 ? width - 3 : 0)));
+  // At a word boundary, unless that would drop more than half of what fits.
+  if (const auto space = out.rfind(' '); text[out.size()] != ' ' && space != std::string::npos && space > out.size() / 2)
+    out.resize(space);
   while (!out.empty() && out.back() == ' ') out.pop_back();
   return out + "...";
 }

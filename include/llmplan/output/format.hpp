@@ -38,7 +38,7 @@ std::size_t text_columns(std::string_view text);
 /// A word longer than a line is broken between code points. Text that fits is returned as is.
 std::string wrap_text(std::string_view text, std::size_t first, std::size_t indent, std::size_t width);
 
-/// `text` cut to `width` columns, ending in `...` when it was longer.
+/// `text` cut to `width` columns at a word boundary, ending in `...` when it was longer.
 std::string cut_text(std::string_view text, std::size_t width);
 
 /// Text made safe for a Markdown table cell: `|` escaped, newlines folded.
