@@ -109,7 +109,7 @@ const CombinedAdvice* headline_of(const Advice& a) {
   return nullptr;
 }
 
-/// `Why peft:` and its reasons (or `Blocked pretrain:` and its blockers), `shown` of them.
+/// `Why ID:` and its reasons (or `Blocked ID:` and its blockers), `shown` of them.
 void reasons_of(std::string& out, const StrategyResult& r, std::size_t shown, bool verbose, const Palette& p, std::size_t width) {
   const auto& list = r.blockers.empty() ? r.reasons : r.blockers;
   if (list.empty()) return;
@@ -130,8 +130,9 @@ void reasons_of(std::string& out, const StrategyResult& r, std::size_t shown, bo
 }
 
 /// The ranking: the richest layout whose rows fit `width`. Without room for the plan column each
-/// plan has a line under its row; without room for a row, each strategy is a short block.
-void ranking_table(std::string& out, const Advice& a, const Palette& p, std::size_t width) {
+/// plan has a line under its row; without room for a row, each strategy is a short block. With
+/// `verbose`, every cost range is shown: in its column, else on the line under the row.
+void ranking_table(std::string& out, const Advice& a, const Palette& p, std::size_t width, bool verbose) {
   const bool people = std::any_of(a.ranking.begin(), a.ranking.end(), [](const StrategyResult& r) { return r.cost.people_usd; });
   struct Layout {
     bool ranges, hours, plan;
@@ -139,6 +140,7 @@ void ranking_table(std::string& out, const Advice& a, const Palette& p, std::siz
   static constexpr Layout layouts[] = {{true, true, true},  {true, false, true},  {false, true, true},  {false, false, true},
                                        {true, true, false}, {true, false, false}, {false, true, false}, {false, false, false}};
   for (const Layout& layout : layouts) {
+    if (verbose && layout.plan && !layout.ranges) continue;
     const auto money = [&](const Range& x) {
       return layout.ranges ? format_usd_range(x) : (x.high == 0 ? std::string("$0") : format_usd(x.expected));
     };
@@ -189,7 +191,21 @@ void ranking_table(std::string& out, const Advice& a, const Palette& p, std::siz
     out += p.dim(line(header, nullptr));
     for (std::size_t i = 0; i < rows.size(); ++i) {
       out += line(rows[i], &a.ranking[i]);
-      if (!layout.plan) out += p.dim("    " + wrap_text(plan_text(a.ranking[i].cost), 4, 6, width)) + "\n";
+      if (layout.plan) continue;
+      const StrategyCost& c = a.ranking[i].cost;
+      std::string ranges;
+      if (verbose && !layout.ranges) {
+        // The ranges alone: the expected figures are in the row.
+        const auto range = [](const char* what, const Range& x) {
+          return format_usd(x.low) == format_usd(x.high) ? std::string()
+                                                         : fmt::format("{} {}-{}", what, format_usd(x.low), format_usd(x.high));
+        };
+        const std::string one_time = range("one-time", c.one_time_usd);
+        const std::string monthly = range("monthly", c.monthly_usd);
+        if (!one_time.empty() || !monthly.empty())
+          ranges = "; ranges: " + one_time + (one_time.empty() || monthly.empty() ? "" : ", ") + monthly;
+      }
+      out += p.dim("    " + wrap_text(plan_text(c) + ranges, 4, 6, width)) + "\n";
     }
     return;
   }
@@ -326,7 +342,7 @@ void render_one(std::string& out, const ProfileOutcome& o, const RenderOptions& 
                            (people ? "; people: time at team.hourly_usd" : "") +
                            (oldest.empty() ? std::string(".") : "; oldest price " + oldest + ".");
   out += "\n" + p.dim(wrap_text(note, 0, 2, width)) + "\n";
-  ranking_table(out, a, p, width);
+  ranking_table(out, a, p, width, verbose);
 
   // The other strategies: every reason with -v, else one line for each infeasible one.
   bool first = true;
@@ -346,7 +362,8 @@ void render_one(std::string& out, const ProfileOutcome& o, const RenderOptions& 
   std::string breakeven;
   for (const auto& r : a.ranking) {
     if (!r.break_even) continue;
-    if (!verbose && (r.verdict == Verdict::discouraged || r.verdict == Verdict::infeasible)) continue;
+    // Without -v: the viable alternatives, or at least the nearest one.
+    if (!verbose && !breakeven.empty() && (r.verdict == Verdict::discouraged || r.verdict == Verdict::infeasible)) continue;
     // In columns when there is room for them, else each strategy's line under its name.
     breakeven += width >= 50
                      ? fmt::format("\n  {:<19} {}", r.strategy->id, wrap_text(break_even_text(*r.break_even), 22, 22, width))
