@@ -355,7 +355,10 @@ void render_one(std::string& out, const ProfileOutcome& o, const RenderOptions& 
       reasons_of(out, r, all, verbose, p, width);
     } else {
       const std::string more = r.blockers.size() > 1 ? fmt::format(" (+{} more)", r.blockers.size() - 1) : "";
-      out += p.dim(cut_text(fmt::format("Blocked {}: {}{}", r.strategy->id, t(r.blockers.front().message), more), width)) + "\n";
+      // The count of further blockers stays on the line: the message is cut to leave room for it.
+      const std::size_t room = width > more.size() + 10 ? width - more.size() : width;
+      const std::string line = cut_text(fmt::format("Blocked {}: {}", r.strategy->id, t(r.blockers.front().message)), room);
+      out += p.dim(text_columns(line) + more.size() <= width ? line + more : line) + "\n";
     }
   }
 
