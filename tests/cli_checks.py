@@ -84,6 +84,58 @@ for command in (['advise', example], ['check', 'tests/data/proposals/accepted.ya
         p = run(*command, *flags)
         check(f'llmplan {" ".join(command)} accepts {" ".join(flags)}', 'unknown flag' not in p.stderr and p.returncode in (0, 1),
               p.stderr[:200])
+
+# --- the table fits the terminal (issue 16): width from COLUMNS, else 80 ---
+import glob
+examples = sorted(glob.glob('examples/*.yaml'))
+check('there are examples to lay out', len(examples) >= 10, examples)
+too_wide = []
+for path in examples:
+    for cols in (80, 120, 200):
+        for flags in ([], ['-v'], ['--explain']):
+            text = run('advise', path, *flags, env={'COLUMNS': str(cols)}).stdout
+            too_wide += [f'{path} {" ".join(flags)} at {cols}: {line}' for line in text.splitlines() if len(line) > cols]
+text = run('advise', 'examples', env={'COLUMNS': '80'}).stdout
+too_wide += [f'examples/ at 80: {line}' for line in text.splitlines() if len(line) > 80]
+check('no line is wider than COLUMNS (80, 120, 200; plain, -v, --explain; every example)', not too_wide, too_wide[:5])
+first_screen = []
+for path in examples:
+    lines = run('advise', path, env={'COLUMNS': '80'}).stdout.splitlines()
+    screen = lines[:24]
+    pick = json.loads(run('advise', path, '--format', 'json').stdout)['results'][0]
+    top = pick['ranking'][0]
+    reasons = [line for line in screen if re.match(r'^ {5,6}[-+]\d', line)]
+    has = lambda start: any(line.startswith(start) for line in screen)
+    if not (has('Recommendation: ') and has('  Plan') and has('  Cost') and
+            (pick['recommendation'] is None or (has(f'Why {top["strategy"]}:') and len(reasons) == min(3, len(top['reasons']))))):
+        first_screen.append(path)
+check('the pick, its plan, its cost and its top reasons are on the first 80x24 screen of every example', not first_screen, first_screen)
+check('the combination that holds the pick is the headline',
+      run('advise', 'examples/internal-code-assistant.yaml').stdout.splitlines()[1] ==
+      'Recommendation: rag + peft (combined), starting with rag')
+shakespeare = 'examples/shakespeare-voice.yaml'
+at_80 = run('advise', shakespeare, env={'COLUMNS': '80'}).stdout
+check('COLUMNS changes the layout', at_80 != run('advise', shakespeare, env={'COLUMNS': '200'}).stdout)
+unset = dict(os.environ)
+unset.pop('COLUMNS', None)
+unset.pop('NO_COLOR', None)
+p = subprocess.run([exe, 'advise', shakespeare], capture_output=True, text=True, timeout=60, env=unset)
+check('without COLUMNS off a terminal the width is 80', p.stdout == at_80)
+for bad in ('abc', '0', '-5', '10', '80x', ''):
+    check(f'COLUMNS={bad!r} is ignored (80)', run('advise', shakespeare, env={'COLUMNS': bad}).stdout == at_80)
+lines = at_80.splitlines()
+check('an infeasible rung takes one line without -v', sum(line.startswith('Blocked pretrain') for line in lines) == 1 and
+      not any(line.startswith('Why few-shot') for line in lines), lines)
+verbose = run('advise', shakespeare, '-v', env={'COLUMNS': '80'}).stdout
+check('-v shows every rung\'s reasons', 'Why few-shot:' in verbose and 'Blocked pretrain:\n' in verbose)
+check('the table ends with where the details are', lines[-1].startswith('More: -v'), lines[-3:])
+check('-q leaves the closing hint out', 'More: -v' not in run('advise', shakespeare, '-q').stdout)
+check('-v leaves the closing hint out', 'More: -v' not in verbose)
+guide = open('docs/getting-started.md', encoding='utf-8').read()
+excerpt = guide.split('<!-- first-screen: ', 1)[1].split('```\n', 1)[1].split('```', 1)[0]
+check('getting-started.md shows what the tool prints at 80 columns', at_80.startswith(excerpt) and excerpt.count('\n') >= 24,
+      excerpt[:300])
+
 import re
 for command in (['advise', 'examples', '--format', 'json'], ['gpus', '--format', 'json'], ['models', '--format', 'json'],
                 ['check', 'examples', '--format', 'json'],

@@ -1,3 +1,5 @@
+#include <algorithm>
+
 #include <catch2/catch.hpp>
 #include <nlohmann/json.hpp>
 
@@ -8,6 +10,7 @@
 #include "llmplan/output/json_writer.hpp"
 #include "llmplan/output/render.hpp"
 #include "llmplan/rules/check.hpp"
+#include "llmplan/rules/explain.hpp"
 
 using namespace llmplan;
 using namespace llmplan::test;
@@ -86,11 +89,147 @@ TEST_CASE("the table shows the ranking costs and reasons without colour codes", 
   CHECK(table.find("Recommendation: rag") != std::string::npos);
   CHECK(table.find("recommended") != std::string::npos);
   CHECK(table.find("Why rag:") != std::string::npos);
-  CHECK(table.find("Combine: rag + peft") != std::string::npos);
+  // The combination that holds the pick is the headline, not a line at the bottom.
+  CHECK(table.find("Recommendation: rag + peft (combined), starting with rag") != std::string::npos);
+  CHECK(table.find("Combine: rag + peft") == std::string::npos);
   CHECK(table.find("invalid profile") != std::string::npos);
   CHECK(table.find('\033') == std::string::npos);
   const std::string coloured = render_table(outcomes(), RenderOptions{true, 3});
   CHECK(coloured.find("\033[") != std::string::npos);
+}
+
+namespace {
+
+std::vector<std::string> lines_of(const std::string& text) {
+  std::vector<std::string> out;
+  std::size_t start = 0;
+  while (start < text.size()) {
+    const std::size_t end = std::min(text.find('\n', start), text.size());
+    out.push_back(text.substr(start, end - start));
+    start = end + 1;
+  }
+  return out;
+}
+
+/// The text without its colour codes.
+std::string plain(const std::string& text) {
+  std::string out;
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    if (text[i] == '\033') {
+      i = text.find('m', i);
+      if (i == std::string::npos) break;
+      continue;
+    }
+    out += text[i];
+  }
+  return out;
+}
+
+/// The outcomes of outcomes() with everything a table can show: --explain and a long name.
+std::vector<ProfileOutcome> explained() {
+  auto all = outcomes();
+  ProfileOutcome& o = all.front();
+  o.name = "a-profile-name-with-many-words " + std::string(150, 'x');
+  o.explanation = explain(*o.profile, default_rules(), *o.advice);
+  return all;
+}
+
+}  // namespace
+
+TEST_CASE("the table fits the width it is given", "[render]") {
+  for (const bool verbose : {false, true}) {
+    for (const bool color : {false, true}) {
+      for (const int width : {20, 40, 60, 80, 120, 200}) {
+        RenderOptions options{color, 3};
+        options.width = width;
+        options.verbose = verbose;
+        const std::string table = plain(render_table(explained(), options));
+        for (const auto& line : lines_of(table)) {
+          INFO("width " << width << (verbose ? " verbose" : "") << (color ? " colour" : "") << ": " << line);
+          CHECK(text_columns(line) <= static_cast<std::size_t>(width));
+          CHECK((line.empty() || line.back() != ' '));
+        }
+      }
+    }
+  }
+}
+
+TEST_CASE("colour changes no line of the table", "[render]") {
+  RenderOptions options{false, 3};
+  options.width = 80;
+  options.verbose = true;
+  const std::string uncoloured = render_table(explained(), options);
+  options.color = true;
+  const std::string coloured = render_table(explained(), options);
+  CHECK(coloured != uncoloured);
+  CHECK(plain(coloured) == uncoloured);
+}
+
+TEST_CASE("the pick its plan its cost and its reasons come first at 80 columns", "[render]") {
+  RenderOptions options{false, 3};
+  options.width = 80;
+  const auto all = outcomes();
+  const auto lines = lines_of(render_table({all.front()}, options));
+  REQUIRE(lines.size() > 24);
+  const std::vector<std::string> screen(lines.begin(), lines.begin() + 24);
+  const auto has = [&](const std::string& start) {
+    return std::any_of(screen.begin(), screen.end(), [&](const std::string& l) { return l.rfind(start, 0) == 0; });
+  };
+  CHECK(has("Recommendation: rag"));
+  CHECK(has("  Plan (rag): "));
+  CHECK(has("  Cost (rag): one-time "));
+  CHECK(has("Why rag:"));
+  const auto reasons = std::count_if(screen.begin(), screen.end(), [](const std::string& l) {
+    return l.size() > 8 && l.rfind("     ", 0) == 0 && (l[5] == '+' || l[5] == '-' || l[6] == '+' || l[6] == '-');
+  });
+  const auto& pick = all.front().advice->ranking.front();
+  REQUIRE_FALSE(pick.reasons.empty());
+  CHECK(static_cast<std::size_t>(reasons) == std::min<std::size_t>(3, pick.reasons.size()));
+}
+
+TEST_CASE("the table shows every rung with its plan and the details behind verbose", "[render]") {
+  const auto all = outcomes();
+  const Advice& advice = *all.front().advice;
+  for (const int width : {80, 200}) {
+    RenderOptions options{false, 3};
+    options.width = width;
+    const std::string brief = render_table({all.front()}, options);
+    options.verbose = true;
+    const std::string full = render_table({all.front()}, options);
+    for (const auto& r : advice.ranking) {
+      INFO(r.strategy->id << " at " << width);
+      // Every rung has its row and its plan at every width.
+      CHECK(brief.find(" " + r.strategy->id + " ") != std::string::npos);
+      CHECK(brief.find(r.cost.label) != std::string::npos);
+      if (!r.blockers.empty()) {
+        // An infeasible rung is one line without -v, its blockers in full with it.
+        const auto lines = lines_of(brief);
+        CHECK(std::count_if(lines.begin(), lines.end(),
+                            [&](const std::string& l) { return l.rfind("Blocked " + r.strategy->id + ":", 0) == 0; }) == 1);
+        CHECK(full.find("Blocked " + r.strategy->id + ":\n") != std::string::npos);
+      } else if (r.rank != 1 && !r.reasons.empty()) {
+        CHECK(brief.find("Why " + r.strategy->id + ":") == std::string::npos);
+        CHECK(full.find("Why " + r.strategy->id + ":") != std::string::npos);
+      }
+    }
+  }
+}
+
+TEST_CASE("text wraps at word boundaries", "[render]") {
+  CHECK(wrap_text("short enough", 0, 2, 80) == "short enough");
+  CHECK(wrap_text("one two three four", 0, 2, 9) == "one two\n  three\n  four");
+  CHECK(wrap_text("one two three", 6, 6, 14) == "one two\n      three");
+  // A word longer than a line is broken between code points, never inside one.
+  CHECK(wrap_text("abcdefghij", 0, 0, 4) == "abcd\nefgh\nij");
+  CHECK(wrap_text("\xC3\xA9\xC3\xA9\xC3\xA9", 0, 0, 2) == "\xC3\xA9\xC3\xA9\n\xC3\xA9");
+  // Indents never take more than half the width.
+  CHECK(wrap_text("aa bb cc", 0, 30, 4) == "aa\n  bb\n  cc");
+  CHECK(text_columns("\xC3\xA9t\xC3\xA9") == 3);
+  CHECK(text_columns("\x02bold\x04") == 4);
+  CHECK(cut_text("a long line of text", 10) == "a long...");
+  CHECK(cut_text("fits", 10) == "fits");
+  CHECK(cut_text("one-time cost exceeds the budget", 20) == "one-time cost...");
+  CHECK(cut_text("abcdefghijklmnop", 10) == "abcdefg...");
 }
 
 TEST_CASE("markdown renders a table and escapes pipes", "[render]") {

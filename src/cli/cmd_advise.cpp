@@ -135,7 +135,7 @@ void setup_advise(CLI::App& app, int& exit_code) {
                   "Compare with FILE (a profile or saved `advise --format json`): what changed, like `llmplan diff`")
       ->type_name("FILE");
   cmd->add_flag("-v,--verbose", opt->verbose,
-                "Show every strategy's reasons, break-even and assumptions in full (the table shows the pick's)");
+                "Show every strategy's reasons, blockers, cost ranges and break-even (the table shows the pick's)");
   cmd->add_option("--top", opt->top_reasons, "Reasons shown per strategy in the table")->check(CLI::Range(1, 50));
   add_common_flags(*cmd, opt->common, true);
   cmd->callback([opt, &exit_code] { exit_code = run_advise(*opt); });

@@ -2,6 +2,7 @@
 #include <algorithm>
 
 #include "llmplan/output/advice_format.hpp"
+#include "llmplan/output/format.hpp"
 #include "llmplan/rules/parallel.hpp"
 
 namespace llmplan {
@@ -20,10 +21,18 @@ std::string table_body(const std::vector<ProfileOutcome>& chunk, const RenderOpt
   return (first_chunk ? "" : "\n") + render_table(chunk, options);
 }
 
-/// After several profiles, one closing line: how many, and what each got.
-std::string table_tail(const RenderOptions&, const RunSummary& summary) {
-  if (summary.profiles < 2) return {};
-  return "\n" + render_summary_line(summary) + "\n";
+/// After several profiles, one closing line: how many, and what each got. Then, unless -q or
+/// the details are shown, where the details are.
+std::string table_tail(const RenderOptions& options, const RunSummary& summary) {
+  const auto width = static_cast<std::size_t>(std::max(20, options.width));
+  std::string out;
+  if (summary.profiles > 1) out += "\n" + wrap_text(render_summary_line(summary), 0, 2, width) + "\n";
+  if (options.hints && !options.verbose && summary.ok > 0) {
+    const std::string hint =
+        wrap_text("More: -v every strategy's reasons; --explain each rule; --format html a report", 0, 2, width);
+    out += "\n" + (options.color ? "\033[2m" + hint + "\033[0m" : hint) + "\n";
+  }
+  return out;
 }
 
 std::string json_head(const RenderOptions& options) {

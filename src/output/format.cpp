@@ -2,6 +2,7 @@
 
 #include "llmplan/output/escape.hpp"
 
+#include <algorithm>
 #include <cmath>
 
 #include <fmt/format.h>
@@ -80,6 +81,86 @@ std::string format_usd_range(const Range& r) {
   if (r.high == 0) return "$0";
   if (format_usd(r.low) == format_usd(r.high)) return format_usd(r.expected);
   return format_usd(r.expected) + " (" + format_usd(r.low) + "-" + format_usd(r.high) + ")";
+}
+
+namespace {
+/// 1 for a byte that starts a printed code point; 0 for a UTF-8 continuation byte and for a C0
+/// control (never printed raw: a renderer may use one as a styling marker).
+std::size_t columns_of(char c) {
+  const auto b = static_cast<unsigned char>(c);
+  return (b & 0xC0) != 0x80 && b >= 0x20 ? 1 : 0;
+}
+}  // namespace
+
+std::size_t text_columns(std::string_view text) {
+  std::size_t n = 0;
+  for (const char c : text) n += columns_of(c);
+  return n;
+}
+
+namespace {
+/// Bytes of the first `columns` code points of `text`.
+std::size_t prefix_bytes(std::string_view text, std::size_t columns) {
+  std::size_t i = 0;
+  for (std::size_t n = 0; i < text.size(); ++i) {
+    if (columns_of(text[i]) == 1 && n++ == columns) break;
+  }
+  return i;
+}
+}  // namespace
+
+std::string wrap_text(std::string_view text, std::size_t first, std::size_t indent, std::size_t width) {
+  if (first + text_columns(text) <= width) return std::string(text);
+  width = std::max<std::size_t>(width, 2);
+  indent = std::min(indent, width / 2);
+  std::string out;
+  std::size_t column = first;
+  bool line_empty = true;
+  const auto new_line = [&] {
+    out += "\n" + std::string(indent, ' ');
+    column = indent;
+    line_empty = true;
+  };
+  std::size_t at = 0;
+  while (at < text.size()) {
+    const std::size_t space = text.find(' ', at);
+    std::string_view word = text.substr(at, space == std::string_view::npos ? std::string_view::npos : space - at);
+    at = space == std::string_view::npos ? text.size() : space + 1;
+    if (word.empty()) continue;
+    std::size_t w = text_columns(word);
+    if (!line_empty && column + 1 + w > width) new_line();
+    if (!line_empty) {
+      out += ' ';
+      ++column;
+    }
+    // A word wider than what is left of the line is broken between code points.
+    while (column + w > width) {
+      if (column >= width) {
+        new_line();
+        continue;
+      }
+      const std::size_t room = width - column;
+      const std::size_t bytes = prefix_bytes(word, room);
+      out += word.substr(0, bytes);
+      word.remove_prefix(bytes);
+      w -= room;
+      new_line();
+    }
+    out += word;
+    column += w;
+    line_empty = false;
+  }
+  return out;
+}
+
+std::string cut_text(std::string_view text, std::size_t width) {
+  if (text_columns(text) <= width) return std::string(text);
+  std::string out(text.substr(0, prefix_bytes(text, width > 3 ? width - 3 : 0)));
+  // At a word boundary, unless that would drop more than half of what fits.
+  if (const auto space = out.rfind(' '); text[out.size()] != ' ' && space != std::string::npos && space > out.size() / 2)
+    out.resize(space);
+  while (!out.empty() && out.back() == ' ') out.pop_back();
+  return out + "...";
 }
 
 std::string markdown_cell(const std::string& text) {

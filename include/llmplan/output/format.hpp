@@ -1,6 +1,8 @@
 #pragma once
 
+#include <cstddef>
 #include <string>
+#include <string_view>
 
 #include "llmplan/cost/catalog.hpp"
 
@@ -26,6 +28,18 @@ std::string format_number(double value, int decimals = 2);
 
 /// `$120 ($40-$400)`: an expected figure and its range.
 std::string format_usd_range(const Range& r);
+
+/// Columns a UTF-8 text takes on a terminal: one per code point (no wide characters are printed);
+/// C0 controls take none (printed text holds none raw, so a renderer may use them as markers).
+std::size_t text_columns(std::string_view text);
+
+/// `text` wrapped at spaces to `width` columns. The first line continues a line that already
+/// holds `first` columns; the others are indented by `indent` spaces (at most half the width).
+/// A word longer than a line is broken between code points. Text that fits is returned as is.
+std::string wrap_text(std::string_view text, std::size_t first, std::size_t indent, std::size_t width);
+
+/// `text` cut to `width` columns at a word boundary, ending in `...` when it was longer.
+std::string cut_text(std::string_view text, std::size_t width);
 
 /// Text made safe for a Markdown table cell: `|` escaped, newlines folded.
 std::string markdown_cell(const std::string& text);
