@@ -14,10 +14,11 @@ What is fitted (docs/cost-model.md gives the formulas):
   - c max(0, log2(G / G_ref)), one piecewise-linear curve per GPU generation (knots 1e8..1e12),
   a mixture-of-experts exponent m and a loss c per doubling of GPUs beyond G_ref (chosen from a
   grid); robust least squares (Huber) with a penalty on differences between neighbouring knots;
-- fine-tune utilization: ln(U / U_curve) = ln f + b [LoRA] + ln(t / (t + t_half)), where t is
-  the tokens one step computes; t_half from a grid, f and b by least squares;
-- QLoRA's compute overhead: the median ratio of paired QLoRA and LoRA runs (same source, model,
-  GPU and batch);
+- fine-tune utilization: ln U = ln A_g + ln(t / (t + t_half)), where A_g is a level per GPU
+  generation (the `-finetune` curves, flat in model size) and t the tokens one step computes;
+  t_half from a grid, the levels by robust least squares;
+- QLoRA's overhead per step: time ratio = 1 + k / t, k the median of (ratio - 1) t over paired
+  QLoRA and LoRA runs (same source, model, GPU and batch);
 - memory: QLoRA's dequantization buffers from the QLoRA memory figures, the allocator slack
   from the others;
 - bands: the 5% and 95% quantiles of the fit set's log residuals.
@@ -41,6 +42,7 @@ KNOTS = [8.0, 9.0, 10.0, 11.0, 12.0]
 SMOOTH_GRID = [0.25, 0.5, 1.0, 2.0, 4.0]  # penalty on neighbouring knots' difference, chosen by leave-one-out
 HUBER = 0.25        # ln units beyond which a run's weight falls
 REF_GRID = [64, 256, 1024, 2048]
+STRUCTURES = ['separate', 'shared']  # how the generations' curves relate (see fit())
 HALF_GRID = [round(32 * 2 ** (i / 4)) for i in range(33)]  # 32 .. 8192, four steps per doubling
 BAND_Q = (0.05, 0.95)
 
@@ -154,45 +156,69 @@ def fit(exe):
         na = float(r['active_params']) if r['active_params'] else n
         g = float(r['gpus']) if r['gpus'] else None
         data.append((j['utilization']['curve_id'], math.log10(na), math.log(n / na), g, math.log(u)))
-    def design(ref, smooth):
-        k = len(KNOTS)
+    # Two structures for the curves, chosen by leave-one-out error with G_ref and the smoothing:
+    # 'separate' fits each generation's knots on its own runs; 'shared' fits one shape over model
+    # size on every run and one level per generation (the first generation's level is the shape),
+    # so a generation with few runs borrows the shape from the others.
+    base_curve = max(curves, key=lambda c: sum(1 for d in data if d[0] == c))
+    others = [c for c in curves if c != base_curve]
+    k = len(KNOTS)
+
+    def width(structure):
+        return (k * len(curves) if structure == 'separate' else k + len(others)) + 2
+
+    def design(structure, ref, smooth):
         x, y = [], []
         for curve, logn, moe, g, lu in data:
-            row = [0.0] * (k * len(curves) + 2)
-            ci = curves.index(curve)
-            for i, v in enumerate(hat(logn)):
-                row[ci * k + i] = v
+            row = [0.0] * width(structure)
+            if structure == 'separate':
+                ci = curves.index(curve)
+                for i, v in enumerate(hat(logn)):
+                    row[ci * k + i] = v
+            else:
+                for i, v in enumerate(hat(logn)):
+                    row[i] = v
+                if curve != base_curve:
+                    row[k + others.index(curve)] = 1.0
             row[-2] = -moe
             row[-1] = -max(0.0, math.log2(g / ref)) if g else 0.0
             x.append(row)
             y.append(lu)
         penalty = []
-        for ci in range(len(curves)):
+        for ci in range(len(curves) if structure == 'separate' else 1):
             for i in range(k - 1):
-                p = [0.0] * (k * len(curves) + 2)
+                p = [0.0] * width(structure)
                 p[ci * k + i], p[ci * k + i + 1] = smooth, -smooth
                 penalty.append(p)
         return x, y, penalty
 
-    # The cluster reference and the smoothing are chosen by leave-one-out error on the fit set.
+    def knots_of(structure, beta):
+        if structure == 'separate':
+            return {c: [beta[ci * k + i] for i in range(k)] for ci, c in enumerate(curves)}
+        return {c: [beta[i] + (beta[k + others.index(c)] if c != base_curve else 0.0) for i in range(k)] for c in curves}
+
+    # The structure, the cluster reference and the smoothing are chosen by leave-one-out error on
+    # the fit set.
     best = None
-    for ref in REF_GRID:
-        for smooth in SMOOTH_GRID:
-            x, y, penalty = design(ref, smooth)
-            loo = []
-            for i in range(len(y)):
-                beta_i, _ = robust_lsq(x[:i] + x[i + 1:], y[:i] + y[i + 1:], penalty)
-                loo.append(abs(y[i] - sum(a * b for a, b in zip(x[i], beta_i))))
-            score = median(loo)
-            if best is None or score < best[0]:
-                best = (score, ref, smooth)
-    _, ref, smooth = best
-    x, y, penalty = design(ref, smooth)
+    for structure in STRUCTURES:
+        for ref in REF_GRID:
+            for smooth in SMOOTH_GRID:
+                x, y, penalty = design(structure, ref, smooth)
+                loo = []
+                for i in range(len(y)):
+                    beta_i, _ = robust_lsq(x[:i] + x[i + 1:], y[:i] + y[i + 1:], penalty)
+                    loo.append(abs(y[i] - sum(a * b for a, b in zip(x[i], beta_i))))
+                score = median(loo)
+                if best is None or score < best[0] - 1e-12:
+                    best = (score, structure, ref, smooth)
+    _, structure, ref, smooth = best
+    x, y, penalty = design(structure, ref, smooth)
     beta, resid = robust_lsq(x, y, penalty)
     out['smoothing'] = smooth
-    k = len(KNOTS)
-    out['curves'] = {c: [(10 ** KNOTS[i], min(0.9, math.exp(beta[ci * k + i]))) for i in range(k)]
-                     for ci, c in enumerate(curves)}
+    out['structure'] = structure
+    out['loo_median'] = best[0]
+    out['curves'] = {c: [(10 ** KNOTS[i], min(0.9, math.exp(v))) for i, v in enumerate(knots)]
+                     for c, knots in knots_of(structure, beta).items()}
     out['curve_runs'] = {c: sum(1 for d in data if d[0] == c) for c in curves}
     out['moe_utilization_exponent'] = max(0.0, beta[-2])
     out['scaling_efficiency_per_doubling'] = min(1.0, math.exp(-max(0.0, beta[-1])))
@@ -209,52 +235,53 @@ def fit(exe):
     def hours_per_token(r):
         return float(r['gpu_hours']) / by_name[r['name']]['training_flops']
 
-    ratios = []
+    def step_tokens(r):
+        """Tokens one micro-batch step computes, as the estimator counts them (estimate.cpp)."""
+        seq = float(r['seq_len'])
+        per_seq = seq if r['packing'] == 'packed' or not r['example_tokens'] else min(seq, float(r['example_tokens']))
+        return float(r['micro_batch'] or 1) * per_seq
+
+    # QLoRA's extra time is a per-step cost (dequantizing the 4-bit base, whatever the step's
+    # tokens): ratio = 1 + k / t, so each pair gives k = (ratio - 1) t; the median is taken.
+    ks = []
     for q in ft:
         if q['method'] != 'qlora':
             continue
         for lo in ft:
             if lo['method'] == 'lora' and all(lo[c] == q[c] for c in ('source', 'model', 'params', 'gpu', 'gpus', 'micro_batch')):
-                ratios.append(hours_per_token(q) / hours_per_token(lo))
-    out['qlora_compute_overhead'] = median(ratios) if ratios else None
-    out['qlora_pairs'] = len(ratios)
+                ks.append((hours_per_token(q) / hours_per_token(lo) - 1) * step_tokens(q))
+    out['qlora_overhead_tokens'] = max(0.0, median(ks)) if ks else None
+    out['qlora_pairs'] = len(ks)
 
     # --- fine-tune utilization -----------------------------------------------------------------
+    # A fine-tune runs on one node: its level is its own per GPU generation (the `-finetune`
+    # curves), not the end-to-end pretraining curve, and flat in model size (the fit set's
+    # one-node runs show no trend from 1B to 30B parameters). ln(U x slowdown) = ln A_g +
+    # ln(t / (t + t_half)): t_half from a grid, each A_g by robust least squares. The LoRA factor
+    # stays at 1: the fit set's LoRA runs are all short padded steps and its full-weight runs mostly
+    # long packed ones, so a LoRA factor could not be told apart from t_half.
     fdata = []
     for r in ft:
         j = by_name[r['name']]
         u = j['training_flops'] / (float(r['gpu_hours']) * 3600 * j['peak_tflops'] * 1e12)
+        t = step_tokens(r)
         if r['method'] == 'qlora':
-            u *= out['qlora_compute_overhead'] or 1.0
-        n = j['training_flops']  # not used
-        na_text = r['active_params'] or r['params']
-        logn = math.log10(float(na_text)) if na_text else math.log10(model_params(exe, r['model']))
-        base = curve_at(j['utilization']['curve_id'], logn)
-        seq = float(r['seq_len'])
-        per_seq = seq if r['packing'] == 'packed' or not r['example_tokens'] else min(seq, float(r['example_tokens']))
-        t = float(r['micro_batch'] or 1) * per_seq
-        fdata.append((math.log(u) - base, 1.0 if r['method'] in ('lora', 'qlora') else 0.0, t))
-    # A factor is fitted only when at least 3 fit-set runs stand on each side of it.
-    n_lora = sum(1 for _, lora, _ in fdata if lora)
-    fit_lora = n_lora >= 3 and len(fdata) - n_lora >= 3
-    # The asymptote is the pretraining curve (f = 1): a long packed step is a pretraining step.
-    # The fit set's fine-tunes are all short steps, which cannot tell f from t_half apart.
+            u *= 1 + (out['qlora_overhead_tokens'] or 0.0) / t
+        fdata.append((j['utilization']['curve_id'], math.log(u), t))
+    gens = sorted({g for g, _, _ in fdata})
     bestf = None
     for half in HALF_GRID:
-        x = [[lora] for _, lora, _ in fdata] if fit_lora else None
-        y = [d - math.log(t / (t + half)) for d, _, t in fdata]
-        if fit_lora:
-            beta, resid = robust_lsq(x, y, [])
-            beta = [0.0] + beta
-        else:
-            beta, resid = [0.0], y
+        x = [[1.0 if g == h else 0.0 for h in gens] for g, _, _ in fdata]
+        y = [lu - math.log(t / (t + half)) for _, lu, t in fdata]
+        beta, resid = robust_lsq(x, y, [])
         score = sum(min(r * r, HUBER * HUBER) for r in resid)
         if bestf is None or score < bestf[0]:
             bestf = (score, half, beta, resid)
     _, half, beta, fresid = bestf
     out['finetune_tokens_half'] = half
-    out['finetune_utilization_factor'] = math.exp(beta[0])
-    out['lora_utilization_factor'] = math.exp(beta[1]) if fit_lora else None
+    out['finetune_levels'] = {g: min(0.9, math.exp(b)) for g, b in zip(gens, beta)}
+    out['finetune_level_runs'] = {g: sum(1 for d in fdata if d[0] == g) for g in gens}
+    out['finetune_long_steps'] = sum(1 for _, _, t in fdata if t >= 2048)
     out['finetune_band'] = (math.exp(min(0.0, quantile(fresid, BAND_Q[0]))), math.exp(max(0.0, quantile(fresid, BAND_Q[1]))))
     out['finetune_runs'] = len(ft)
     return out, rows
@@ -363,25 +390,25 @@ def main():
     text = replace_constant(text, 'training_utilization_band', band=out['training_band'],
                             why='5% and 95% quantiles of the fit runs\' log residuals', source=pre_src, date=date)
     ft_src = src.format(out['finetune_runs'])
+    for gen, level in out['finetune_levels'].items():
+        text = replace_curve(text, f'{gen}-finetune', [(10 ** k, level) for k in KNOTS], ft_src, date,
+                             f'fine-tune utilization of the dense 16-bit peak on this generation (one node), flat in model size; fitted with '
+                             f'finetune_tokens_half to {out["finetune_level_runs"][gen]} fine-tune runs on this generation '
+                             f'({out["finetune_long_steps"]} fit runs in all compute 2,048 tokens a step or more)')
     text = replace_constant(text, 'finetune_utilization_factor', 1.0,
-                            why='the asymptote of fine-tune utilization is the pretraining curve at the same size and GPU (a long packed step is a pretraining step); fixed, as the fit set has no long-step fine-tunes to fit it',
+                            why='a multiple of the -finetune curves, held at 1: the curves carry the fitted level (llmplan calibrate --fit scales this one to a team\'s runs)',
                             source=ft_src, date=date)
     text = replace_constant(text, 'finetune_tokens_half', out['finetune_tokens_half'],
                             why='utilization grows as t / (t + this) with the tokens t of one micro-batch step (short padded sequences make small matrix products)',
                             source=ft_src, date=date)
-    if out['lora_utilization_factor'] is not None:
-        text = replace_constant(text, 'lora_utilization_factor', out['lora_utilization_factor'],
-                                why='LoRA reaches this multiple of a full fine-tune\'s utilization of its 4N FLOPs per token',
-                                source=ft_src, date=date)
-    else:
-        text = replace_constant(text, 'lora_utilization_factor', 1.0,
-                                why='not fitted: the fit set has fewer than 3 full fine-tunes with GPU-hours, so LoRA and full fine-tunes share one utilization',
-                                source=ft_src, date=date)
+    text = replace_constant(text, 'lora_utilization_factor', 1.0,
+                            why='not fitted: the fit set\'s LoRA runs are all short padded steps and its full-weight runs mostly long packed ones, so a LoRA factor cannot be told apart from finetune_tokens_half',
+                            source=ft_src, date=date)
     text = replace_constant(text, 'finetune_utilization_band', band=out['finetune_band'],
                             why='5% and 95% quantiles of the fit runs\' log residuals', source=ft_src, date=date)
-    if out['qlora_compute_overhead']:
-        text = replace_constant(text, 'qlora_compute_overhead', out['qlora_compute_overhead'],
-                                why=f'median time ratio of {out["qlora_pairs"]} paired QLoRA and LoRA runs (same source, model, GPU and batch)',
+    if out['qlora_overhead_tokens'] is not None:
+        text = replace_constant(text, 'qlora_overhead_tokens', out['qlora_overhead_tokens'],
+                                why=f'QLoRA takes 1 + this / (tokens per step) times LoRA\'s time: dequantizing the 4-bit base costs the same each step however many tokens it computes; median of (time ratio - 1) x step tokens of {out["qlora_pairs"]} paired QLoRA and LoRA runs (same source, model, GPU and batch)',
                                 source=src.format(out['qlora_pairs'] * 2), date=date)
     # Memory, from the figures of the fit set.
     m = re.search(r'\n  qlora_dequant_matrices:\n    value: ([0-9.eE+-]+)', original)

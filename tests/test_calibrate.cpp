@@ -63,3 +63,20 @@ TEST_CASE("fitting lowers the error on its runs and leaves the catalog untouched
   CHECK(builtin.utilization_curves.at("ampere").points[1].second == curve_before);
   CHECK(fit.yaml.find("fit by llmplan calibrate on 3 runs of runs.csv") != std::string::npos);
 }
+
+TEST_CASE("the fused loss column reaches the memory estimate", "[calibrate]") {
+  const std::string head =
+      "name,strategy,method,params,active_params,tokens,examples,example_tokens,epochs,gpu,gpus,seq_len,micro_batch,gpu_hours,"
+      "peak_memory_gib,model,fused_loss,fits\n";
+  const std::string csv = head + "plain,peft,qlora,,,,,,,a100-80gb,1,78000,1,,,llama-3.1-8b,,yes\n" +
+                          "fused,peft,qlora,,,,,,,a100-80gb,1,78000,1,,,llama-3.1-8b,yes,yes\n";
+  Diagnostics diags;
+  const auto runs = read_calibration_csv(csv, "runs.csv", default_rules().catalog, strategies(), diags);
+  REQUIRE_FALSE(diags.has_errors());
+  REQUIRE(runs.size() == 2);
+  CHECK_FALSE(runs[0].request.fused_loss);
+  CHECK(runs[1].request.fused_loss);
+  const CalibrationReport report = calibrate(runs, default_rules().catalog);
+  CHECK(report.results[1].estimate.memory.logits < report.results[0].estimate.memory.logits / 100);
+  CHECK(report.results[1].estimate.memory.total < report.results[0].estimate.memory.total);
+}

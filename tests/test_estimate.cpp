@@ -195,6 +195,24 @@ TEST_CASE("ZeRO stages shard optimizer gradients and weights in turn", "[estimat
   }
 }
 
+TEST_CASE("ZeRO stages shard LoRA adapters like any trained weight", "[estimate][memory]") {
+  TrainingRequest one = request("llama-3.1-70b", "lora", "a100-80gb", 1, 2048);
+  const MemoryEstimate alone = estimate_memory(one, catalog());
+  TrainingRequest r = one;
+  r.gpus = 8;
+  r.zero_stage = 0;
+  const MemoryEstimate replicated = estimate_memory(r, catalog());
+  CHECK(replicated.optimizer == Approx(alone.optimizer));
+  r.zero_stage = 1;
+  CHECK(estimate_memory(r, catalog()).optimizer == Approx(alone.optimizer / 8));
+  r.zero_stage = 2;
+  CHECK(estimate_memory(r, catalog()).gradients == Approx(alone.gradients / 8));
+  r.zero_stage = 3;
+  const MemoryEstimate sharded = estimate_memory(r, catalog());
+  CHECK(sharded.weights == Approx(alone.weights / 8));  // the frozen base and the adapters
+  CHECK(sharded.optimizer == Approx(alone.optimizer / 8));
+}
+
 TEST_CASE("LoRA target modules change the adapter size", "[estimate]") {
   TrainingRequest r = request("llama-2-7b", "lora", "a100-80gb");
   r.lora_targets = "all";
@@ -244,6 +262,11 @@ TEST_CASE("memory modes shrink their own parts", "[estimate][memory]") {
   TrainingRequest chunked = base;
   chunked.chunked_loss = true;
   CHECK(estimate_memory(chunked, catalog()).logits < mixed.logits / 4);
+  TrainingRequest fused = base;
+  fused.fused_loss = true;
+  fused.chunked_loss = true;  // a fused loss keeps no logits, chunked or not
+  CHECK(estimate_memory(fused, catalog()).logits == Approx(0).margin(1e-9));
+  CHECK(estimate_memory(fused, catalog()).total < estimate_memory(chunked, catalog()).total);
   TrainingRequest eager = base;
   eager.flash_attention = false;
   CHECK(estimate_memory(eager, catalog()).activations > mixed.activations);
@@ -292,4 +315,54 @@ TEST_CASE("an unknown GPU id is answered with what the suggested card is", "[cat
   CHECK(hint.find("989 dense 16-bit TFLOPS") != std::string::npos);
   CHECK(catalog().find_gpu("h20") != nullptr);
   CHECK(catalog().find_gpu("h20")->peak_tflops < 200);
+}
+
+TEST_CASE("QLoRA slowdown is a cost per step that long steps amortize", "[estimate][calibration]") {
+  TrainingRequest q = request("llama-2-7b", "qlora", "a100-80gb", 1, 2048);
+  q.packing = "packed";
+  q.tokens = 1e8;
+  q.finetune = true;
+  const double k = catalog().model.qlora_overhead_tokens.expected;
+  REQUIRE(k > 0);
+  CHECK(step_tokens(q, catalog()) == Approx(2048));
+  CHECK(qlora_slowdown(q, catalog()) == Approx(1 + k / 2048));
+  TrainingRequest shorter = q;
+  shorter.packing = "padded";
+  shorter.example_tokens = 150;  // unpacked: a step computes the examples' tokens, not the padded length
+  CHECK(step_tokens(shorter, catalog()) == Approx(150));
+  CHECK(qlora_slowdown(shorter, catalog()) > qlora_slowdown(q, catalog()));
+  TrainingRequest lora = q;
+  lora.method = "lora";
+  CHECK(qlora_slowdown(lora, catalog()) == 1);
+  // Same FLOPs per token, so the GPU-hours differ by the slowdown and nothing else.
+  const double ratio = estimate_training(q, catalog()).gpu_hours.expected / estimate_training(lora, catalog()).gpu_hours.expected;
+  CHECK(ratio == Approx(qlora_slowdown(q, catalog())));
+}
+
+TEST_CASE("fine-tunes read their generation's one-node curve", "[estimate][calibration]") {
+  const auto& curves = catalog().utilization_curves;
+  REQUIRE(curves.count("ampere-finetune") == 1);
+  REQUIRE(curves.count("hopper-finetune") == 1);
+  TrainingRequest ft = request("llama-2-7b", "full", "a100-80gb", 8, 2048);
+  ft.finetune = true;
+  ft.packing = "packed";
+  ft.micro_batch = 4;
+  const Utilization u = training_utilization(ft, catalog());
+  CHECK(u.curve_id == "ampere-finetune");
+  CHECK(u.curve == Approx(curves.at("ampere-finetune").at(ft.model.active_params)));
+  const double t = step_tokens(ft, catalog());
+  CHECK(u.finetune ==
+        Approx(catalog().model.finetune_utilization_factor.expected * t / (t + catalog().model.finetune_tokens_half.expected)));
+  TrainingRequest pre = ft;
+  pre.finetune = false;
+  CHECK(training_utilization(pre, catalog()).curve_id == "ampere");
+  // Longer steps reach more of the level; without a -finetune curve the pretraining curve is read.
+  TrainingRequest shorter = ft;
+  shorter.micro_batch = 1;
+  CHECK(training_utilization(shorter, catalog()).value.expected < u.value.expected);
+  Catalog without = catalog();
+  without.utilization_curves.erase("ampere-finetune");
+  const Utilization fallback = training_utilization(ft, without);
+  CHECK(fallback.curve_id == "ampere");
+  CHECK(fallback.curve == Approx(curves.at("ampere").at(ft.model.active_params)));
 }

@@ -89,6 +89,7 @@ json report_json(const CalibrationReport& report) {
     run["peak_tflops"] = r.peak_tflops;
     run["utilization"] = json{{"curve_id", r.run->request.gpu ? r.run->request.gpu->utilization_curve : ""},
                               {"expected", round_significant(r.utilization.value.expected, 4)},
+                              {"curve_read", r.utilization.curve_id},
                               {"curve", round_significant(r.utilization.curve, 4)},
                               {"moe", round_significant(r.utilization.moe, 4)},
                               {"cluster", round_significant(r.utilization.cluster, 4)},
@@ -222,8 +223,8 @@ void setup_calibrate(CLI::App& app, int& exit_code) {
       "The CSV's header names its columns: name,strategy,method,params,active_params,tokens,examples,\n"
       "example_tokens,epochs,gpu,gpus,seq_len,micro_batch,gpu_hours,peak_memory_gib (empty cells where a run\n"
       "does not say; gpu_hours or peak_memory_gib must be there). Optional: model, precision, optimizer, offload,\n"
-      "packing, chunked_loss, flash_attention, checkpointing, zero, lora_rank, lora_targets, gpu_memory_gib,\n"
-      "fits, published, source, notes.\n"
+      "packing, chunked_loss, fused_loss, flash_attention, checkpointing, zero, lora_rank, lora_targets,\n"
+      "gpu_memory_gib, fits, published, source, notes.\n"
       "Examples:\n"
       "  llmplan calibrate my-runs.csv\n"
       "  llmplan calibrate my-runs.csv --fit -o my-cost-model.yaml && llmplan advise p.yaml --rules my-cost-model.yaml");

@@ -62,6 +62,7 @@ struct EstimateOptions {
   std::string offload = "none";
   std::string packing;
   bool chunked_loss = false;
+  bool fused_loss = false;
   bool no_flash_attention = false;
   std::string format = "table";
   std::string output;
@@ -252,6 +253,7 @@ int run_estimate(const EstimateOptions& opt) {
   request.offload = opt.offload;
   request.packing = opt.packing;
   request.chunked_loss = opt.chunked_loss;
+  request.fused_loss = opt.fused_loss;
   request.flash_attention = !opt.no_flash_attention;
   if (opt.grid >= 0) request.grid_kgco2e_per_kwh = opt.grid;
   if (opt.pue > 0) request.pue = opt.pue;
@@ -357,7 +359,9 @@ void setup_estimate(CLI::App& app, int& exit_code) {
       ->check(CLI::IsMember({"none", "optimizer", "optimizer-and-params", "activations"}));
   cmd->add_option("--packing", opt->packing, "Fine-tunes: packed or padded sequences (default: not known)")
       ->check(CLI::IsMember({"packed", "padded"}));
-  cmd->add_flag("--chunked-loss", opt->chunked_loss, "The loss is computed over chunks of the logits (torchtune, Liger)");
+  cmd->add_flag("--chunked-loss", opt->chunked_loss, "The loss is computed over chunks of the logits (torchtune)");
+  cmd->add_flag("--fused-loss", opt->fused_loss,
+                "The output projection is fused with the loss and keeps no logits (Cut Cross Entropy, Liger, Unsloth)");
   cmd->add_flag("--no-flash-attention", opt->no_flash_attention, "Attention keeps its s x s scores (eager attention)");
   cmd->add_option("-f,--format", opt->format, "table (default) or json")->check(CLI::IsMember({"table", "json"}));
   cmd->add_option("-o,--output", opt->output, "Write to FILE (atomically)")->type_name("FILE");

@@ -122,8 +122,8 @@ const std::vector<std::string>& calibration_columns() {
       "name", "strategy", "method", "params", "active_params", "tokens", "examples", "example_tokens", "epochs", "gpu", "gpus",
       "seq_len", "micro_batch", "gpu_hours", "peak_memory_gib",
       // optional
-      "model", "precision", "optimizer", "offload", "packing", "chunked_loss", "flash_attention", "checkpointing", "zero",
-      "lora_rank", "lora_targets", "gpu_memory_gib", "fits", "published", "source", "notes"};
+      "model", "precision", "optimizer", "offload", "packing", "chunked_loss", "fused_loss", "flash_attention", "checkpointing",
+      "zero", "lora_rank", "lora_targets", "gpu_memory_gib", "fits", "published", "source", "notes"};
   return columns;
 }
 
@@ -288,6 +288,7 @@ std::vector<CalibrationRun> read_calibration_csv(const std::string& text, const 
     q.offload = choice("offload", {"none", "optimizer", "optimizer-and-params", "activations"}, "none");
     q.packing = choice("packing", {"packed", "padded"}, "");
     q.chunked_loss = flag("chunked_loss").value_or(false);
+    q.fused_loss = flag("fused_loss").value_or(false);
     q.flash_attention = flag("flash_attention").value_or(true);
     q.checkpointing = flag("checkpointing").value_or(true);
     q.zero_stage = static_cast<int>(number("zero", Dimension::count, 0).value_or(-1));
@@ -324,7 +325,7 @@ CalibrationReport calibrate(const std::vector<CalibrationRun>& runs, const Catal
       const Range& h = res.estimate.gpu_hours;
       res.hours_ln_error = std::log(h.expected / *run.gpu_hours);
       res.hours_inside = h.low <= *run.gpu_hours && *run.gpu_hours <= h.high;
-      const double slowdown = run.request.method == "qlora" ? c.model.qlora_compute_overhead.expected : 1.0;
+      const double slowdown = qlora_slowdown(run.request, c);
       res.implied_utilization = res.estimate.flops * slowdown / (*run.gpu_hours * 3600.0 * res.peak_tflops * 1e12);
       hours_errors.push_back(std::abs(res.hours_ln_error));
       inside += res.hours_inside ? 1 : 0;
@@ -448,7 +449,7 @@ CalibrationFit fit_calibration(const std::vector<CalibrationRun>& runs, const Ca
   };
   if (fit_finetune) {
     constant("finetune_utilization_factor", c.model.finetune_utilization_factor,
-             "multiple of the pretraining curve's utilization at the same size and GPU",
+             "multiple of the fine-tune curve's utilization (the GPU generation's -finetune curve)",
              fmt::format("median log error of {} fine-tune runs", finetune.size()));
   }
   if (fit_pre_band) {

@@ -89,6 +89,17 @@ ModelShape shape_for_params(double params, double active_params, const Catalog& 
   return m;
 }
 
+double step_tokens(const TrainingRequest& r, const Catalog& c) {
+  const double seq = r.seq_len > 0 ? r.seq_len : c.model.training_seq_len.expected;
+  const double per_sequence = r.packing == "packed" || r.example_tokens <= 0 ? seq : std::min(seq, r.example_tokens);
+  return std::max(1, r.micro_batch) * per_sequence;
+}
+
+double qlora_slowdown(const TrainingRequest& r, const Catalog& c) {
+  if (r.method != "qlora") return 1.0;
+  return 1.0 + c.model.qlora_overhead_tokens.expected / std::max(1.0, step_tokens(r, c));
+}
+
 Utilization training_utilization(const TrainingRequest& r, const Catalog& c) {
   Utilization u;
   const double active = r.model.active_params > 0 ? r.model.active_params : r.model.params;
@@ -98,8 +109,15 @@ Utilization training_utilization(const TrainingRequest& r, const Catalog& c) {
     u.value = Range::exactly(*r.utilization);
     return u;
   }
-  const auto curve = r.gpu ? c.utilization_curves.find(r.gpu->utilization_curve) : c.utilization_curves.end();
+  auto curve = r.gpu ? c.utilization_curves.find(r.gpu->utilization_curve) : c.utilization_curves.end();
+  if (r.finetune && r.gpu) {
+    // A fine-tune runs on one node, not the cluster of a pretraining run: its generation's
+    // `-finetune` curve, where the rule set has one, gives its level (else the pretraining curve).
+    const auto own = c.utilization_curves.find(r.gpu->utilization_curve + "-finetune");
+    if (own != c.utilization_curves.end()) curve = own;
+  }
   u.curve = curve != c.utilization_curves.end() ? curve->second.at(active) : 0.4;
+  if (curve != c.utilization_curves.end()) u.curve_id = curve->first;
   // Sparse models route tokens between experts (all-to-all) and run smaller matrices per expert.
   if (r.model.params > active) u.moe = std::pow(r.model.params / active, -c.model.moe_utilization_exponent.expected);
   u.cluster = scaling_efficiency(std::max(1, r.gpus), c);
@@ -107,11 +125,8 @@ Utilization training_utilization(const TrainingRequest& r, const Catalog& c) {
   if (r.finetune) {
     // Short sequences make small matrix products: utilization grows with the tokens each step
     // computes (micro-batch x sequence, or x the example length when sequences are not packed).
-    const double seq = r.seq_len > 0 ? r.seq_len : c.model.training_seq_len.expected;
-    const double per_sequence = r.packing == "packed" || r.example_tokens <= 0 ? seq : std::min(seq, r.example_tokens);
-    const double step_tokens = std::max(1, r.micro_batch) * per_sequence;
-    u.finetune =
-        c.model.finetune_utilization_factor.expected * step_tokens / (step_tokens + c.model.finetune_tokens_half.expected);
+    const double t = step_tokens(r, c);
+    u.finetune = c.model.finetune_utilization_factor.expected * t / (t + c.model.finetune_tokens_half.expected);
     if (is_adapter(r)) u.finetune *= c.model.lora_utilization_factor.expected;
     if (r.packing == "packed") u.finetune *= c.model.packed_utilization_factor.expected;
     if (r.packing == "padded") u.finetune *= c.model.padded_utilization_factor.expected;
@@ -151,19 +166,24 @@ MemoryEstimate estimate_memory(const TrainingRequest& r, const Catalog& c) {
       // (hidden x FFN) sets the buffer, with one copy in flight forward and one backward.
       mem.qlora_buffers = c.model.qlora_dequant_matrices.expected * static_cast<double>(m.hidden) * m.ffn * 2.0 / k_gib;
     }
-    // The frozen base is replicated on every GPU (data parallel) unless ZeRO-3 / FSDP shards it.
-    const double shards = r.zero_stage == 3 ? gpus : 1;
+    // The base and the adapters are replicated on every GPU (data parallel) unless ZeRO shards
+    // them: stage 1 the adapters' optimizer state, stage 2 also their gradients, stage 3 (FSDP)
+    // every weight, frozen or trained (FSDP wraps whole layers, adapters included).
+    const int stage = std::max(0, r.zero_stage);
+    const double shards = stage >= 3 ? gpus : 1;
+    const double grad_shards = stage >= 2 ? gpus : 1;
+    const double optim_shards = stage >= 1 ? gpus : 1;
     double frozen_gpu = frozen_bytes / shards;
     if (r.offload == "optimizer-and-params") {
       const double resident = std::min(1.0, c.model.offload_param_layers.expected / layers);
       host += frozen_gpu * (1 - resident);
       frozen_gpu *= resident;
     }
-    mem.weights = (frozen_gpu + trainable * weight_b) / k_gib;
-    mem.gradients = trainable * grad_b / k_gib;
-    mem.optimizer = trainable * optim_b / k_gib;
+    mem.weights = (frozen_gpu + trainable * weight_b / shards) / k_gib;
+    mem.gradients = trainable * grad_b / grad_shards / k_gib;
+    mem.optimizer = trainable * optim_b / optim_shards / k_gib;
     if (r.offload == "optimizer" || r.offload == "optimizer-and-params") {
-      host += trainable * optim_b;
+      host += trainable * optim_b / optim_shards;
       mem.optimizer = 0;
     }
   } else {
@@ -219,7 +239,11 @@ MemoryEstimate estimate_memory(const TrainingRequest& r, const Catalog& c) {
   } else {
     activations = (one_layer + scores) * layers;
   }
-  const double logits_b = r.chunked_loss ? c.model.chunked_loss_bytes.expected : c.model.logits_bytes.expected;
+  // A fused loss computes the logits block by block and never holds them; a chunked loss holds
+  // the 16-bit logits and upcasts one chunk at a time; otherwise all of them are upcast.
+  const double logits_b = r.fused_loss     ? c.model.fused_loss_bytes.expected
+                          : r.chunked_loss ? c.model.chunked_loss_bytes.expected
+                                           : c.model.logits_bytes.expected;
   mem.activations = activations / k_gib;
   mem.logits = tokens_in_flight * m.vocab * logits_b / k_gib;
   mem.cuda_context = c.model.cuda_context_gib.expected;
@@ -255,8 +279,7 @@ TrainingEstimate compute_training(const TrainingRequest& r, const Catalog& c) {
   e.flops = r.tokens * (weight_flops + attention_flops);
 
   const Range util = training_utilization(r, c).value;  // the cluster's loss is part of it
-  double slowdown = 1.0;
-  if (r.method == "qlora") slowdown *= c.model.qlora_compute_overhead.expected;
+  const double slowdown = qlora_slowdown(r, c);
   if (r.gpu != nullptr && r.gpu->peak_tflops > 0) {
     const double peak = r.gpu->peak_tflops * 1e12;
     // High utilization gives the low figure.
@@ -290,7 +313,7 @@ std::vector<Note> training_notes(const TrainingRequest& r, const Catalog& c) {
     why = "given (--mfu)";
   } else {
     const Range band = r.finetune ? c.model.finetune_utilization_band : c.model.training_utilization_band;
-    why = fmt::format("the `{}` curve at {} active parameters ({:.3g})", r.gpu ? r.gpu->utilization_curve : "none",
+    why = fmt::format("the `{}` curve at {} active parameters ({:.3g})", u.curve_id.empty() ? "none" : u.curve_id,
                       format_count(r.model.active_params), u.curve);
     if (u.moe < 1) why += fmt::format(" x {:.3g} for a mixture of experts", u.moe);
     if (u.cluster < 1)
@@ -304,8 +327,10 @@ std::vector<Note> training_notes(const TrainingRequest& r, const Catalog& c) {
   }
   notes.push_back({"utilization", Value::of_number(round_significant(u.value.expected, 3)), why});
   if (r.method == "qlora") {
-    notes.push_back({"qlora_compute_overhead", Value::of_number(c.model.qlora_compute_overhead.expected),
-                     c.constant("qlora_compute_overhead").why});
+    notes.push_back({"qlora_slowdown", Value::of_number(round_significant(qlora_slowdown(r, c), 3)),
+                     fmt::format("1 + {:.4g} / {:.4g} tokens per step (qlora_overhead_tokens: dequantizing the 4-bit base "
+                                 "costs the same each step, however many tokens it computes)",
+                                 c.model.qlora_overhead_tokens.expected, step_tokens(r, c))});
   }
   notes.push_back({"seq_len", Value::of_number(seq), r.seq_len > 0 ? "given" : "default training sequence length"});
   if (r.method == "full") {
@@ -332,8 +357,13 @@ std::vector<Note> training_notes(const TrainingRequest& r, const Catalog& c) {
   if (r.offload != "none") {
     notes.push_back({"offload", Value::of_string(r.offload), "moved to host memory; not counted on the GPU"});
   }
-  notes.push_back({"loss", Value::of_string(r.chunked_loss ? "chunked" : "full logits"),
-                   r.chunked_loss ? c.constant("chunked_loss_bytes").why : c.constant("logits_bytes").why});
+  notes.push_back({"loss",
+                   Value::of_string(r.fused_loss     ? "fused"
+                                    : r.chunked_loss ? "chunked"
+                                                     : "full logits"),
+                   r.fused_loss     ? c.constant("fused_loss_bytes").why
+                   : r.chunked_loss ? c.constant("chunked_loss_bytes").why
+                                    : c.constant("logits_bytes").why});
   notes.push_back(
       {"flash_attention", Value::of_bool(r.flash_attention),
        r.flash_attention ? "no s x s attention scores are kept (the default)" : c.constant("attention_score_bytes").why});

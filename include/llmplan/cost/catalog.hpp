@@ -145,6 +145,7 @@ struct CostModel {
   Range bf16_optimizer_bytes_per_param;
   Range bf16_weight_bytes_per_param;
   Range chunked_loss_bytes;
+  Range fused_loss_bytes;
   Range cuda_context_gib;
   Range derived_vocab;
   Range electricity_usd_per_kwh;
@@ -178,7 +179,7 @@ struct CostModel {
   Range pretrain_target_days;
   Range pue;
   Range qlora_bytes_per_frozen_param;
-  Range qlora_compute_overhead;
+  Range qlora_overhead_tokens;
   Range qlora_dequant_matrices;
   Range rag_context_tokens;
   Range scaling_efficiency_per_doubling;

@@ -46,7 +46,8 @@ struct TrainingRequest {
   std::string precision = "mixed";            ///< mixed (16-bit compute, 32-bit master weights) or bf16 (pure 16-bit)
   std::string optimizer = "adamw";            ///< adamw, adamw-8bit, paged-adamw-8bit, sgd (plain, no momentum)
   std::string offload = "none";               ///< none, optimizer, optimizer-and-params, activations (to host memory)
-  bool chunked_loss = false;                  ///< the loss computed over chunks of the logits (torchtune, Liger, Unsloth)
+  bool chunked_loss = false;                  ///< the loss computed over chunks of the logits (torchtune)
+  bool fused_loss = false;                    ///< projection and loss in one kernel: no logits kept (Cut Cross Entropy)
   bool flash_attention = true;                ///< no s^2 attention scores held (FlashAttention / SDPA)
   std::string packing;                        ///< fine-tunes: packed, padded, or "" (not known)
   double example_tokens = 0;                  ///< fine-tunes: mean tokens per example (0: fill the sequence)
@@ -74,15 +75,24 @@ struct MemoryEstimate {
 
 /// Training utilization of the dense 16-bit peak and the factors it is made of.
 struct Utilization {
-  Range value;          ///< low / expected / high fraction of the peak
-  double curve = 0;     ///< the GPU's curve at the active parameters
-  double moe = 1;       ///< (total / active)^-moe_utilization_exponent
-  double cluster = 1;   ///< scaling_efficiency_per_doubling per doubling beyond scaling_reference_gpus
-  double finetune = 1;  ///< fine-tunes: finetune_utilization_factor x LoRA factor x packing factor
-  bool given = false;   ///< --mfu
+  Range value;           ///< low / expected / high fraction of the peak
+  double curve = 0;      ///< the GPU's curve at the active parameters (its `-finetune` curve for fine-tunes)
+  std::string curve_id;  ///< the curve read
+  double moe = 1;        ///< (total / active)^-moe_utilization_exponent
+  double cluster = 1;    ///< scaling_efficiency_per_doubling per doubling beyond scaling_reference_gpus
+  double finetune = 1;   ///< fine-tunes: finetune_utilization_factor x LoRA factor x packing factor
+  bool given = false;    ///< --mfu
 };
 
 Utilization training_utilization(const TrainingRequest& request, const Catalog& catalog);
+
+/// Tokens one micro-batch step computes: micro-batch x sequence length when sequences are packed
+/// (or for pretraining), x the mean example length when they are not.
+double step_tokens(const TrainingRequest& request, const Catalog& catalog);
+
+/// QLoRA's time over LoRA's: 1 + qlora_overhead_tokens / step tokens (dequantizing the 4-bit base
+/// costs the same each step, however many tokens the step computes); 1 for other methods.
+double qlora_slowdown(const TrainingRequest& request, const Catalog& catalog);
 
 struct TrainingEstimate {
   double flops = 0;
