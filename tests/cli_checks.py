@@ -135,6 +135,10 @@ guide = open('docs/getting-started.md', encoding='utf-8').read()
 excerpt = guide.split('<!-- first-screen: ', 1)[1].split('```\n', 1)[1].split('```', 1)[0]
 check('getting-started.md shows what the tool prints at 80 columns', at_80.startswith(excerpt) and excerpt.count('\n') >= 24,
       excerpt[:300])
+readme = open('README.md', encoding='utf-8').read()
+abridged = readme.split('(abridged; 80 columns):\n\n```\n', 1)[1].split('   ...\n', 1)[0]
+check('the README shows what the tool prints at 80 columns', at_80.startswith(abridged) and abridged.count('\n') >= 10,
+      abridged[:300])
 
 import re
 for command in (['advise', 'examples', '--format', 'json'], ['gpus', '--format', 'json'], ['models', '--format', 'json'],

@@ -229,10 +229,20 @@ std::string break_even_text(const BreakEven& be) {
       : *be.requests_per_month <= 1 && !be.below
           ? std::string("at any volume")
           : fmt::format("{} {} requests a month", be.below ? "below" : "from", format_count(*be.requests_per_month));
-  if (be.months && *be.months == 0)
+  if (be.months && *be.months == 0) {
     text += "; already at your volume";
-  else if (be.months)
-    text += fmt::format("; after {} months at your volume", format_number(*be.months, 1));
+  } else if (be.months) {
+    // In words a reader can weigh: weeks read as "within a month", decades as years.
+    const double m = *be.months;
+    if (m < 1)
+      text += "; pays back within a month at your volume";
+    else if (m < 24)
+      text += fmt::format("; after {} months at your volume", format_number(m, 0));
+    else if (m < 1200)
+      text += fmt::format("; after {} years at your volume", format_number(m / 12, 0));
+    else
+      text += "; not within 100 years at your volume";
+  }
   return text;
 }
 
