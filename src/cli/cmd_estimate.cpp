@@ -281,6 +281,8 @@ int run_estimate(const EstimateOptions& opt) {
     }
     request.method = kind.adapter ? opt.method : "full";
     request.finetune = kind.finetune;
+    // DPO holds a frozen reference copy of full weights (an adapter's is its base, adapter off).
+    request.reference_model = strategy->costing == Costing::preference;
   }
 
   const JobEstimate job = estimate_job(request, kind.trains, catalog);

@@ -504,13 +504,13 @@ Teacher choose_teacher(const DistillData& d, const Profile& p, const Catalog& c)
       best = &m;
   }
   if (best == nullptr) return t;
-  const detail::OfflineJob job = detail::offline_inference(best->shape, in, out, d.inputs, c);
+  const detail::OfflineJob job = detail::offline_inference(best->shape, in, out, d.inputs, p, c);
   if (job.gpu == nullptr) return t;
   t.model = best->id;
   t.cost = job.cost;
-  t.date = oldest_quote(job.gpu);
-  t.how = fmt::format("{} on {}x rented {} labels {} inputs in about {} GPU-hours (data may not leave)", best->id, job.gpus,
-                      job.gpu->id, format_count(d.inputs), round_significant(job.gpu_hours, 2));
+  t.date = job.owned ? "" : oldest_quote(job.gpu);
+  t.how = fmt::format("{} on {}x {} {} labels {} inputs in about {} GPU-hours (data may not leave)", best->id, job.gpus,
+                      job.owned ? "owned" : "rented", job.gpu->id, format_count(d.inputs), round_significant(job.gpu_hours, 2));
   return t;
 }
 

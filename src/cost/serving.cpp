@@ -263,20 +263,33 @@ double cache_hit_share(double requests, const Catalog& c) {
 }
 
 OfflineJob offline_inference(const ModelShape& model, double input_tokens, double output_tokens, double sequences,
-                             const Catalog& c) {
+                             const Profile& p, const Catalog& c) {
   OfflineJob best;
   const double per_sequence = (input_tokens + output_tokens) / std::max(1.0, sequences);
+  // A batch job keeps the replica full: prefill at compute speed, decoding `batch` at a time.
+  const auto hours_on = [&](const Gpu& g, int k) {
+    const Replica r = replica(model, g, k, per_sequence, c);
+    if (!r.fits) return -1.0;
+    return (input_tokens / r.prefill_tokens_per_s + output_tokens * r.step_s / r.batch) / k_seconds_per_hour;
+  };
+  if (p.facts.flag("hardware.owned")) {
+    const Gpu* own = c.find_gpu(p.facts.text("hardware.gpu"));
+    const int have = static_cast<int>(p.facts.number("hardware.count", 1));
+    const int k = own != nullptr ? gpus_to_hold(model, *own, have, c) : 0;
+    if (k > 0 && k <= have) {
+      const double hours = hours_on(*own, k);
+      if (hours >= 0) return {own, k, true, energy_price(*own, c) * (hours * k), hours * k};
+    }
+  }
   for (const auto& g : c.gpus) {
     if (g.prices.empty()) continue;
     const int k = gpus_to_hold(model, g, 8, c);
     if (k == 0) continue;
-    const Replica r = replica(model, g, k, per_sequence, c);
-    if (!r.fits) continue;
-    // A batch job keeps the replica full: prefill at compute speed, decoding `batch` at a time.
-    const double seconds = input_tokens / r.prefill_tokens_per_s + output_tokens * r.step_s / r.batch;
-    const double hours = std::max(seconds / k_seconds_per_hour, c.model.training_min_billing_hours.expected);
+    const double busy = hours_on(g, k);
+    if (busy < 0) continue;
+    const double hours = std::max(busy, c.model.training_min_billing_hours.expected);
     const Range cost = g.price_range() * (hours * k);
-    if (best.gpu == nullptr || cost.expected < best.cost.expected) best = {&g, k, cost, hours * k};
+    if (best.gpu == nullptr || cost.expected < best.cost.expected) best = {&g, k, false, cost, hours * k};
   }
   return best;
 }

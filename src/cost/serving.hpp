@@ -44,16 +44,18 @@ Serving api_serving(const ApiPrice& api, const RequestShape& shape, double reque
 /// within the cache's lifetime before it (Poisson arrivals at the month's mean rate).
 double cache_hit_share(double requests, const Catalog& c);
 
-/// An offline job on rented GPUs (a teacher labelling inputs): the cheapest GPU type and count
-/// that holds the model, its cost and GPU-hours.
+/// An offline job (a teacher labelling inputs): on the owned GPUs when they hold the model (their
+/// energy only), else the cheapest rentable GPU type and count that holds it; its cost and
+/// GPU-hours.
 struct OfflineJob {
   const Gpu* gpu = nullptr;
   int gpus = 0;
+  bool owned = false;
   Range cost;
   double gpu_hours = 0;
 };
 OfflineJob offline_inference(const ModelShape& model, double input_tokens, double output_tokens, double sequences,
-                             const Catalog& c);
+                             const Profile& p, const Catalog& c);
 
 /// True when the profile's traffic is interactive (batch prices do not apply).
 bool interactive(const Profile& p);
