@@ -258,7 +258,8 @@ MemoryEstimate estimate_memory(const TrainingRequest& r, const Catalog& c) {
 }
 
 double serving_memory_gib(const ModelShape& model, const Catalog& c) {
-  return 2.0 * model.params * c.model.inference_memory_factor.expected / k_gib;
+  // The same bytes per weight as the serving plan (serving.cpp), so both agree on what fits.
+  return model.params * c.model.serving_bytes_per_param.expected * c.model.inference_memory_factor.expected / k_gib;
 }
 
 namespace {

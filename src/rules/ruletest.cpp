@@ -4,6 +4,7 @@
 #include <filesystem>
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include "llmplan/input/io.hpp"
 #include "llmplan/input/profile.hpp"
@@ -40,10 +41,13 @@ void read_expectations(const YamlNode& expect, RuleTestCase& test, Diagnostics& 
   if (const YamlNode* verdicts = expect.find("verdicts"); verdicts && verdicts->is_map()) {
     for (const auto& [k, v] : verdicts->entries) {
       if (!verdict_from_name(v.value)) {
-        diags.error("bad-enum",
-                    fmt::format("a verdict is `recommended`, `viable`, `discouraged` or `infeasible`, found `{}`{}", v.value,
-                                did_you_mean(v.value, {"recommended", "viable", "discouraged", "infeasible"})),
-                    v.loc);
+        std::vector<std::string> names;
+        for (const Verdict verdict : {Verdict::recommended, Verdict::viable, Verdict::discouraged, Verdict::infeasible})
+          names.emplace_back(verdict_name(verdict));
+        diags.error(
+            "bad-enum",
+            fmt::format("a verdict is `{}`, found `{}`{}", fmt::join(names, "`, `"), v.value, did_you_mean(v.value, names)),
+            v.loc);
         continue;
       }
       test.verdicts[k.value] = v.value;
