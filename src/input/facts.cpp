@@ -2,9 +2,10 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdint>
+#include <cstring>
 #include <map>
 #include <stdexcept>
-#include <unordered_map>
 
 #include "llmplan/cost/costing.hpp"
 #include "llmplan/input/fields.hpp"
@@ -137,15 +138,67 @@ std::vector<FactInfo> build_catalog() {
   return facts;
 }
 
-/// Paths are looked up on every rule evaluation and cost figure: a hash of views into the
-/// catalog's own strings (which live as long as the program).
-const std::unordered_map<std::string_view, std::size_t>& index_by_path() {
-  static const auto index = [] {
-    std::unordered_map<std::string_view, std::size_t> out;
-    const auto& facts = fact_catalog();
-    for (std::size_t i = 0; i < facts.size(); ++i) out.emplace(facts[i].path, i);
-    return out;
-  }();
+/// Paths are looked up on every rule evaluation and cost figure (the estimator reads its facts
+/// by path thousands of times an advise): an open-addressing table of views into the catalog's
+/// own strings, hashed from the length and the first and last eight bytes (paths that share a
+/// prefix differ at the end) rather than every byte, and confirmed by comparing the path.
+class PathIndex {
+ public:
+  explicit PathIndex(const std::vector<FactInfo>& facts) {
+    std::size_t size = 16;
+    while (size < facts.size() * 4) size *= 2;
+    m_mask = size - 1;
+    m_slots.assign(size, Slot{});
+    for (std::size_t i = 0; i < facts.size(); ++i) {
+      std::size_t at = hash(facts[i].path) & m_mask;
+      while (m_slots[at].index != k_empty) at = (at + 1) & m_mask;
+      m_slots[at] = Slot{facts[i].path, i};
+    }
+  }
+
+  [[nodiscard]] std::optional<std::size_t> find(std::string_view path) const {
+    for (std::size_t at = hash(path) & m_mask;; at = (at + 1) & m_mask) {
+      const Slot& slot = m_slots[at];
+      if (slot.index == k_empty) return std::nullopt;
+      if (slot.path == path) return slot.index;
+    }
+  }
+
+ private:
+  static constexpr std::size_t k_empty = static_cast<std::size_t>(-1);
+  struct Slot {
+    std::string_view path;
+    std::size_t index = k_empty;
+  };
+
+  /// Eight bytes at `p` (fixed-size copies compile to one load).
+  static std::uint64_t word(const char* p) {
+    std::uint64_t w = 0;
+    std::memcpy(&w, p, sizeof w);
+    return w;
+  }
+  static std::size_t hash(std::string_view s) {
+    const std::size_t n = s.size();
+    std::uint64_t head = 0;
+    std::uint64_t tail = 0;
+    if (n >= 8) {
+      head = word(s.data());
+      tail = word(s.data() + n - 8);
+    } else {
+      for (std::size_t i = 0; i < n; ++i) head |= static_cast<std::uint64_t>(static_cast<unsigned char>(s[i])) << (8 * i);
+    }
+    std::uint64_t h = (head * 0x9E3779B97F4A7C15ULL) ^ (tail * 0xC2B2AE3D27D4EB4FULL) ^ n;
+    h ^= h >> 29;
+    h *= 0xBF58476D1CE4E5B9ULL;
+    return static_cast<std::size_t>(h ^ (h >> 32));
+  }
+
+  std::vector<Slot> m_slots;
+  std::size_t m_mask = 0;
+};
+
+const PathIndex& index_by_path() {
+  static const PathIndex index(fact_catalog());
   return index;
 }
 
@@ -157,10 +210,7 @@ const std::vector<FactInfo>& fact_catalog() {
 }
 
 std::optional<std::size_t> fact_index(std::string_view path) {
-  const auto& index = index_by_path();
-  const auto it = index.find(path);
-  if (it == index.end()) return std::nullopt;
-  return it->second;
+  return index_by_path().find(path);
 }
 
 const std::vector<std::string>& fact_paths() {
