@@ -140,8 +140,9 @@ std::vector<FactInfo> build_catalog() {
 
 /// Paths are looked up on every rule evaluation and cost figure (the estimator reads its facts
 /// by path thousands of times an advise): an open-addressing table of views into the catalog's
-/// own strings, hashed from the length and the first and last eight bytes (paths that share a
-/// prefix differ at the end) rather than every byte, and confirmed by comparing the path.
+/// own strings, keyed by the length and the first and last eight bytes (paths that share a
+/// prefix differ at the end) rather than every byte. Those alone decide a path of up to 16
+/// bytes; longer ones also compare the bytes between.
 class PathIndex {
  public:
   explicit PathIndex(const std::vector<FactInfo>& facts) {
@@ -150,17 +151,23 @@ class PathIndex {
     m_mask = size - 1;
     m_slots.assign(size, Slot{});
     for (std::size_t i = 0; i < facts.size(); ++i) {
-      std::size_t at = hash(facts[i].path) & m_mask;
+      Slot slot = key(facts[i].path);
+      slot.index = i;
+      std::size_t at = hash(slot) & m_mask;
       while (m_slots[at].index != k_empty) at = (at + 1) & m_mask;
-      m_slots[at] = Slot{facts[i].path, i};
+      m_slots[at] = slot;
     }
   }
 
   [[nodiscard]] std::optional<std::size_t> find(std::string_view path) const {
-    for (std::size_t at = hash(path) & m_mask;; at = (at + 1) & m_mask) {
+    const Slot wanted = key(path);
+    for (std::size_t at = hash(wanted) & m_mask;; at = (at + 1) & m_mask) {
       const Slot& slot = m_slots[at];
       if (slot.index == k_empty) return std::nullopt;
-      if (slot.path == path) return slot.index;
+      if (slot.head == wanted.head && slot.tail == wanted.tail && slot.path.size() == path.size() &&
+          (path.size() <= 16 || std::memcmp(slot.path.data() + 8, path.data() + 8, path.size() - 16) == 0)) {
+        return slot.index;
+      }
     }
   }
 
@@ -168,6 +175,8 @@ class PathIndex {
   static constexpr std::size_t k_empty = static_cast<std::size_t>(-1);
   struct Slot {
     std::string_view path;
+    std::uint64_t head = 0;  ///< the first eight bytes (fewer, zero-filled, for a shorter path)
+    std::uint64_t tail = 0;  ///< the last eight bytes of a path of eight or more
     std::size_t index = k_empty;
   };
 
@@ -177,17 +186,20 @@ class PathIndex {
     std::memcpy(&w, p, sizeof w);
     return w;
   }
-  static std::size_t hash(std::string_view s) {
+  static Slot key(std::string_view s) {
+    Slot k;
+    k.path = s;
     const std::size_t n = s.size();
-    std::uint64_t head = 0;
-    std::uint64_t tail = 0;
     if (n >= 8) {
-      head = word(s.data());
-      tail = word(s.data() + n - 8);
+      k.head = word(s.data());
+      k.tail = word(s.data() + n - 8);
     } else {
-      for (std::size_t i = 0; i < n; ++i) head |= static_cast<std::uint64_t>(static_cast<unsigned char>(s[i])) << (8 * i);
+      for (std::size_t i = 0; i < n; ++i) k.head |= static_cast<std::uint64_t>(static_cast<unsigned char>(s[i])) << (8 * i);
     }
-    std::uint64_t h = (head * 0x9E3779B97F4A7C15ULL) ^ (tail * 0xC2B2AE3D27D4EB4FULL) ^ n;
+    return k;
+  }
+  static std::size_t hash(const Slot& k) {
+    std::uint64_t h = (k.head * 0x9E3779B97F4A7C15ULL) ^ (k.tail * 0xC2B2AE3D27D4EB4FULL) ^ k.path.size();
     h ^= h >> 29;
     h *= 0xBF58476D1CE4E5B9ULL;
     return static_cast<std::size_t>(h ^ (h >> 32));
