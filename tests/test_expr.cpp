@@ -158,3 +158,28 @@ TEST_CASE("conditions that can never hold are found from fact ranges", "[expr]")
   CHECK(compile_ok("budget.monthly_usd > 1e30").may_hold(&test_ranges));  // no range known: possible
   CHECK_FALSE(compile_ok("false and domain.overlap < 0.5").may_hold(&test_ranges));
 }
+
+TEST_CASE("every fact path is found at its index and near misses are not", "[expr]") {
+  const auto& facts = fact_catalog();
+  // A path is found only as itself: whatever a lookup returns names exactly the text asked for.
+  const auto exact = [&](const std::string& text) {
+    const auto found = fact_index(text);
+    return !found || facts[*found].path == text;
+  };
+  for (std::size_t i = 0; i < facts.size(); ++i) {
+    const std::string& path = facts[i].path;
+    INFO(path);
+    CHECK(fact_index(path) == i);
+    CHECK(fact_index(std::string(path)) == i);  // a copy: found by content, not address
+    for (std::size_t at = 0; at < path.size(); ++at) {
+      std::string changed = path;
+      changed[at] = changed[at] == 'x' ? 'y' : 'x';
+      CHECK(exact(changed));
+    }
+    CHECK(exact(path + "x"));
+    CHECK(exact(path.substr(0, path.size() - 1)));
+    CHECK(exact(path.substr(1)));
+  }
+  CHECK(!fact_index(""));
+  CHECK(!fact_index("no.such.fact.with.a.long.path"));
+}

@@ -1,6 +1,10 @@
 #include <algorithm>
 
 #include <catch2/catch.hpp>
+#include <charconv>
+#include <random>
+
+#include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
 #include "helpers.hpp"
@@ -318,4 +322,34 @@ TEST_CASE("a subnormal figure formats without overflow", "[render]") {
   CHECK(format_count(1.2e-321) == "<0.01");
   CHECK(format_usd(1.2e-321) == "<$0.01");
   CHECK(format_count(round_significant(5e-310, 2)) == "<0.01");
+}
+
+TEST_CASE("json figures: whole numbers written directly read as the general format does", "[render]") {
+  // The general path: at most 12 significant digits, then the shortest text of that value.
+  const auto general = [](double number) {
+    const std::string rounded = fmt::format("{:.12g}", number);
+    double value = number;
+    std::from_chars(rounded.data(), rounded.data() + rounded.size(), value);
+    return fmt::format("{}", value == 0 ? 0.0 : value);
+  };
+  const auto written = [](double number) {
+    std::string out;
+    JsonWriter(out, false).value(number);
+    return out;
+  };
+  std::mt19937_64 random(14);
+  std::vector<double> numbers = {0.0, -0.0, 1.0, -1.0, 999999999999.0, -999999999999.0, 1e12, 1e15, 0.5, 1.5e-7, 123456.789};
+  for (long long k = -3000; k <= 3000; ++k) numbers.push_back(static_cast<double>(k));
+  for (int i = 0; i < 200000; ++i) {
+    const auto k = static_cast<double>(random() % 1000000000000ULL);
+    numbers.push_back(k);
+    numbers.push_back(-k);
+    numbers.push_back(k / 1000);
+  }
+  for (const double number : numbers) {
+    if (written(number) != general(number)) {
+      INFO(number);
+      CHECK(written(number) == general(number));
+    }
+  }
 }

@@ -2,9 +2,16 @@
 #include <catch2/catch.hpp>
 
 #include <algorithm>
+#include <filesystem>
+#include <fstream>
 #include <set>
+#include <sstream>
 
 #include "helpers.hpp"
+#include "llmplan/output/render.hpp"
+#include "llmplan/rules/engine.hpp"
+#include "llmplan/rules/outcome.hpp"
+#include "llmplan/rules/snapshot.hpp"
 
 using namespace llmplan;
 using namespace llmplan::test;
@@ -201,4 +208,45 @@ TEST_CASE("a rule set holds at most ten thousand rules across its files", "[rule
   const std::size_t builtin = load_ruleset(default_rule_sources(), builtin_diags).rules.size();
   CHECK(rules.rules.size() == k_max_rules);
   CHECK(d->loc.line == static_cast<int>(2 + k_max_rules - 6000 - builtin));
+}
+
+TEST_CASE("the built-in rule set restored from the build's snapshot is a fresh load of rules/*.yaml", "[rules]") {
+  Diagnostics diags;
+  const RuleSet restored = builtin_ruleset(diags);
+  CHECK(diags.empty());
+  const RuleSet& loaded = default_rules();
+  // The same fields, as far as the snapshot's field lists know them...
+  CHECK(save_ruleset(restored, Diagnostics{}) == save_ruleset(loaded, Diagnostics{}));
+  CHECK(restored.rules.size() == loaded.rules.size());
+  CHECK(restored.catalog.apis.size() == loaded.catalog.apis.size());
+  // ...and the same advice for every shipped example, rendered in full: a field the lists miss,
+  // or a compiled condition read back wrong, shows here.
+  const std::filesystem::path dir = std::filesystem::path(LLMPLAN_SOURCE_DIR) / "examples";
+  std::vector<std::filesystem::path> files;
+  for (const auto& entry : std::filesystem::directory_iterator(dir)) {
+    if (entry.path().extension() == ".yaml") files.push_back(entry.path());
+  }
+  std::sort(files.begin(), files.end());
+  REQUIRE(files.size() >= 10);
+  const auto rendered = [](const std::string& text, const std::string& file, const RuleSet& rules) {
+    std::vector<ProfileOutcome> outcomes;
+    for (auto& loaded_profile : load_profiles(text, file, rules.catalog)) {
+      ProfileOutcome outcome;
+      outcome.file = file;
+      outcome.name = loaded_profile.profile.name;
+      outcome.status = loaded_profile.valid() ? RunStatus::ok : RunStatus::invalid;
+      outcome.diagnostics = loaded_profile.diagnostics;
+      outcome.profile = std::move(loaded_profile.profile);
+      if (outcome.status == RunStatus::ok) outcome.advice = advise(*outcome.profile, rules);
+      outcomes.push_back(std::move(outcome));
+    }
+    return render_jsonl(outcomes) + render_table(outcomes, RenderOptions{});
+  };
+  for (const auto& file : files) {
+    INFO(file.string());
+    std::ifstream in(file);
+    std::stringstream buffer;
+    buffer << in.rdbuf();
+    CHECK(rendered(buffer.str(), file.string(), restored) == rendered(buffer.str(), file.string(), loaded));
+  }
 }

@@ -100,10 +100,15 @@ void append_rule_files(const std::vector<std::string>& paths, std::vector<RuleSo
 }
 
 std::optional<RuleSet> load_rules(const std::vector<std::string>& paths) {
-  std::vector<RuleSource> sources = default_rule_sources();
   Diagnostics diags;
-  append_rule_files(paths, sources, diags);
-  RuleSet rules = load_ruleset(sources, diags);
+  RuleSet rules;
+  if (paths.empty()) {
+    rules = builtin_ruleset(diags);  // as the build loaded it: nothing to parse or check
+  } else {
+    std::vector<RuleSource> sources = default_rule_sources();
+    append_rule_files(paths, sources, diags);
+    rules = load_ruleset(sources, diags);
+  }
   diags.sort();
   print_diagnostics(diags);
   if (diags.has_errors()) {

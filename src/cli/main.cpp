@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cctype>
 #include <cstdio>
+#include <cstring>
 #include <exception>
 #include <iostream>
 #include <new>
@@ -173,8 +174,30 @@ int report_unknown_flags(CLI::App& app, int argc, char** argv) {
   return -1;
 }
 
-int run(int argc, char** argv) {
-  CLI::App app{"llmplan: advice on how to adapt a large language model to a project, with costs", "llmplan"};
+using Setup = void (*)(CLI::App&, int&);
+
+/// Every command, in the order of the help. The first words are what a command line starts with
+/// to run it; completion and manpage describe the whole tree, so they are never built alone.
+struct CommandSetup {
+  std::vector<const char*> names;
+  Setup setup;
+  bool alone;
+};
+
+const std::vector<CommandSetup>& command_setups() {
+  static const std::vector<CommandSetup> setups = {
+      {{"advise"}, setup_advise, true},       {{"check"}, setup_check, true},
+      {{"rules"}, setup_rules, true},         {{"schema"}, setup_schema, true},
+      {{"init"}, setup_init, true},           {{"validate"}, setup_validate, true},
+      {{"estimate"}, setup_estimate, true},   {{"gpus", "models"}, setup_catalogs, true},
+      {{"sweep"}, setup_sweep, true},         {{"diff"}, setup_diff, true},
+      {{"calibrate"}, setup_calibrate, true}, {{"completion", "manpage"}, setup_completion, false},
+  };
+  return setups;
+}
+
+/// The top-level app with every command, or with only `only` (see run()).
+void build_app(CLI::App& app, int& exit_code, Setup only = nullptr) {
   app.set_version_flag("--version", std::string("llmplan ") + llmplan::k_version);
   app.require_subcommand(1);
   app.footer(
@@ -185,20 +208,55 @@ int run(int argc, char** argv) {
       "  llmplan estimate --strategy peft --params 8B --examples 3k --gpu l4\n"
       "Exit codes: 0 success, 1 findings, 2 could not run, 3 internal error.\n"
       "Docs: `man llmplan`; the guides (getting-started.md, profile.md, cli.md) are installed in share/doc/llmplan.");
-  int exit_code = k_ok;
-  setup_advise(app, exit_code);
-  setup_check(app, exit_code);
-  setup_rules(app, exit_code);
-  setup_schema(app, exit_code);
-  setup_init(app, exit_code);
-  setup_validate(app, exit_code);
-  setup_estimate(app, exit_code);
-  setup_catalogs(app, exit_code);
-  setup_sweep(app, exit_code);
-  setup_diff(app, exit_code);
-  setup_calibrate(app, exit_code);
-  setup_completion(app, exit_code);
+  for (const auto& command : command_setups()) {
+    if (only == nullptr || command.setup == only) command.setup(app, exit_code);
+  }
   add_ui_flags(app);  // after every command: each takes --color, --no-color and -q
+}
+
+/// The command of `word`, or nullptr.
+const CommandSetup* command_named(const char* word) {
+  for (const auto& command : command_setups()) {
+    for (const char* name : command.names) {
+      if (std::strcmp(name, word) == 0) return &command;
+    }
+  }
+  return nullptr;
+}
+
+/// The command a command line runs when it can be built without the others, or nullptr. A later
+/// word that names a command (`advise gpus`) is one CLI11 reads as that command: the whole tree.
+Setup standalone_command(int argc, char** argv) {
+  const CommandSetup* command = command_named(argv[1]);
+  if (command == nullptr || !command->alone) return nullptr;
+  for (int i = 2; i < argc; ++i) {
+    if (command_named(argv[i]) != nullptr) return nullptr;
+  }
+  return command->setup;
+}
+
+int run(int argc, char** argv) {
+  // Building every command's flags costs more than a small advise: a command line that starts
+  // with a command is first parsed with that command alone. Anything CLI11 does not simply run
+  // (help, a parse error) is parsed again with the whole tree below, so that messages, help and
+  // suggestions are those of the full program; CLI11 runs a command only after the whole line
+  // has parsed, so nothing has run when that happens.
+  if (argc > 1) {
+    if (const Setup only = standalone_command(argc, argv)) {
+      CLI::App app{"llmplan: advice on how to adapt a large language model to a project, with costs", "llmplan"};
+      int exit_code = k_ok;
+      build_app(app, exit_code, only);
+      try {
+        app.parse(argc, argv);
+        return exit_code;
+      } catch (const CLI::ParseError&) {
+        // below, with every command
+      }
+    }
+  }
+  CLI::App app{"llmplan: advice on how to adapt a large language model to a project, with costs", "llmplan"};
+  int exit_code = k_ok;
+  build_app(app, exit_code);
 
   if (argc == 1) {
     std::cout << usage(app);

@@ -2,9 +2,10 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdint>
+#include <cstring>
 #include <map>
 #include <stdexcept>
-#include <unordered_map>
 
 #include "llmplan/cost/costing.hpp"
 #include "llmplan/input/fields.hpp"
@@ -152,15 +153,89 @@ std::vector<FactInfo> build_catalog() {
   return facts;
 }
 
-/// Paths are looked up on every rule evaluation and cost figure: a hash of views into the
-/// catalog's own strings (which live as long as the program).
-const std::unordered_map<std::string_view, std::size_t>& index_by_path() {
-  static const auto index = [] {
-    std::unordered_map<std::string_view, std::size_t> out;
-    const auto& facts = fact_catalog();
-    for (std::size_t i = 0; i < facts.size(); ++i) out.emplace(facts[i].path, i);
-    return out;
-  }();
+/// Paths are looked up on every rule evaluation and cost figure (the estimator reads its facts
+/// by path thousands of times an advise): an open-addressing table of views into the catalog's
+/// own strings, keyed by the length and the first and last eight bytes (paths that share a
+/// prefix differ at the end) rather than every byte. Those alone decide a path of up to 16
+/// bytes; longer ones also compare the bytes between.
+class PathIndex {
+ public:
+  explicit PathIndex(const std::vector<FactInfo>& facts) {
+    std::size_t size = 16;
+    while (size < facts.size() * 4) size *= 2;
+    m_mask = size - 1;
+    m_slots.assign(size, Slot{});
+    for (std::size_t i = 0; i < facts.size(); ++i) {
+      Slot slot = key(facts[i].path);
+      slot.index = i;
+      std::size_t at = hash(slot) & m_mask;
+      while (m_slots[at].index != k_empty) at = (at + 1) & m_mask;
+      m_slots[at] = slot;
+    }
+  }
+
+  [[nodiscard]] std::optional<std::size_t> find(std::string_view path) const {
+    const Slot wanted = key(path);
+    for (std::size_t at = hash(wanted) & m_mask;; at = (at + 1) & m_mask) {
+      const Slot& slot = m_slots[at];
+      if (slot.index == k_empty) return std::nullopt;
+      if (slot.head == wanted.head && slot.tail == wanted.tail && slot.path.size() == path.size() &&
+          middle_equal(slot.path, path))
+        return slot.index;
+    }
+  }
+
+ private:
+  static constexpr std::size_t k_empty = static_cast<std::size_t>(-1);
+  struct Slot {
+    std::string_view path;
+    std::uint64_t head = 0;  ///< the first eight bytes (fewer, zero-filled, for a shorter path)
+    std::uint64_t tail = 0;  ///< the last eight bytes of a path of eight or more
+    std::size_t index = k_empty;
+  };
+
+  /// Eight bytes at `p` (fixed-size copies compile to one load).
+  static std::uint64_t word(const char* p) {
+    std::uint64_t w = 0;
+    std::memcpy(&w, p, sizeof w);
+    return w;
+  }
+  /// Whether two texts of one length, whose first and last eight bytes are equal, are equal: the
+  /// bytes between compared eight at a time (paths are short: a call to memcmp costs more).
+  static bool middle_equal(std::string_view a, std::string_view b) {
+    const std::size_t n = a.size();
+    if (n <= 16) return true;
+    std::size_t at = 8;
+    for (; at + 8 < n - 8; at += 8) {
+      if (word(a.data() + at) != word(b.data() + at)) return false;
+    }
+    return word(a.data() + at) == word(b.data() + at);  // overlaps the tail where it must
+  }
+  static Slot key(std::string_view s) {
+    Slot k;
+    k.path = s;
+    const std::size_t n = s.size();
+    if (n >= 8) {
+      k.head = word(s.data());
+      k.tail = word(s.data() + n - 8);
+    } else {
+      for (std::size_t i = 0; i < n; ++i) k.head |= static_cast<std::uint64_t>(static_cast<unsigned char>(s[i])) << (8 * i);
+    }
+    return k;
+  }
+  static std::size_t hash(const Slot& k) {
+    std::uint64_t h = (k.head * 0x9E3779B97F4A7C15ULL) ^ (k.tail * 0xC2B2AE3D27D4EB4FULL) ^ k.path.size();
+    h ^= h >> 29;
+    h *= 0xBF58476D1CE4E5B9ULL;
+    return static_cast<std::size_t>(h ^ (h >> 32));
+  }
+
+  std::vector<Slot> m_slots;
+  std::size_t m_mask = 0;
+};
+
+const PathIndex& index_by_path() {
+  static const PathIndex index(fact_catalog());
   return index;
 }
 
@@ -172,10 +247,7 @@ const std::vector<FactInfo>& fact_catalog() {
 }
 
 std::optional<std::size_t> fact_index(std::string_view path) {
-  const auto& index = index_by_path();
-  const auto it = index.find(path);
-  if (it == index.end()) return std::nullopt;
-  return it->second;
+  return index_by_path().find(path);
 }
 
 const std::vector<std::string>& fact_paths() {

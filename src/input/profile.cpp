@@ -1,6 +1,7 @@
 #include "llmplan/input/profile.hpp"
 
 #include <algorithm>
+#include <cctype>
 #include <cmath>
 #include <set>
 
@@ -148,6 +149,44 @@ class ProfileReader {
   void mark_failed(const std::string& path) { m_failed.insert(path); }
 
  private:
+  /// A default written as a plain word (`10k`, `static`) or a flow list of them (`[skill]`), as
+  /// the node YAML reads it, built directly: setting up yaml-cpp costs more than reading these
+  /// few bytes at every start. nullopt for any other text, which goes through parse_yaml.
+  static std::optional<YamlNode> simple_node(std::string_view text) {
+    const auto word = [](std::string_view w, std::size_t at) -> std::optional<YamlNode> {
+      if (w.empty() || !(std::isalnum(static_cast<unsigned char>(w.front())) || w.front() == '$')) return std::nullopt;
+      for (const char c : w) {
+        if (!std::isalnum(static_cast<unsigned char>(c)) && std::string_view("._$%").find(c) == std::string_view::npos)
+          return std::nullopt;
+      }
+      YamlNode node;
+      node.kind = YamlNode::Kind::scalar;
+      node.loc = SourceLoc{"<default>", 1, static_cast<int>(at) + 1};
+      node.offset = at;
+      node.value = std::string(w);
+      return node;
+    };
+    if (text.size() < 2 || text.front() != '[' || text.back() != ']') return word(text, 0);
+    YamlNode list;
+    list.kind = YamlNode::Kind::sequence;
+    list.loc = SourceLoc{"<default>", 1, 1};
+    std::size_t at = 1;
+    while (at < text.size() - 1) {
+      std::size_t end = text.find(',', at);
+      if (end == std::string_view::npos) end = text.size() - 1;
+      std::size_t begin = at;
+      while (begin < end && text[begin] == ' ') ++begin;
+      std::size_t stop = end;
+      while (stop > begin && text[stop - 1] == ' ') --stop;
+      auto item = word(text.substr(begin, stop - begin), begin);
+      if (!item) return std::nullopt;
+      list.items.push_back(std::move(*item));
+      at = end + 1;
+    }
+    if (list.items.empty()) return std::nullopt;
+    return list;
+  }
+
   /// A field's default, read once (per process) through the same checks as a value in a file.
   const std::optional<Value>& default_value(const FieldSpec& spec) {
     static const std::optional<Value> none;
@@ -155,6 +194,10 @@ class ProfileReader {
       std::map<std::string, std::optional<Value>, std::less<>> out;
       for (const auto& s : field_specs()) {
         if (s.default_text.empty()) continue;
+        if (auto node = simple_node(s.default_text)) {
+          out[std::string(s.path)] = convert(s, *node);
+          continue;
+        }
         Diagnostics ignored;
         auto nodes = parse_yaml(s.default_text, "<default>", ignored);
         out[std::string(s.path)] = nodes.empty() ? std::nullopt : convert(s, nodes.front());

@@ -125,6 +125,10 @@ std::string json_visible(std::string_view json) {
 
 bool is_valid_utf8(std::string_view text) {
   for (std::size_t i = 0; i < text.size();) {
+    if (static_cast<unsigned char>(text[i]) < 0x80) {  // ASCII, most of every text: always valid
+      ++i;
+      continue;
+    }
     std::size_t length = 1;
     if (decode(text, i, length) == k_invalid) return false;
     i += length;

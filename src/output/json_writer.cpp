@@ -5,6 +5,7 @@
 #include <iterator>
 #include <string>
 
+#include <fmt/compile.h>
 #include <fmt/format.h>
 
 #include "llmplan/input/diagnostic.hpp"
@@ -13,6 +14,20 @@
 namespace llmplan {
 
 void append_json_string(std::string& out, std::string_view text) {
+  // Most texts (keys, ids, messages) are printable ASCII without quotes or backslashes: one scan
+  // and one copy; anything else takes the careful path below.
+  std::size_t plain = 0;
+  while (plain < text.size()) {
+    const auto c = static_cast<unsigned char>(text[plain]);
+    if (c < 0x20 || c >= 0x7F || c == '"' || c == '\\') break;
+    ++plain;
+  }
+  if (plain == text.size()) {
+    out.push_back('"');
+    out.append(text);
+    out.push_back('"');
+    return;
+  }
   // JSON is UTF-8: a byte that is not (a file name from the command line) becomes U+FFFD.
   std::string repaired;
   if (!is_valid_utf8(text)) {
@@ -117,15 +132,23 @@ void JsonWriter::value(double number) {
   }
   // At most 12 significant digits (cli.md): `8.03e9`, never `8029999999.999999`. The shortest
   // text that reads back as the rounded value, written without locale.
-  const std::string rounded = fmt::format("{:.12g}", number);
+  // A whole number below 10^12 is written as its digits by both formats below (which a test
+  // checks for millions of values): the integer is written directly.
+  if (std::fabs(number) < 1e12 && number == std::trunc(number)) {
+    fmt::format_to(std::back_inserter(m_out), FMT_COMPILE("{}"), static_cast<long long>(number));
+    return;
+  }
+  // Both formats are compiled (FMT_COMPILE): a figure is written thousands of times a batch.
+  char rounded[32];
+  const auto end = fmt::format_to_n(rounded, sizeof rounded, FMT_COMPILE("{:.12g}"), number).out;
   double value = number;
-  std::from_chars(rounded.data(), rounded.data() + rounded.size(), value);
-  fmt::format_to(std::back_inserter(m_out), "{}", value == 0 ? 0.0 : value);
+  std::from_chars(rounded, end, value);
+  fmt::format_to(std::back_inserter(m_out), FMT_COMPILE("{}"), value == 0 ? 0.0 : value);
 }
 
 void JsonWriter::value(int number) {
   before_value();
-  fmt::format_to(std::back_inserter(m_out), "{}", number);
+  fmt::format_to(std::back_inserter(m_out), FMT_COMPILE("{}"), number);
 }
 
 void JsonWriter::value(bool flag) {

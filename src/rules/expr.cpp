@@ -9,6 +9,7 @@
 
 #include "llmplan/input/suggest.hpp"
 #include "llmplan/input/units.hpp"
+#include "llmplan/rules/snapshot.hpp"
 
 namespace llmplan {
 
@@ -643,6 +644,71 @@ std::vector<std::string> Expr::fact_paths() const {
 bool Expr::reads(std::string_view path) const {
   const auto paths = fact_paths();
   return std::find(paths.begin(), paths.end(), path) != paths.end();
+}
+
+namespace {
+
+void save_value(const Value& v, SnapshotWriter& out) {
+  out.size(static_cast<std::size_t>(v.type));
+  out.size(v.boolean ? 1 : 0);
+  out.number(v.number);
+  out.text(v.text);
+  out.size(v.list.size());
+  for (const auto& item : v.list) out.text(item);
+}
+
+Value restore_value(SnapshotReader& in) {
+  Value v;
+  v.type = static_cast<Value::Type>(in.size());
+  v.boolean = in.size() != 0;
+  v.number = in.number();
+  v.text = std::string(in.text());
+  v.list.resize(in.size());
+  for (auto& item : v.list) item = std::string(in.text());
+  return v;
+}
+
+void save_node(const ExprNode& n, SnapshotWriter& out) {
+  out.size(static_cast<std::size_t>(n.op));
+  out.size(static_cast<std::size_t>(n.type));
+  save_value(n.literal, out);
+  out.size(n.fact);
+  out.text(n.name);
+  out.size(n.offset);
+  out.size(n.args.size());
+  for (const auto& arg : n.args) save_node(*arg, out);
+}
+
+std::shared_ptr<ExprNode> restore_node(SnapshotReader& in, int depth) {
+  // The form comes from the build; the bound only keeps corrupt data from recursing far.
+  if (depth > 4 * k_max_expr_depth) throw std::runtime_error("corrupt rule-set snapshot: condition nests too deeply");
+  auto n = std::make_shared<ExprNode>();
+  n->op = static_cast<Op>(in.size());
+  n->type = static_cast<Value::Type>(in.size());
+  n->literal = restore_value(in);
+  n->fact = in.size();
+  n->name = std::string(in.text());
+  n->offset = in.size();
+  n->args.resize(in.size());
+  for (auto& arg : n->args) arg = restore_node(in, depth + 1);
+  return n;
+}
+
+}  // namespace
+
+void Expr::save(SnapshotWriter& out) const {
+  out.size(m_root ? 1 : 0);
+  if (!m_root) return;
+  out.text(m_text);
+  save_node(*m_root, out);
+}
+
+Expr Expr::restore(SnapshotReader& in) {
+  Expr out;
+  if (in.size() == 0) return out;
+  out.m_text = std::string(in.text());
+  out.m_root = restore_node(in, 0);
+  return out;
 }
 
 }  // namespace llmplan

@@ -15,7 +15,6 @@
 #include "llmplan/input/units.hpp"
 #include "llmplan/input/yaml_map.hpp"
 #include "llmplan/input/yaml_tree.hpp"
-#include "llmplan/rules/embedded.hpp"
 #include "llmplan/rules/parallel.hpp"
 
 namespace llmplan {
@@ -45,14 +44,6 @@ const Strategy* RuleSet::break_even_baseline() const {
     if (fallback == nullptr && !costing_changes_weights(s.costing)) fallback = &s;
   }
   return fallback;
-}
-
-std::vector<RuleSource> default_rule_sources() {
-  std::vector<RuleSource> out;
-  for (const auto& file : embedded_rule_files()) {
-    out.push_back({"<builtin>/" + std::string(file.name), std::string(file.text), file.tree});
-  }
-  return out;
 }
 
 namespace {

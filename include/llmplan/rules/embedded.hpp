@@ -1,5 +1,6 @@
 #pragma once
 
+#include <string>
 #include <string_view>
 #include <vector>
 
@@ -15,5 +16,13 @@ struct EmbeddedFile {
 
 /// The embedded files, sorted by name.
 const std::vector<EmbeddedFile>& embedded_rule_files();
+
+/// The name the embedded file `name` has in locations and diagnostics: `<builtin>/apis.yaml`.
+inline std::string builtin_file_name(std::string_view name) {
+  return "<builtin>/" + std::string(name);
+}
+
+/// The rule set the build loaded from the embedded files, in the form of save_ruleset().
+std::string_view embedded_ruleset_snapshot();
 
 }  // namespace llmplan

@@ -19,6 +19,8 @@ struct ExprError {
 };
 
 struct ExprNode;
+class SnapshotWriter;
+class SnapshotReader;
 
 /// A compiled, type-checked condition such as
 /// `data.labeled_examples < 100 and 'knowledge' in task.needs`.
@@ -60,6 +62,11 @@ class Expr {
   /// comparison of a ranged fact with a number that no value in the range satisfies, combined by
   /// and / or / not. Anything the analysis cannot judge counts as possible.
   [[nodiscard]] bool may_hold(RangeOf range_of) const;
+
+  /// Writes the compiled condition, text and tree, for the built-in rule set's binary form
+  /// (rules/snapshot.hpp); restore() reads it back without parsing or type-checking again.
+  void save(SnapshotWriter& out) const;
+  static Expr restore(SnapshotReader& in);
 
  private:
   std::shared_ptr<const ExprNode> m_root;

@@ -76,6 +76,11 @@ struct RuleSource {
 /// The rule set compiled into the binary (rules/*.yaml at build time).
 std::vector<RuleSource> default_rule_sources();
 
+/// The built-in rule set as the build loaded it: what load_ruleset(default_rule_sources())
+/// gives, restored from the form the build saved (rules/snapshot.hpp) without parsing,
+/// checking or compiling anything at run time. `diags` receives the load's warnings, if any.
+RuleSet builtin_ruleset(Diagnostics& diags);
+
 /// The most rules a merged rule set may hold: each rule is evaluated for every profile and
 /// strategy, so this bounds the work a rule set from a pull request can cause.
 constexpr std::size_t k_max_rules = 10000;
