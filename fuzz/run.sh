@@ -62,6 +62,10 @@ build/fuzz/fuzz/fuzz_constants tests/data/fuzz/constants-* >>"$work/regressions.
   cat "$work/regressions.log"
   failed=1
 }
+build/fuzz/fuzz/fuzz_render tests/data/fuzz/render-* >>"$work/regressions.log" 2>&1 || {
+  cat "$work/regressions.log"
+  failed=1
+}
 build/fuzz/fuzz/fuzz_ruleset tests/hostile/rules/*.yaml >>"$work/regressions.log" 2>&1 || {
   cat "$work/regressions.log"
   failed=1
