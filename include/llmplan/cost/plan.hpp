@@ -107,4 +107,8 @@ Range monthly_usd_at(const StrategyCost& cost, double requests, const Profile& p
 /// Writes a strategy's cost figures into facts (`cost.*`, `memory.*`, `plan.*`) for the rules.
 void set_cost_facts(const StrategyCost& cost, Facts& facts);
 
+/// Whether two sets of profile facts agree on every fact the pricing reads: if so, pricing
+/// either gives the same costs (what-if searches use this to price once and score again).
+bool same_pricing_inputs(const Facts& a, const Facts& b);
+
 }  // namespace llmplan
