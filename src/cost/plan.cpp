@@ -4,6 +4,7 @@
 #include <chrono>
 #include <cmath>
 #include <limits>
+#include <unordered_map>
 
 #include <fmt/format.h>
 
@@ -45,7 +46,7 @@ struct Plan {
 /// The cheapest way to run a training job: on owned GPUs when they hold it, else the rentable
 /// GPU and count with the lowest expected cost whose memory fits and that finishes within the
 /// target days. Each attempt bills at least the rented GPU's minimum.
-Plan choose_training_plan(TrainingRequest base, const std::vector<std::string>& methods, const Profile& p, const Catalog& c,
+Plan search_training_plan(TrainingRequest base, const std::vector<std::string>& methods, const Profile& p, const Catalog& c,
                           int max_gpus, double target_days, bool notes) {
   Plan best;
   // Ordered preference: fits and finishes in time (cheapest), fits but late (fastest),
@@ -106,6 +107,67 @@ Plan choose_training_plan(TrainingRequest base, const std::vector<std::string>& 
   }
   if (notes && best.gpu != nullptr) best.estimate.notes = estimate_training_notes(best.request, c);
   return best;
+}
+
+/// Everything search_training_plan() reads: the memo's key.
+struct TrainingPlanInputs {
+  const Catalog* catalog = nullptr;
+  TrainingRequest request;
+  std::vector<std::string> methods;
+  bool owned = false;
+  std::string owned_gpu;
+  double owned_count = 0;
+  int max_gpus = 0;
+  double target_days = 0;
+  bool notes = false;
+
+  bool operator==(const TrainingPlanInputs&) const = default;
+
+  /// A few of the inputs that tell plans apart, to find candidates without comparing them all.
+  [[nodiscard]] std::size_t fingerprint() const {
+    std::size_t h = std::hash<std::string>{}(request.model.id);
+    for (const double x : {request.model.params, request.tokens, request.example_tokens, target_days})
+      h = h * 31 + std::hash<double>{}(x);
+    return h * 31 + static_cast<std::size_t>(max_gpus);
+  }
+};
+
+}  // namespace
+
+struct TrainingPlanMemo::Entries {
+  std::vector<std::pair<TrainingPlanInputs, Plan>> plans;
+  std::unordered_multimap<std::size_t, std::size_t> by_fingerprint;  ///< fingerprint -> index
+};
+
+namespace {
+
+thread_local TrainingPlanMemo::Entries* t_training_plans = nullptr;
+
+/// search_training_plan(), through the thread's TrainingPlanMemo when one is installed.
+Plan choose_training_plan(const TrainingRequest& base, const std::vector<std::string>& methods, const Profile& p,
+                          const Catalog& c, int max_gpus, double target_days, bool notes) {
+  TrainingPlanMemo::Entries* memo = t_training_plans;
+  if (memo == nullptr) return search_training_plan(base, methods, p, c, max_gpus, target_days, notes);
+  const bool owned = p.facts.flag(slots().hardware_owned);
+  TrainingPlanInputs key{&c,
+                         base,
+                         methods,
+                         owned,
+                         owned ? p.facts.text(slots().hardware_gpu) : std::string(),
+                         owned ? p.facts.number(slots().hardware_count, 1) : 0.0,
+                         max_gpus,
+                         target_days,
+                         notes};
+  const std::size_t fingerprint = key.fingerprint();
+  const auto [first, last] = memo->by_fingerprint.equal_range(fingerprint);
+  for (auto it = first; it != last; ++it) {
+    const auto& [inputs, plan] = memo->plans[it->second];
+    if (inputs == key) return plan;
+  }
+  Plan plan = search_training_plan(base, methods, p, c, max_gpus, target_days, notes);
+  memo->by_fingerprint.emplace(fingerprint, memo->plans.size());
+  memo->plans.emplace_back(std::move(key), plan);
+  return plan;
 }
 
 /// The quality tier a prompted model needs for the profile's risk.
@@ -1034,6 +1096,14 @@ void set_cost_facts(const StrategyCost& cost, Facts& f) {
   f.set_at(k.memory_gpu_gib, Value::of_number(cost.memory.gpu_gib));
   // Nothing to train means nothing that could fail to fit.
   f.set_at(k.memory_fits, Value::of_bool(cost.gpu.empty() || cost.memory.fits));
+}
+
+TrainingPlanMemo::TrainingPlanMemo() : m_entries(std::make_unique<Entries>()), m_outer(t_training_plans) {
+  t_training_plans = m_entries.get();
+}
+
+TrainingPlanMemo::~TrainingPlanMemo() {
+  t_training_plans = m_outer;
 }
 
 bool same_pricing_inputs(const Facts& a, const Facts& b) {

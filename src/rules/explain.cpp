@@ -6,6 +6,7 @@
 
 #include <fmt/format.h>
 
+#include "llmplan/cost/plan.hpp"
 #include "llmplan/input/fields.hpp"
 #include "llmplan/output/format.hpp"
 #include "llmplan/rules/parallel.hpp"
@@ -122,6 +123,7 @@ std::string top_at(Profile& work, const char* path, double value, const RuleSet&
 std::optional<Counterfactual> search(const Priced& base, const RuleSet& rules, const SearchableFact& fact, bool up,
                                      const std::string& current_top) {
   const Profile& profile = base.priced.profile;
+  const TrainingPlanMemo memo;  // most probes change what is served, not what is trained
   const Value& now = profile.facts.get(fact.path);
   if (now.is_null()) return std::nullopt;
   const double start = now.number;
@@ -183,6 +185,7 @@ std::optional<Counterfactual> search(const Priced& base, const RuleSet& rules, c
 /// The lowest one-time budget at which a strategy blocked by its cost becomes feasible.
 std::optional<Counterfactual> budget_to_unblock(const Priced& base, const RuleSet& rules, const std::string& strategy) {
   const Profile& profile = base.priced.profile;
+  const TrainingPlanMemo memo;
   Profile work = profile;
   std::size_t index = 0;
   while (index < rules.strategies.size() && rules.strategies[index].id != strategy) ++index;

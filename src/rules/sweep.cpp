@@ -5,6 +5,7 @@
 
 #include <fmt/format.h>
 
+#include "llmplan/cost/plan.hpp"
 #include "llmplan/input/fields.hpp"
 #include "llmplan/input/suggest.hpp"
 #include "llmplan/input/units.hpp"
@@ -91,6 +92,7 @@ bool evaluate(Profile& work, const PricedProfile& base, const RuleSet& rules, co
 SweepFlip bisect(const PricedProfile& base, const RuleSet& rules, const SweepAxis& axis, const SweepAxis* axis2, double value2,
                  double lo, double hi, const std::string& from, std::string to, std::size_t& evaluations) {
   Profile work = base.profile;
+  const TrainingPlanMemo memo;  // the probes of one bisection mostly change what is served
   const bool log = axis.log && lo > 0;
   Diagnostics ignored;
   if (axis2 != nullptr) set_profile_number(work, axis2->field, value2, rules.catalog, ignored);
@@ -133,6 +135,7 @@ SweepResult sweep(const Profile& profile, const RuleSet& rules, const SweepAxis&
   const std::size_t chunks = std::min<std::size_t>(grid.size(), 16);
   parallel_for(chunks, [&](std::size_t c) {
     Profile work = profile;
+    const TrainingPlanMemo memo;  // neighbouring points mostly train the same plans
     for (std::size_t k = c * grid.size() / chunks; k < (c + 1) * grid.size() / chunks; ++k) {
       ok[k] = evaluate(work, base, rules, axis, xs[k % xs.size()], second, ys[k / xs.size()], grid[k]) ? 1 : 0;
     }
