@@ -37,8 +37,9 @@ void print_diagnostics(const Diagnostics& diags, bool quiet = false);
 /// Reads the rule files that PATHS name (files, or directories of *.yaml) into `sources`.
 void append_rule_files(const std::vector<std::string>& paths, std::vector<RuleSource>& sources, Diagnostics& diags);
 
-/// The built-in rule set plus the `--rules` files; nullopt (after printing why) when broken.
-std::optional<RuleSet> load_rules(const std::vector<std::string>& paths);
+/// The built-in rule set plus the `--rules` files, kept until the process ends (never freed);
+/// null (after printing why) when broken.
+const RuleSet* load_rules(const std::vector<std::string>& paths);
 
 /// Reads every PROFILE argument (files, directories, `-`), applies `--set`, and validates.
 std::vector<ProfileOutcome> load_outcomes(const std::vector<std::string>& inputs, const std::vector<std::string>& sets,

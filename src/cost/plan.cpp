@@ -4,10 +4,12 @@
 #include <chrono>
 #include <cmath>
 #include <limits>
+#include <unordered_map>
 
 #include <fmt/format.h>
 
 #include "llmplan/output/format.hpp"
+#include "pricing_facts.hpp"
 #include "serving.hpp"
 
 namespace llmplan {
@@ -23,6 +25,7 @@ using detail::api_serving;
 using detail::plan_self_hosted;
 using detail::RequestShape;
 using detail::Serving;
+using detail::slots;
 
 int next_power_of_two(double x) {
   int p = 1;
@@ -40,16 +43,10 @@ struct Plan {
   bool on_time = true;
 };
 
-std::vector<int> gpu_counts(int max_gpus) {
-  std::vector<int> counts;
-  for (int g = 1; g <= max_gpus; g *= 2) counts.push_back(g);
-  return counts;
-}
-
 /// The cheapest way to run a training job: on owned GPUs when they hold it, else the rentable
 /// GPU and count with the lowest expected cost whose memory fits and that finishes within the
 /// target days. Each attempt bills at least the rented GPU's minimum.
-Plan choose_training_plan(TrainingRequest base, const std::vector<std::string>& methods, const Profile& p, const Catalog& c,
+Plan search_training_plan(TrainingRequest base, const std::vector<std::string>& methods, const Profile& p, const Catalog& c,
                           int max_gpus, double target_days, bool notes) {
   Plan best;
   // Ordered preference: fits and finishes in time (cheapest), fits but late (fastest),
@@ -57,7 +54,7 @@ Plan choose_training_plan(TrainingRequest base, const std::vector<std::string>& 
   std::pair<int, double> best_key{3, 0};
   const double min_hours = c.model.training_min_billing_hours.expected;
   const auto consider = [&](const Gpu& gpu, int gpus, const std::string& method, bool owned) {
-    TrainingRequest r = base;
+    TrainingRequest& r = base;  // one request set for each attempt (a copy only for the best)
     r.gpu = &gpu;
     r.gpus = gpus;
     r.method = method;
@@ -81,16 +78,16 @@ Plan choose_training_plan(TrainingRequest base, const std::vector<std::string>& 
     }
     return key.first == 0;
   };
-  if (p.facts.flag("hardware.owned")) {
-    const Gpu* gpu = c.find_gpu(p.facts.text("hardware.gpu"));
-    const int count = static_cast<int>(p.facts.number("hardware.count", 1));
+  if (p.facts.flag(slots().hardware_owned)) {
+    const Gpu* gpu = c.find_gpu(p.facts.text(slots().hardware_gpu));
+    const int count = static_cast<int>(p.facts.number(slots().hardware_count, 1));
     for (const auto& method : methods) consider(*gpu, count, method, true);
     // Owned hardware first; rent only when it cannot hold the job.
     if (best_key.first == 2) {
       for (const auto& g : c.gpus) {
         if (g.prices.empty()) continue;
         for (const auto& method : methods) {
-          for (int gpus : gpu_counts(max_gpus)) {
+          for (int gpus = 1; gpus <= max_gpus; gpus *= 2) {
             if (consider(g, gpus, method, false)) break;
           }
         }
@@ -102,7 +99,7 @@ Plan choose_training_plan(TrainingRequest base, const std::vector<std::string>& 
       for (const auto& method : methods) {
         // More GPUs never cost less for the same job (the scaling loss only grows), so the
         // smallest count that fits and finishes in time is this GPU's best.
-        for (int gpus : gpu_counts(max_gpus)) {
+        for (int gpus = 1; gpus <= max_gpus; gpus *= 2) {
           if (consider(gpu, gpus, method, false)) break;
         }
       }
@@ -112,9 +109,70 @@ Plan choose_training_plan(TrainingRequest base, const std::vector<std::string>& 
   return best;
 }
 
+/// Everything search_training_plan() reads: the memo's key.
+struct TrainingPlanInputs {
+  const Catalog* catalog = nullptr;
+  TrainingRequest request;
+  std::vector<std::string> methods;
+  bool owned = false;
+  std::string owned_gpu;
+  double owned_count = 0;
+  int max_gpus = 0;
+  double target_days = 0;
+  bool notes = false;
+
+  bool operator==(const TrainingPlanInputs&) const = default;
+
+  /// A few of the inputs that tell plans apart, to find candidates without comparing them all.
+  [[nodiscard]] std::size_t fingerprint() const {
+    std::size_t h = std::hash<std::string>{}(request.model.id);
+    for (const double x : {request.model.params, request.tokens, request.example_tokens, target_days})
+      h = h * 31 + std::hash<double>{}(x);
+    return h * 31 + static_cast<std::size_t>(max_gpus);
+  }
+};
+
+}  // namespace
+
+struct TrainingPlanMemo::Entries {
+  std::vector<std::pair<TrainingPlanInputs, Plan>> plans;
+  std::unordered_multimap<std::size_t, std::size_t> by_fingerprint;  ///< fingerprint -> index
+};
+
+namespace {
+
+thread_local TrainingPlanMemo::Entries* t_training_plans = nullptr;
+
+/// search_training_plan(), through the thread's TrainingPlanMemo when one is installed.
+Plan choose_training_plan(const TrainingRequest& base, const std::vector<std::string>& methods, const Profile& p,
+                          const Catalog& c, int max_gpus, double target_days, bool notes) {
+  TrainingPlanMemo::Entries* memo = t_training_plans;
+  if (memo == nullptr) return search_training_plan(base, methods, p, c, max_gpus, target_days, notes);
+  const bool owned = p.facts.flag(slots().hardware_owned);
+  TrainingPlanInputs key{&c,
+                         base,
+                         methods,
+                         owned,
+                         owned ? p.facts.text(slots().hardware_gpu) : std::string(),
+                         owned ? p.facts.number(slots().hardware_count, 1) : 0.0,
+                         max_gpus,
+                         target_days,
+                         notes};
+  const std::size_t fingerprint = key.fingerprint();
+  const auto [first, last] = memo->by_fingerprint.equal_range(fingerprint);
+  for (auto it = first; it != last; ++it) {
+    const auto& [inputs, plan] = memo->plans[it->second];
+    if (inputs == key) return plan;
+  }
+  Plan plan = search_training_plan(base, methods, p, c, max_gpus, target_days, notes);
+  memo->by_fingerprint.emplace(fingerprint, memo->plans.size());
+  memo->plans.emplace_back(std::move(key), plan);
+  return plan;
+}
+
 /// The quality tier a prompted model needs for the profile's risk.
 int tier_needed(const Profile& p, const Catalog& c) {
-  const std::string& risk = p.facts.text("risk.tolerance");
+  const std::string& risk = p.facts.text(slots().risk_tolerance);
   const Range t = risk == "low"    ? c.model.quality_tier_risk_low
                   : risk == "high" ? c.model.quality_tier_risk_high
                                    : c.model.quality_tier_risk_medium;
@@ -122,15 +180,15 @@ int tier_needed(const Profile& p, const Catalog& c) {
 }
 
 bool only_format(const Profile& p) {
-  const Value& needs = p.facts.get("task.needs");
+  const Value& needs = p.facts.get(slots().task_needs);
   return needs.list.size() == 1 && needs.list.front() == "format";
 }
 
 /// What the strategy adds to every prompt.
 RequestShape request_shape(Costing kind, const Profile& p, const Catalog& c, std::vector<Note>& notes) {
   RequestShape s;
-  const double examples = p.facts.number("data.labeled_examples");
-  const double example_tokens = p.facts.number("data.example_tokens");
+  const double examples = p.facts.number(slots().data_labeled_examples);
+  const double example_tokens = p.facts.number(slots().data_example_tokens);
   switch (kind) {
     case Costing::prompt: {
       s.cacheable = true;
@@ -153,7 +211,7 @@ RequestShape request_shape(Costing kind, const Profile& p, const Catalog& c, std
       notes.push_back({"retrieved_tokens", Value::of_number(s.extra.expected), c.constant("rag_context_tokens").why});
       break;
     case Costing::long_context: {
-      const double corpus = p.facts.number("data.domain_tokens");
+      const double corpus = p.facts.number(slots().data_domain_tokens);
       s.extra = Range::exactly(corpus);
       s.cacheable = true;
       notes.push_back({"corpus_in_prompt", Value::of_number(corpus),
@@ -251,7 +309,7 @@ struct Best {
 };
 
 double horizon_of(const Profile& p) {
-  return p.facts.number("budget.horizon_months");
+  return p.facts.number(slots().budget_horizon_months);
 }
 
 void finish_total(StrategyCost& cost, const Profile& p) {
@@ -264,17 +322,17 @@ void finish_total(StrategyCost& cost, const Profile& p) {
 std::vector<ModelShape> candidate_models(const Profile& p, const Catalog& c, int min_tier, std::vector<Note>& notes,
                                          std::vector<int>& tiers) {
   std::vector<ModelShape> out;
-  if (!p.facts.get("model.name").is_null()) {
-    const ModelInfo* m = c.find_model(p.facts.text("model.name"));
+  if (!p.facts.get(slots().model_name).is_null()) {
+    const ModelInfo* m = c.find_model(p.facts.text(slots().model_name));
     out.push_back(m->shape);
     tiers.push_back(m->quality_tier);
     notes.push_back({"model", Value::of_string(m->id), "pinned by model.name"});
     return out;
   }
-  if (!p.facts.get("model.params").is_null()) {
+  if (!p.facts.get(slots().model_params).is_null()) {
     // `model.params` counts every parameter, `model.active_params` those a token uses (MoE).
-    const double active = p.facts.get("model.active_params").is_null() ? 0 : p.facts.number("model.active_params");
-    out.push_back(shape_for_params(p.facts.number("model.params"), active, c));
+    const double active = p.facts.get(slots().model_active_params).is_null() ? 0 : p.facts.number(slots().model_active_params);
+    out.push_back(shape_for_params(p.facts.number(slots().model_params), active, c));
     tiers.push_back(0);
     notes.push_back({"model", Value::of_string(model_label(out.back())), "pinned by model.params"});
     return out;
@@ -307,8 +365,9 @@ int model_tier(const ModelShape& m, const Catalog& c) {
 /// The retrieval index's one-time cost: embedding the corpus on a hosted API, or on a rented GPU
 /// when data may not leave.
 Range embedding_cost(const Profile& p, const Catalog& c, std::vector<Note>& notes) {
-  const double tokens = p.facts.number("data.domain_tokens");
-  if (!p.facts.flag("constraints.self_hosted")) return Range::exactly(tokens * c.model.embedding_usd_per_m_tokens.expected / 1e6);
+  const double tokens = p.facts.number(slots().data_domain_tokens);
+  if (!p.facts.flag(slots().constraints_self_hosted))
+    return Range::exactly(tokens * c.model.embedding_usd_per_m_tokens.expected / 1e6);
   const Gpu* best = nullptr;
   Range best_cost;
   for (const auto& g : c.gpus) {
@@ -334,7 +393,7 @@ Candidate price_api(Costing kind, const ApiPrice& api, const RequestShape& shape
   Candidate cand;
   StrategyCost& out = cand.cost;
   out.costing = kind;
-  const double requests = p.facts.number("usage.requests_per_month");
+  const double requests = p.facts.number(slots().usage_requests_per_month);
   const Serving s = api_serving(api, shape, requests, p, c);
   out.method = "api";
   out.model = api.id;
@@ -348,7 +407,8 @@ Candidate price_api(Costing kind, const ApiPrice& api, const RequestShape& shape
   out.serving_plan = s.plan;
   out.price_date = api.date;
   out.model_tier = api.quality_tier;
-  const double prompt = p.facts.number("usage.input_tokens") + shape.extra.expected + p.facts.number("usage.output_tokens");
+  const double prompt =
+      p.facts.number(slots().usage_input_tokens) + shape.extra.expected + p.facts.number(slots().usage_output_tokens);
   out.feasible = s.plan.meets_latency;
   out.problem = s.problem;
   if (!out.feasible) out.limit = "latency";
@@ -378,7 +438,7 @@ Candidate price_self_hosted_prompt(Costing kind, const ModelShape& model, const 
   Candidate cand;
   StrategyCost& out = cand.cost;
   out.costing = kind;
-  const double requests = p.facts.number("usage.requests_per_month");
+  const double requests = p.facts.number(slots().usage_requests_per_month);
   const Serving s = plan_self_hosted(model, shape, requests, p, c);
   out.method = "open-weights";
   out.model = model_label(model);
@@ -442,15 +502,15 @@ struct DistillData {
 DistillData distill_data(const Profile& p, const Catalog& c) {
   const Facts& f = p.facts;
   DistillData d;
-  const double logged = f.number("data.unlabeled_inputs");
-  const double labeled = f.number("data.labeled_examples");
+  const double logged = f.number(slots().data_unlabeled_inputs);
+  const double labeled = f.number(slots().data_labeled_examples);
   d.generated = logged <= 0;
   // Generated inputs need seeds: examples to imitate or documents to ask about.
-  const bool seeds = labeled > 0 || f.number("data.domain_tokens") > 0;
+  const bool seeds = labeled > 0 || f.number(slots().data_domain_tokens) > 0;
   const double available = d.generated ? (seeds ? c.model.distill_generated_inputs.expected : 0) : logged;
   d.inputs = std::min(available, c.model.distill_max_examples.expected);
   d.examples = d.inputs + labeled;
-  d.tokens_per_example = std::max(1.0, f.number("usage.input_tokens") + f.number("usage.output_tokens"));
+  d.tokens_per_example = std::max(1.0, f.number(slots().usage_input_tokens) + f.number(slots().usage_output_tokens));
   return d;
 }
 
@@ -467,11 +527,11 @@ struct Teacher {
 
 Teacher choose_teacher(const DistillData& d, const Profile& p, const Catalog& c) {
   Teacher t;
-  const double in = d.inputs * p.facts.number("usage.input_tokens");
+  const double in = d.inputs * p.facts.number(slots().usage_input_tokens);
   // The teacher writes every answer, and the inputs too when none were logged.
-  const double out = d.inputs * p.facts.number("usage.output_tokens") + (d.generated ? in : 0);
+  const double out = d.inputs * p.facts.number(slots().usage_output_tokens) + (d.generated ? in : 0);
   if (d.inputs <= 0) return t;
-  if (!p.facts.flag("constraints.self_hosted")) {
+  if (!p.facts.flag(slots().constraints_self_hosted)) {
     const std::string today = catalog_today();
     int best_tier = 0;
     for (const auto& api : c.apis) {
@@ -522,13 +582,14 @@ Candidate price_trained(Costing kind, ModelShape model, const Profile& p, const 
   StrategyCost& out = cand.cost;
   out.costing = kind;
   const Facts& f = p.facts;
-  const double examples = f.number("data.labeled_examples");
-  const double example_tokens = f.number("data.example_tokens");
-  const double domain_tokens = f.number("data.domain_tokens");
+  const double examples = f.number(slots().data_labeled_examples);
+  const double example_tokens = f.number(slots().data_example_tokens);
+  const double domain_tokens = f.number(slots().data_domain_tokens);
   const double epochs = c.model.finetune_epochs.expected;
   const double finetune_tokens = examples * example_tokens * epochs;
-  const double requests = f.number("usage.requests_per_month");
-  const double deadline_days = f.get("constraints.deadline_weeks").is_null() ? 0 : f.number("constraints.deadline_weeks") * 7;
+  const double requests = f.number(slots().usage_requests_per_month);
+  const double deadline_days =
+      f.get(slots().constraints_deadline_weeks).is_null() ? 0 : f.number(slots().constraints_deadline_weeks) * 7;
 
   TrainingRequest request;
   const std::vector<std::string>& methods = costing_methods(kind);
@@ -562,7 +623,7 @@ Candidate price_trained(Costing kind, ModelShape model, const Profile& p, const 
     case Costing::preference: {
       // Each pair trains on its chosen and its rejected answer, and the reference model reads
       // both; a supervised pass over the labeled examples comes first when there are any.
-      const double pairs = f.number("data.preference_pairs");
+      const double pairs = f.number(slots().data_preference_pairs);
       const double share = c.model.preference_reference_compute_share.expected;
       request.tokens = (pairs * 2 * example_tokens * (1 + share)) * epochs + finetune_tokens;
       request.seq_len = sequence_length(example_tokens, model, context, describe, out.notes);
@@ -588,7 +649,7 @@ Candidate price_trained(Costing kind, ModelShape model, const Profile& p, const 
       const Range bounds = c.model.pretrain_params;
       const double optimal = c.model.tokens_per_param_optimal.expected;
       const double corpus = domain_tokens / c.model.pretrain_domain_share.expected;
-      if (f.get("model.params").is_null()) {
+      if (f.get(slots().model_params).is_null()) {
         const double params = corpus > 0 ? std::clamp(corpus / optimal, bounds.low, bounds.high) : bounds.expected;
         model = shape_for_params(params, 0, c);
         if (describe) {
@@ -709,10 +770,10 @@ Candidate price_hosted_tuning(const ApiPrice& api, const Profile& p, const Catal
   StrategyCost& out = cand.cost;
   out.costing = Costing::hosted_tuning;
   const Facts& f = p.facts;
-  const double examples = f.number("data.labeled_examples");
-  const double tokens = examples * f.number("data.example_tokens") * c.model.finetune_epochs.expected;
+  const double examples = f.number(slots().data_labeled_examples);
+  const double tokens = examples * f.number(slots().data_example_tokens) * c.model.finetune_epochs.expected;
   const ApiPrice tuned = tuned_prices(api);
-  const Serving s = api_serving(tuned, RequestShape{}, f.number("usage.requests_per_month"), p, c);
+  const Serving s = api_serving(tuned, RequestShape{}, f.number(slots().usage_requests_per_month), p, c);
   out.method = "hosted";
   out.training_provider = "api";
   out.model = api.id;
@@ -769,8 +830,8 @@ Candidate no_plan(Costing kind, std::string problem, std::string limit, const Pr
 /// People's time for a strategy at team.hourly_usd: setup, data, evaluation, training attempts
 /// and upkeep over the horizon, from the `effort_<costing>_*` constants.
 std::optional<Range> people_cost(Costing kind, const Profile& p, const Catalog& c, std::vector<Note>& notes) {
-  if (p.facts.get("team.hourly_usd").is_null()) return std::nullopt;
-  const double hourly = p.facts.number("team.hourly_usd");
+  if (p.facts.get(slots().team_hourly_usd).is_null()) return std::nullopt;
+  const double hourly = p.facts.number(slots().team_hourly_usd);
   std::string prefix = fmt::format("effort_{}_", costing_name(kind));
   std::replace(prefix.begin(), prefix.end(), '-', '_');
   const auto part = [&](const std::string& name) {
@@ -779,13 +840,13 @@ std::optional<Range> people_cost(Costing kind, const Profile& p, const Catalog& 
   };
   // What people prepare or review: documents (taken as 1,000 tokens each), preference pairs, the
   // teacher's labels, or labeled examples.
-  double items = p.facts.number("data.labeled_examples");
+  double items = p.facts.number(slots().data_labeled_examples);
   switch (kind) {
     case Costing::retrieval:
     case Costing::long_context:
     case Costing::continued:
-    case Costing::scratch: items = p.facts.number("data.domain_tokens") / 1000.0; break;
-    case Costing::preference: items = p.facts.number("data.preference_pairs"); break;
+    case Costing::scratch: items = p.facts.number(slots().data_domain_tokens) / 1000.0; break;
+    case Costing::preference: items = p.facts.number(slots().data_preference_pairs); break;
     case Costing::distillation: items = distill_data(p, c).inputs; break;
     case Costing::prompt:
     case Costing::adapter:
@@ -811,7 +872,7 @@ std::optional<Range> people_cost(Costing kind, const Profile& p, const Catalog& 
 
 StrategyCost estimate_strategy(Costing kind, const Profile& p, const Catalog& c) {
   const Facts& f = p.facts;
-  const bool self_hosted = f.flag("constraints.self_hosted");
+  const bool self_hosted = f.flag(slots().constraints_self_hosted);
   const int need = tier_needed(p, c);
   std::vector<Note> notes;
   Best best;
@@ -819,29 +880,29 @@ StrategyCost estimate_strategy(Costing kind, const Profile& p, const Catalog& c)
 
   // A model tuned on a narrow task (classification, extraction) needs a tier less than a
   // prompted one (LoRA Land); open-ended tasks keep the prompted tier.
-  const std::string& task = f.text("task.type");
+  const std::string& task = f.text(slots().task_type);
   const bool narrow = task == "classification" || task == "extraction";
   const int credit = narrow ? static_cast<int>(c.model.tuning_quality_credit.expected) : 0;
 
   if (kind == Costing::hosted_tuning) {
-    const bool pinned_api = !f.get("model.api").is_null();
+    const bool pinned_api = !f.get(slots().model_api).is_null();
     if (self_hosted) {
       best.offer(no_plan(kind, "data may not leave (constraints.self_hosted), and a vendor's service trains on it", "policy", p));
     } else {
       const std::string today = catalog_today();
       for (const auto& api : c.apis) {
         if (api.finetune_usd_per_m_training < 0) continue;
-        if (pinned_api && api.id != f.text("model.api")) continue;
+        if (pinned_api && api.id != f.text(slots().model_api)) continue;
         if (!api.retirement.empty() && api.retirement <= today) continue;
         if (!api.finetune_jobs_end.empty() && api.finetune_jobs_end <= today) continue;
         if (!pinned_api && api.quality_tier < need - credit) continue;
         best.offer(price_hosted_tuning(api, p, c));
       }
-      if (pinned_api) notes.push_back({"api_model", f.get("model.api"), "pinned by model.api"});
+      if (pinned_api) notes.push_back({"api_model", f.get(slots().model_api), "pinned by model.api"});
       if (!best.first) {
         best.offer(no_plan(kind,
                            fmt::format("no fine-tuning service in the catalog takes new jobs{}",
-                                       pinned_api ? " for " + f.text("model.api")
+                                       pinned_api ? " for " + f.text(slots().model_api)
                                                   : fmt::format(" for a model of quality tier {} or more", need - credit)),
                            "catalog", p));
       }
@@ -850,12 +911,12 @@ StrategyCost estimate_strategy(Costing kind, const Profile& p, const Catalog& c)
     const RequestShape shape = request_shape(kind, p, c, notes);
     Range one_time;
     if (kind == Costing::retrieval) one_time = embedding_cost(p, c, notes);
-    const bool pinned_api = !f.get("model.api").is_null();
+    const bool pinned_api = !f.get(slots().model_api).is_null();
     if (!self_hosted) {
       const std::string today = catalog_today();
       for (const auto& api : c.apis) {
         if (pinned_api) {
-          if (api.id != f.text("model.api")) continue;
+          if (api.id != f.text(slots().model_api)) continue;
         } else if (api.quality_tier < need || (!api.retirement.empty() && api.retirement <= today)) {
           continue;
         } else if (kind == Costing::long_context && api.context == 0) {
@@ -863,9 +924,10 @@ StrategyCost estimate_strategy(Costing kind, const Profile& p, const Catalog& c)
         }
         best.offer(price_api(kind, api, shape, p, c, one_time));
       }
-      if (pinned_api) notes.push_back({"api_model", f.get("model.api"), "pinned by model.api"});
+      if (pinned_api) notes.push_back({"api_model", f.get(slots().model_api), "pinned by model.api"});
     } else {
-      if (pinned_api) notes.push_back({"api_model", f.get("model.api"), "ignored: data may not leave (constraints.self_hosted)"});
+      if (pinned_api)
+        notes.push_back({"api_model", f.get(slots().model_api), "ignored: data may not leave (constraints.self_hosted)"});
       std::vector<int> tiers;
       for (const auto& m : candidate_models(p, c, need, notes, tiers)) {
         if (kind == Costing::long_context && model_context(m, c) == 0 && best.count > 0) continue;
@@ -900,7 +962,7 @@ StrategyCost estimate_strategy(Costing kind, const Profile& p, const Catalog& c)
       std::vector<ModelShape> models = candidate_models(p, c, need - credit, notes, tiers);
       std::stable_sort(models.begin(), models.end(),
                        [](const ModelShape& a, const ModelShape& b) { return a.params < b.params; });
-      const double requests = f.number("usage.requests_per_month");
+      const double requests = f.number(slots().usage_requests_per_month);
       for (const auto& m : models) {
         const Serving served = plan_self_hosted(m, RequestShape{}, requests, p, c);
         // Pruned only when it could beat neither the kept plan nor the runner-up.
@@ -917,9 +979,9 @@ StrategyCost estimate_strategy(Costing kind, const Profile& p, const Catalog& c)
   Candidate kept = std::move(*best.first);
   if (costing_trains(kind)) {
     ModelShape model = kind == Costing::scratch ? ModelShape{} : kept.cost.serving_model;
-    if (kind == Costing::scratch && !f.get("model.params").is_null()) {
-      const double active = f.get("model.active_params").is_null() ? 0 : f.number("model.active_params");
-      model = shape_for_params(f.number("model.params"), active, c);
+    if (kind == Costing::scratch && !f.get(slots().model_params).is_null()) {
+      const double active = f.get(slots().model_active_params).is_null() ? 0 : f.number(slots().model_active_params);
+      model = shape_for_params(f.number(slots().model_params), active, c);
     }
     kept = price_trained(kind, model, p, c, true);
   }
@@ -957,41 +1019,100 @@ Range monthly_usd_at(const StrategyCost& cost, double requests, const Profile& p
   return detail::self_hosted_monthly_at(cost.serving_model, cost.serving_gpus, shape, requests, p, c);
 }
 
+namespace {
+
+/// The facts set_cost_facts() writes, resolved to their slots once: they are written for every
+/// strategy of every evaluation (each what-if probe too).
+struct CostFactSlots {
+  std::size_t plan_params = fact_slot("plan.params");
+  std::size_t plan_gpu = fact_slot("plan.gpu");
+  std::size_t plan_gpus = fact_slot("plan.gpus");
+  std::size_t plan_method = fact_slot("plan.method");
+  std::size_t plan_training_tokens = fact_slot("plan.training_tokens");
+  std::size_t plan_owned_hardware = fact_slot("plan.owned_hardware");
+  std::size_t plan_model = fact_slot("plan.model");
+  std::size_t plan_api_model = fact_slot("plan.api_model");
+  std::size_t plan_serving_kind = fact_slot("plan.serving_kind");
+  std::size_t plan_replicas = fact_slot("plan.replicas");
+  std::size_t plan_latency_ms = fact_slot("plan.latency_ms");
+  std::size_t plan_meets_latency = fact_slot("plan.meets_latency");
+  std::size_t plan_feasible = fact_slot("plan.feasible");
+  std::size_t plan_model_tier = fact_slot("plan.model_tier");
+  std::size_t plan_retirement = fact_slot("plan.retirement");
+  std::size_t plan_months_to_retirement = fact_slot("plan.months_to_retirement");
+  std::size_t plan_teacher = fact_slot("plan.teacher");
+  std::size_t plan_limit = fact_slot("plan.limit");
+  std::size_t plan_problem = fact_slot("plan.problem");
+  std::size_t cost_one_time_usd = fact_slot("cost.one_time_usd");
+  std::size_t cost_one_time_usd_low = fact_slot("cost.one_time_usd_low");
+  std::size_t cost_one_time_usd_high = fact_slot("cost.one_time_usd_high");
+  std::size_t cost_monthly_usd = fact_slot("cost.monthly_usd");
+  std::size_t cost_monthly_usd_low = fact_slot("cost.monthly_usd_low");
+  std::size_t cost_horizon_usd = fact_slot("cost.horizon_usd");
+  std::size_t cost_gpu_hours = fact_slot("cost.gpu_hours");
+  std::size_t cost_wall_clock_days = fact_slot("cost.wall_clock_days");
+  std::size_t cost_training_flops = fact_slot("cost.training_flops");
+  std::size_t cost_people_usd = fact_slot("cost.people_usd");
+  std::size_t memory_per_gpu_gib = fact_slot("memory.per_gpu_gib");
+  std::size_t memory_gpu_gib = fact_slot("memory.gpu_gib");
+  std::size_t memory_fits = fact_slot("memory.fits");
+};
+
+}  // namespace
+
 void set_cost_facts(const StrategyCost& cost, Facts& f) {
-  f.set("plan.params", Value::of_number(cost.params));
-  f.set("plan.gpu", Value::of_string(cost.gpu));
-  f.set("plan.gpus", Value::of_number(cost.gpus));
-  f.set("plan.method", Value::of_string(cost.method));
-  f.set("plan.training_tokens", Value::of_number(cost.training_tokens));
-  f.set("plan.owned_hardware", Value::of_bool(cost.owned));
-  f.set("plan.model", Value::of_string(cost.plan_model));
-  f.set("plan.api_model", Value::of_string(cost.plan_api));
-  f.set("plan.serving_kind", Value::of_string(cost.serving_plan.kind));
-  f.set("plan.replicas", Value::of_number(cost.serving_plan.replicas));
-  f.set("plan.latency_ms", Value::of_number(cost.serving_plan.latency_ms));
-  f.set("plan.meets_latency", Value::of_bool(cost.serving_plan.meets_latency));
-  f.set("plan.feasible", Value::of_bool(cost.feasible));
-  f.set("plan.model_tier", Value::of_number(cost.model_tier));
-  f.set("plan.retirement", Value::of_string(cost.retirement));
-  f.set("plan.months_to_retirement",
-        cost.months_to_retirement < 0 ? Value::of_null() : Value::of_number(round_significant(cost.months_to_retirement, 2)));
-  f.set("plan.teacher", Value::of_string(cost.teacher));
-  f.set("plan.limit", Value::of_string(cost.limit));
-  f.set("plan.problem", Value::of_string(cost.problem));
-  f.set("cost.one_time_usd", Value::of_number(cost.one_time_usd.expected));
-  f.set("cost.one_time_usd_low", Value::of_number(cost.one_time_usd.low));
-  f.set("cost.one_time_usd_high", Value::of_number(cost.one_time_usd.high));
-  f.set("cost.monthly_usd", Value::of_number(cost.monthly_usd.expected));
-  f.set("cost.monthly_usd_low", Value::of_number(cost.monthly_usd.low));
-  f.set("cost.horizon_usd", Value::of_number(cost.horizon_usd.expected));
-  f.set("cost.gpu_hours", Value::of_number(cost.gpu_hours.expected));
-  f.set("cost.wall_clock_days", Value::of_number(cost.wall_clock_days.expected));
-  f.set("cost.training_flops", Value::of_number(cost.training_flops));
-  f.set("cost.people_usd", cost.people_usd ? Value::of_number(cost.people_usd->expected) : Value::of_null());
-  f.set("memory.per_gpu_gib", Value::of_number(round_significant(cost.memory.total, 3)));
-  f.set("memory.gpu_gib", Value::of_number(cost.memory.gpu_gib));
+  static const CostFactSlots k;
+  f.set_at(k.plan_params, Value::of_number(cost.params));
+  f.set_at(k.plan_gpu, Value::of_string(cost.gpu));
+  f.set_at(k.plan_gpus, Value::of_number(cost.gpus));
+  f.set_at(k.plan_method, Value::of_string(cost.method));
+  f.set_at(k.plan_training_tokens, Value::of_number(cost.training_tokens));
+  f.set_at(k.plan_owned_hardware, Value::of_bool(cost.owned));
+  f.set_at(k.plan_model, Value::of_string(cost.plan_model));
+  f.set_at(k.plan_api_model, Value::of_string(cost.plan_api));
+  f.set_at(k.plan_serving_kind, Value::of_string(cost.serving_plan.kind));
+  f.set_at(k.plan_replicas, Value::of_number(cost.serving_plan.replicas));
+  f.set_at(k.plan_latency_ms, Value::of_number(cost.serving_plan.latency_ms));
+  f.set_at(k.plan_meets_latency, Value::of_bool(cost.serving_plan.meets_latency));
+  f.set_at(k.plan_feasible, Value::of_bool(cost.feasible));
+  f.set_at(k.plan_model_tier, Value::of_number(cost.model_tier));
+  f.set_at(k.plan_retirement, Value::of_string(cost.retirement));
+  f.set_at(k.plan_months_to_retirement,
+           cost.months_to_retirement < 0 ? Value::of_null() : Value::of_number(round_significant(cost.months_to_retirement, 2)));
+  f.set_at(k.plan_teacher, Value::of_string(cost.teacher));
+  f.set_at(k.plan_limit, Value::of_string(cost.limit));
+  f.set_at(k.plan_problem, Value::of_string(cost.problem));
+  f.set_at(k.cost_one_time_usd, Value::of_number(cost.one_time_usd.expected));
+  f.set_at(k.cost_one_time_usd_low, Value::of_number(cost.one_time_usd.low));
+  f.set_at(k.cost_one_time_usd_high, Value::of_number(cost.one_time_usd.high));
+  f.set_at(k.cost_monthly_usd, Value::of_number(cost.monthly_usd.expected));
+  f.set_at(k.cost_monthly_usd_low, Value::of_number(cost.monthly_usd.low));
+  f.set_at(k.cost_horizon_usd, Value::of_number(cost.horizon_usd.expected));
+  f.set_at(k.cost_gpu_hours, Value::of_number(cost.gpu_hours.expected));
+  f.set_at(k.cost_wall_clock_days, Value::of_number(cost.wall_clock_days.expected));
+  f.set_at(k.cost_training_flops, Value::of_number(cost.training_flops));
+  f.set_at(k.cost_people_usd, cost.people_usd ? Value::of_number(cost.people_usd->expected) : Value::of_null());
+  f.set_at(k.memory_per_gpu_gib, Value::of_number(round_significant(cost.memory.total, 3)));
+  f.set_at(k.memory_gpu_gib, Value::of_number(cost.memory.gpu_gib));
   // Nothing to train means nothing that could fail to fit.
-  f.set("memory.fits", Value::of_bool(cost.gpu.empty() || cost.memory.fits));
+  f.set_at(k.memory_fits, Value::of_bool(cost.gpu.empty() || cost.memory.fits));
+}
+
+TrainingPlanMemo::TrainingPlanMemo() : m_entries(std::make_unique<Entries>()), m_outer(t_training_plans) {
+  t_training_plans = m_entries.get();
+}
+
+TrainingPlanMemo::~TrainingPlanMemo() {
+  t_training_plans = m_outer;
+}
+
+bool same_pricing_inputs(const Facts& a, const Facts& b) {
+  // Every profile fact the pricing reads is one of pricing_facts.hpp's list (it reads no other).
+#define LLMPLAN_SAME_FACT(member, path) \
+  if (!(a.get(slots().member) == b.get(slots().member))) return false;
+  LLMPLAN_PRICING_FACTS(LLMPLAN_SAME_FACT)
+#undef LLMPLAN_SAME_FACT
+  return true;
 }
 
 }  // namespace llmplan

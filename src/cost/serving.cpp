@@ -6,6 +6,8 @@
 
 #include <fmt/format.h>
 
+#include "pricing_facts.hpp"
+
 namespace llmplan::detail {
 
 namespace {
@@ -65,7 +67,7 @@ Range energy_price(const Gpu& g, const Catalog& c) {
 
 /// The busiest hour over the month's mean: the profile's, else the cost model's sourced default.
 double peak_to_mean(const Profile& p, const Catalog& c) {
-  const Value& v = p.facts.get("usage.peak_to_mean");
+  const Value& v = p.facts.get(slots().usage_peak_to_mean);
   return v.is_null() ? c.model.peak_to_mean.expected : v.number;
 }
 
@@ -87,19 +89,39 @@ struct Option {
   double latency_ms = 0;
 };
 
-Option price_option(const ModelShape& m, const Gpu& g, int per_replica, bool serverless, int owned_have, const RequestShape& s,
-                    double requests, const Profile& p, const Catalog& c, double extra_tokens) {
+/// What every option of one serving search shares: the request sizes and the traffic.
+struct Traffic {
+  double input = 0;  ///< tokens per request, with what the strategy adds
+  double output = 0;
+  double requests = 0;  ///< a month
+  double mean_rps = 0;
+  double peak_rps = 0;  ///< at the busiest hour
+};
+
+Traffic traffic_of(double requests, const Profile& p, const Catalog& c, double extra_tokens) {
+  Traffic t;
+  t.input = p.facts.number(slots().usage_input_tokens) + extra_tokens;
+  t.output = p.facts.number(slots().usage_output_tokens);
+  t.requests = requests;
+  t.mean_rps = requests / (c.model.hours_per_month.expected * k_seconds_per_hour);
+  t.peak_rps = t.mean_rps * peak_to_mean(p, c);
+  return t;
+}
+
+/// Prices one option from its replica (replica() of the same model, GPU and count).
+Option price_option(const Replica& r, const Gpu& g, int per_replica, bool serverless, int owned_have, const RequestShape& s,
+                    const Traffic& t, const Catalog& c) {
   Option o;
   o.gpu = &g;
   o.per_replica = per_replica;
   o.serverless = serverless;
-  const double input = p.facts.number("usage.input_tokens") + extra_tokens;
-  const double output = p.facts.number("usage.output_tokens");
-  const Replica r = replica(m, g, per_replica, input + output, c);
+  const double input = t.input;
+  const double output = t.output;
+  const double requests = t.requests;
   o.batch = r.batch;
   const double hours = c.model.hours_per_month.expected;
-  const double mean_rps = requests / (hours * k_seconds_per_hour);
-  const double peak_rps = mean_rps * peak_to_mean(p, c);
+  const double mean_rps = t.mean_rps;
+  const double peak_rps = t.peak_rps;
   const double prefill_s = input / r.prefill_tokens_per_s;
   // Replica-seconds per request at full batch, and one request's latency at that load.
   const double busy_s = prefill_s + output * r.step_s / r.batch;
@@ -162,39 +184,43 @@ double extra_expected(const RequestShape& s) {
 }  // namespace
 
 double tokens_per_request(const Profile& p) {
-  return p.facts.number("usage.input_tokens") + p.facts.number("usage.output_tokens");
+  return p.facts.number(slots().usage_input_tokens) + p.facts.number(slots().usage_output_tokens);
 }
 
 bool interactive(const Profile& p) {
-  const Value& v = p.facts.get("usage.interactive");
-  return v.is_null() || p.facts.flag("usage.interactive");
+  const Value& v = p.facts.get(slots().usage_interactive);
+  return v.is_null() || p.facts.flag(slots().usage_interactive);
 }
 
 double latency_limit_ms(const Profile& p) {
-  if (!interactive(p) || p.facts.get("constraints.max_latency_ms").is_null()) return 0;
-  return p.facts.number("constraints.max_latency_ms");
+  if (!interactive(p) || p.facts.get(slots().constraints_max_latency_ms).is_null()) return 0;
+  return p.facts.number(slots().constraints_max_latency_ms);
 }
 
 Serving plan_self_hosted(const ModelShape& model, const RequestShape& shape, double requests, const Profile& p,
                          const Catalog& c) {
   Serving out;
   const double limit = latency_limit_ms(p);
-  const Gpu* own = p.facts.flag("hardware.owned") ? c.find_gpu(p.facts.text("hardware.gpu")) : nullptr;
-  const int have = own != nullptr ? static_cast<int>(p.facts.number("hardware.count", 1)) : 0;
+  const Gpu* own = p.facts.flag(slots().hardware_owned) ? c.find_gpu(p.facts.text(slots().hardware_gpu)) : nullptr;
+  const int have = own != nullptr ? static_cast<int>(p.facts.number(slots().hardware_count, 1)) : 0;
   std::vector<Option> options;
+  options.reserve(2 * c.gpus.size() + 1);
+  const Traffic t = traffic_of(requests, p, c, extra_expected(shape));
   const auto add = [&](const Gpu& g, int owned_have, bool rentable) {
     const int k = gpus_to_hold(model, g, std::max(8, owned_have), c);
     if (k == 0) return;
     if (owned_have > 0) {
       if (k > owned_have) return;
-      Option o = price_option(model, g, k, false, owned_have, shape, requests, p, c, extra_expected(shape));
+      Option o = price_option(replica(model, g, k, t.input + t.output, c), g, k, false, owned_have, shape, t, c);
       if (o.rented_gpus > 0 && !rentable) return;  // cannot rent the rest of this type
       options.push_back(o);
       return;
     }
     if (k > 8) return;
-    options.push_back(price_option(model, g, k, false, 0, shape, requests, p, c, extra_expected(shape)));
-    options.push_back(price_option(model, g, k, true, 0, shape, requests, p, c, extra_expected(shape)));
+    // Dedicated and scale-to-zero share one replica.
+    const Replica r = replica(model, g, k, t.input + t.output, c);
+    options.push_back(price_option(r, g, k, false, 0, shape, t, c));
+    options.push_back(price_option(r, g, k, true, 0, shape, t, c));
   };
   if (own != nullptr) add(*own, have, !own->prices.empty());
   for (const auto& g : c.gpus) {
@@ -252,9 +278,10 @@ Serving plan_self_hosted(const ModelShape& model, const RequestShape& shape, dou
 Range self_hosted_monthly_at(const ModelShape& model, const ServingGpus& where, const RequestShape& shape, double requests,
                              const Profile& p, const Catalog& c) {
   if (where.gpu == nullptr) return {};
-  const int have = where.owned ? static_cast<int>(p.facts.number("hardware.count", 1)) : 0;
-  return price_option(model, *where.gpu, where.per_replica, where.serverless, have, shape, requests, p, c, shape.extra.expected)
-      .monthly;
+  const int have = where.owned ? static_cast<int>(p.facts.number(slots().hardware_count, 1)) : 0;
+  const Traffic t = traffic_of(requests, p, c, shape.extra.expected);
+  const Replica r = replica(model, *where.gpu, where.per_replica, t.input + t.output, c);
+  return price_option(r, *where.gpu, where.per_replica, where.serverless, have, shape, t, c).monthly;
 }
 
 double cache_hit_share(double requests, const Catalog& c) {
@@ -272,9 +299,9 @@ OfflineJob offline_inference(const ModelShape& model, double input_tokens, doubl
     if (!r.fits) return -1.0;
     return (input_tokens / r.prefill_tokens_per_s + output_tokens * r.step_s / r.batch) / k_seconds_per_hour;
   };
-  if (p.facts.flag("hardware.owned")) {
-    const Gpu* own = c.find_gpu(p.facts.text("hardware.gpu"));
-    const int have = static_cast<int>(p.facts.number("hardware.count", 1));
+  if (p.facts.flag(slots().hardware_owned)) {
+    const Gpu* own = c.find_gpu(p.facts.text(slots().hardware_gpu));
+    const int have = static_cast<int>(p.facts.number(slots().hardware_count, 1));
     const int k = own != nullptr ? gpus_to_hold(model, *own, have, c) : 0;
     if (k > 0 && k <= have) {
       const double hours = hours_on(*own, k);
@@ -296,8 +323,8 @@ OfflineJob offline_inference(const ModelShape& model, double input_tokens, doubl
 
 Serving api_serving(const ApiPrice& api, const RequestShape& shape, double requests, const Profile& p, const Catalog& c) {
   Serving s;
-  const double input = p.facts.number("usage.input_tokens");
-  const double output = p.facts.number("usage.output_tokens");
+  const double input = p.facts.number(slots().usage_input_tokens);
+  const double output = p.facts.number(slots().usage_output_tokens);
   const bool batch = !interactive(p) && api.batch_discount > 0;
   const double discount = batch ? api.batch_discount : 1.0;
   const bool cached = shape.cacheable && api.usd_per_m_cached_input > 0;

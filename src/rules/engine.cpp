@@ -268,6 +268,11 @@ Ranking rank_with_costs(const Profile& profile, const RuleSet& rules, const std:
   return out;
 }
 
+Ranking rank_whatif(const Profile& work, const PricedProfile& base, const RuleSet& rules) {
+  if (same_pricing_inputs(work.facts, base.profile.facts)) return rank_with_costs(work, rules, base.costs);
+  return rank_strategies(work, rules);
+}
+
 std::string top_id(const Ranking& ranking, const RuleSet& rules) {
   return ranking.top < 0 ? "none" : rules.strategies[static_cast<std::size_t>(ranking.top)].id;
 }

@@ -6,9 +6,11 @@
 
 #include <fmt/format.h>
 
+#include "llmplan/cost/plan.hpp"
 #include "llmplan/input/fields.hpp"
 #include "llmplan/output/format.hpp"
 #include "llmplan/rules/parallel.hpp"
+#include "llmplan/rules/rank.hpp"
 
 namespace llmplan {
 
@@ -104,15 +106,24 @@ bool with_value(Profile& work, const char* path, double value, const RuleSet& ru
   return set_profile_number(work, path, value, rules.catalog, ignored);
 }
 
-std::string top_at(Profile& work, const char* path, double value, const RuleSet& rules, bool& valid) {
+/// The profile being explained, its advice, and its strategies' costs priced once for every
+/// probe.
+struct Priced {
+  PricedProfile priced;
+  const Advice& advice;
+};
+
+std::string top_at(Profile& work, const char* path, double value, const RuleSet& rules, const Priced& base, bool& valid) {
   valid = with_value(work, path, value, rules);
-  return valid ? top_id(rank_strategies(work, rules), rules) : std::string();
+  return valid ? top_id(rank_whatif(work, base.priced, rules), rules) : std::string();
 }
 
 /// The nearest value, moving one way from the current one, at which the top strategy changes:
 /// geometric steps to bracket the change, then bisection.
-std::optional<Counterfactual> search(const Profile& profile, const RuleSet& rules, const SearchableFact& fact, bool up,
+std::optional<Counterfactual> search(const Priced& base, const RuleSet& rules, const SearchableFact& fact, bool up,
                                      const std::string& current_top) {
+  const Profile& profile = base.priced.profile;
+  const TrainingPlanMemo memo;  // most probes change what is served, not what is trained
   const Value& now = profile.facts.get(fact.path);
   if (now.is_null()) return std::nullopt;
   const double start = now.number;
@@ -129,7 +140,7 @@ std::optional<Counterfactual> search(const Profile& profile, const RuleSet& rule
     else
       v = up ? std::max(start, fact.min > 0 ? fact.min : 1.0) * std::pow(1.5, step) : start / std::pow(1.5, step);
     if (v > fact.max || v < fact.min) break;
-    const std::string top = top_at(work, fact.path, v, rules, valid);
+    const std::string top = top_at(work, fact.path, v, rules, base, valid);
     if (!valid) break;
     if (top != current_top) {
       changed = v;
@@ -143,7 +154,7 @@ std::optional<Counterfactual> search(const Profile& profile, const RuleSet& rule
   double hi = *changed;
   for (int i = 0; i < 20; ++i) {
     const double mid = fraction ? (lo + hi) / 2 : std::sqrt(std::max(lo, 1e-9) * hi);
-    const std::string top = top_at(work, fact.path, mid, rules, valid);
+    const std::string top = top_at(work, fact.path, mid, rules, base, valid);
     if (!valid) break;
     if (top != current_top) {
       hi = mid;
@@ -163,7 +174,7 @@ std::optional<Counterfactual> search(const Profile& profile, const RuleSet& rule
   if (Profile moved = profile; with_value(moved, fact.path, hi, rules)) {
     std::vector<std::string> ids = {current_top};
     if (new_top != "none") ids.push_back(new_top);
-    why = " (" + why_it_changes(advise(profile, rules), advise(moved, rules), ids) + ")";
+    why = " (" + why_it_changes(base.advice, advise(moved, rules), ids) + ")";
   }
   c.message = new_top == "none"
                   ? fmt::format("with {} {} {}, no strategy would be feasible{}", fact.path, c.direction, shown, why)
@@ -172,13 +183,15 @@ std::optional<Counterfactual> search(const Profile& profile, const RuleSet& rule
 }
 
 /// The lowest one-time budget at which a strategy blocked by its cost becomes feasible.
-std::optional<Counterfactual> budget_to_unblock(const Profile& profile, const RuleSet& rules, const std::string& strategy) {
+std::optional<Counterfactual> budget_to_unblock(const Priced& base, const RuleSet& rules, const std::string& strategy) {
+  const Profile& profile = base.priced.profile;
+  const TrainingPlanMemo memo;
   Profile work = profile;
   std::size_t index = 0;
   while (index < rules.strategies.size() && rules.strategies[index].id != strategy) ++index;
   const auto feasible = [&](double budget) {
     if (index == rules.strategies.size() || !with_value(work, "budget.one_time_usd", budget, rules)) return false;
-    return rank_strategies(work, rules).feasible[index] != 0;
+    return rank_whatif(work, base.priced, rules).feasible[index] != 0;
   };
   double lo = profile.facts.number("budget.one_time_usd");
   double hi = lo;
@@ -196,7 +209,8 @@ std::optional<Counterfactual> budget_to_unblock(const Profile& profile, const Ru
   c.fact = "budget.one_time_usd";
   c.value = round_significant(hi, 2);
   c.direction = "at least";
-  c.recommendation = with_value(work, "budget.one_time_usd", hi, rules) ? top_id(rank_strategies(work, rules), rules) : "none";
+  c.recommendation =
+      with_value(work, "budget.one_time_usd", hi, rules) ? top_id(rank_whatif(work, base.priced, rules), rules) : "none";
   c.message = fmt::format("with budget.one_time_usd at least {}, {} becomes feasible", format_usd(c.value), strategy);
   return c;
 }
@@ -241,13 +255,14 @@ Explanation explain(const Profile& profile, const RuleSet& rules, const Advice& 
   const std::string current = advice.recommendation.value_or("none");
   const std::size_t searches = blocked_by_budget.size() + 2 * searchable_facts().size();
   std::vector<std::optional<Counterfactual>> found(searches);
+  const Priced base{{profile, price_strategies(profile, rules)}, advice};
   parallel_for(searches, [&](std::size_t i) {
     if (i < blocked_by_budget.size()) {
-      found[i] = budget_to_unblock(profile, rules, blocked_by_budget[i]);
+      found[i] = budget_to_unblock(base, rules, blocked_by_budget[i]);
       return;
     }
     const std::size_t k = i - blocked_by_budget.size();
-    found[i] = search(profile, rules, searchable_facts()[k / 2], k % 2 == 1, current);
+    found[i] = search(base, rules, searchable_facts()[k / 2], k % 2 == 1, current);
   });
   for (auto& c : found) {
     if (c) out.counterfactuals.push_back(std::move(*c));

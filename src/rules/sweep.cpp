@@ -5,11 +5,13 @@
 
 #include <fmt/format.h>
 
+#include "llmplan/cost/plan.hpp"
 #include "llmplan/input/fields.hpp"
 #include "llmplan/input/suggest.hpp"
 #include "llmplan/input/units.hpp"
 #include "llmplan/rules/engine.hpp"
 #include "llmplan/rules/parallel.hpp"
+#include "llmplan/rules/rank.hpp"
 
 namespace llmplan {
 
@@ -70,12 +72,12 @@ std::vector<double> sweep_values(const SweepAxis& axis, std::size_t steps) {
 namespace {
 
 /// The advice at a value (and a second value) on a working copy of the profile.
-bool evaluate(Profile& work, const RuleSet& rules, const SweepAxis& axis, double value, const SweepAxis* axis2, double value2,
-              SweepPoint& point) {
+bool evaluate(Profile& work, const PricedProfile& base, const RuleSet& rules, const SweepAxis& axis, double value,
+              const SweepAxis* axis2, double value2, SweepPoint& point) {
   Diagnostics ignored;
   if (axis2 != nullptr && !set_profile_number(work, axis2->field, value2, rules.catalog, ignored)) return false;
   if (!set_profile_number(work, axis.field, value, rules.catalog, ignored)) return false;
-  const Ranking r = rank_strategies(work, rules);
+  const Ranking r = rank_whatif(work, base, rules);
   point.value = value;
   point.value2 = value2;
   point.recommendation = top_id(r, rules);
@@ -87,9 +89,10 @@ bool evaluate(Profile& work, const RuleSet& rules, const SweepAxis& axis, double
 }
 
 /// The first value after `lo` (recommendation `from`) at which it is no longer `from`.
-SweepFlip bisect(const Profile& profile, const RuleSet& rules, const SweepAxis& axis, const SweepAxis* axis2, double value2,
+SweepFlip bisect(const PricedProfile& base, const RuleSet& rules, const SweepAxis& axis, const SweepAxis* axis2, double value2,
                  double lo, double hi, const std::string& from, std::string to, std::size_t& evaluations) {
-  Profile work = profile;
+  Profile work = base.profile;
+  const TrainingPlanMemo memo;  // the probes of one bisection mostly change what is served
   const bool log = axis.log && lo > 0;
   Diagnostics ignored;
   if (axis2 != nullptr) set_profile_number(work, axis2->field, value2, rules.catalog, ignored);
@@ -100,7 +103,7 @@ SweepFlip bisect(const Profile& profile, const RuleSet& rules, const SweepAxis& 
     if (mid <= lo || mid >= hi) break;
     if (!set_profile_number(work, axis.field, mid, rules.catalog, ignored)) break;
     ++evaluations;
-    const std::string top = top_id(rank_strategies(work, rules), rules);
+    const std::string top = top_id(rank_whatif(work, base, rules), rules);
     if (top == from) {
       lo = mid;
     } else {
@@ -124,14 +127,17 @@ SweepResult sweep(const Profile& profile, const RuleSet& rules, const SweepAxis&
   const std::vector<double> ys = axis2 ? sweep_values(*axis2, steps) : std::vector<double>{0.0};
   const SweepAxis* second = axis2 ? &*axis2 : nullptr;
 
+  // Priced once: a field the pricing does not read (a budget, the overlap) only moves scores.
+  const PricedProfile base{profile, price_strategies(profile, rules)};
   std::vector<SweepPoint> grid(xs.size() * ys.size());
   std::vector<char> ok(grid.size(), 0);
   // Contiguous chunks, each with its own working copy of the profile.
   const std::size_t chunks = std::min<std::size_t>(grid.size(), 16);
   parallel_for(chunks, [&](std::size_t c) {
     Profile work = profile;
+    const TrainingPlanMemo memo;  // neighbouring points mostly train the same plans
     for (std::size_t k = c * grid.size() / chunks; k < (c + 1) * grid.size() / chunks; ++k) {
-      ok[k] = evaluate(work, rules, axis, xs[k % xs.size()], second, ys[k / xs.size()], grid[k]) ? 1 : 0;
+      ok[k] = evaluate(work, base, rules, axis, xs[k % xs.size()], second, ys[k / xs.size()], grid[k]) ? 1 : 0;
     }
   });
   for (std::size_t k = 0; k < grid.size(); ++k) {
@@ -155,7 +161,7 @@ SweepResult sweep(const Profile& profile, const RuleSet& rules, const SweepAxis&
   parallel_for(pairs.size(), [&](std::size_t i) {
     const SweepPoint& a = out.points[pairs[i].a];
     const SweepPoint& b = out.points[pairs[i].b];
-    flips[i] = bisect(profile, rules, axis, second, a.value2, a.value, b.value, a.recommendation, b.recommendation, counts[i]);
+    flips[i] = bisect(base, rules, axis, second, a.value2, a.value, b.value, a.recommendation, b.recommendation, counts[i]);
   });
   for (std::size_t i = 0; i < flips.size(); ++i) {
     out.evaluations += counts[i];

@@ -65,6 +65,8 @@ struct ModelShape {
   int heads = 0;
   int kv_heads = 0;
   int vocab = 0;
+
+  bool operator==(const ModelShape&) const = default;
 };
 
 /// An open-weight model the advisor can tune or serve.

@@ -54,6 +54,8 @@ struct TrainingRequest {
   bool reference_model = false;               ///< preference tuning: a frozen 16-bit reference copy of full weights is held
   std::optional<double> price_per_gpu_hour;
   bool owned = false;  ///< owned GPUs cost their energy, not rent
+
+  bool operator==(const TrainingRequest&) const = default;
 };
 
 /// Per-GPU memory in GiB, as a sum of parts.

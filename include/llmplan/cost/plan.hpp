@@ -1,5 +1,6 @@
 #pragma once
 
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -106,5 +107,27 @@ Range monthly_usd_at(const StrategyCost& cost, double requests, const Profile& p
 
 /// Writes a strategy's cost figures into facts (`cost.*`, `memory.*`, `plan.*`) for the rules.
 void set_cost_facts(const StrategyCost& cost, Facts& facts);
+
+/// Whether two sets of profile facts agree on every fact the pricing reads: if so, pricing
+/// either gives the same costs (what-if searches use this to price once and score again).
+bool same_pricing_inputs(const Facts& a, const Facts& b);
+
+/// While one is alive, the training plans that this thread's pricing finds are remembered and
+/// reused for equal inputs (the training request, the methods, the owned GPUs, the limits and
+/// the catalog). What-if searches install one: most probes (volume, budgets, latency) change
+/// what is served but not what is trained, and the training search is most of pricing. One per
+/// thread at a time; results are the same with or without it.
+class TrainingPlanMemo {
+ public:
+  TrainingPlanMemo();
+  ~TrainingPlanMemo();
+  TrainingPlanMemo(const TrainingPlanMemo&) = delete;
+  TrainingPlanMemo& operator=(const TrainingPlanMemo&) = delete;
+  struct Entries;
+
+ private:
+  std::unique_ptr<Entries> m_entries;
+  Entries* m_outer = nullptr;
+};
 
 }  // namespace llmplan

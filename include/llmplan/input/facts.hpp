@@ -70,6 +70,13 @@ class Facts {
   [[nodiscard]] double number(std::string_view path, double fallback = 0) const;
   [[nodiscard]] const std::string& text(std::string_view path) const;
   [[nodiscard]] bool flag(std::string_view path) const;
+  /// The same reads at a slot of fact_slot(), for the pricing code's hot loops.
+  [[nodiscard]] double number(std::size_t slot, double fallback = 0) const {
+    const Value& v = m_values[slot];
+    return v.type == Value::Type::number ? v.number : fallback;
+  }
+  [[nodiscard]] const std::string& text(std::size_t slot) const { return m_values[slot].text; }
+  [[nodiscard]] bool flag(std::size_t slot) const { return m_values[slot].boolean; }
 
  private:
   std::vector<Value> m_values;

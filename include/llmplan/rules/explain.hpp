@@ -39,7 +39,8 @@ struct Explanation {
 };
 
 /// Explains advice: every fired rule with its facts, the largest rules that did not fire, and
-/// counterfactuals for the numeric profile fields the rules read.
+/// counterfactuals for the numeric profile fields the rules read. `advice` is advise(profile,
+/// rules): the searches compare their finds with it.
 Explanation explain(const Profile& profile, const RuleSet& rules, const Advice& advice);
 
 }  // namespace llmplan

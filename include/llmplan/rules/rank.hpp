@@ -14,4 +14,15 @@ std::vector<StrategyCost> price_strategies(const Profile& profile, const RuleSet
 Ranking rank_with_costs(const Profile& profile, const RuleSet& rules, const std::vector<StrategyCost>& costs,
                         const CostAdjust& adjust = {});
 
+/// A profile and its strategies' costs (price_strategies()), priced once for many what-ifs.
+struct PricedProfile {
+  const Profile& profile;
+  std::vector<StrategyCost> costs;
+};
+
+/// Ranks a what-if (`work`, the profile of `base` with some fields set): with `base`'s costs
+/// when `work` agrees with it on every fact the pricing reads (a budget, the overlap: only the
+/// scores move), else priced again. The same ranking as rank_strategies(work, rules).
+Ranking rank_whatif(const Profile& work, const PricedProfile& base, const RuleSet& rules);
+
 }  // namespace llmplan
