@@ -272,6 +272,26 @@ double months_between(const std::string& from, const std::string& to) {
   return static_cast<double>(days(to) - days(from)) / 30.4375;
 }
 
+/// True when a dated end (a retirement, a service's last day for jobs) has come by `today`.
+bool ended(const std::string& date, const std::string& today) {
+  return !date.empty() && date <= today;
+}
+
+/// Fails the plan when one request of `prompt` tokens does not fit `who`'s context window. A
+/// window the catalog does not state (0) rules out only a whole corpus in the prompt.
+void check_context(StrategyCost& out, Costing kind, double prompt, const std::string& who, int context) {
+  if (context > 0 && prompt > context) {
+    out.problem =
+        fmt::format("{} tokens per request exceed {}'s context of {}", format_count(prompt), who, format_count(context));
+  } else if (context == 0 && kind == Costing::long_context) {
+    out.problem = fmt::format("{}'s context window is not in the catalog", who);
+  } else {
+    return;
+  }
+  out.feasible = false;
+  out.limit = "context";
+}
+
 /// A priced candidate, compared by total over the horizon.
 struct Candidate {
   StrategyCost cost;
@@ -407,22 +427,10 @@ Candidate price_api(Costing kind, const ApiPrice& api, const RequestShape& shape
   out.serving_plan = s.plan;
   out.price_date = api.date;
   out.model_tier = api.quality_tier;
-  const double prompt =
-      p.facts.number(slots().usage_input_tokens) + shape.extra.expected + p.facts.number(slots().usage_output_tokens);
   out.feasible = s.plan.meets_latency;
   out.problem = s.problem;
   if (!out.feasible) out.limit = "latency";
-  if (api.context > 0 && prompt > api.context) {
-    out.feasible = false;
-    out.problem =
-        fmt::format("{} tokens per request exceed {}'s context of {}", format_count(prompt), api.id, format_count(api.context));
-    out.limit = "context";
-  } else if (api.context == 0 && kind == Costing::long_context) {
-    // A whole corpus is only planned on a window the catalog states.
-    out.feasible = false;
-    out.problem = fmt::format("{}'s context window is not in the catalog", api.id);
-    out.limit = "context";
-  }
+  check_context(out, kind, detail::tokens_per_request(p) + shape.extra.expected, api.id, api.context);
   if (!api.retirement.empty()) out.retirement = api.retirement;
   std::string variant;
   if (s.plan.batch_prices) variant = ", batch";
@@ -457,18 +465,7 @@ Candidate price_self_hosted_prompt(Costing kind, const ModelShape& model, const 
   out.feasible = s.plan.meets_latency && s.where.gpu != nullptr;
   out.problem = s.problem;
   if (!out.feasible) out.limit = s.where.gpu == nullptr ? "gpus" : "latency";
-  const int context = model_context(model, c);
-  const double prompt = detail::tokens_per_request(p) + shape.extra.expected;
-  if (context > 0 && prompt > context) {
-    out.feasible = false;
-    out.problem =
-        fmt::format("{} tokens per request exceed {}'s context of {}", format_count(prompt), out.model, format_count(context));
-    out.limit = "context";
-  } else if (context == 0 && kind == Costing::long_context) {
-    out.feasible = false;
-    out.problem = fmt::format("{}'s context window is not in the catalog", out.model);
-    out.limit = "context";
-  }
+  check_context(out, kind, detail::tokens_per_request(p) + shape.extra.expected, out.model, model_context(model, c));
   out.label = fmt::format("{}, {}", out.model, serving_label(s.plan));
   finish_total(out, p);
   cand.total = out.horizon_usd.expected;
@@ -535,12 +532,12 @@ Teacher choose_teacher(const DistillData& d, const Profile& p, const Catalog& c)
     const std::string today = catalog_today();
     int best_tier = 0;
     for (const auto& api : c.apis) {
-      if (api.retirement.empty() || api.retirement > today) best_tier = std::max(best_tier, api.quality_tier);
+      if (!ended(api.retirement, today)) best_tier = std::max(best_tier, api.quality_tier);
     }
     const ApiPrice* best = nullptr;
     double best_cost = 0;
     for (const auto& api : c.apis) {
-      if (api.quality_tier != best_tier || (!api.retirement.empty() && api.retirement <= today)) continue;
+      if (api.quality_tier != best_tier || ended(api.retirement, today)) continue;
       const double discount = api.batch_discount > 0 ? api.batch_discount : 1.0;
       const double cost = discount * (in * api.usd_per_m_input + out * api.usd_per_m_output) / 1e6;
       if (best == nullptr || cost < best_cost) {
@@ -756,13 +753,6 @@ Range hosting_monthly(const ApiPrice& api, const Catalog& c) {
   return c.model.hours_per_month * api.finetune_hosting_usd_per_hour;
 }
 
-/// The earlier of two dates, either of which may be "".
-std::string earlier(const std::string& a, const std::string& b) {
-  if (a.empty()) return b;
-  if (b.empty()) return a;
-  return std::min(a, b);
-}
-
 /// Prices a vendor's fine-tuning service: training billed per token over every attempt, then the
 /// tuned model's calls (and its deployment's hourly fee, where the vendor charges one).
 Candidate price_hosted_tuning(const ApiPrice& api, const Profile& p, const Catalog& c) {
@@ -790,17 +780,12 @@ Candidate price_hosted_tuning(const ApiPrice& api, const Profile& p, const Catal
   out.serving_plan.model = api.id;
   out.price_date = api.date;
   out.model_tier = api.quality_tier;
-  out.retirement = earlier(api.retirement, api.finetune_jobs_end);
+  out.retirement = api.retirement;
+  older_date(out.retirement, api.finetune_jobs_end);
   out.feasible = s.plan.meets_latency;
   out.problem = s.problem;
   if (!out.feasible) out.limit = "latency";
-  const double prompt = detail::tokens_per_request(p);
-  if (api.context > 0 && prompt > api.context) {
-    out.feasible = false;
-    out.problem =
-        fmt::format("{} tokens per request exceed {}'s context of {}", format_count(prompt), api.id, format_count(api.context));
-    out.limit = "context";
-  }
+  check_context(out, out.costing, detail::tokens_per_request(p), api.id, api.context);
   if (examples < api.finetune_min_examples) {
     out.feasible = false;
     out.problem = fmt::format("{} labeled examples, under the {} that {}'s fine-tuning requires", format_count(examples),
@@ -893,8 +878,7 @@ StrategyCost estimate_strategy(Costing kind, const Profile& p, const Catalog& c)
       for (const auto& api : c.apis) {
         if (api.finetune_usd_per_m_training < 0) continue;
         if (pinned_api && api.id != f.text(slots().model_api)) continue;
-        if (!api.retirement.empty() && api.retirement <= today) continue;
-        if (!api.finetune_jobs_end.empty() && api.finetune_jobs_end <= today) continue;
+        if (ended(api.retirement, today) || ended(api.finetune_jobs_end, today)) continue;
         if (!pinned_api && api.quality_tier < need - credit) continue;
         best.offer(price_hosted_tuning(api, p, c));
       }
@@ -917,7 +901,7 @@ StrategyCost estimate_strategy(Costing kind, const Profile& p, const Catalog& c)
       for (const auto& api : c.apis) {
         if (pinned_api) {
           if (api.id != f.text(slots().model_api)) continue;
-        } else if (api.quality_tier < need || (!api.retirement.empty() && api.retirement <= today)) {
+        } else if (api.quality_tier < need || ended(api.retirement, today)) {
           continue;
         } else if (kind == Costing::long_context && api.context == 0) {
           continue;  // a whole corpus is only planned on a window the catalog states
