@@ -99,19 +99,24 @@ void write_diff_head(JsonWriter& w, const AdviceDiff& d) {
   w.end_object();
 }
 
+/// One change as `{"path", "old", "new"}`, under the path given.
+void write_change(JsonWriter& w, const std::string& path, const AdviceChange& c) {
+  w.begin_object();
+  w.field("path", path);
+  w.key("old");
+  write_json_text(w, c.old_value);
+  w.key("new");
+  write_json_text(w, c.new_value);
+  w.end_object();
+}
+
 void write_diff_json(JsonWriter& w, const AdviceDiff& d) {
   w.begin_object();
   write_diff_head(w, d);
   w.key("changes");
   w.begin_array();
   for (const auto& c : d.changes) {
-    w.begin_object();
-    w.field("path", c.path);
-    w.key("old");
-    write_json_text(w, c.old_value);
-    w.key("new");
-    write_json_text(w, c.new_value);
-    w.end_object();
+    write_change(w, c.path, c);
   }
   w.end_array();
   w.end_object();
@@ -134,13 +139,7 @@ std::string render_diff_json(const std::vector<AdviceDiff>& diffs) {
   w.begin_array();
   for (std::size_t i = 0; i < diffs.size(); ++i) {
     for (const auto& c : diffs[i].changes) {
-      w.begin_object();
-      w.field("path", diffs.size() == 1 ? c.path : fmt::format("results.{}.{}", i, c.path));
-      w.key("old");
-      write_json_text(w, c.old_value);
-      w.key("new");
-      write_json_text(w, c.new_value);
-      w.end_object();
+      write_change(w, diffs.size() == 1 ? c.path : fmt::format("results.{}.{}", i, c.path), c);
     }
   }
   w.end_array();
