@@ -1,10 +1,12 @@
 // Rule sets and catalogs are range-checked at load (issue 11).
+#include <algorithm>
 #include <catch2/catch.hpp>
 #include <limits>
 #include <string>
 
 #include "helpers.hpp"
 #include "llmplan/cost/catalog_bounds.hpp"
+#include "llmplan/cost/costing.hpp"
 
 using namespace llmplan;
 using namespace llmplan::test;
@@ -112,4 +114,24 @@ TEST_CASE("a broken estimate is a located error naming its source", "[bounds]") 
   cost.one_time_usd = {3, 2, 1};
   Diagnostics disordered;
   CHECK_FALSE(check_cost_invariants(cost, "peft", default_rules().catalog, SourceLoc{"p.yaml", 0, 0}, disordered));
+}
+
+TEST_CASE("every costing kind has all its people's time constants", "[catalog]") {
+  // people_cost() reads a missing effort constant as zero hours, so a kind without one would price
+  // part of the work as free: the shipped rule set must name every part for every kind.
+  const RuleSet& rules = default_rules();
+  for (const std::string_view name : costing_names()) {
+    const Costing kind = *costing_from_name(name);
+    std::string prefix = "effort_" + std::string(name) + "_";
+    std::replace(prefix.begin(), prefix.end(), '-', '_');
+    std::vector<std::string> parts = {"setup_hours", "data_hours_per_1k", "eval_hours", "upkeep_hours_per_month"};
+    if (costing_changes_weights(kind)) parts.push_back("attempt_hours");
+    for (const auto& part : parts) {
+      INFO(prefix + part);
+      const auto it = rules.catalog.constants.find(prefix + part);
+      REQUIRE(it != rules.catalog.constants.end());
+      CHECK_FALSE(it->second.source.empty());
+      CHECK(it->second.value.low <= it->second.value.high);
+    }
+  }
 }
