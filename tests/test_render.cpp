@@ -191,6 +191,20 @@ TEST_CASE("the pick its plan its cost and its reasons come first at 80 columns",
   CHECK(static_cast<std::size_t>(reasons) == std::min<std::size_t>(3, pick.reasons.size()));
 }
 
+/// The text with each line break and the indentation after it read as one space.
+static std::string joined_lines(const std::string& text) {
+  std::string out;
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    if (text[i] != '\n') {
+      out += text[i];
+      continue;
+    }
+    out += ' ';
+    while (i + 1 < text.size() && text[i + 1] == ' ') ++i;
+  }
+  return out;
+}
+
 TEST_CASE("the table shows every rung with its plan and the details behind verbose", "[render]") {
   const auto all = outcomes();
   const Advice& advice = *all.front().advice;
@@ -204,7 +218,8 @@ TEST_CASE("the table shows every rung with its plan and the details behind verbo
       INFO(r.strategy->id << " at " << width);
       // Every rung has its row and its plan at every width.
       CHECK(brief.find(" " + r.strategy->id + " ") != std::string::npos);
-      CHECK(brief.find(r.cost.label) != std::string::npos);
+      // The plan, or the closest one with what it fails, is there once wrapped lines are joined.
+      CHECK(joined_lines(brief).find(plan_summary(r.cost)) != std::string::npos);
       if (!r.blockers.empty()) {
         // An infeasible rung is one line without -v, its blockers in full with it.
         const auto lines = lines_of(brief);
@@ -352,4 +367,20 @@ TEST_CASE("json figures: whole numbers written directly read as the general form
       CHECK(written(number) == general(number));
     }
   }
+}
+
+TEST_CASE("a plan that meets nothing says what it fails") {
+  StrategyCost c;
+  c.label = "qwen2.5-3b, 486x mi300x serverless";
+  CHECK(plan_summary(c) == c.label);
+  c.feasible = false;
+  CHECK(plan_summary(c) == c.label + " (no plan meets the profile)");
+  c.problem = "gpt-5-nano answers in about 1100 ms, over the 300 ms limit";
+  c.limit = "latency";
+  CHECK(plan_summary(c) == c.label + ": " + c.problem);
+  // A corpus no window holds: the replicas priced for it mean nothing, so only the model is named.
+  c.problem = "300M tokens per request exceed the largest context window in the catalog (1.02M)";
+  c.limit = "context";
+  c.plan_model = "qwen2.5-3b";
+  CHECK(plan_summary(c) == "qwen2.5-3b: " + c.problem);
 }

@@ -1,5 +1,6 @@
 #include "llmplan/output/format.hpp"
 
+#include "llmplan/cost/plan.hpp"
 #include "llmplan/output/escape.hpp"
 
 #include <algorithm>
@@ -165,6 +166,14 @@ std::string cut_text(std::string_view text, std::size_t width) {
 
 std::string markdown_cell(const std::string& text) {
   return escape_markdown(text);
+}
+
+std::string plan_summary(const StrategyCost& c) {
+  if (c.feasible) return c.label;
+  if (c.problem.empty()) return c.label + " (no plan meets the profile)";
+  const std::string& model = c.plan_api.empty() ? c.plan_model : c.plan_api;
+  if (c.limit == "context" && !model.empty()) return model + ": " + c.problem;
+  return c.label + ": " + c.problem;
 }
 
 }  // namespace llmplan

@@ -51,7 +51,7 @@ void render_one(std::string& out, const ProfileOutcome& o) {
                        format_usd_range(c.monthly_usd),
                        c.gpu_hours.expected == 0 ? "-" : format_count(round_significant(c.gpu_hours.expected, 2)),
                        c.emissions_kgco2e.expected == 0 ? "-" : format_count(round_significant(c.emissions_kgco2e.expected, 2)),
-                       be, cell(c.feasible ? c.label : c.label + " (no plan meets the profile)"));
+                       be, cell(plan_summary(c)));
   }
   out += "\n";
   for (const auto& r : a.ranking) {

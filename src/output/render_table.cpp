@@ -66,7 +66,7 @@ std::string hours_text(const Range& r) {
 }
 
 std::string plan_text(const StrategyCost& c) {
-  return t(c.feasible ? c.label : c.label + " (no plan meets the profile)");
+  return t(plan_summary(c));
 }
 
 std::string people_text(const StrategyCost& c) {

@@ -8,6 +8,8 @@
 
 namespace llmplan {
 
+struct StrategyCost;
+
 /// Rounds to `digits` significant digits, so that printed and serialized figures are stable.
 double round_significant(double value, int digits);
 
@@ -43,5 +45,9 @@ std::string cut_text(std::string_view text, std::size_t width);
 
 /// Text made safe for a Markdown table cell: `|` escaped, newlines folded.
 std::string markdown_cell(const std::string& text);
+
+/// The plan of a strategy in a few words; when no plan meets the profile, the closest one with what
+/// it fails (for a corpus no context window holds, the model alone: its serving figures mean little).
+std::string plan_summary(const StrategyCost& c);
 
 }  // namespace llmplan
