@@ -378,4 +378,12 @@ std::string render_jsonl(const std::vector<ProfileOutcome>& outcomes) {
   return out;
 }
 
+std::string render_jsonl_result(const ProfileOutcome& outcome) {
+  std::string out;
+  JsonWriter w(out, false);
+  write_result(w, outcome);
+  out += "\n";
+  return out;
+}
+
 }  // namespace llmplan
