@@ -12,6 +12,7 @@
 
 #include "helpers.hpp"
 #include "llmplan/input/io.hpp"
+#include "llmplan/output/json_writer.hpp"
 
 using namespace llmplan;
 using namespace llmplan::test;
@@ -139,4 +140,42 @@ TEST_CASE("a mapped input reads as read_bounded reads it, also after its pages a
   InputText big;
   const ReadResult too_large = big.open(file.path.string(), 100);
   CHECK(too_large.code == "file-too-large");
+}
+
+TEST_CASE("texts escaped once are the texts escaped every time", "[batch][json]") {
+  EscapeCache cache;
+  std::mt19937 rng(3);
+  const std::vector<std::string> alphabet = {"a", "Z", " ", "\"", "\\", "\n", "\t", "\x01", "\x7f", "é", "\u2028", "\xff", "}"};
+  for (int trial = 0; trial < 2000; ++trial) {
+    const std::string id = "rule-" + std::to_string(rng() % 7);  // ids repeat with other texts
+    std::string text;
+    for (std::size_t n = rng() % 12; n > 0; --n) text += alphabet[rng() % alphabet.size()];
+    for (int again = 0; again < 2; ++again) {
+      std::string got = "x";
+      std::string want = "x";
+      cache.append(got, id, text);
+      append_json_string(want, text);
+      REQUIRE(got == want);
+    }
+  }
+}
+
+TEST_CASE("a literal key is written as an escaped key is", "[batch][json]") {
+  for (const bool pretty : {false, true}) {
+    std::string literal;
+    std::string viewed;
+    JsonWriter a(literal, pretty);
+    JsonWriter b(viewed, pretty);
+    a.begin_object();
+    b.begin_object();
+    a.field("low", 1);
+    b.field(std::string_view("low"), 1);
+    a.key("name");
+    b.key(std::string_view("name"));
+    a.value("x");
+    b.value("x");
+    a.end_object();
+    b.end_object();
+    CHECK(literal == viewed);
+  }
 }
