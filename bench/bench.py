@@ -19,6 +19,8 @@ parser = argparse.ArgumentParser()
 parser.add_argument('build', nargs='?', default='build/release')
 parser.add_argument('--runs', type=int, default=200)
 parser.add_argument('--batch', type=int, default=10000)
+parser.add_argument('--memory-batches', type=int, nargs='*', default=[10000, 50000],
+                    help='batch sizes whose peak memory (RSS) and first output line are measured (one run each)')
 args = parser.parse_args()
 
 llmplan = os.path.join(args.build, 'llmplan')
@@ -99,7 +101,27 @@ def best_of_3(cmd):
     return min(timings)
 
 
+def first_line_and_peak(cmd):
+    """One run read through a pipe: seconds to the first output line, to the end, and the peak
+    resident memory of the process (what `/usr/bin/time -v` reports as its maximum RSS)."""
+    start = time.perf_counter()
+    process = subprocess.Popen(cmd, stdout=subprocess.PIPE)
+    process.stdout.readline()
+    first = time.perf_counter() - start
+    while process.stdout.read(1 << 20):
+        pass
+    _, status, usage = os.wait4(process.pid, 0)
+    if os.waitstatus_to_exitcode(status) != 0:
+        raise subprocess.CalledProcessError(os.waitstatus_to_exitcode(status), cmd)
+    return first, time.perf_counter() - start, usage.ru_maxrss / 1024
+
+
+memory = []  # (profiles, first line s, total s, peak MB)
 with tempfile.TemporaryDirectory() as tmp:
+    for size in args.memory_batches:
+        sized = make_batch(tmp, size)
+        memory.append((size, *first_line_and_peak([llmplan, 'advise', sized, '--format', 'jsonl'])))
+        os.remove(sized)
     batch = make_batch(tmp, args.batch)
     batch_seconds = best_of_3([llmplan, 'advise', batch, '--format', 'jsonl'])
     yaml_seconds = best_of_3([baseline, '--parse-all', batch])
@@ -121,6 +143,10 @@ print(f'| yaml-cpp alone parsing the batch (best of 3) | {yaml_seconds:.2f} s |'
 print(f'| batch over yaml-cpp alone (goal: at most 0.75x) | {batch_seconds / yaml_seconds:.2f}x |')
 print(f'| afternoon script: Python, PyYAML C loader, profile-only rules (best of 3) | {peer_seconds:.2f} s |')
 print(f'| batch over the script (goal: under 1x) | {batch_seconds / peer_seconds:.2f}x |')
+for size, first, total, peak in memory:
+    print(f'| batch of {size} profiles: peak memory (RSS; goal: at most 150 MB) | {peak:,.0f} MB |')
+    print(f'| batch of {size} profiles: first output line, of the whole run | {first:.2f} s of {total:.2f} s '
+          f'({100 * first / total:.0f}%) |')
 print(f'| `--explain` (median of {what_runs}), in plain advises (goal: at most 5) | {explain_median * 1000:.1f} ms, '
       f'{explain_median / single_median:.1f} |')
 print(f'| sweep of 1,000 points (median of {what_runs}), in plain advises (goal: at most 50) | {sweep_median * 1000:.1f} ms, '

@@ -1,7 +1,12 @@
 // `llmplan advise PROFILE...`: rank the strategies of each profile, with costs and reasons.
 #include <algorithm>
+#include <condition_variable>
+#include <cstdlib>
 #include <iterator>
 #include <memory>
+#include <mutex>
+#include <system_error>
+#include <thread>
 
 #include "commands.hpp"
 #include "common.hpp"
@@ -54,10 +59,95 @@ std::optional<std::vector<AdviceSnapshot>> baselines(const AdviseOptions& opt, c
   return out;
 }
 
+/// Writes each chunk's text on a thread of its own, so that the next chunk is read, advised and
+/// rendered meanwhile: both cores stay busy. write() waits until the previous chunk is written,
+/// so at most two chunks are held. Where no thread can start, chunks are written in place.
+class ChunkWriter {
+ public:
+  explicit ChunkWriter(Output& out) : m_out(out) {
+    try {
+      m_thread = std::thread([this] { run(); });
+    } catch (const std::system_error&) {
+    }
+  }
+  ChunkWriter(const ChunkWriter&) = delete;
+  ChunkWriter& operator=(const ChunkWriter&) = delete;
+  ~ChunkWriter() { finish(); }
+
+  /// Hands over a chunk's pieces; false when an earlier write failed (it said why).
+  bool write(std::vector<std::string> pieces) {
+    if (!m_thread.joinable()) return write_now(pieces);
+    std::unique_lock lock(m_mutex);
+    m_idle.wait(lock, [&] { return !m_busy; });
+    if (m_failed) return false;
+    m_pending = std::move(pieces);
+    m_busy = true;
+    m_wake.notify_one();
+    return true;
+  }
+
+  /// Waits until everything handed over is written; false when a write failed.
+  bool finish() {
+    if (m_thread.joinable()) {
+      {
+        const std::lock_guard lock(m_mutex);
+        m_done = true;
+      }
+      m_wake.notify_one();
+      m_thread.join();
+    }
+    return !m_failed;
+  }
+
+ private:
+  bool write_now(const std::vector<std::string>& pieces) {
+    for (const auto& piece : pieces) {
+      if (!m_out.write(piece)) return false;
+    }
+    return true;
+  }
+
+  void run() {
+    for (;;) {
+      std::unique_lock lock(m_mutex);
+      m_wake.wait(lock, [&] { return m_busy || m_done; });
+      if (!m_busy) return;
+      std::vector<std::string> pieces = std::move(m_pending);
+      lock.unlock();
+      const bool ok = write_now(pieces);
+      pieces = {};  // freed before the next chunk is handed over
+      lock.lock();
+      m_failed = m_failed || !ok;
+      m_busy = false;
+      m_idle.notify_one();
+    }
+  }
+
+  Output& m_out;
+  std::thread m_thread;
+  std::mutex m_mutex;
+  std::condition_variable m_wake;  ///< a chunk was handed over, or the run is over
+  std::condition_variable m_idle;  ///< the chunk handed over is written
+  std::vector<std::string> m_pending;
+  bool m_busy = false;  ///< a chunk is handed over and not yet written
+  bool m_done = false;
+  bool m_failed = false;
+};
+
+/// Profiles advised, rendered and written a step: the LLMPLAN_BATCH_CHUNK environment variable
+/// sets it (tests use small steps to show that the output does not depend on them).
+std::size_t chunk_size() {
+  constexpr std::size_t k_default = 256;
+  const char* text = std::getenv("LLMPLAN_BATCH_CHUNK");
+  if (text == nullptr || *text == '\0') return k_default;
+  char* end = nullptr;
+  const unsigned long long value = std::strtoull(text, &end, 10);
+  return end != nullptr && *end == '\0' && value >= 1 && value <= 1000000 ? static_cast<std::size_t>(value) : k_default;
+}
+
 int run_advise(const AdviseOptions& opt) {
   const auto rules = load_rules(opt.common.rules);
   if (!rules) return k_cannot_run;
-  std::vector<ProfileOutcome> outcomes = load_outcomes(opt.profiles, opt.common.sets, *rules);
   AdviseExtras extras;
   extras.explain = opt.explain;
   extras.uncertainty = opt.uncertainty;
@@ -66,7 +156,6 @@ int run_advise(const AdviseOptions& opt) {
   bool baseline_failed = false;
   const auto base = baselines(opt, *rules, extras, baseline_failed);
   if (baseline_failed) return k_cannot_run;
-  for (const auto& o : outcomes) print_diagnostics(o.diagnostics, opt.common.quiet);
   RunSummary summary;  // counted as each chunk is advised: an unsound estimate turns `ok` into `error`
   // The format never depends on the terminal (cli.md); only colour, width and the pager do.
   const AdviceFormat& format = *find_advice_format(opt.format);  // CLI11 checked the name against the table
@@ -74,15 +163,29 @@ int run_advise(const AdviseOptions& opt) {
   options.width = output_width();
   options.verbose = opt.verbose || opt.explain;
   options.hints = !opt.common.quiet && !ui().quiet;
+  // A batch is read, advised, rendered and written a chunk at a time, each chunk in parallel, so
+  // memory stays bounded whatever the batch's size and output starts after the first chunk;
+  // chunks are written in input order. A chunk's load diagnostics are printed as it is read;
+  // the first chunk is read before the output is opened, so that (as when the whole batch was
+  // read first) a run whose output cannot be written still reports what is wrong with its input.
+  OutcomeStream stream(opt.profiles, opt.common.sets, *rules);
+  const std::size_t step = chunk_size();
+  std::vector<ProfileOutcome> chunk;
+  const auto read_chunk = [&] {
+    chunk.clear();
+    const bool more = stream.next(step, chunk);
+    for (const auto& o : chunk) print_diagnostics(o.diagnostics, opt.common.quiet);
+    return more;
+  };
+  bool more = read_chunk();
   Output out;
-  if (!out.open(opt.common.output) || !out.write(format.head(options))) return k_cannot_run;
-  // A batch is advised and written a chunk at a time, each chunk in parallel, so memory stays
-  // bounded and output starts early; chunks are written in input order.
-  constexpr std::size_t k_chunk = 512;
-  for (std::size_t begin = 0; begin < outcomes.size(); begin += k_chunk) {
-    const std::size_t end = std::min(outcomes.size(), begin + k_chunk);
-    std::vector<ProfileOutcome> chunk(std::make_move_iterator(outcomes.begin() + static_cast<std::ptrdiff_t>(begin)),
-                                      std::make_move_iterator(outcomes.begin() + static_cast<std::ptrdiff_t>(end)));
+  if (!out.open(opt.common.output) || !out.write(format.head(options))) {
+    while (read_chunk()) {
+    }
+    return k_cannot_run;
+  }
+  ChunkWriter writer(out);
+  for (std::size_t begin = 0; more; begin += chunk.size(), more = read_chunk()) {
     std::vector<Diagnostics> broken(chunk.size());
     parallel_for(chunk.size(), [&](std::size_t i) {
       if (chunk[i].status != RunStatus::ok) return;
@@ -102,9 +205,9 @@ int run_advise(const AdviseOptions& opt) {
       summary.add(chunk[i].status);
       if (chunk[i].advice) summary.add_pick(chunk[i].advice->recommendation);
     }
-    if (!out.write(format.body(chunk, options, begin == 0))) return k_cannot_run;
+    if (!writer.write(format.body(chunk, options, begin == 0))) return k_cannot_run;
   }
-  if (!out.write(format.tail(options, summary)) || !out.commit()) return k_cannot_run;
+  if (!writer.finish() || !out.write(format.tail(options, summary)) || !out.commit()) return k_cannot_run;
   return summary.ok == summary.profiles ? k_ok : k_cannot_run;
 }
 

@@ -6,6 +6,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <iostream>
+#include <limits>
 #include <memory>
 #include <optional>
 
@@ -132,66 +133,120 @@ const RuleSet* load_rules(const std::vector<std::string>& paths) {
   return keep_for_process(std::move(rules));
 }
 
-std::vector<ProfileOutcome> load_outcomes(const std::vector<std::string>& inputs, const std::vector<std::string>& sets,
-                                          const RuleSet& rules) {
-  struct Input {
-    std::string file;
-    std::string text;
-    std::optional<ProfileOutcome> failure;  ///< set when the input could not be read
-  };
-  std::vector<Input> read;
+struct OutcomeStream::Source {
+  std::string file;
+  InputText text;
+  std::unique_ptr<ProfileStream> stream;
+  std::optional<ProfileOutcome> failure;  ///< set when the input could not be read
+  std::size_t planned = 0;                ///< parts of the current step
+};
+
+OutcomeStream::OutcomeStream(const std::vector<std::string>& inputs, std::vector<std::string> sets, const RuleSet& rules)
+    : m_sets(std::move(sets)), m_rules(&rules) {
   for (const auto& input : inputs) {
     const auto files = expand_yaml_path(input);
-    if (files.empty()) {
-      ProfileOutcome o{input, default_profile_name(input), RunStatus::error, std::nullopt, std::nullopt, {}, std::nullopt};
-      o.diagnostics.error("no-profiles", "the directory holds no *.yaml or *.yml files", SourceLoc{input, 0, 0});
-      read.push_back({input, {}, std::move(o)});
-    }
-    for (const auto& file : files) {
-      Input in{file, {}, std::nullopt};
-      std::string error;
-      if (!read_text(file, in.text, error)) {
-        ProfileOutcome o{file, default_profile_name(file), RunStatus::error, std::nullopt, std::nullopt, {}, std::nullopt};
-        o.diagnostics.error("unreadable", fmt::format("cannot read the profile: {}", error), SourceLoc{file, 0, 0});
-        in.failure = std::move(o);
-      }
-      read.push_back(std::move(in));
-    }
+    if (files.empty()) m_files.emplace_back(input, true);
+    for (const auto& file : files) m_files.emplace_back(file, false);
   }
-  // Files are independent: parse and validate them in parallel, keeping input order.
-  std::vector<std::vector<LoadedProfile>> loaded(read.size());
-  parallel_for(read.size(), [&](std::size_t i) {
-    if (!read[i].failure) loaded[i] = load_profiles(read[i].text, read[i].file, rules.catalog);
-  });
-  std::vector<ProfileOutcome> outcomes;
-  for (std::size_t i = 0; i < read.size(); ++i) {
-    if (read[i].failure) {
-      outcomes.push_back(std::move(*read[i].failure));
+}
+
+OutcomeStream::~OutcomeStream() = default;
+
+bool OutcomeStream::open_next() {
+  if (m_opened == m_files.size()) return false;
+  const auto& [file, empty_directory] = m_files[m_opened++];
+  auto source = std::make_unique<Source>();
+  source->file = file;
+  if (empty_directory) {
+    ProfileOutcome o{file, default_profile_name(file), RunStatus::error, std::nullopt, std::nullopt, {}, std::nullopt};
+    o.diagnostics.error("no-profiles", "the directory holds no *.yaml or *.yml files", SourceLoc{file, 0, 0});
+    source->failure = std::move(o);
+  } else if (const ReadResult r = source->text.open(file); !r.ok) {
+    ProfileOutcome o{file, default_profile_name(file), RunStatus::error, std::nullopt, std::nullopt, {}, std::nullopt};
+    o.diagnostics.error("unreadable", fmt::format("cannot read the profile: {}", r.message), SourceLoc{file, 0, 0});
+    source->failure = std::move(o);
+  } else {
+    source->stream = std::make_unique<ProfileStream>(source->text.text(), file, m_rules->catalog);
+    source->text.release_before(source->text.text().size());  // the split read it all; parts come back as loaded
+  }
+  m_active.push_back(std::move(source));
+  return true;
+}
+
+/// One step: plans up to `want` parts across the open files (opening more as needed), loads
+/// them in parallel, and hands out what is ready, in order. Returns the outcomes handed out.
+std::size_t OutcomeStream::step(std::size_t want, std::vector<ProfileOutcome>& out) {
+  struct Task {
+    Source* source;
+    std::size_t part;
+  };
+  std::vector<Task> tasks;
+  const auto untaken = [](const Source& s) { return s.stream ? s.stream->parts_left() - s.planned : 0; };
+  while (tasks.size() < want) {
+    if ((m_active.empty() || untaken(*m_active.back()) == 0) && !open_next()) break;
+    Source& s = *m_active.back();
+    const std::size_t n = std::min(want - tasks.size(), untaken(s));
+    for (std::size_t k = 0; k < n; ++k) tasks.push_back({&s, s.stream->next_part() + s.planned + k});
+    s.planned += n;
+  }
+  std::vector<std::vector<LoadedProfile>> loaded(tasks.size());
+  parallel_for(tasks.size(), [&](std::size_t i) { loaded[i] = tasks[i].source->stream->load(tasks[i].part); });
+  const std::size_t before = out.size();
+  std::size_t task = 0;
+  for (auto& source : m_active) {
+    if (source->failure) {
+      out.push_back(std::move(*source->failure));
+      source->failure.reset();
       continue;
     }
-    for (auto& profile : loaded[i]) {
-      ProfileOutcome o;
-      o.file = read[i].file;
-      o.diagnostics = profile.diagnostics;
-      if (!is_valid_utf8(o.file)) {
-        o.diagnostics.warning("bad-file-name", "the file name is not valid UTF-8; JSON output shows each bad byte as U+FFFD",
-                              SourceLoc{o.file, 0, 0});
+    std::vector<std::vector<LoadedProfile>> mine;
+    for (; task < tasks.size() && tasks[task].source == source.get(); ++task) mine.push_back(std::move(loaded[task]));
+    source->planned = 0;
+    std::vector<LoadedProfile> ready;
+    source->stream->accept(std::move(mine), ready);
+    for (auto& profile : ready) out.push_back(outcome_of(std::move(profile), source->file));
+    source->text.release_before(source->stream->consumed());
+  }
+  std::erase_if(m_active, [](const auto& s) { return !s->stream || s->stream->done(); });
+  return out.size() - before;
+}
+
+bool OutcomeStream::next(std::size_t want, std::vector<ProfileOutcome>& out) {
+  want = std::max<std::size_t>(want, 1);
+  std::size_t got = 0;
+  while (got < want && (!m_active.empty() || m_opened < m_files.size())) got += step(want - got, out);
+  return got > 0;
+}
+
+ProfileOutcome OutcomeStream::outcome_of(LoadedProfile loaded, const std::string& file) const {
+  ProfileOutcome o;
+  o.file = file;
+  o.diagnostics = std::move(loaded.diagnostics);
+  if (!is_valid_utf8(o.file)) {
+    o.diagnostics.warning("bad-file-name", "the file name is not valid UTF-8; JSON output shows each bad byte as U+FFFD",
+                          SourceLoc{o.file, 0, 0});
+  }
+  if (!o.diagnostics.has_errors()) {
+    for (const auto& set : m_sets) {
+      const auto eq = set.find('=');
+      if (eq == std::string::npos) {
+        o.diagnostics.error("bad-set", fmt::format("`--set {}` needs the form PATH=VALUE", set), SourceLoc{"--set", 0, 0});
+        continue;
       }
-      if (profile.valid()) {
-        for (const auto& set : sets) {
-          const auto eq = set.find('=');
-          if (eq == std::string::npos) {
-            o.diagnostics.error("bad-set", fmt::format("`--set {}` needs the form PATH=VALUE", set), SourceLoc{"--set", 0, 0});
-            continue;
-          }
-          set_profile_field(profile.profile, set.substr(0, eq), set.substr(eq + 1), rules.catalog, o.diagnostics);
-        }
-      }
-      o.status = o.diagnostics.has_errors() ? RunStatus::invalid : RunStatus::ok;
-      o.name = profile.profile.name;
-      o.profile = std::move(profile.profile);
-      outcomes.push_back(std::move(o));
+      set_profile_field(loaded.profile, set.substr(0, eq), set.substr(eq + 1), m_rules->catalog, o.diagnostics);
     }
+  }
+  o.status = o.diagnostics.has_errors() ? RunStatus::invalid : RunStatus::ok;
+  o.name = loaded.profile.name;
+  o.profile = std::move(loaded.profile);
+  return o;
+}
+
+std::vector<ProfileOutcome> load_outcomes(const std::vector<std::string>& inputs, const std::vector<std::string>& sets,
+                                          const RuleSet& rules) {
+  OutcomeStream stream(inputs, sets, rules);
+  std::vector<ProfileOutcome> outcomes;
+  while (stream.next(std::numeric_limits<std::size_t>::max(), outcomes)) {
   }
   return outcomes;
 }

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -8,6 +9,8 @@
 #include <nlohmann/json.hpp>
 
 #include "llmplan/input/diagnostic.hpp"
+#include "llmplan/input/io.hpp"
+#include "llmplan/input/profile.hpp"
 #include "llmplan/rules/outcome.hpp"
 #include "llmplan/rules/ruleset.hpp"
 
@@ -40,6 +43,35 @@ void append_rule_files(const std::vector<std::string>& paths, std::vector<RuleSo
 /// The built-in rule set plus the `--rules` files, kept until the process ends (never freed);
 /// null (after printing why) when broken.
 const RuleSet* load_rules(const std::vector<std::string>& paths);
+
+/// load_outcomes() a chunk at a time, for a batch that is advised and written as it is read:
+/// files are opened one after another (a regular file mapped, its pages given back as its
+/// documents are loaded), the documents of each step are loaded in parallel across files, and
+/// the outcomes come out in input order, identical to load_outcomes()'s whatever the step sizes.
+class OutcomeStream {
+ public:
+  OutcomeStream(const std::vector<std::string>& inputs, std::vector<std::string> sets, const RuleSet& rules);
+  ~OutcomeStream();
+  OutcomeStream(const OutcomeStream&) = delete;
+  OutcomeStream& operator=(const OutcomeStream&) = delete;
+
+  /// Appends the next outcomes to `out`: about `want` of them (at least one document is loaded
+  /// a step; a file's first profile waits for its second, a text that is not split comes
+  /// whole). False when nothing was left.
+  bool next(std::size_t want, std::vector<ProfileOutcome>& out);
+
+ private:
+  struct Source;
+  bool open_next();
+  std::size_t step(std::size_t want, std::vector<ProfileOutcome>& out);
+  ProfileOutcome outcome_of(LoadedProfile loaded, const std::string& file) const;
+
+  std::vector<std::pair<std::string, bool>> m_files;  ///< each file, and whether it is an empty directory
+  std::size_t m_opened = 0;
+  std::vector<std::unique_ptr<Source>> m_active;  ///< opened, not yet handed out in full
+  std::vector<std::string> m_sets;
+  const RuleSet* m_rules;
+};
 
 /// Reads every PROFILE argument (files, directories, `-`), applies `--set`, and validates.
 std::vector<ProfileOutcome> load_outcomes(const std::vector<std::string>& inputs, const std::vector<std::string>& sets,

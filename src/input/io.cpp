@@ -7,6 +7,7 @@
 #include <new>
 
 #include <fcntl.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -62,34 +63,111 @@ ReadResult read_fd(int fd, std::size_t size_hint, std::string& out, std::size_t 
 
 }  // namespace
 
-ReadResult read_bounded(const std::string& path, std::string& out, std::size_t max_bytes) {
-  out.clear();
-  if (path == "-") {
-    // Standard input may be anything the caller redirected, /dev/zero included: bounded by size.
-    struct stat st {};
-    const std::size_t hint = ::fstat(STDIN_FILENO, &st) == 0 && S_ISREG(st.st_mode) ? static_cast<std::size_t>(st.st_size) : 0;
-    if (hint > max_bytes) return failure("file-too-large", too_large(max_bytes));
-    ReadResult r = read_fd(STDIN_FILENO, hint, out, max_bytes);
-    if (!r.ok) out.clear();
-    return r;
-  }
-  struct stat st {};
+namespace {
+
+/// Opens `path` for reading after read_bounded()'s checks; on success `fd` is open and `st`
+/// describes what was opened.
+ReadResult open_checked(const std::string& path, std::size_t max_bytes, int& fd, struct stat& st) {
+  fd = -1;
   if (::stat(path.c_str(), &st) != 0) return failure("unreadable", std::strerror(errno));
   if (const char* kind = refused_kind(st.st_mode)) return failure("not-a-file", kind);
   if (S_ISREG(st.st_mode) && static_cast<std::uintmax_t>(st.st_size) > max_bytes)
     return failure("file-too-large", too_large(max_bytes));
-  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOCTTY);
+  fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOCTTY);
   if (fd < 0) return failure("unreadable", std::strerror(errno));
   // The path may have changed between stat() and open(): judge what was opened.
   if (::fstat(fd, &st) != 0 || refused_kind(st.st_mode) != nullptr) {
     const char* kind = refused_kind(st.st_mode);
     ::close(fd);
+    fd = -1;
     return failure("not-a-file", kind != nullptr ? kind : "cannot be examined");
   }
+  return ReadResult{true, {}, {}};
+}
+
+ReadResult read_stdin(std::string& out, std::size_t max_bytes) {
+  // Standard input may be anything the caller redirected, /dev/zero included: bounded by size.
+  struct stat st {};
+  const std::size_t hint = ::fstat(STDIN_FILENO, &st) == 0 && S_ISREG(st.st_mode) ? static_cast<std::size_t>(st.st_size) : 0;
+  if (hint > max_bytes) return failure("file-too-large", too_large(max_bytes));
+  ReadResult r = read_fd(STDIN_FILENO, hint, out, max_bytes);
+  if (!r.ok) out.clear();
+  return r;
+}
+
+}  // namespace
+
+ReadResult read_bounded(const std::string& path, std::string& out, std::size_t max_bytes) {
+  out.clear();
+  if (path == "-") return read_stdin(out, max_bytes);
+  int fd = -1;
+  struct stat st {};
+  if (ReadResult r = open_checked(path, max_bytes, fd, st); !r.ok) return r;
   ReadResult r = read_fd(fd, S_ISREG(st.st_mode) ? static_cast<std::size_t>(st.st_size) : 0, out, max_bytes);
   ::close(fd);
   if (!r.ok) out.clear();
   return r;
+}
+
+InputText::InputText(InputText&& other) noexcept
+    : m_owned(std::move(other.m_owned)), m_mapped(other.m_mapped), m_size(other.m_size) {
+  other.m_mapped = nullptr;
+  other.m_size = 0;
+}
+
+InputText& InputText::operator=(InputText&& other) noexcept {
+  if (this != &other) {
+    reset();
+    m_owned = std::move(other.m_owned);
+    m_mapped = other.m_mapped;
+    m_size = other.m_size;
+    other.m_mapped = nullptr;
+    other.m_size = 0;
+  }
+  return *this;
+}
+
+InputText::~InputText() {
+  reset();
+}
+
+void InputText::reset() noexcept {
+  if (m_mapped != nullptr) ::munmap(const_cast<char*>(m_mapped), m_size);
+  m_mapped = nullptr;
+  m_size = 0;
+  m_owned.clear();
+}
+
+ReadResult InputText::open(const std::string& path, std::size_t max_bytes) {
+  reset();
+  if (path == "-") return read_stdin(m_owned, max_bytes);
+  int fd = -1;
+  struct stat st {};
+  if (ReadResult r = open_checked(path, max_bytes, fd, st); !r.ok) return r;
+  // A regular file with a size is mapped; one that reports none (`/proc`) or cannot be mapped
+  // is read like a FIFO. (The file is read once, front to back: the kernel reads ahead.)
+  if (S_ISREG(st.st_mode) && st.st_size > 0) {
+    const auto size = static_cast<std::size_t>(st.st_size);
+    void* map = ::mmap(nullptr, size, PROT_READ, MAP_PRIVATE, fd, 0);
+    if (map != MAP_FAILED) {
+      ::madvise(map, size, MADV_SEQUENTIAL);
+      ::close(fd);
+      m_mapped = static_cast<const char*>(map);
+      m_size = size;
+      return ReadResult{true, {}, {}};
+    }
+  }
+  ReadResult r = read_fd(fd, S_ISREG(st.st_mode) ? static_cast<std::size_t>(st.st_size) : 0, m_owned, max_bytes);
+  ::close(fd);
+  if (!r.ok) m_owned.clear();
+  return r;
+}
+
+void InputText::release_before(std::size_t offset) {
+  if (m_mapped == nullptr) return;
+  const auto page = static_cast<std::size_t>(::sysconf(_SC_PAGESIZE));
+  const std::size_t end = std::min(offset, m_size) / page * page;  // whole pages only
+  if (end > 0) ::madvise(const_cast<char*>(m_mapped), end, MADV_DONTNEED);
 }
 
 bool read_text(const std::string& path, std::string& out, std::string& error) {

@@ -631,32 +631,59 @@ std::vector<LoadedProfile> load_part(const YamlPart& part, const std::string& fi
 
 }  // namespace
 
-std::vector<LoadedProfile> load_profiles(std::string_view text, const std::string& file, const Catalog& catalog) {
-  const std::vector<YamlPart> parts =
-      text.size() > YamlLimits{}.max_bytes ? std::vector<YamlPart>{YamlPart{text, 0, 0}} : split_yaml_documents(text);
-  std::vector<std::vector<LoadedProfile>> per_part(parts.size());
-  parallel_for(parts.size(), [&](std::size_t i) { per_part[i] = load_part(parts[i], file, catalog, parts.size() > 1); });
-  std::vector<LoadedProfile> out;
-  for (auto& part : per_part) {
-    for (auto& loaded : part) out.push_back(std::move(loaded));
+ProfileStream::ProfileStream(std::string_view text, std::string file, const Catalog& catalog)
+    : m_text(text),
+      m_file(std::move(file)),
+      m_catalog(&catalog),
+      m_parts(text.size() > YamlLimits{}.max_bytes ? std::vector<YamlPart>{YamlPart{text, 0, 0}} : split_yaml_documents(text)) {}
+
+std::vector<LoadedProfile> ProfileStream::load(std::size_t index) const {
+  return load_part(m_parts[index], m_file, *m_catalog, m_parts.size() > 1);
+}
+
+std::size_t ProfileStream::consumed() const {
+  return m_next < m_parts.size() ? m_parts[m_next].byte_offset : m_text.size();
+}
+
+void ProfileStream::accept(std::vector<std::vector<LoadedProfile>> loaded, std::vector<LoadedProfile>& out) {
+  m_next += loaded.size();
+  for (auto& part : loaded) {
+    for (auto& profile : part) m_held.push_back(std::move(profile));
   }
-  if (out.empty()) {  // no document at all: an empty profile, which is an error
+  if (parts_left() == 0 && m_handed == 0 && m_held.empty()) {  // no document at all: an empty profile, which is an error
     LoadedProfile empty;
-    empty.profile.file = file;
-    empty.profile.name = default_profile_name(file);
-    ProfileReader reader(empty.profile, empty.diagnostics, catalog);
+    empty.profile.file = m_file;
+    empty.profile.name = default_profile_name(m_file);
+    ProfileReader reader(empty.profile, empty.diagnostics, *m_catalog);
     reader.read_document(YamlNode{});
-    out.push_back(std::move(empty));
+    m_held.push_back(std::move(empty));
   }
-  if (out.size() > 1) {
+  // The naming is known once the file has shown a second profile or has ended.
+  if (m_handed + m_held.size() > 1 || parts_left() == 0) hand_out(out);
+}
+
+void ProfileStream::hand_out(std::vector<LoadedProfile>& out) {
+  const bool several = m_handed + m_held.size() > 1;
+  for (auto& loaded : m_held) {
+    Profile& p = loaded.profile;
     // Documents of one file are told apart by their position, unless they are named.
-    for (std::size_t i = 0; i < out.size(); ++i) {
-      Profile& p = out[i].profile;
-      if (p.locations.count("name") > 0) continue;
-      p.name = fmt::format("{}#{}", default_profile_name(file), i + 1);
+    if (several && p.locations.count("name") == 0) {
+      p.name = fmt::format("{}#{}", default_profile_name(m_file), m_handed + 1);
       p.facts.set("name", Value::of_string(p.name));
     }
+    ++m_handed;
+    out.push_back(std::move(loaded));
   }
+  m_held.clear();
+  m_finished = parts_left() == 0;
+}
+
+std::vector<LoadedProfile> load_profiles(std::string_view text, const std::string& file, const Catalog& catalog) {
+  ProfileStream stream(text, file, catalog);
+  std::vector<std::vector<LoadedProfile>> per_part(stream.parts_left());
+  parallel_for(per_part.size(), [&](std::size_t i) { per_part[i] = stream.load(i); });
+  std::vector<LoadedProfile> out;
+  stream.accept(std::move(per_part), out);
   return out;
 }
 

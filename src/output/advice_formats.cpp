@@ -17,8 +17,8 @@ std::string no_tail(const RenderOptions&, const RunSummary&) {
   return {};
 }
 
-std::string table_body(const std::vector<ProfileOutcome>& chunk, const RenderOptions& options, bool first_chunk) {
-  return (first_chunk ? "" : "\n") + render_table(chunk, options);
+std::vector<std::string> table_body(const std::vector<ProfileOutcome>& chunk, const RenderOptions& options, bool first_chunk) {
+  return {(first_chunk ? "" : "\n") + render_table(chunk, options)};
 }
 
 /// After several profiles, one closing line: how many, and what each got. Then, unless -q or
@@ -39,25 +39,28 @@ std::string json_head(const RenderOptions& options) {
   return render_json_head(*options.rules);
 }
 
-std::string json_body(const std::vector<ProfileOutcome>& chunk, const RenderOptions&, bool first_chunk) {
-  // Each result is rendered on its own thread; the parts are joined in input order.
+/// Renders every outcome of a chunk in parallel: one piece each, in input order.
+template <typename Render>
+std::vector<std::string> render_parallel(const std::vector<ProfileOutcome>& chunk, const Render& render) {
   std::vector<std::string> parts(chunk.size());
-  parallel_for(chunk.size(), [&](std::size_t i) { parts[i] = render_json_result(chunk[i], first_chunk && i == 0); });
-  std::string out;
-  for (const auto& part : parts) out += part;
-  return out;
+  parallel_for(chunk.size(), [&](std::size_t i) { parts[i] = render(i); });
+  return parts;
+}
+
+std::vector<std::string> json_body(const std::vector<ProfileOutcome>& chunk, const RenderOptions&, bool first_chunk) {
+  return render_parallel(chunk, [&](std::size_t i) { return render_json_result(chunk[i], first_chunk && i == 0); });
 }
 
 std::string json_tail(const RenderOptions&, const RunSummary& summary) {
   return render_json_tail(summary);
 }
 
-std::string jsonl_body(const std::vector<ProfileOutcome>& chunk, const RenderOptions&, bool) {
-  return render_jsonl(chunk);
+std::vector<std::string> jsonl_body(const std::vector<ProfileOutcome>& chunk, const RenderOptions&, bool) {
+  return render_parallel(chunk, [&](std::size_t i) { return render_jsonl_result(chunk[i]); });
 }
 
-std::string oneline_body(const std::vector<ProfileOutcome>& chunk, const RenderOptions& options, bool) {
-  return render_oneline(chunk, options);
+std::vector<std::string> oneline_body(const std::vector<ProfileOutcome>& chunk, const RenderOptions& options, bool) {
+  return {render_oneline(chunk, options)};
 }
 
 std::string oneline_tail(const RenderOptions&, const RunSummary& summary) {
@@ -68,8 +71,8 @@ std::string html_head(const RenderOptions& options) {
   return render_html_head(options);
 }
 
-std::string html_body(const std::vector<ProfileOutcome>& chunk, const RenderOptions& options, bool) {
-  return render_html_body(chunk, options);
+std::vector<std::string> html_body(const std::vector<ProfileOutcome>& chunk, const RenderOptions& options, bool) {
+  return {render_html_body(chunk, options)};
 }
 
 std::string html_tail(const RenderOptions&, const RunSummary& summary) {
@@ -80,8 +83,8 @@ std::string markdown_head(const RenderOptions&) {
   return "# llmplan advice\n\n";
 }
 
-std::string markdown_body(const std::vector<ProfileOutcome>& chunk, const RenderOptions&, bool) {
-  return render_markdown_body(chunk);
+std::vector<std::string> markdown_body(const std::vector<ProfileOutcome>& chunk, const RenderOptions&, bool) {
+  return {render_markdown_body(chunk)};
 }
 
 }  // namespace
@@ -118,7 +121,9 @@ std::string render_advice(const AdviceFormat& format, const std::vector<ProfileO
     summary.add(o.status);
     if (o.advice) summary.add_pick(o.advice->recommendation);
   }
-  return format.head(options) + format.body(outcomes, options, true) + format.tail(options, summary);
+  std::string out = format.head(options);
+  for (const auto& piece : format.body(outcomes, options, true)) out += piece;
+  return out + format.tail(options, summary);
 }
 
 }  // namespace llmplan

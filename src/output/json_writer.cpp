@@ -69,6 +69,26 @@ void append_json_string(std::string& out, std::string_view text) {
   out.push_back('"');
 }
 
+void EscapeCache::append(std::string& out, std::string_view id, std::string_view text) {
+  constexpr std::size_t k_max_entries = 4096;  // ids are rule and strategy ids: a rule set holds far fewer
+  const auto it = m_entries.find(id);
+  if (it != m_entries.end() && it->second.text == text) {
+    out += it->second.escaped;
+    return;
+  }
+  const std::size_t start = out.size();
+  append_json_string(out, text);
+  // The first text of an id is kept: a message with figures in it differs every time, and is
+  // then escaped every time, as without the cache.
+  if (it == m_entries.end() && m_entries.size() < k_max_entries)
+    m_entries.emplace(std::string(id), Entry{std::string(text), out.substr(start)});
+}
+
+void JsonWriter::value(EscapeCache& cache, std::string_view id, std::string_view text) {
+  before_value();
+  cache.append(m_out, id, text);
+}
+
 void write_diagnostic(JsonWriter& w, const Diagnostic& d) {
   w.begin_object();
   w.field("severity", severity_name(d.severity));

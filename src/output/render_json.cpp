@@ -12,6 +12,20 @@ namespace llmplan {
 
 namespace {
 
+/// The texts a batch repeats in every result, escaped once per rendering thread (EscapeCache).
+struct RepeatedTexts {
+  EscapeCache title;    ///< strategies' titles, by strategy id
+  EscapeCache source;   ///< rules' and combinations' sources, by id
+  EscapeCache message;  ///< rules' and combinations' messages (those without figures), by id
+  EscapeCache note;     ///< the cost notes' reasons, by note name
+  EscapeCache why;      ///< the reasons of the profile's assumed defaults, by field
+};
+
+RepeatedTexts& repeated() {
+  thread_local RepeatedTexts texts;
+  return texts;
+}
+
 double tidy(double x) {
   return round_significant(x, 4);
 }
@@ -116,7 +130,8 @@ void write_cost(JsonWriter& w, const StrategyCost& c, const std::optional<BreakE
     w.field("name", n.name);
     w.key("value");
     write_value(w, n.value);
-    w.field("why", n.why);
+    w.key("why");
+    w.value(repeated().note, n.name, n.why);
     w.end_object();
   }
   w.end_array();
@@ -196,8 +211,10 @@ void write_reasons(JsonWriter& w, std::string_view name, const std::vector<Reaso
     w.begin_object();
     w.field("rule", r.rule);
     if (!r.blocks) w.field("effect", r.effect);
-    w.field("message", r.message);
-    w.field("source", r.source);
+    w.key("message");
+    w.value(repeated().message, r.rule, r.message);
+    w.key("source");
+    w.value(repeated().source, r.rule, r.source);
     w.end_object();
   }
   w.end_array();
@@ -221,7 +238,8 @@ void write_result(JsonWriter& w, const ProfileOutcome& o) {
       w.begin_object();
       w.field("rank", r.rank);
       w.field("strategy", r.strategy->id);
-      w.field("title", r.strategy->title);
+      w.key("title");
+      w.value(repeated().title, r.strategy->id, r.strategy->title);
       w.field("verdict", verdict_name(r.verdict));
       w.field("score", r.score);
       if (o.uncertainty) w.field("p_best", round_significant(p_best_of(*o.uncertainty, r.strategy->id), 4));
@@ -252,8 +270,10 @@ void write_result(JsonWriter& w, const ProfileOutcome& o) {
       w.begin_array();
       for (const auto& s : c.strategies) w.value(s);
       w.end_array();
-      w.field("message", c.message);
-      w.field("source", c.source);
+      w.key("message");
+      w.value(repeated().message, c.id, c.message);
+      w.key("source");
+      w.value(repeated().source, c.id, c.source);
       w.end_object();
     }
     w.end_array();
@@ -311,7 +331,8 @@ void write_result(JsonWriter& w, const ProfileOutcome& o) {
       w.field("field", a.field);
       w.key("value");
       write_value(w, a.value);
-      w.field("why", a.why);
+      w.key("why");
+      w.value(repeated().why, a.field, a.why);
       w.end_object();
     }
   }
@@ -375,6 +396,14 @@ std::string render_jsonl(const std::vector<ProfileOutcome>& outcomes) {
     write_result(w, o);
     out += "\n";
   }
+  return out;
+}
+
+std::string render_jsonl_result(const ProfileOutcome& outcome) {
+  std::string out;
+  JsonWriter w(out, false);
+  write_result(w, outcome);
+  out += "\n";
   return out;
 }
 

@@ -10,6 +10,7 @@
 #include "llmplan/cost/catalog.hpp"
 #include "llmplan/input/diagnostic.hpp"
 #include "llmplan/input/facts.hpp"
+#include "llmplan/input/yaml_tree.hpp"
 
 namespace llmplan {
 
@@ -43,6 +44,43 @@ struct LoadedProfile {
 /// Reads every document of a profile file (format version 1, see docs/profile.md), checks it
 /// against the contract and the catalog, and applies defaults. Never throws on bad input.
 std::vector<LoadedProfile> load_profiles(std::string_view text, const std::string& file, const Catalog& catalog);
+
+/// The documents of one profile file loaded a few at a time, so that a batch of many thousands
+/// need not be held at once: the same profiles as load_profiles() (which uses it), in the same
+/// order with the same names and diagnostics, whatever the sizes of the steps. The text is split
+/// at its `---` markers once (split_yaml_documents); each step loads the next parts, which a
+/// caller may do in parallel across files (load() is const and thread-safe), and accept()
+/// turns them into profiles. Until the file holds a second profile or ends, its first one is held
+/// back: an unnamed document is named `FILE#N` only when the file holds more than one.
+class ProfileStream {
+ public:
+  ProfileStream(std::string_view text, std::string file, const Catalog& catalog);
+
+  /// Parts not yet loaded; the next one is next_part().
+  [[nodiscard]] std::size_t parts_left() const { return m_parts.size() - m_next; }
+  [[nodiscard]] std::size_t next_part() const { return m_next; }
+  /// The profiles of part `index` (a document, or the whole text when it is not split).
+  [[nodiscard]] std::vector<LoadedProfile> load(std::size_t index) const;
+  /// Takes the loaded parts next_part() .. next_part() + loaded.size() - 1, in order, and
+  /// appends to `out` the profiles that are ready (see the class comment).
+  void accept(std::vector<std::vector<LoadedProfile>> loaded, std::vector<LoadedProfile>& out);
+  /// Every part loaded and every profile handed out.
+  [[nodiscard]] bool done() const { return parts_left() == 0 && m_held.empty() && m_finished; }
+  /// The bytes before this offset will not be read again.
+  [[nodiscard]] std::size_t consumed() const;
+
+ private:
+  void hand_out(std::vector<LoadedProfile>& out);
+
+  std::string_view m_text;
+  std::string m_file;
+  const Catalog* m_catalog;
+  std::vector<YamlPart> m_parts;
+  std::size_t m_next = 0;
+  std::vector<LoadedProfile> m_held;  ///< loaded, waiting until the naming is known
+  std::size_t m_handed = 0;           ///< profiles handed out so far
+  bool m_finished = false;
+};
 
 /// The profile's name when none is given: the file name without directory and extension.
 std::string default_profile_name(const std::string& file);

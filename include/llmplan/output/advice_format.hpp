@@ -9,14 +9,17 @@
 namespace llmplan {
 
 /// One output format of `advise`: a document head, a body rendered a chunk of profiles at a
-/// time (so that a large batch is written as it is advised), and a tail with the run's summary.
+/// time (so that a large batch is written as it is advised; the output does not depend on how
+/// the profiles are cut into chunks), and a tail with the run's summary.
 /// The CLI's `--format` choices, its help and the shell completions read this table: a new
 /// format is one renderer file and one row of advice_formats().
 struct AdviceFormat {
   std::string_view name;
   std::string_view description;
   std::string (*head)(const RenderOptions& options);
-  std::string (*body)(const std::vector<ProfileOutcome>& chunk, const RenderOptions& options, bool first_chunk);
+  /// A chunk's text in pieces, in order (one per profile where they are rendered in parallel):
+  /// written one after another, so that a chunk's text is never held twice.
+  std::vector<std::string> (*body)(const std::vector<ProfileOutcome>& chunk, const RenderOptions& options, bool first_chunk);
   std::string (*tail)(const RenderOptions& options, const RunSummary& summary);
 };
 

@@ -1,7 +1,10 @@
 #pragma once
 
+#include <cstddef>
+#include <functional>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <vector>
 
 namespace llmplan {
@@ -19,6 +22,16 @@ class JsonWriter {
   void begin_array() { open('['); }
   void end_array() { close(']'); }
   void key(std::string_view name);
+  /// A key written in the code as a literal: copied as it is, without escaping (every literal
+  /// key of this program is a plain ASCII name, which needs none).
+  template <std::size_t N>
+  void key(const char (&name)[N]) {
+    before_value();
+    m_out.push_back('"');
+    m_out.append(name, N - 1);
+    m_out.append(m_pretty ? "\": " : "\":");
+    m_after_key = true;
+  }
 
   void value(std::string_view text);
   void value(const char* text) { value(std::string_view(text)); }
@@ -35,6 +48,14 @@ class JsonWriter {
     key(name);
     value(v);
   }
+  template <std::size_t N, typename T>
+  void field(const char (&name)[N], const T& v) {
+    key(name);
+    value(v);
+  }
+
+  /// A text that repeats across a batch, written through `cache` (see EscapeCache).
+  void value(class EscapeCache& cache, std::string_view id, std::string_view text);
 
  private:
   void open(char bracket);
@@ -47,6 +68,28 @@ class JsonWriter {
   int m_depth;
   std::vector<bool> m_empty;  ///< per open container: nothing written in it yet
   bool m_after_key = false;
+};
+
+/// Texts that repeat across a batch (a rule's source and message, a strategy's title, a cost
+/// note's reason) escaped once and copied after: each is found by a short id (the rule's, the
+/// strategy's) and compared byte for byte with the text it was made from, so a text that differs
+/// (a message with figures in it, a rule of the same id from another rule set) is escaped as
+/// usual. Not shared between threads: each rendering thread keeps its own.
+class EscapeCache {
+ public:
+  /// Appends `text` as a JSON string literal, as append_json_string() does.
+  void append(std::string& out, std::string_view id, std::string_view text);
+
+ private:
+  struct Hash {
+    using is_transparent = void;
+    std::size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
+  };
+  struct Entry {
+    std::string text;
+    std::string escaped;
+  };
+  std::unordered_map<std::string, Entry, Hash, std::equal_to<>> m_entries;
 };
 
 struct Diagnostic;

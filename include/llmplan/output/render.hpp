@@ -32,6 +32,8 @@ std::string render_json_tail(const RunSummary& summary);
 
 /// One result object per line.
 std::string render_jsonl(const std::vector<ProfileOutcome>& outcomes);
+/// One line of render_jsonl(), its line feed included.
+std::string render_jsonl_result(const ProfileOutcome& outcome);
 
 /// A ranked table for people, with costs and the top reasons.
 std::string render_table(const std::vector<ProfileOutcome>& outcomes, const RenderOptions& options);
