@@ -1,5 +1,5 @@
 // Streaming batches (issue 14): a file's documents loaded a few at a time give the same profiles
-// as loading it whole, and a mapped input reads as a read one does.
+// as loading it whole.
 #include <catch2/catch.hpp>
 #include <filesystem>
 #include <fstream>
@@ -8,7 +8,6 @@
 #include <vector>
 
 #include <fmt/format.h>
-#include <unistd.h>
 
 #include "helpers.hpp"
 #include "llmplan/input/io.hpp"
@@ -64,18 +63,6 @@ std::string random_document(std::mt19937& rng, int i) {
   }
 }
 
-struct TempFile {
-  fs::path path;
-  explicit TempFile(const std::string& content) {
-    path = fs::temp_directory_path() / fmt::format("llmplan-batch-{}-{}.yaml", ::getpid(), std::random_device{}());
-    std::ofstream(path, std::ios::binary) << content;
-  }
-  ~TempFile() {
-    std::error_code ec;
-    fs::remove(path, ec);
-  }
-};
-
 }  // namespace
 
 TEST_CASE("a stream of documents loaded in steps gives the profiles of loading it whole", "[batch][property]") {
@@ -106,40 +93,6 @@ TEST_CASE("a stream names a lone unnamed profile after its file only when it is 
   const auto none = load_in_steps("# nothing\n", "x/empty.yaml", rng, 1);
   REQUIRE(none.size() == 1);
   CHECK(has_code(none[0].diagnostics, "empty-profile"));
-}
-
-TEST_CASE("a mapped input reads as read_bounded reads it, also after its pages are given back", "[batch][io]") {
-  std::string content;
-  for (int i = 0; i < 20000; ++i) content += fmt::format("---\nname: p{}\n", i);
-  const TempFile file(content);
-  InputText text;
-  REQUIRE(text.open(file.path.string()).ok);
-  CHECK(text.text() == content);
-  text.release_before(content.size() / 2);
-  CHECK(text.text() == content);
-  text.release_before(content.size());
-  CHECK(text.text() == content);
-  InputText moved = std::move(text);
-  CHECK(moved.text() == content);
-
-  const TempFile empty("");
-  InputText nothing;
-  CHECK(nothing.open(empty.path.string()).ok);
-  CHECK(nothing.text().empty());
-
-  for (const std::string path : {"/no/such/file.yaml", "/tmp"}) {
-    std::string read;
-    const ReadResult want = read_bounded(path, read);
-    InputText failed;
-    const ReadResult got = failed.open(path);
-    CHECK_FALSE(got.ok);
-    CHECK(got.code == want.code);
-    CHECK(got.message == want.message);
-    CHECK(failed.text().empty());
-  }
-  InputText big;
-  const ReadResult too_large = big.open(file.path.string(), 100);
-  CHECK(too_large.code == "file-too-large");
 }
 
 TEST_CASE("texts escaped once are the texts escaped every time", "[batch][json]") {

@@ -135,7 +135,7 @@ const RuleSet* load_rules(const std::vector<std::string>& paths) {
 
 struct OutcomeStream::Source {
   std::string file;
-  InputText text;
+  std::string text;  // the whole file (at most 64 MiB); the stream reads views of it
   std::unique_ptr<ProfileStream> stream;
   std::optional<ProfileOutcome> failure;  ///< set when the input could not be read
   std::size_t planned = 0;                ///< parts of the current step
@@ -161,13 +161,12 @@ bool OutcomeStream::open_next() {
     ProfileOutcome o{file, default_profile_name(file), RunStatus::error, std::nullopt, std::nullopt, {}, std::nullopt};
     o.diagnostics.error("no-profiles", "the directory holds no *.yaml or *.yml files", SourceLoc{file, 0, 0});
     source->failure = std::move(o);
-  } else if (const ReadResult r = source->text.open(file); !r.ok) {
+  } else if (const ReadResult r = read_bounded(file, source->text); !r.ok) {
     ProfileOutcome o{file, default_profile_name(file), RunStatus::error, std::nullopt, std::nullopt, {}, std::nullopt};
     o.diagnostics.error("unreadable", fmt::format("cannot read the profile: {}", r.message), SourceLoc{file, 0, 0});
     source->failure = std::move(o);
   } else {
-    source->stream = std::make_unique<ProfileStream>(source->text.text(), file, m_rules->catalog);
-    source->text.release_before(source->text.text().size());  // the split read it all; parts come back as loaded
+    source->stream = std::make_unique<ProfileStream>(source->text, file, m_rules->catalog);
   }
   m_active.push_back(std::move(source));
   return true;
@@ -205,7 +204,6 @@ std::size_t OutcomeStream::step(std::size_t want, std::vector<ProfileOutcome>& o
     std::vector<LoadedProfile> ready;
     source->stream->accept(std::move(mine), ready);
     for (auto& profile : ready) out.push_back(outcome_of(std::move(profile), source->file));
-    source->text.release_before(source->stream->consumed());
   }
   std::erase_if(m_active, [](const auto& s) { return !s->stream || s->stream->done(); });
   return out.size() - before;

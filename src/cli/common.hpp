@@ -45,9 +45,8 @@ void append_rule_files(const std::vector<std::string>& paths, std::vector<RuleSo
 const RuleSet* load_rules(const std::vector<std::string>& paths);
 
 /// load_outcomes() a chunk at a time, for a batch that is advised and written as it is read:
-/// files are opened one after another (a regular file mapped, its pages given back as its
-/// documents are loaded), the documents of each step are loaded in parallel across files, and
-/// the outcomes come out in input order, identical to load_outcomes()'s whatever the step sizes.
+/// files are opened one after another (each read whole: at most 64 MiB), the documents of each step are loaded in parallel across
+/// files, and the outcomes come out in input order, identical to load_outcomes()'s whatever the step sizes.
 class OutcomeStream {
  public:
   OutcomeStream(const std::vector<std::string>& inputs, std::vector<std::string> sets, const RuleSet& rules);

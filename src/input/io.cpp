@@ -7,7 +7,6 @@
 #include <new>
 
 #include <fcntl.h>
-#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -107,67 +106,6 @@ ReadResult read_bounded(const std::string& path, std::string& out, std::size_t m
   ::close(fd);
   if (!r.ok) out.clear();
   return r;
-}
-
-InputText::InputText(InputText&& other) noexcept
-    : m_owned(std::move(other.m_owned)), m_mapped(other.m_mapped), m_size(other.m_size) {
-  other.m_mapped = nullptr;
-  other.m_size = 0;
-}
-
-InputText& InputText::operator=(InputText&& other) noexcept {
-  if (this != &other) {
-    reset();
-    m_owned = std::move(other.m_owned);
-    m_mapped = other.m_mapped;
-    m_size = other.m_size;
-    other.m_mapped = nullptr;
-    other.m_size = 0;
-  }
-  return *this;
-}
-
-InputText::~InputText() {
-  reset();
-}
-
-void InputText::reset() noexcept {
-  if (m_mapped != nullptr) ::munmap(const_cast<char*>(m_mapped), m_size);
-  m_mapped = nullptr;
-  m_size = 0;
-  m_owned.clear();
-}
-
-ReadResult InputText::open(const std::string& path, std::size_t max_bytes) {
-  reset();
-  if (path == "-") return read_stdin(m_owned, max_bytes);
-  int fd = -1;
-  struct stat st {};
-  if (ReadResult r = open_checked(path, max_bytes, fd, st); !r.ok) return r;
-  // A regular file with a size is mapped; one that reports none (`/proc`) or cannot be mapped
-  // is read like a FIFO. (The file is read once, front to back: the kernel reads ahead.)
-  if (S_ISREG(st.st_mode) && st.st_size > 0) {
-    const auto size = static_cast<std::size_t>(st.st_size);
-    void* map = ::mmap(nullptr, size, PROT_READ, MAP_PRIVATE, fd, 0);
-    if (map != MAP_FAILED) {
-      ::madvise(map, size, MADV_SEQUENTIAL);
-      ::close(fd);
-      m_mapped = static_cast<const char*>(map);
-      m_size = size;
-      return ReadResult{true, {}, {}};
-    }
-  }
-  ReadResult r = read_fd(fd, S_ISREG(st.st_mode) ? static_cast<std::size_t>(st.st_size) : 0, m_owned, max_bytes);
-  ::close(fd);
-  if (!r.ok) m_owned.clear();
-  return r;
-}
-
-void InputText::release_before(std::size_t offset) {
-  if (m_mapped == nullptr) return;
-  const auto page = static_cast<std::size_t>(::sysconf(_SC_PAGESIZE));
-  const std::size_t end = std::min(offset, m_size) / page * page;  // whole pages only
-  if (end > 0) ::madvise(const_cast<char*>(m_mapped), end, MADV_DONTNEED);
 }
 
 bool read_text(const std::string& path, std::string& out, std::string& error) {

@@ -23,34 +23,6 @@ struct ReadResult {
 /// read. A read that fails for any reason fails as a whole: `out` is then empty.
 ReadResult read_bounded(const std::string& path, std::string& out, std::size_t max_bytes = k_max_input_bytes);
 
-/// The bytes of one input file, held as cheaply as the source allows, for reading a large batch
-/// without holding it: a regular file is mapped read-only (its pages belong to the page cache,
-/// and release_before() gives them back as the reading moves on); standard input, FIFOs and files
-/// that report no size (`/proc`) are read into memory as read_bounded() does. The checks, limits
-/// and failures are read_bounded()'s. Move-only; unmaps on destruction.
-class InputText {
- public:
-  InputText() = default;
-  InputText(const InputText&) = delete;
-  InputText& operator=(const InputText&) = delete;
-  InputText(InputText&& other) noexcept;
-  InputText& operator=(InputText&& other) noexcept;
-  ~InputText();
-
-  /// Opens `path` (`-`: standard input). On failure text() is empty.
-  ReadResult open(const std::string& path, std::size_t max_bytes = k_max_input_bytes);
-  [[nodiscard]] std::string_view text() const { return m_mapped != nullptr ? std::string_view(m_mapped, m_size) : m_owned; }
-  /// Says that the bytes before `offset` are not needed now: for a mapped file their pages leave
-  /// this process's memory (reading them again faults them back in from the page cache).
-  void release_before(std::size_t offset);
-
- private:
-  void reset() noexcept;
-  std::string m_owned;
-  const char* m_mapped = nullptr;
-  std::size_t m_size = 0;
-};
-
 /// read_bounded() with the reason as text. On failure returns false and says why.
 bool read_text(const std::string& path, std::string& out, std::string& error);
 
