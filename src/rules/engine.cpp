@@ -111,9 +111,12 @@ Advice advise(const Profile& profile, const RuleSet& rules) {
   Advice advice;
   Facts facts = profile.facts;
   std::vector<Facts> strategy_facts;
-  for (const Strategy& strategy : rules.strategies) {
-    advice.ranking.push_back(score_strategy(strategy, profile, rules, facts));
-    strategy_facts.push_back(facts);
+  {
+    const PricingScope pricing;  // strategies that train serve the same candidate models
+    for (const Strategy& strategy : rules.strategies) {
+      advice.ranking.push_back(score_strategy(strategy, profile, rules, facts));
+      strategy_facts.push_back(facts);
+    }
   }
 
   std::vector<std::size_t> order(advice.ranking.size());
@@ -186,6 +189,7 @@ Advice advise(const Profile& profile, const RuleSet& rules) {
 std::vector<StrategyCost> price_strategies(const Profile& profile, const RuleSet& rules) {
   std::vector<StrategyCost> out;
   out.reserve(rules.strategies.size());
+  const PricingScope pricing;
   for (const Strategy& strategy : rules.strategies) out.push_back(estimate_strategy(strategy.costing, profile, rules.catalog));
   return out;
 }
@@ -241,6 +245,7 @@ Ranking rank_strategies(const Profile& profile, const RuleSet& rules, const Cost
   const std::size_t n = rules.strategies.size();
   Ranking out = empty_ranking(n);
   Facts facts = profile.facts;
+  const PricingScope pricing;
   for (std::size_t i = 0; i < n; ++i) {
     StrategyCost cost = estimate_strategy(rules.strategies[i].costing, profile, rules.catalog);
     if (adjust) adjust(i, cost);

@@ -130,4 +130,15 @@ class TrainingPlanMemo {
   Entries* m_outer = nullptr;
 };
 
+/// A TrainingPlanMemo for one evaluation (every strategy of a profile), unless the thread has
+/// one already (a what-if search's): the training strategies serve the same candidate models,
+/// and the kept plan of each is the one found while comparing the candidates.
+class PricingScope {
+ public:
+  PricingScope();
+
+ private:
+  std::optional<TrainingPlanMemo> m_memo;
+};
+
 }  // namespace llmplan
