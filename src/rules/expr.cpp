@@ -662,9 +662,9 @@ Value restore_value(SnapshotReader& in) {
   v.type = static_cast<Value::Type>(in.size());
   v.boolean = in.size() != 0;
   v.number = in.number();
-  v.text = std::string(in.text());
+  v.text.assign(in.text());
   v.list.resize(in.size());
-  for (auto& item : v.list) item = std::string(in.text());
+  for (auto& item : v.list) item.assign(in.text());
   return v;
 }
 
@@ -687,7 +687,7 @@ std::shared_ptr<ExprNode> restore_node(SnapshotReader& in, int depth) {
   n->type = static_cast<Value::Type>(in.size());
   n->literal = restore_value(in);
   n->fact = in.size();
-  n->name = std::string(in.text());
+  n->name.assign(in.text());
   n->offset = in.size();
   n->args.resize(in.size());
   for (auto& arg : n->args) arg = restore_node(in, depth + 1);
@@ -706,7 +706,7 @@ void Expr::save(SnapshotWriter& out) const {
 Expr Expr::restore(SnapshotReader& in) {
   Expr out;
   if (in.size() == 0) return out;
-  out.m_text = std::string(in.text());
+  out.m_text.assign(in.text());
   out.m_root = restore_node(in, 0);
   return out;
 }
