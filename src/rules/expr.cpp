@@ -476,28 +476,45 @@ Value eval_call(const ExprNode& n, const Facts& facts) {
   return Value::of_number(result);
 }
 
+/// An operand's value: a fact or a literal by reference (conditions read facts thousands of
+/// times an evaluation, and a fact may hold a string or a list), anything else computed into
+/// `own`.
+const Value& operand(const ExprNode& n, const Facts& facts, Value& own) {
+  if (n.op == Op::literal) return n.literal;
+  if (n.op == Op::fact) return facts.get(n.fact);
+  own = eval(n, facts);
+  return own;
+}
+
+/// `a in [...]` against the list's literals, without building the list.
+bool in_literal_list(const Value& a, const ExprNode& list) {
+  return std::any_of(list.args.begin(), list.args.end(), [&](const auto& item) { return item->literal.text == a.text; });
+}
+
 Value eval(const ExprNode& n, const Facts& facts) {
+  Value a_own;
+  Value b_own;
   switch (n.op) {
     case Op::literal: return n.literal;
     case Op::fact: return facts.get(n.fact);
     case Op::and_: {
-      const Value a = eval(*n.args[0], facts);
+      const Value& a = operand(*n.args[0], facts, a_own);
       if (!a.is_null() && !a.boolean) return Value::of_bool(false);
-      const Value b = eval(*n.args[1], facts);
+      const Value& b = operand(*n.args[1], facts, b_own);
       if (!b.is_null() && !b.boolean) return Value::of_bool(false);
       if (a.is_null() || b.is_null()) return Value::of_null();
       return Value::of_bool(true);
     }
     case Op::or_: {
-      const Value a = eval(*n.args[0], facts);
+      const Value& a = operand(*n.args[0], facts, a_own);
       if (!a.is_null() && a.boolean) return Value::of_bool(true);
-      const Value b = eval(*n.args[1], facts);
+      const Value& b = operand(*n.args[1], facts, b_own);
       if (!b.is_null() && b.boolean) return Value::of_bool(true);
       if (a.is_null() || b.is_null()) return Value::of_null();
       return Value::of_bool(false);
     }
     case Op::not_: {
-      const Value a = eval(*n.args[0], facts);
+      const Value& a = operand(*n.args[0], facts, a_own);
       return a.is_null() ? a : Value::of_bool(!a.boolean);
     }
     case Op::call: return eval_call(n, facts);
@@ -508,10 +525,14 @@ Value eval(const ExprNode& n, const Facts& facts) {
     }
     default: break;
   }
-  const Value a = eval(*n.args[0], facts);
+  const Value& a = operand(*n.args[0], facts, a_own);
   if (a.is_null()) return a;
   if (n.op == Op::neg) return Value::of_number(-a.number);
-  const Value b = eval(*n.args[1], facts);
+  if ((n.op == Op::in || n.op == Op::not_in) && n.args[1]->op == Op::list) {
+    const bool found = in_literal_list(a, *n.args[1]);
+    return Value::of_bool(n.op == Op::in ? found : !found);
+  }
+  const Value& b = operand(*n.args[1], facts, b_own);
   if (b.is_null()) return b;
   switch (n.op) {
     case Op::add: return number_or_null(a.number + b.number);
