@@ -612,6 +612,11 @@ void collect_facts(const ExprNode& n, std::set<std::string>& out) {
   for (const auto& a : n.args) collect_facts(*a, out);
 }
 
+bool reads_any_fact(const ExprNode& n, const std::vector<char>& facts) {
+  if (n.op == Op::fact && (n.fact >= facts.size() || facts[n.fact] != 0)) return true;  // unknown: counted as read
+  return std::any_of(n.args.begin(), n.args.end(), [&](const auto& a) { return reads_any_fact(*a, facts); });
+}
+
 }  // namespace
 
 Expr::Expr() = default;
@@ -660,6 +665,10 @@ std::vector<std::string> Expr::fact_paths() const {
   std::set<std::string> paths;
   if (m_root) collect_facts(*m_root, paths);
   return {paths.begin(), paths.end()};
+}
+
+bool Expr::reads_any(const std::vector<char>& facts) const {
+  return m_root != nullptr && reads_any_fact(*m_root, facts);
 }
 
 bool Expr::reads(std::string_view path) const {
