@@ -897,7 +897,7 @@ std::optional<Range> people_cost(Costing kind, const Profile& p, const Catalog& 
 
 }  // namespace
 
-StrategyCost estimate_strategy(Costing kind, const Profile& p, const Catalog& c) {
+StrategyCost estimate_strategy(Costing kind, const Profile& p, const Catalog& c, PlanDetail detail) {
   const Facts& f = p.facts;
   const bool self_hosted = f.flag(slots().constraints_self_hosted);
   const int need = tier_needed(p, c);
@@ -991,8 +991,10 @@ StrategyCost estimate_strategy(Costing kind, const Profile& p, const Catalog& c)
       const double requests = f.number(slots().usage_requests_per_month);
       for (const auto& m : models) {
         const Serving served = serve_self_hosted(m, RequestShape{}, requests, p, c);
-        // Pruned only when it could beat neither the kept plan nor the runner-up.
-        if (best.second && best.second->cost.feasible && served.monthly.expected * horizon_of(p) >= best.second->total) {
+        // Pruned only when it could beat neither the kept plan nor the runner-up (nor the kept
+        // plan alone when no runner-up is wanted): its total is at least its serving's.
+        const std::optional<Candidate>& bar = detail == PlanDetail::full ? best.second : best.first;
+        if (bar && bar->cost.feasible && served.monthly.expected * horizon_of(p) >= bar->total) {
           ++best.count;
           continue;
         }
@@ -1016,7 +1018,7 @@ StrategyCost estimate_strategy(Costing kind, const Profile& p, const Catalog& c)
   out.candidates = best.count;
   if (!out.feasible && !out.problem.empty())
     out.notes.push_back({"plan_problem", Value::of_string(out.problem), "the closest plan"});
-  if (best.second) {
+  if (best.second && detail == PlanDetail::full) {
     const StrategyCost& r = best.second->cost;
     PlanAlternative alt;
     alt.model = r.plan_model;

@@ -190,7 +190,8 @@ std::vector<StrategyCost> price_strategies(const Profile& profile, const RuleSet
   std::vector<StrategyCost> out;
   out.reserve(rules.strategies.size());
   const PricingScope pricing;
-  for (const Strategy& strategy : rules.strategies) out.push_back(estimate_strategy(strategy.costing, profile, rules.catalog));
+  for (const Strategy& strategy : rules.strategies)
+    out.push_back(estimate_strategy(strategy.costing, profile, rules.catalog, PlanDetail::ranking));
   return out;
 }
 
@@ -247,7 +248,7 @@ Ranking rank_strategies(const Profile& profile, const RuleSet& rules, const Cost
   Facts facts = profile.facts;
   const PricingScope pricing;
   for (std::size_t i = 0; i < n; ++i) {
-    StrategyCost cost = estimate_strategy(rules.strategies[i].costing, profile, rules.catalog);
+    StrategyCost cost = estimate_strategy(rules.strategies[i].costing, profile, rules.catalog, PlanDetail::ranking);
     if (adjust) adjust(i, cost);
     score_only(i, rules.strategies[i], cost, rules, facts, out);
   }
@@ -351,7 +352,7 @@ std::string top_whatif(const Profile& work, const PricedProfile& base, const Rul
   double best = 0;
   for (const std::size_t i : order) {
     if (bounds[i].blocked || (found && bounds[i].score < best)) continue;
-    const StrategyCost cost = estimate_strategy(rules.strategies[i].costing, work, rules.catalog);
+    const StrategyCost cost = estimate_strategy(rules.strategies[i].costing, work, rules.catalog, PlanDetail::ranking);
     score_only(i, rules.strategies[i], cost, rules, facts, out);
     if (out.feasible[i] != 0 && (!found || out.scores[i] > best)) {
       found = true;

@@ -99,8 +99,17 @@ struct StrategyCost {
                                      ///< latency, deadline, gpus ("" when feasible)
 };
 
-/// Prices a strategy of the given costing kind for a profile.
-StrategyCost estimate_strategy(Costing kind, const Profile& profile, const Catalog& catalog);
+/// How much of a strategy's plan the caller needs.
+enum class PlanDetail {
+  full,     ///< the kept plan and its runner-up (advise)
+  ranking,  ///< the kept plan only, `runner_up` left empty: what ranking reads (what-ifs)
+};
+
+/// Prices a strategy of the given costing kind for a profile. The kept plan is the same at
+/// either detail; without the runner-up, the search of trained models stops pricing a model
+/// sooner (when its serving alone costs more than the best plan, not the second best).
+StrategyCost estimate_strategy(Costing kind, const Profile& profile, const Catalog& catalog,
+                               PlanDetail detail = PlanDetail::full);
 
 /// The strategy's monthly inference cost at another request volume (for break-even).
 Range monthly_usd_at(const StrategyCost& cost, double requests, const Profile& profile, const Catalog& catalog);

@@ -7,7 +7,8 @@
 
 namespace llmplan {
 
-/// The costs rank_strategies() would price, one per strategy of the rule set, in its order.
+/// The costs rank_strategies() would price, one per strategy of the rule set, in its order (the
+/// kept plans without their runner-ups: PlanDetail::ranking).
 std::vector<StrategyCost> price_strategies(const Profile& profile, const RuleSet& rules);
 
 /// Ranks with costs already priced (changed by `adjust` first, on a copy): sampling the cost
