@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <chrono>
 #include <cmath>
+#include <cstring>
 #include <limits>
 #include <unordered_map>
 
@@ -25,6 +26,7 @@ using detail::api_serving;
 using detail::plan_self_hosted;
 using detail::RequestShape;
 using detail::Serving;
+using detail::ServingContext;
 using detail::slots;
 
 int next_power_of_two(double x) {
@@ -119,7 +121,6 @@ struct TrainingPlanInputs {
   double owned_count = 0;
   int max_gpus = 0;
   double target_days = 0;
-  bool notes = false;
 
   bool operator==(const TrainingPlanInputs&) const = default;
 
@@ -134,9 +135,27 @@ struct TrainingPlanInputs {
 
 }  // namespace
 
+/// A serving plan's inputs besides its context (detail::ServingContext).
+struct ServingKey {
+  ModelShape model;
+  RequestShape shape;
+
+  bool operator==(const ServingKey& o) const {
+    const auto same = [](double a, double b) { return std::memcmp(&a, &b, sizeof a) == 0; };
+    return model == o.model && same(shape.extra.low, o.shape.extra.low) && same(shape.extra.expected, o.shape.extra.expected) &&
+           same(shape.extra.high, o.shape.extra.high) && shape.cacheable == o.shape.cacheable &&
+           same(shape.fixed_latency_ms, o.shape.fixed_latency_ms);
+  }
+};
+
 struct TrainingPlanMemo::Entries {
   std::vector<std::pair<TrainingPlanInputs, Plan>> plans;
   std::unordered_multimap<std::size_t, std::size_t> by_fingerprint;  ///< fingerprint -> index
+  /// Serving plans for one context: the strategies of one evaluation, and the probes that change
+  /// only what is trained, serve the same candidate models the same way. A new context forgets
+  /// them (so a search of many volumes keeps a few dozen at a time).
+  detail::ServingContext serving_context;
+  std::vector<std::pair<ServingKey, Serving>> servings;
 };
 
 namespace {
@@ -156,18 +175,41 @@ Plan choose_training_plan(const TrainingRequest& base, const std::vector<std::st
                          owned ? p.facts.text(slots().hardware_gpu) : std::string(),
                          owned ? p.facts.number(slots().hardware_count, 1) : 0.0,
                          max_gpus,
-                         target_days,
-                         notes};
+                         target_days};
+  // The plans are remembered without notes: the notes describe the plan found and do not
+  // change the search, so a plan found while comparing candidates serves the kept one too.
+  const auto with_notes = [&](Plan plan) {
+    if (notes && plan.gpu != nullptr) plan.estimate.notes = estimate_training_notes(plan.request, c);
+    return plan;
+  };
   const std::size_t fingerprint = key.fingerprint();
   const auto [first, last] = memo->by_fingerprint.equal_range(fingerprint);
   for (auto it = first; it != last; ++it) {
     const auto& [inputs, plan] = memo->plans[it->second];
-    if (inputs == key) return plan;
+    if (inputs == key) return with_notes(plan);
   }
-  Plan plan = search_training_plan(base, methods, p, c, max_gpus, target_days, notes);
+  Plan plan = search_training_plan(base, methods, p, c, max_gpus, target_days, false);
   memo->by_fingerprint.emplace(fingerprint, memo->plans.size());
   memo->plans.emplace_back(std::move(key), plan);
-  return plan;
+  return with_notes(std::move(plan));
+}
+
+/// plan_self_hosted(), through the thread's memo when one is installed.
+Serving serve_self_hosted(const ModelShape& model, const RequestShape& shape, double requests, const Profile& p,
+                          const Catalog& c) {
+  const detail::ServingContext context = detail::serving_context(requests, p, c);
+  TrainingPlanMemo::Entries* memo = t_training_plans;
+  if (memo == nullptr) return plan_self_hosted(model, shape, context);
+  if (!(memo->serving_context == context)) {
+    memo->servings.clear();
+    memo->serving_context = context;
+  }
+  for (const auto& [key, serving] : memo->servings) {
+    if (key.model.params == model.params && key == ServingKey{model, shape}) return serving;
+  }
+  Serving serving = plan_self_hosted(model, shape, context);
+  memo->servings.emplace_back(ServingKey{model, shape}, serving);
+  return serving;
 }
 
 /// The quality tier a prompted model needs for the profile's risk.
@@ -447,7 +489,7 @@ Candidate price_self_hosted_prompt(Costing kind, const ModelShape& model, const 
   StrategyCost& out = cand.cost;
   out.costing = kind;
   const double requests = p.facts.number(slots().usage_requests_per_month);
-  const Serving s = plan_self_hosted(model, shape, requests, p, c);
+  const Serving s = serve_self_hosted(model, shape, requests, p, c);
   out.method = "open-weights";
   out.model = model_label(model);
   out.plan_model = model.id.empty() ? out.model : model.id;
@@ -703,7 +745,7 @@ Candidate price_trained(Costing kind, ModelShape model, const Profile& p, const 
     out.notes.push_back({"attempts", Value::of_number(attempts.expected), c.constant(attempts_name).why});
     for (const auto& n : e.notes) out.notes.push_back(n);
   }
-  const Serving s = served != nullptr ? *served : plan_self_hosted(model, RequestShape{}, requests, p, c);
+  const Serving s = served != nullptr ? *served : serve_self_hosted(model, RequestShape{}, requests, p, c);
   out.serving_model = model;
   out.serving_gpus = s.where;
   out.monthly_usd = s.monthly;
@@ -855,7 +897,7 @@ std::optional<Range> people_cost(Costing kind, const Profile& p, const Catalog& 
 
 }  // namespace
 
-StrategyCost estimate_strategy(Costing kind, const Profile& p, const Catalog& c) {
+StrategyCost estimate_strategy(Costing kind, const Profile& p, const Catalog& c, PlanDetail detail) {
   const Facts& f = p.facts;
   const bool self_hosted = f.flag(slots().constraints_self_hosted);
   const int need = tier_needed(p, c);
@@ -948,9 +990,11 @@ StrategyCost estimate_strategy(Costing kind, const Profile& p, const Catalog& c)
                        [](const ModelShape& a, const ModelShape& b) { return a.params < b.params; });
       const double requests = f.number(slots().usage_requests_per_month);
       for (const auto& m : models) {
-        const Serving served = plan_self_hosted(m, RequestShape{}, requests, p, c);
-        // Pruned only when it could beat neither the kept plan nor the runner-up.
-        if (best.second && best.second->cost.feasible && served.monthly.expected * horizon_of(p) >= best.second->total) {
+        const Serving served = serve_self_hosted(m, RequestShape{}, requests, p, c);
+        // Pruned only when it could beat neither the kept plan nor the runner-up (nor the kept
+        // plan alone when no runner-up is wanted): its total is at least its serving's.
+        const std::optional<Candidate>& bar = detail == PlanDetail::full ? best.second : best.first;
+        if (bar && bar->cost.feasible && served.monthly.expected * horizon_of(p) >= bar->total) {
           ++best.count;
           continue;
         }
@@ -974,7 +1018,7 @@ StrategyCost estimate_strategy(Costing kind, const Profile& p, const Catalog& c)
   out.candidates = best.count;
   if (!out.feasible && !out.problem.empty())
     out.notes.push_back({"plan_problem", Value::of_string(out.problem), "the closest plan"});
-  if (best.second) {
+  if (best.second && detail == PlanDetail::full) {
     const StrategyCost& r = best.second->cost;
     PlanAlternative alt;
     alt.model = r.plan_model;
@@ -997,9 +1041,9 @@ Range monthly_usd_at(const StrategyCost& cost, double requests, const Profile& p
   shape.cacheable = cost.prompt_cacheable;
   if (cost.costing == Costing::hosted_tuning && !cost.api.empty()) {
     const ApiPrice& api = *c.find_api(cost.api);
-    return api_serving(tuned_prices(api), shape, requests, p, c).monthly + hosting_monthly(api, c);
+    return detail::api_monthly(tuned_prices(api), shape, requests, p, c) + hosting_monthly(api, c);
   }
-  if (!cost.api.empty()) return api_serving(*c.find_api(cost.api), shape, requests, p, c).monthly;
+  if (!cost.api.empty()) return detail::api_monthly(*c.find_api(cost.api), shape, requests, p, c);
   return detail::self_hosted_monthly_at(cost.serving_model, cost.serving_gpus, shape, requests, p, c);
 }
 
@@ -1088,6 +1132,10 @@ TrainingPlanMemo::TrainingPlanMemo() : m_entries(std::make_unique<Entries>()), m
 
 TrainingPlanMemo::~TrainingPlanMemo() {
   t_training_plans = m_outer;
+}
+
+PricingScope::PricingScope() {
+  if (t_training_plans == nullptr) m_memo.emplace();
 }
 
 bool same_pricing_inputs(const Facts& a, const Facts& b) {

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstring>
 #include <limits>
 
 #include <fmt/format.h>
@@ -98,14 +99,19 @@ struct Traffic {
   double peak_rps = 0;  ///< at the busiest hour
 };
 
-Traffic traffic_of(double requests, const Profile& p, const Catalog& c, double extra_tokens) {
+Traffic traffic_of(double requests, double input, double output, double peak_over_mean, const Catalog& c) {
   Traffic t;
-  t.input = p.facts.number(slots().usage_input_tokens) + extra_tokens;
-  t.output = p.facts.number(slots().usage_output_tokens);
+  t.input = input;
+  t.output = output;
   t.requests = requests;
   t.mean_rps = requests / (c.model.hours_per_month.expected * k_seconds_per_hour);
-  t.peak_rps = t.mean_rps * peak_to_mean(p, c);
+  t.peak_rps = t.mean_rps * peak_over_mean;
   return t;
+}
+
+Traffic traffic_of(double requests, const Profile& p, const Catalog& c, double extra_tokens) {
+  return traffic_of(requests, p.facts.number(slots().usage_input_tokens) + extra_tokens,
+                    p.facts.number(slots().usage_output_tokens), peak_to_mean(p, c), c);
 }
 
 /// Prices one option from its replica (replica() of the same model, GPU and count).
@@ -197,64 +203,96 @@ double latency_limit_ms(const Profile& p) {
   return p.facts.number(slots().constraints_max_latency_ms);
 }
 
-Serving plan_self_hosted(const ModelShape& model, const RequestShape& shape, double requests, const Profile& p,
-                         const Catalog& c) {
+bool ServingContext::operator==(const ServingContext& o) const {
+  // Bit for bit, so that no two contexts that compare equal could price differently (0 and -0).
+  const auto same = [](double a, double b) { return std::memcmp(&a, &b, sizeof a) == 0; };
+  return catalog == o.catalog && same(requests, o.requests) && same(input, o.input) && same(output, o.output) &&
+         same(peak_to_mean, o.peak_to_mean) && same(limit_ms, o.limit_ms) && own == o.own && have == o.have;
+}
+
+ServingContext serving_context(double requests, const Profile& p, const Catalog& c) {
+  ServingContext x;
+  x.catalog = &c;
+  x.requests = requests;
+  x.input = p.facts.number(slots().usage_input_tokens);
+  x.output = p.facts.number(slots().usage_output_tokens);
+  x.peak_to_mean = peak_to_mean(p, c);
+  x.limit_ms = latency_limit_ms(p);
+  x.own = p.facts.flag(slots().hardware_owned) ? c.find_gpu(p.facts.text(slots().hardware_gpu)) : nullptr;
+  x.have = x.own != nullptr ? static_cast<int>(p.facts.number(slots().hardware_count, 1)) : 0;
+  return x;
+}
+
+namespace {
+
+/// The chosen option of a serving search: the cheapest that meets the latency limit, else the
+/// fastest (the first of equals in the search's order, for both).
+struct Choice {
+  Option cheapest;  ///< meets the limit
+  Option fastest;
+  int options = 0;
+  bool meets = false;
+
+  void offer(const Option& o, double limit) {
+    if (options++ == 0 || o.latency_ms < fastest.latency_ms) fastest = o;
+    if (limit > 0 && !(o.latency_ms <= limit)) return;  // as written: a NaN latency meets no limit
+    if (!meets || o.monthly.expected < cheapest.monthly.expected) cheapest = o;
+    meets = true;
+  }
+};
+
+/// The plan's description, for people.
+std::string describe_plan(const Option& o, const ModelShape& model, const ServingContext& x) {
+  std::string out = describe(o);
+  const Gpu* own = x.own;
+  if (own != nullptr && o.gpu != own) {
+    const int k_own = gpus_to_hold(model, *own, std::max(8, x.have), *x.catalog);
+    out += k_own == 0 || k_own > x.have ? fmt::format(" (the owned {} x{} cannot hold the model)", own->id, x.have)
+                                        : fmt::format(" (cheaper than the owned {} x{} with the rest rented)", own->id, x.have);
+  }
+  return out;
+}
+
+}  // namespace
+
+Serving plan_self_hosted(const ModelShape& model, const RequestShape& shape, const ServingContext& x) {
+  const Catalog& c = *x.catalog;
   Serving out;
-  const double limit = latency_limit_ms(p);
-  const Gpu* own = p.facts.flag(slots().hardware_owned) ? c.find_gpu(p.facts.text(slots().hardware_gpu)) : nullptr;
-  const int have = own != nullptr ? static_cast<int>(p.facts.number(slots().hardware_count, 1)) : 0;
-  std::vector<Option> options;
-  options.reserve(2 * c.gpus.size() + 1);
-  const Traffic t = traffic_of(requests, p, c, extra_expected(shape));
+  const double limit = x.limit_ms;
+  const Gpu* own = x.own;
+  const int have = x.have;
+  const Traffic t = traffic_of(x.requests, x.input + extra_expected(shape), x.output, x.peak_to_mean, c);
+  Choice choice;
   const auto add = [&](const Gpu& g, int owned_have, bool rentable) {
     const int k = gpus_to_hold(model, g, std::max(8, owned_have), c);
     if (k == 0) return;
     if (owned_have > 0) {
       if (k > owned_have) return;
-      Option o = price_option(replica(model, g, k, t.input + t.output, c), g, k, false, owned_have, shape, t, c);
+      const Option o = price_option(replica(model, g, k, t.input + t.output, c), g, k, false, owned_have, shape, t, c);
       if (o.rented_gpus > 0 && !rentable) return;  // cannot rent the rest of this type
-      options.push_back(o);
+      choice.offer(o, limit);
       return;
     }
     if (k > 8) return;
     // Dedicated and scale-to-zero share one replica.
     const Replica r = replica(model, g, k, t.input + t.output, c);
-    options.push_back(price_option(r, g, k, false, 0, shape, t, c));
-    options.push_back(price_option(r, g, k, true, 0, shape, t, c));
+    choice.offer(price_option(r, g, k, false, 0, shape, t, c), limit);
+    choice.offer(price_option(r, g, k, true, 0, shape, t, c), limit);
   };
   if (own != nullptr) add(*own, have, !own->prices.empty());
   for (const auto& g : c.gpus) {
     if (!g.prices.empty()) add(g, 0, true);
   }
-  if (options.empty()) {
+  if (choice.options == 0) {
     out.feasible = false;
     out.problem = fmt::format("no GPU in the catalog holds {} parameters on 8 GPUs", model.params);
     out.description = "no GPU in the catalog can hold the model";
     return out;
   }
-  // The cheapest option that meets the latency limit; else the fastest.
-  const Option* best = nullptr;
-  for (const auto& o : options) {
-    const bool ok = limit <= 0 || o.latency_ms <= limit;
-    if (!ok) continue;
-    if (best == nullptr || o.monthly.expected < best->monthly.expected) best = &o;
-  }
-  bool meets = true;
-  if (best == nullptr) {
-    meets = false;
-    for (const auto& o : options) {
-      if (best == nullptr || o.latency_ms < best->latency_ms) best = &o;
-    }
-  }
-  const Option& o = *best;
+  const bool meets = choice.meets;
+  const Option& o = meets ? choice.cheapest : choice.fastest;
   out.monthly = o.monthly;
-  out.description = describe(o);
-  if (own != nullptr && o.gpu != own) {
-    const int k_own = gpus_to_hold(model, *own, std::max(8, have), c);
-    out.description += k_own == 0 || k_own > have
-                           ? fmt::format(" (the owned {} x{} cannot hold the model)", own->id, have)
-                           : fmt::format(" (cheaper than the owned {} x{} with the rest rented)", own->id, have);
-  }
+  out.description = describe_plan(o, model, x);
   out.where = {o.gpu,       o.replicas * o.per_replica, o.owned_gpus > 0, o.per_replica, o.replicas, o.owned_gpus, o.batch,
                o.serverless};
   ServingPlan& sp = out.plan;
@@ -267,7 +305,7 @@ Serving plan_self_hosted(const ModelShape& model, const RequestShape& shape, dou
   sp.rented_gpus = o.rented_gpus;
   sp.latency_ms = std::round(o.latency_ms);
   sp.meets_latency = meets;
-  const double tokens = requests * (tokens_per_request(p) + shape.extra.expected) / 1e6;
+  const double tokens = x.requests * (x.input + x.output + shape.extra.expected) / 1e6;
   sp.usd_per_m_tokens = tokens > 0 ? o.monthly.expected / tokens : 0;
   if (!meets) {
     out.problem = fmt::format("no GPU plan answers within {} ms (fastest {} ms on {})", limit, sp.latency_ms, o.gpu->id);
@@ -321,22 +359,51 @@ OfflineJob offline_inference(const ModelShape& model, double input_tokens, doubl
   return best;
 }
 
+namespace {
+
+/// What a hosted API bills a month, and how: batch prices, the share of cached prompts.
+struct ApiBill {
+  Range monthly;
+  bool batch = false;
+  bool cached = false;
+  double hit = 0;
+};
+
+ApiBill api_bill(const ApiPrice& api, const RequestShape& shape, double requests, const Profile& p, const Catalog& c) {
+  ApiBill b;
+  const double input = p.facts.number(slots().usage_input_tokens);
+  const double output = p.facts.number(slots().usage_output_tokens);
+  b.batch = !interactive(p) && api.batch_discount > 0;
+  const double discount = b.batch ? api.batch_discount : 1.0;
+  b.cached = shape.cacheable && api.usd_per_m_cached_input > 0;
+  // A hit reads the prefix at the cached price; a miss writes it again, at a premium on some APIs.
+  b.hit = b.cached ? cache_hit_share(requests, c) : 0.0;
+  const double hit = b.hit;
+  const double extra_price =
+      b.cached ? hit * api.usd_per_m_cached_input + (1 - hit) * api.usd_per_m_input * c.model.prompt_cache_write_premium.expected
+               : api.usd_per_m_input;
+  const auto monthly = [&](double extra) {
+    return requests * discount * (input * api.usd_per_m_input + extra * extra_price + output * api.usd_per_m_output) / 1e6;
+  };
+  b.monthly = {monthly(shape.extra.low), monthly(shape.extra.expected), monthly(shape.extra.high)};
+  return b;
+}
+
+}  // namespace
+
+Range api_monthly(const ApiPrice& api, const RequestShape& shape, double requests, const Profile& p, const Catalog& c) {
+  return api_bill(api, shape, requests, p, c).monthly;
+}
+
 Serving api_serving(const ApiPrice& api, const RequestShape& shape, double requests, const Profile& p, const Catalog& c) {
   Serving s;
   const double input = p.facts.number(slots().usage_input_tokens);
   const double output = p.facts.number(slots().usage_output_tokens);
-  const bool batch = !interactive(p) && api.batch_discount > 0;
-  const double discount = batch ? api.batch_discount : 1.0;
-  const bool cached = shape.cacheable && api.usd_per_m_cached_input > 0;
-  // A hit reads the prefix at the cached price; a miss writes it again, at a premium on some APIs.
-  const double hit = cached ? cache_hit_share(requests, c) : 0.0;
-  const double extra_price =
-      cached ? hit * api.usd_per_m_cached_input + (1 - hit) * api.usd_per_m_input * c.model.prompt_cache_write_premium.expected
-             : api.usd_per_m_input;
-  const auto monthly = [&](double extra) {
-    return requests * discount * (input * api.usd_per_m_input + extra * extra_price + output * api.usd_per_m_output) / 1e6;
-  };
-  s.monthly = {monthly(shape.extra.low), monthly(shape.extra.expected), monthly(shape.extra.high)};
+  const ApiBill bill = api_bill(api, shape, requests, p, c);
+  const bool batch = bill.batch;
+  const bool cached = bill.cached;
+  const double hit = bill.hit;
+  s.monthly = bill.monthly;
   const double ttft = api.ttft_ms > 0 ? api.ttft_ms : c.model.api_ttft_ms.expected;
   const double speed = api.output_tokens_per_s > 0 ? api.output_tokens_per_s : c.model.api_output_tokens_per_s.expected;
   ServingPlan& sp = s.plan;

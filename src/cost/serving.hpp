@@ -27,10 +27,26 @@ struct RequestShape {
 
 double tokens_per_request(const Profile& p);
 
+/// Everything of the profile, the volume and the catalog that plan_self_hosted() reads: plans
+/// for equal contexts (and equal models and shapes) are equal. Compared bit for bit.
+struct ServingContext {
+  const Catalog* catalog = nullptr;
+  double requests = 0;       ///< a month
+  double input = 0;          ///< tokens per request, before what the strategy adds
+  double output = 0;         ///< tokens per answer
+  double peak_to_mean = 0;   ///< the busiest hour over the month's mean
+  double limit_ms = 0;       ///< latency limit, 0 when none
+  const Gpu* own = nullptr;  ///< the owned GPU type, when the profile owns GPUs the catalog knows
+  int have = 0;              ///< owned GPUs of that type
+
+  bool operator==(const ServingContext& o) const;
+};
+ServingContext serving_context(double requests, const Profile& p, const Catalog& c);
+
 /// The cheapest way to self-host `model` that holds the busiest hour: owned GPUs first (renting
 /// what they lack), else the rentable GPU type with the lowest cost per token, dedicated or
 /// scale-to-zero, that meets the latency limit.
-Serving plan_self_hosted(const ModelShape& model, const RequestShape& shape, double requests, const Profile& p, const Catalog& c);
+Serving plan_self_hosted(const ModelShape& model, const RequestShape& shape, const ServingContext& x);
 
 /// Monthly cost on the GPUs chosen by plan_self_hosted at another volume (for break-even).
 Range self_hosted_monthly_at(const ModelShape& model, const ServingGpus& where, const RequestShape& shape, double requests,
@@ -39,6 +55,9 @@ Range self_hosted_monthly_at(const ModelShape& model, const ServingGpus& where, 
 /// A hosted API at the profile's volume: batch prices when the work can wait, the static prompt
 /// at the cached-input price when the API caches, latency from the catalog or the defaults.
 Serving api_serving(const ApiPrice& api, const RequestShape& shape, double requests, const Profile& p, const Catalog& c);
+
+/// The monthly cost of api_serving() alone, without its description (break-even searches).
+Range api_monthly(const ApiPrice& api, const RequestShape& shape, double requests, const Profile& p, const Catalog& c);
 
 /// The share of requests that find a cached prompt prefix: a request hits when another came
 /// within the cache's lifetime before it (Poisson arrivals at the month's mean rate).

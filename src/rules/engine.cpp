@@ -111,9 +111,12 @@ Advice advise(const Profile& profile, const RuleSet& rules) {
   Advice advice;
   Facts facts = profile.facts;
   std::vector<Facts> strategy_facts;
-  for (const Strategy& strategy : rules.strategies) {
-    advice.ranking.push_back(score_strategy(strategy, profile, rules, facts));
-    strategy_facts.push_back(facts);
+  {
+    const PricingScope pricing;  // strategies that train serve the same candidate models
+    for (const Strategy& strategy : rules.strategies) {
+      advice.ranking.push_back(score_strategy(strategy, profile, rules, facts));
+      strategy_facts.push_back(facts);
+    }
   }
 
   std::vector<std::size_t> order(advice.ranking.size());
@@ -186,7 +189,9 @@ Advice advise(const Profile& profile, const RuleSet& rules) {
 std::vector<StrategyCost> price_strategies(const Profile& profile, const RuleSet& rules) {
   std::vector<StrategyCost> out;
   out.reserve(rules.strategies.size());
-  for (const Strategy& strategy : rules.strategies) out.push_back(estimate_strategy(strategy.costing, profile, rules.catalog));
+  const PricingScope pricing;
+  for (const Strategy& strategy : rules.strategies)
+    out.push_back(estimate_strategy(strategy.costing, profile, rules.catalog, PlanDetail::ranking));
   return out;
 }
 
@@ -241,8 +246,9 @@ Ranking rank_strategies(const Profile& profile, const RuleSet& rules, const Cost
   const std::size_t n = rules.strategies.size();
   Ranking out = empty_ranking(n);
   Facts facts = profile.facts;
+  const PricingScope pricing;
   for (std::size_t i = 0; i < n; ++i) {
-    StrategyCost cost = estimate_strategy(rules.strategies[i].costing, profile, rules.catalog);
+    StrategyCost cost = estimate_strategy(rules.strategies[i].costing, profile, rules.catalog, PlanDetail::ranking);
     if (adjust) adjust(i, cost);
     score_only(i, rules.strategies[i], cost, rules, facts, out);
   }
@@ -271,6 +277,90 @@ Ranking rank_with_costs(const Profile& profile, const RuleSet& rules, const std:
 Ranking rank_whatif(const Profile& work, const PricedProfile& base, const RuleSet& rules) {
   if (same_pricing_inputs(work.facts, base.profile.facts)) return rank_with_costs(work, rules, base.costs);
   return rank_strategies(work, rules);
+}
+
+namespace {
+
+/// The facts that pricing a strategy sets (every per-strategy fact but the strategy's id, rung
+/// and costing, which set_strategy_facts() writes first), marked by fact_catalog() index.
+const std::vector<char>& priced_facts() {
+  static const std::vector<char> marked = [] {
+    const auto& catalog = fact_catalog();
+    std::vector<char> out(catalog.size(), 0);
+    for (std::size_t i = 0; i < catalog.size(); ++i) {
+      const std::string& path = catalog[i].path;
+      out[i] = catalog[i].per_strategy && path != "strategy.id" && path != "strategy.rung" && path != "strategy.costing";
+    }
+    return out;
+  }();
+  return marked;
+}
+
+/// What a strategy's ranking can be before it is priced: the rules that read no priced fact are
+/// judged exactly; the others count as firing when they add to the score and as silent when
+/// they block or subtract. So `blocked` is certain and `score` is at least its score.
+struct ScoreBound {
+  bool blocked = false;
+  double score = 0;  ///< clamped and rounded as scores are
+};
+
+/// ScoreBound for one strategy; `reads_priced` marks the rules that read a priced fact.
+ScoreBound bound_before_pricing(const Strategy& strategy, const RuleSet& rules, const std::vector<char>& reads_priced,
+                                Facts& facts) {
+  set_strategy_facts(strategy, facts);
+  double upper = strategy.base_score;
+  bool blocked = false;
+  for (std::size_t r = 0; r < rules.rules.size(); ++r) {
+    const Rule& rule = rules.rules[r];
+    if (!applies_to(rule, strategy.id)) continue;
+    if (reads_priced[r] != 0) {
+      if (!rule.blocks && rule.delta > 0) upper += rule.delta;
+      continue;
+    }
+    if (!rule.when.holds(facts)) continue;
+    if (rule.blocks)
+      blocked = true;
+    else
+      upper += rule.delta;
+  }
+  // The scores add the same deltas in another order: the margin covers their rounding error
+  // (far below the 0.1 a score is rounded to), so that the bound can only be too high.
+  upper += 1e-6;
+  return {blocked, std::round(std::clamp(upper, 0.0, 100.0) * 10) / 10};
+}
+
+}  // namespace
+
+std::string top_whatif(const Profile& work, const PricedProfile& base, const RuleSet& rules) {
+  if (same_pricing_inputs(work.facts, base.profile.facts)) return top_id(rank_with_costs(work, rules, base.costs), rules);
+  // Priced in the order of their bounds, highest first; a strategy whose bound is under the
+  // best score found so far cannot rank first, so it is not priced. The first is the first of
+  // rank_strategies() over the strategies priced, which include it: it is never skipped (its
+  // score is at least every other feasible one's) and never blocked for certain.
+  const std::size_t n = rules.strategies.size();
+  Facts facts = work.facts;
+  std::vector<char> reads_priced(rules.rules.size());
+  for (std::size_t r = 0; r < rules.rules.size(); ++r) reads_priced[r] = rules.rules[r].when.reads_any(priced_facts()) ? 1 : 0;
+  std::vector<ScoreBound> bounds(n);
+  for (std::size_t i = 0; i < n; ++i) bounds[i] = bound_before_pricing(rules.strategies[i], rules, reads_priced, facts);
+  std::vector<std::size_t> order(n);
+  for (std::size_t i = 0; i < n; ++i) order[i] = i;
+  std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) { return bounds[a].score > bounds[b].score; });
+  Ranking out = empty_ranking(n);  // not priced: not feasible, so never first
+  const PricingScope pricing;
+  bool found = false;
+  double best = 0;
+  for (const std::size_t i : order) {
+    if (bounds[i].blocked || (found && bounds[i].score < best)) continue;
+    const StrategyCost cost = estimate_strategy(rules.strategies[i].costing, work, rules.catalog, PlanDetail::ranking);
+    score_only(i, rules.strategies[i], cost, rules, facts, out);
+    if (out.feasible[i] != 0 && (!found || out.scores[i] > best)) {
+      found = true;
+      best = out.scores[i];
+    }
+  }
+  find_top(rules, out);
+  return top_id(out, rules);
 }
 
 std::string top_id(const Ranking& ranking, const RuleSet& rules) {

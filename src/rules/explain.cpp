@@ -115,7 +115,7 @@ struct Priced {
 
 std::string top_at(Profile& work, const char* path, double value, const RuleSet& rules, const Priced& base, bool& valid) {
   valid = with_value(work, path, value, rules);
-  return valid ? top_id(rank_whatif(work, base.priced, rules), rules) : std::string();
+  return valid ? top_whatif(work, base.priced, rules) : std::string();
 }
 
 /// The nearest value, moving one way from the current one, at which the top strategy changes:

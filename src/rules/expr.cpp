@@ -476,28 +476,45 @@ Value eval_call(const ExprNode& n, const Facts& facts) {
   return Value::of_number(result);
 }
 
+/// An operand's value: a fact or a literal by reference (conditions read facts thousands of
+/// times an evaluation, and a fact may hold a string or a list), anything else computed into
+/// `own`.
+const Value& operand(const ExprNode& n, const Facts& facts, Value& own) {
+  if (n.op == Op::literal) return n.literal;
+  if (n.op == Op::fact) return facts.get(n.fact);
+  own = eval(n, facts);
+  return own;
+}
+
+/// `a in [...]` against the list's literals, without building the list.
+bool in_literal_list(const Value& a, const ExprNode& list) {
+  return std::any_of(list.args.begin(), list.args.end(), [&](const auto& item) { return item->literal.text == a.text; });
+}
+
 Value eval(const ExprNode& n, const Facts& facts) {
+  Value a_own;
+  Value b_own;
   switch (n.op) {
     case Op::literal: return n.literal;
     case Op::fact: return facts.get(n.fact);
     case Op::and_: {
-      const Value a = eval(*n.args[0], facts);
+      const Value& a = operand(*n.args[0], facts, a_own);
       if (!a.is_null() && !a.boolean) return Value::of_bool(false);
-      const Value b = eval(*n.args[1], facts);
+      const Value& b = operand(*n.args[1], facts, b_own);
       if (!b.is_null() && !b.boolean) return Value::of_bool(false);
       if (a.is_null() || b.is_null()) return Value::of_null();
       return Value::of_bool(true);
     }
     case Op::or_: {
-      const Value a = eval(*n.args[0], facts);
+      const Value& a = operand(*n.args[0], facts, a_own);
       if (!a.is_null() && a.boolean) return Value::of_bool(true);
-      const Value b = eval(*n.args[1], facts);
+      const Value& b = operand(*n.args[1], facts, b_own);
       if (!b.is_null() && b.boolean) return Value::of_bool(true);
       if (a.is_null() || b.is_null()) return Value::of_null();
       return Value::of_bool(false);
     }
     case Op::not_: {
-      const Value a = eval(*n.args[0], facts);
+      const Value& a = operand(*n.args[0], facts, a_own);
       return a.is_null() ? a : Value::of_bool(!a.boolean);
     }
     case Op::call: return eval_call(n, facts);
@@ -508,10 +525,14 @@ Value eval(const ExprNode& n, const Facts& facts) {
     }
     default: break;
   }
-  const Value a = eval(*n.args[0], facts);
+  const Value& a = operand(*n.args[0], facts, a_own);
   if (a.is_null()) return a;
   if (n.op == Op::neg) return Value::of_number(-a.number);
-  const Value b = eval(*n.args[1], facts);
+  if ((n.op == Op::in || n.op == Op::not_in) && n.args[1]->op == Op::list) {
+    const bool found = in_literal_list(a, *n.args[1]);
+    return Value::of_bool(n.op == Op::in ? found : !found);
+  }
+  const Value& b = operand(*n.args[1], facts, b_own);
   if (b.is_null()) return b;
   switch (n.op) {
     case Op::add: return number_or_null(a.number + b.number);
@@ -591,6 +612,11 @@ void collect_facts(const ExprNode& n, std::set<std::string>& out) {
   for (const auto& a : n.args) collect_facts(*a, out);
 }
 
+bool reads_any_fact(const ExprNode& n, const std::vector<char>& facts) {
+  if (n.op == Op::fact && (n.fact >= facts.size() || facts[n.fact] != 0)) return true;  // unknown: counted as read
+  return std::any_of(n.args.begin(), n.args.end(), [&](const auto& a) { return reads_any_fact(*a, facts); });
+}
+
 }  // namespace
 
 Expr::Expr() = default;
@@ -641,6 +667,10 @@ std::vector<std::string> Expr::fact_paths() const {
   return {paths.begin(), paths.end()};
 }
 
+bool Expr::reads_any(const std::vector<char>& facts) const {
+  return m_root != nullptr && reads_any_fact(*m_root, facts);
+}
+
 bool Expr::reads(std::string_view path) const {
   const auto paths = fact_paths();
   return std::find(paths.begin(), paths.end(), path) != paths.end();
@@ -662,9 +692,9 @@ Value restore_value(SnapshotReader& in) {
   v.type = static_cast<Value::Type>(in.size());
   v.boolean = in.size() != 0;
   v.number = in.number();
-  v.text = std::string(in.text());
+  v.text.assign(in.text());
   v.list.resize(in.size());
-  for (auto& item : v.list) item = std::string(in.text());
+  for (auto& item : v.list) item.assign(in.text());
   return v;
 }
 
@@ -687,7 +717,7 @@ std::shared_ptr<ExprNode> restore_node(SnapshotReader& in, int depth) {
   n->type = static_cast<Value::Type>(in.size());
   n->literal = restore_value(in);
   n->fact = in.size();
-  n->name = std::string(in.text());
+  n->name.assign(in.text());
   n->offset = in.size();
   n->args.resize(in.size());
   for (auto& arg : n->args) arg = restore_node(in, depth + 1);
@@ -706,7 +736,7 @@ void Expr::save(SnapshotWriter& out) const {
 Expr Expr::restore(SnapshotReader& in) {
   Expr out;
   if (in.size() == 0) return out;
-  out.m_text = std::string(in.text());
+  out.m_text.assign(in.text());
   out.m_root = restore_node(in, 0);
   return out;
 }

@@ -12,6 +12,10 @@
 namespace llmplan {
 
 void parallel_for(std::size_t n, const std::function<void(std::size_t)>& body) {
+  if (n <= 1) {  // one item (one profile, one file): no thread, and no need to ask for the cores
+    if (n == 1) body(0);
+    return;
+  }
   const std::size_t workers = std::min<std::size_t>(n, std::max(1u, std::thread::hardware_concurrency()));
   if (workers <= 1) {
     for (std::size_t i = 0; i < n; ++i) body(i);

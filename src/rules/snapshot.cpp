@@ -154,7 +154,7 @@ class Reader {
   [[nodiscard]] bool done() const { return m_in.done(); }
 
  private:
-  void item(std::string& x) { x = std::string(m_in.text()); }
+  void item(std::string& x) { x.assign(m_in.text()); }
   void item(double& x) { x = m_in.number(); }
   void item(int& x) { x = static_cast<int>(m_in.integer()); }
   void item(bool& x) { x = m_in.size() != 0; }

@@ -103,7 +103,7 @@ SweepFlip bisect(const PricedProfile& base, const RuleSet& rules, const SweepAxi
     if (mid <= lo || mid >= hi) break;
     if (!set_profile_number(work, axis.field, mid, rules.catalog, ignored)) break;
     ++evaluations;
-    const std::string top = top_id(rank_whatif(work, base, rules), rules);
+    const std::string top = top_whatif(work, base, rules);
     if (top == from) {
       lo = mid;
     } else {

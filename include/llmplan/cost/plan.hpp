@@ -99,8 +99,17 @@ struct StrategyCost {
                                      ///< latency, deadline, gpus ("" when feasible)
 };
 
-/// Prices a strategy of the given costing kind for a profile.
-StrategyCost estimate_strategy(Costing kind, const Profile& profile, const Catalog& catalog);
+/// How much of a strategy's plan the caller needs.
+enum class PlanDetail {
+  full,     ///< the kept plan and its runner-up (advise)
+  ranking,  ///< the kept plan only, `runner_up` left empty: what ranking reads (what-ifs)
+};
+
+/// Prices a strategy of the given costing kind for a profile. The kept plan is the same at
+/// either detail; without the runner-up, the search of trained models stops pricing a model
+/// sooner (when its serving alone costs more than the best plan, not the second best).
+StrategyCost estimate_strategy(Costing kind, const Profile& profile, const Catalog& catalog,
+                               PlanDetail detail = PlanDetail::full);
 
 /// The strategy's monthly inference cost at another request volume (for break-even).
 Range monthly_usd_at(const StrategyCost& cost, double requests, const Profile& profile, const Catalog& catalog);
@@ -128,6 +137,17 @@ class TrainingPlanMemo {
  private:
   std::unique_ptr<Entries> m_entries;
   Entries* m_outer = nullptr;
+};
+
+/// A TrainingPlanMemo for one evaluation (every strategy of a profile), unless the thread has
+/// one already (a what-if search's): the training strategies serve the same candidate models,
+/// and the kept plan of each is the one found while comparing the candidates.
+class PricingScope {
+ public:
+  PricingScope();
+
+ private:
+  std::optional<TrainingPlanMemo> m_memo;
 };
 
 }  // namespace llmplan

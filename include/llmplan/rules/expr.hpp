@@ -54,6 +54,9 @@ class Expr {
   [[nodiscard]] std::vector<std::string> fact_paths() const;
   /// True when the condition reads the fact at `path`.
   [[nodiscard]] bool reads(std::string_view path) const;
+  /// True when the condition reads a fact whose fact_catalog() index is marked in `facts` (one
+  /// entry per fact of the catalog); no strings are built.
+  [[nodiscard]] bool reads_any(const std::vector<char>& facts) const;
 
   /// The range a numeric fact can take, or nullopt when unknown.
   using RangeOf = std::optional<std::pair<double, double>> (*)(std::string_view path);

@@ -1,12 +1,14 @@
 #pragma once
 
+#include <string>
 #include <vector>
 
 #include "llmplan/rules/engine.hpp"
 
 namespace llmplan {
 
-/// The costs rank_strategies() would price, one per strategy of the rule set, in its order.
+/// The costs rank_strategies() would price, one per strategy of the rule set, in its order (the
+/// kept plans without their runner-ups: PlanDetail::ranking).
 std::vector<StrategyCost> price_strategies(const Profile& profile, const RuleSet& rules);
 
 /// Ranks with costs already priced (changed by `adjust` first, on a copy): sampling the cost
@@ -24,5 +26,10 @@ struct PricedProfile {
 /// when `work` agrees with it on every fact the pricing reads (a budget, the overlap: only the
 /// scores move), else priced again. The same ranking as rank_strategies(work, rules).
 Ranking rank_whatif(const Profile& work, const PricedProfile& base, const RuleSet& rules);
+
+/// The strategy rank_whatif() would put first (top_id() of it), pricing only the strategies
+/// that could rank first: before pricing, the rules that read no cost, plan or memory fact give
+/// each strategy a bound on its score.
+std::string top_whatif(const Profile& work, const PricedProfile& base, const RuleSet& rules);
 
 }  // namespace llmplan
