@@ -348,21 +348,28 @@ TEST_CASE("fine-tunes read their generation's one-node curve", "[estimate][calib
   ft.packing = "packed";
   ft.micro_batch = 4;
   const Utilization u = training_utilization(ft, catalog());
-  CHECK(u.curve_id == "ampere-finetune");
+  CHECK(utilization_curve_id(ft) == "ampere-finetune");
   CHECK(u.curve == Approx(curves.at("ampere-finetune").at(ft.model.active_params)));
   const double t = step_tokens(ft, catalog());
   CHECK(u.finetune ==
         Approx(catalog().model.finetune_utilization_factor.expected * t / (t + catalog().model.finetune_tokens_half.expected)));
   TrainingRequest pre = ft;
   pre.finetune = false;
-  CHECK(training_utilization(pre, catalog()).curve_id == "ampere");
+  CHECK(utilization_curve_id(pre) == "ampere");
+  // The curves resolved into the GPU read as the catalog's curve does, at every size.
+  for (const double n : {5e7, 1e8, 3e8, 7e9, 7e10, 4e11, 2e12}) {
+    pre.model.params = pre.model.active_params = n;
+    CHECK(training_utilization(pre, catalog()).curve == Approx(curves.at("ampere").at(n)));
+  }
   // Longer steps reach more of the level; without a -finetune curve the pretraining curve is read.
   TrainingRequest shorter = ft;
   shorter.micro_batch = 1;
   CHECK(training_utilization(shorter, catalog()).value.expected < u.value.expected);
   Catalog without = catalog();
   without.utilization_curves.erase("ampere-finetune");
+  resolve_utilization_curves(without);
+  ft.gpu = without.find_gpu("a100-80gb");
   const Utilization fallback = training_utilization(ft, without);
-  CHECK(fallback.curve_id == "ampere");
+  CHECK(utilization_curve_id(ft) == "ampere");
   CHECK(fallback.curve == Approx(curves.at("ampere").at(ft.model.active_params)));
 }

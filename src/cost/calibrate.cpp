@@ -312,6 +312,11 @@ CalibrationReport calibrate(const std::vector<CalibrationRun>& runs, const Catal
     CalibrationResult res;
     res.run = &run;
     TrainingRequest r = run.request;
+    // The GPU as `c` has it: its curves were resolved into it (the runs may have been read with
+    // another catalog, such as the built-in one before a fit).
+    if (r.gpu != nullptr) {
+      if (const Gpu* own = c.find_gpu(r.gpu->id)) r.gpu = own;
+    }
     Gpu capped;
     if (run.gpu_memory_gib && r.gpu != nullptr) {
       capped = *r.gpu;
@@ -320,6 +325,7 @@ CalibrationReport calibrate(const std::vector<CalibrationRun>& runs, const Catal
     }
     res.estimate = estimate_training(r, c);
     res.utilization = training_utilization(r, c);
+    res.utilization.curve_id = utilization_curve_id(r);
     res.peak_tflops = r.gpu ? r.gpu->peak_tflops : 0;
     if (run.gpu_hours && res.estimate.gpu_hours.expected > 0) {
       const Range& h = res.estimate.gpu_hours;
@@ -396,6 +402,7 @@ CalibrationFit fit_calibration(const std::vector<CalibrationRun>& runs, const Ca
     for (auto& point : it->second.points) point.second = std::min(0.95, point.second * scale);
     changed_curves.insert(id);
   }
+  resolve_utilization_curves(c);
   const bool fit_finetune = !finetune.empty();
   if (fit_finetune) c.model.finetune_utilization_factor = c.model.finetune_utilization_factor * std::exp(median(finetune));
 

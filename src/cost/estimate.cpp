@@ -102,39 +102,47 @@ double qlora_slowdown(const TrainingRequest& r, const Catalog& c) {
 
 Utilization training_utilization(const TrainingRequest& r, const Catalog& c) {
   Utilization u;
-  const double active = r.model.active_params > 0 ? r.model.active_params : r.model.params;
   if (r.utilization) {
     u.given = true;
     u.curve = *r.utilization;
     u.value = Range::exactly(*r.utilization);
     return u;
   }
-  auto curve = r.gpu ? c.utilization_curves.find(r.gpu->utilization_curve) : c.utilization_curves.end();
-  if (r.finetune && r.gpu) {
-    // A fine-tune runs on one node, not the cluster of a pretraining run: its generation's
-    // `-finetune` curve, where the rule set has one, gives its level (else the pretraining curve).
-    const auto own = c.utilization_curves.find(r.gpu->utilization_curve + "-finetune");
-    if (own != c.utilization_curves.end()) curve = own;
+  const double active = r.model.active_params > 0 ? r.model.active_params : r.model.params;
+  // The GPU's curves were resolved when the catalog was built (resolve_utilization_curves): a
+  // fine-tune runs on one node, not the cluster of a pretraining run, so it reads its generation's
+  // `-finetune` curve where the rule set has one.
+  const std::vector<std::pair<double, double>>* knots = nullptr;
+  if (r.gpu) knots = r.finetune ? &r.gpu->finetune_knots : &r.gpu->pretrain_knots;
+  if (knots == nullptr || knots->empty()) {
+    u.curve = 0.4;
+  } else {
+    u.curve = knots->size() == 1 ? knots->front().second : knots_at(*knots, std::log10(active));
   }
-  u.curve = curve != c.utilization_curves.end() ? curve->second.at(active) : 0.4;
-  if (curve != c.utilization_curves.end()) u.curve_id = curve->first;
   // Sparse models route tokens between experts (all-to-all) and run smaller matrices per expert.
   if (r.model.params > active) u.moe = std::pow(r.model.params / active, -c.model.moe_utilization_exponent.expected);
   u.cluster = scaling_efficiency(std::max(1, r.gpus), c);
-  Range band = c.model.training_utilization_band;
+  const Range* band = &c.model.training_utilization_band;
   if (r.finetune) {
     // Short sequences make small matrix products: utilization grows with the tokens each step
     // computes (micro-batch x sequence, or x the example length when sequences are not packed).
+    const CostModel& m = c.model;
     const double t = step_tokens(r, c);
-    u.finetune = c.model.finetune_utilization_factor.expected * t / (t + c.model.finetune_tokens_half.expected);
-    if (is_adapter(r)) u.finetune *= c.model.lora_utilization_factor.expected;
-    if (r.packing == "packed") u.finetune *= c.model.packed_utilization_factor.expected;
-    if (r.packing == "padded") u.finetune *= c.model.padded_utilization_factor.expected;
-    band = c.model.finetune_utilization_band;
+    u.finetune = m.finetune_utilization_factor.expected * t / (t + m.finetune_tokens_half.expected);
+    // The factors are 1 in the built-in rule set; the method and packing are compared only when not.
+    if (m.lora_utilization_factor.expected != 1.0 && is_adapter(r)) u.finetune *= m.lora_utilization_factor.expected;
+    if (m.packed_utilization_factor.expected != 1.0 && r.packing == "packed") u.finetune *= m.packed_utilization_factor.expected;
+    if (m.padded_utilization_factor.expected != 1.0 && r.packing == "padded") u.finetune *= m.padded_utilization_factor.expected;
+    band = &m.finetune_utilization_band;
   }
   const double expected = std::min(0.95, u.curve * u.moe * u.cluster * u.finetune);
-  u.value = Range{expected * band.low, expected, std::min(0.95, expected * band.high)};
+  u.value = Range{expected * band->low, expected, std::min(0.95, expected * band->high)};
   return u;
+}
+
+std::string utilization_curve_id(const TrainingRequest& r) {
+  if (r.utilization || r.gpu == nullptr) return "";
+  return r.finetune ? r.gpu->finetune_curve : (r.gpu->pretrain_knots.empty() ? "" : r.gpu->utilization_curve);
 }
 
 MemoryEstimate estimate_memory(const TrainingRequest& r, const Catalog& c) {
@@ -314,7 +322,8 @@ std::vector<Note> training_notes(const TrainingRequest& r, const Catalog& c) {
     why = "given (--mfu)";
   } else {
     const Range band = r.finetune ? c.model.finetune_utilization_band : c.model.training_utilization_band;
-    why = fmt::format("the `{}` curve at {} active parameters ({:.3g})", u.curve_id.empty() ? "none" : u.curve_id,
+    const std::string curve_id = utilization_curve_id(r);
+    why = fmt::format("the `{}` curve at {} active parameters ({:.3g})", curve_id.empty() ? "none" : curve_id,
                       format_count(r.model.active_params), u.curve);
     if (u.moe < 1) why += fmt::format(" x {:.3g} for a mixture of experts", u.moe);
     if (u.cluster < 1)

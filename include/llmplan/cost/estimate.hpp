@@ -79,14 +79,19 @@ struct MemoryEstimate {
 struct Utilization {
   Range value;           ///< low / expected / high fraction of the peak
   double curve = 0;      ///< the GPU's curve at the active parameters (its `-finetune` curve for fine-tunes)
-  std::string curve_id;  ///< the curve read
+  std::string curve_id;  ///< the curve read: set by calibrate (utilization_curve_id), not by training_utilization
   double moe = 1;        ///< (total / active)^-moe_utilization_exponent
   double cluster = 1;    ///< scaling_efficiency_per_doubling per doubling beyond scaling_reference_gpus
   double finetune = 1;   ///< fine-tunes: finetune_utilization_factor x LoRA factor x packing factor
   bool given = false;    ///< --mfu
 };
 
+/// The inner loop of the training search calls this for every candidate: it reads the GPU's
+/// curves resolved when the catalog was built, compares no id and looks nothing up by name.
 Utilization training_utilization(const TrainingRequest& request, const Catalog& catalog);
+
+/// The id of the utilization curve the request reads ("" when none, or when --mfu gives it).
+std::string utilization_curve_id(const TrainingRequest& request);
 
 /// Tokens one micro-batch step computes: micro-batch x sequence length when sequences are packed
 /// (or for pretraining), x the mean example length when they are not.
