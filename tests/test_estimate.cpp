@@ -373,3 +373,43 @@ TEST_CASE("fine-tunes read their generation's one-node curve", "[estimate][calib
   CHECK(utilization_curve_id(ft) == "ampere");
   CHECK(fallback.curve == Approx(curves.at("ampere").at(ft.model.active_params)));
 }
+
+TEST_CASE("activation checkpointing adds a recomputed forward pass to the time, not to the model's FLOPs",
+          "[estimate][calibration]") {
+  TrainingRequest on = request("llama-2-7b", "full", "a100-80gb", 8, 2048);
+  on.tokens = 1e9;
+  TrainingRequest off = on;
+  off.checkpointing = false;
+  const TrainingEstimate a = estimate_training(on, catalog());
+  const TrainingEstimate b = estimate_training(off, catalog());
+  CHECK(a.flops == Approx(b.flops));
+  CHECK(b.compute_flops == Approx(b.flops));
+  const ModelShape& m = on.model;
+  CHECK(a.compute_flops - a.flops == Approx(on.tokens * (2.0 * m.active_params + 2.0 * m.layers * 2048.0 * m.hidden)));
+  CHECK(a.gpu_hours.expected / b.gpu_hours.expected == Approx(a.compute_flops / b.compute_flops));
+  // Full weights: about 4/3; a frozen base: about 3/2.
+  CHECK(a.compute_flops / a.flops == Approx(4.0 / 3.0).epsilon(0.01));
+  TrainingRequest lora = on;
+  lora.method = "lora";
+  CHECK(estimate_training(lora, catalog()).compute_flops / estimate_training(lora, catalog()).flops == Approx(1.5).epsilon(0.02));
+  // --mfu is a share of the model's FLOPs: nothing is added to it.
+  on.utilization = 0.4;
+  CHECK(estimate_training(on, catalog()).compute_flops == Approx(a.flops));
+}
+
+TEST_CASE("without gradient accumulation the peak holds the larger of the activations and the gradients", "[estimate][memory]") {
+  TrainingRequest r = request("llama-3.2-3b", "full", "a100-80gb", 1, 4096);
+  r.micro_batch = 2;
+  r.precision = "bf16";
+  r.chunked_loss = true;
+  const MemoryEstimate summed = estimate_memory(r, catalog());
+  r.accumulate_gradients = false;
+  const MemoryEstimate peak = estimate_memory(r, catalog());
+  CHECK(peak.activations == Approx(summed.activations));
+  CHECK(peak.gradients == Approx(std::max(0.0, summed.gradients - summed.activations - summed.logits)));
+  CHECK(peak.total < summed.total);
+  CHECK(peak.total == Approx(peak.weights + peak.gradients + peak.optimizer + peak.activations + peak.logits + peak.overhead));
+  // Without checkpointing the activations outgrow the gradients: no gradient is left at the peak.
+  r.checkpointing = false;
+  CHECK(estimate_memory(r, catalog()).gradients == 0);
+}

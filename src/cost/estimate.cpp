@@ -254,6 +254,14 @@ MemoryEstimate estimate_memory(const TrainingRequest& r, const Catalog& c) {
                                            : c.model.logits_bytes.expected;
   mem.activations = activations / k_gib;
   mem.logits = tokens_in_flight * m.vocab * logits_b / k_gib;
+  if (!r.accumulate_gradients) {
+    // One micro-batch per optimizer step: the backward pass frees the activations and logits as
+    // it writes the gradients, and the gradients are freed after the step (zero_grad to None), so
+    // the peak holds the larger of the two, not both (PyTorch's memory timeline of a training
+    // step: Shi and DeVito 2023, "Understanding GPU Memory 1"). With accumulation the gradients
+    // stay across micro-batches and add to the next forward pass's activations.
+    mem.gradients = std::max(0.0, mem.gradients - mem.activations - mem.logits);
+  }
   mem.cuda_context = c.model.cuda_context_gib.expected;
   const double held = mem.weights + mem.gradients + mem.optimizer + mem.activations + mem.logits + mem.qlora_buffers;
   mem.allocator_slack = held * c.model.allocator_slack_fraction.expected;
@@ -268,6 +276,16 @@ MemoryEstimate estimate_memory(const TrainingRequest& r, const Catalog& c) {
 double serving_memory_gib(const ModelShape& model, const Catalog& c) {
   // The same bytes per weight as the serving plan (serving.cpp), so both agree on what fits.
   return model.params * c.model.serving_bytes_per_param.expected * c.model.inference_memory_factor.expected / k_gib;
+}
+
+double recompute_flops(const TrainingRequest& r, const Catalog& c) {
+  // With activation checkpointing the backward pass runs each layer's forward again: 2N + 2 L s h
+  // more per token (PaLM, Chowdhery et al. 2022, appendix B: hardware FLOPs count the
+  // rematerialization, model FLOPs do not; llm-foundry's benchmarks count HFU = 4/3 MFU for full
+  // weights). --mfu is a share of the model's FLOPs, so none are added to it.
+  if (!r.checkpointing || r.utilization) return 0;
+  const double seq = r.seq_len > 0 ? r.seq_len : c.model.training_seq_len.expected;
+  return r.tokens * (2.0 * r.model.active_params + 2.0 * r.model.layers * seq * r.model.hidden);
 }
 
 namespace {
@@ -286,14 +304,15 @@ TrainingEstimate compute_training(const TrainingRequest& r, const Catalog& c) {
   const double weight_flops = (frozen_base ? 4.0 : 6.0) * m.active_params;
   const double attention_flops = 6.0 * m.layers * seq * static_cast<double>(m.hidden);
   e.flops = r.tokens * (weight_flops + attention_flops);
+  e.compute_flops = e.flops + recompute_flops(r, c);
 
   const Range util = training_utilization(r, c).value;  // the cluster's loss is part of it
   const double slowdown = qlora_slowdown(r, c);
   if (r.gpu != nullptr && r.gpu->peak_tflops > 0) {
     const double peak = r.gpu->peak_tflops * 1e12;
+    const double work = e.compute_flops;
     // High utilization gives the low figure.
-    e.gpu_hours =
-        Range{e.flops / (peak * util.high), e.flops / (peak * util.expected), e.flops / (peak * util.low)} * (slowdown / 3600.0);
+    e.gpu_hours = Range{work / (peak * util.high), work / (peak * util.expected), work / (peak * util.low)} * (slowdown / 3600.0);
     e.wall_clock_days = e.gpu_hours * (1.0 / (gpus * 24.0));
     e.cost_usd = e.gpu_hours * price_for(*r.gpu, r, c);
     const double pue = r.pue ? *r.pue : c.model.pue.expected;
