@@ -373,7 +373,11 @@ std::vector<Note> training_notes(const TrainingRequest& r, const Catalog& c) {
   notes.push_back({"grid_kgco2e_per_kwh",
                    Value::of_number(r.grid_kgco2e_per_kwh ? *r.grid_kgco2e_per_kwh : c.model.grid_kgco2e_per_kwh.expected),
                    r.grid_kgco2e_per_kwh ? "given" : c.constant("grid_kgco2e_per_kwh").why});
-  notes.push_back({"gradient_checkpointing", Value::of_bool(r.checkpointing), "trades recomputation for activation memory"});
+  notes.push_back({"gradient_checkpointing", Value::of_bool(r.checkpointing),
+                   r.checkpointing && !r.utilization
+                       ? "trades recomputation for activation memory: the forward pass runs again in the backward pass, "
+                         "2N + 2 L s h FLOPs a token counted in the time"
+                       : "trades recomputation for activation memory"});
   if (r.method == "full") {
     notes.push_back({"precision", Value::of_string(r.precision),
                      r.precision == "bf16" ? "pure 16-bit weights, gradients and optimizer moments"
