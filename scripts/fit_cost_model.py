@@ -151,7 +151,7 @@ def fit(exe):
     data = []
     for r in pre:
         j = by_name[r['name']]
-        u = j['training_flops'] / (float(r['gpu_hours']) * 3600 * j['peak_tflops'] * 1e12)
+        u = j['compute_flops'] / (float(r['gpu_hours']) * 3600 * j['peak_tflops'] * 1e12)
         n = float(r['params'])
         na = float(r['active_params']) if r['active_params'] else n
         g = float(r['gpus']) if r['gpus'] else None
@@ -233,7 +233,7 @@ def fit(exe):
     ft = [r for r in rows if r['strategy'] in ('peft', 'full-finetune') and r['gpu_hours']]
 
     def hours_per_token(r):
-        return float(r['gpu_hours']) / by_name[r['name']]['training_flops']
+        return float(r['gpu_hours']) / by_name[r['name']]['compute_flops']
 
     def step_tokens(r):
         """Tokens one micro-batch step computes, as the estimator counts them (estimate.cpp)."""
@@ -263,7 +263,7 @@ def fit(exe):
     fdata = []
     for r in ft:
         j = by_name[r['name']]
-        u = j['training_flops'] / (float(r['gpu_hours']) * 3600 * j['peak_tflops'] * 1e12)
+        u = j['compute_flops'] / (float(r['gpu_hours']) * 3600 * j['peak_tflops'] * 1e12)
         t = step_tokens(r)
         if r['method'] == 'qlora':
             u *= 1 + (out['qlora_overhead_tokens'] or 0.0) / t
@@ -302,7 +302,9 @@ def fit_memory(exe, rows):
     """The allocator slack from the figures without QLoRA, then QLoRA's dequantization buffers
     from the QLoRA figures. The estimate is (held + buffers) x (1 + slack) + context; each figure
     is solved for the part it pins down, and the median is taken."""
-    mem = [r for r in rows if r['peak_memory_gib']]
+    # Figures of allocated tensors (memory_measure = allocated) hold no CUDA context and no
+    # allocator slack, so only figures of what the GPU held can fit the slack.
+    mem = [r for r in rows if r['peak_memory_gib'] and r.get('memory_measure', '') != 'allocated']
     runs = {r['name']: r for r in run_calibrate(exe, rows)}
     slacks, ks = [], []
     for r in mem:

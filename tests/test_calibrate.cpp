@@ -80,3 +80,23 @@ TEST_CASE("the fused loss column reaches the memory estimate", "[calibrate]") {
   CHECK(report.results[1].estimate.memory.logits < report.results[0].estimate.memory.logits / 100);
   CHECK(report.results[1].estimate.memory.total < report.results[0].estimate.memory.total);
 }
+
+TEST_CASE("a figure of allocated memory is compared with the tensors alone", "[calibrate]") {
+  const std::string head =
+      "name,strategy,method,params,active_params,tokens,examples,example_tokens,epochs,gpu,gpus,seq_len,micro_batch,gpu_hours,"
+      "peak_memory_gib,model,memory_measure,grad_accumulation\n";
+  const std::string csv = head + "device,peft,lora,,,,,,,a100-80gb,1,2048,2,,20,llama-3.1-8b,,\n" +
+                          "allocated,peft,lora,,,,,,,a100-80gb,1,2048,2,,20,llama-3.1-8b,allocated,no\n";
+  Diagnostics diags;
+  const auto runs = read_calibration_csv(csv, "runs.csv", default_rules().catalog, strategies(), diags);
+  REQUIRE_FALSE(diags.has_errors());
+  REQUIRE(runs.size() == 2);
+  CHECK_FALSE(runs[0].memory_allocated);
+  CHECK(runs[1].memory_allocated);
+  CHECK(runs[0].request.accumulate_gradients);
+  CHECK_FALSE(runs[1].request.accumulate_gradients);
+  const CalibrationReport report = calibrate(runs, default_rules().catalog);
+  const MemoryEstimate& m = report.results[1].estimate.memory;
+  CHECK(report.results[0].memory_compared_gib == Approx(report.results[0].estimate.memory.total));
+  CHECK(report.results[1].memory_compared_gib == Approx(m.total - m.cuda_context - m.allocator_slack));
+}

@@ -348,21 +348,68 @@ TEST_CASE("fine-tunes read their generation's one-node curve", "[estimate][calib
   ft.packing = "packed";
   ft.micro_batch = 4;
   const Utilization u = training_utilization(ft, catalog());
-  CHECK(u.curve_id == "ampere-finetune");
+  CHECK(utilization_curve_id(ft) == "ampere-finetune");
   CHECK(u.curve == Approx(curves.at("ampere-finetune").at(ft.model.active_params)));
   const double t = step_tokens(ft, catalog());
   CHECK(u.finetune ==
         Approx(catalog().model.finetune_utilization_factor.expected * t / (t + catalog().model.finetune_tokens_half.expected)));
   TrainingRequest pre = ft;
   pre.finetune = false;
-  CHECK(training_utilization(pre, catalog()).curve_id == "ampere");
+  CHECK(utilization_curve_id(pre) == "ampere");
+  // The curves resolved into the GPU read as the catalog's curve does, at every size.
+  for (const double n : {5e7, 1e8, 3e8, 7e9, 7e10, 4e11, 2e12}) {
+    pre.model.params = pre.model.active_params = n;
+    CHECK(training_utilization(pre, catalog()).curve == Approx(curves.at("ampere").at(n)));
+  }
   // Longer steps reach more of the level; without a -finetune curve the pretraining curve is read.
   TrainingRequest shorter = ft;
   shorter.micro_batch = 1;
   CHECK(training_utilization(shorter, catalog()).value.expected < u.value.expected);
   Catalog without = catalog();
   without.utilization_curves.erase("ampere-finetune");
+  resolve_utilization_curves(without);
+  ft.gpu = without.find_gpu("a100-80gb");
   const Utilization fallback = training_utilization(ft, without);
-  CHECK(fallback.curve_id == "ampere");
+  CHECK(utilization_curve_id(ft) == "ampere");
   CHECK(fallback.curve == Approx(curves.at("ampere").at(ft.model.active_params)));
+}
+
+TEST_CASE("activation checkpointing adds a recomputed forward pass to the time, not to the model's FLOPs",
+          "[estimate][calibration]") {
+  TrainingRequest on = request("llama-2-7b", "full", "a100-80gb", 8, 2048);
+  on.tokens = 1e9;
+  TrainingRequest off = on;
+  off.checkpointing = false;
+  const TrainingEstimate a = estimate_training(on, catalog());
+  const TrainingEstimate b = estimate_training(off, catalog());
+  CHECK(a.flops == Approx(b.flops));
+  CHECK(b.compute_flops == Approx(b.flops));
+  const ModelShape& m = on.model;
+  CHECK(a.compute_flops - a.flops == Approx(on.tokens * (2.0 * m.active_params + 2.0 * m.layers * 2048.0 * m.hidden)));
+  CHECK(a.gpu_hours.expected / b.gpu_hours.expected == Approx(a.compute_flops / b.compute_flops));
+  // Full weights: about 4/3; a frozen base: about 3/2.
+  CHECK(a.compute_flops / a.flops == Approx(4.0 / 3.0).epsilon(0.01));
+  TrainingRequest lora = on;
+  lora.method = "lora";
+  CHECK(estimate_training(lora, catalog()).compute_flops / estimate_training(lora, catalog()).flops == Approx(1.5).epsilon(0.02));
+  // --mfu is a share of the model's FLOPs: nothing is added to it.
+  on.utilization = 0.4;
+  CHECK(estimate_training(on, catalog()).compute_flops == Approx(a.flops));
+}
+
+TEST_CASE("without gradient accumulation the peak holds the larger of the activations and the gradients", "[estimate][memory]") {
+  TrainingRequest r = request("llama-3.2-3b", "full", "a100-80gb", 1, 4096);
+  r.micro_batch = 2;
+  r.precision = "bf16";
+  r.chunked_loss = true;
+  const MemoryEstimate summed = estimate_memory(r, catalog());
+  r.accumulate_gradients = false;
+  const MemoryEstimate peak = estimate_memory(r, catalog());
+  CHECK(peak.activations == Approx(summed.activations));
+  CHECK(peak.gradients == Approx(std::max(0.0, summed.gradients - summed.activations - summed.logits)));
+  CHECK(peak.total < summed.total);
+  CHECK(peak.total == Approx(peak.weights + peak.gradients + peak.optimizer + peak.activations + peak.logits + peak.overhead));
+  // Without checkpointing the activations outgrow the gradients: no gradient is left at the peak.
+  r.checkpointing = false;
+  CHECK(estimate_memory(r, catalog()).gradients == 0);
 }

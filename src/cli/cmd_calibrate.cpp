@@ -57,7 +57,7 @@ json report_json(const CalibrationReport& report) {
     } else if (r.run->peak_memory_gib) {
       run["quantity"] = "peak_memory_gib";
       run["measured"] = *r.run->peak_memory_gib;
-      const double m = tidy(r.estimate.memory.total);
+      const double m = tidy(r.memory_compared_gib);
       run["estimate"] = json{{"low", m}, {"expected", m}, {"high", m}};
       run["ln_error"] = round_significant(r.memory_ln_error, 4);
       run["inside"] = r.memory_within_15;
@@ -70,7 +70,7 @@ json report_json(const CalibrationReport& report) {
     }
     if (r.run->peak_memory_gib) {
       run["memory"] = json{{"measured_gib", *r.run->peak_memory_gib},
-                           {"estimate_gib", tidy(r.estimate.memory.total)},
+                           {"estimate_gib", tidy(r.memory_compared_gib)},
                            {"ln_error", round_significant(r.memory_ln_error, 4)},
                            {"within_15_percent", r.memory_within_15}};
     }
@@ -86,6 +86,7 @@ json report_json(const CalibrationReport& report) {
                                {"cuda_context", m.cuda_context},
                                {"allocator_slack", m.allocator_slack}};
     run["training_flops"] = tidy(r.estimate.flops);
+    run["compute_flops"] = tidy(r.estimate.compute_flops);
     run["peak_tflops"] = r.peak_tflops;
     run["utilization"] = json{{"curve_id", r.run->request.gpu ? r.run->request.gpu->utilization_curve : ""},
                               {"expected", round_significant(r.utilization.value.expected, 4)},
@@ -134,10 +135,10 @@ std::string report_table(const CalibrationReport& report, const std::string& tit
                          r.hours_ln_error, r.hours_inside ? "GPU-h inside" : "GPU-h OUTSIDE");
     }
     if (r.run->peak_memory_gib) {
-      out += fmt::format("  {:<40} {:>10} {:>28} {:>+8.3f}  {}\n", r.run->gpu_hours ? "" : name,
-                         format_number(*r.run->peak_memory_gib, 1) + " GiB",
-                         format_number(tidy(r.estimate.memory.total), 1) + " GiB", r.memory_ln_error,
-                         r.memory_within_15 ? "memory within 15%" : "memory OFF by over 15%");
+      out +=
+          fmt::format("  {:<40} {:>10} {:>28} {:>+8.3f}  {}\n", r.run->gpu_hours ? "" : name,
+                      format_number(*r.run->peak_memory_gib, 1) + " GiB", format_number(tidy(r.memory_compared_gib), 1) + " GiB",
+                      r.memory_ln_error, r.memory_within_15 ? "memory within 15%" : "memory OFF by over 15%");
     }
     if (r.run->fits) {
       out += fmt::format("  {:<40} {:>10} {:>28} {:>8}  {}\n", r.run->gpu_hours || r.run->peak_memory_gib ? "" : name,
@@ -224,7 +225,8 @@ void setup_calibrate(CLI::App& app, int& exit_code) {
       "example_tokens,epochs,gpu,gpus,seq_len,micro_batch,gpu_hours,peak_memory_gib (empty cells where a run\n"
       "does not say; gpu_hours or peak_memory_gib must be there). Optional: model, precision, optimizer, offload,\n"
       "packing, chunked_loss, fused_loss, flash_attention, checkpointing, zero, lora_rank, lora_targets,\n"
-      "gpu_memory_gib, fits, published, source, notes.\n"
+      "gpu_memory_gib, fits, memory_measure (allocated: tensors only, as torch.cuda.max_memory_allocated; device:\n"
+      "what the GPU holds, the default), grad_accumulation, published, source, notes.\n"
       "Examples:\n"
       "  llmplan calibrate my-runs.csv\n"
       "  llmplan calibrate my-runs.csv --fit -o my-cost-model.yaml && llmplan advise p.yaml --rules my-cost-model.yaml");

@@ -123,7 +123,8 @@ const std::vector<std::string>& calibration_columns() {
       "seq_len", "micro_batch", "gpu_hours", "peak_memory_gib",
       // optional
       "model", "precision", "optimizer", "offload", "packing", "chunked_loss", "fused_loss", "flash_attention", "checkpointing",
-      "zero", "lora_rank", "lora_targets", "gpu_memory_gib", "fits", "published", "source", "notes"};
+      "zero", "lora_rank", "lora_targets", "gpu_memory_gib", "fits", "memory_measure", "grad_accumulation", "published", "source",
+      "notes"};
   return columns;
 }
 
@@ -273,6 +274,9 @@ std::vector<CalibrationRun> read_calibration_csv(const std::string& text, const 
     run.peak_memory_gib = number("peak_memory_gib", Dimension::number, 0);
     run.fits = flag("fits");
     run.gpu_memory_gib = number("gpu_memory_gib", Dimension::number, 0.1);
+    // `allocated`: torch.cuda.max_memory_allocated or the allocator's peak of active blocks (the
+    // tensors alone); `device` (default): what the GPU holds, as nvidia-smi shows or a memory cap.
+    run.memory_allocated = choice("memory_measure", {"allocated", "device"}, "device") == "allocated";
     if (!run.gpu_hours && !run.peak_memory_gib && !run.fits) {
       diags.error("missing-value", "a run needs `gpu_hours` or `peak_memory_gib` (or `fits`)", SourceLoc{file, line, 1});
     }
@@ -291,6 +295,7 @@ std::vector<CalibrationRun> read_calibration_csv(const std::string& text, const 
     q.fused_loss = flag("fused_loss").value_or(false);
     q.flash_attention = flag("flash_attention").value_or(true);
     q.checkpointing = flag("checkpointing").value_or(true);
+    q.accumulate_gradients = flag("grad_accumulation").value_or(true);
     q.zero_stage = static_cast<int>(number("zero", Dimension::count, 0).value_or(-1));
     if (q.zero_stage > 3) diags.error("out-of-range", "`zero` is a ZeRO stage, 0 to 3", loc(cell("zero")));
     q.lora_rank = static_cast<int>(number("lora_rank", Dimension::count, 1).value_or(0));
@@ -312,6 +317,11 @@ CalibrationReport calibrate(const std::vector<CalibrationRun>& runs, const Catal
     CalibrationResult res;
     res.run = &run;
     TrainingRequest r = run.request;
+    // The GPU as `c` has it: its curves were resolved into it (the runs may have been read with
+    // another catalog, such as the built-in one before a fit).
+    if (r.gpu != nullptr) {
+      if (const Gpu* own = c.find_gpu(r.gpu->id)) r.gpu = own;
+    }
     Gpu capped;
     if (run.gpu_memory_gib && r.gpu != nullptr) {
       capped = *r.gpu;
@@ -320,20 +330,23 @@ CalibrationReport calibrate(const std::vector<CalibrationRun>& runs, const Catal
     }
     res.estimate = estimate_training(r, c);
     res.utilization = training_utilization(r, c);
+    res.utilization.curve_id = utilization_curve_id(r);
     res.peak_tflops = r.gpu ? r.gpu->peak_tflops : 0;
     if (run.gpu_hours && res.estimate.gpu_hours.expected > 0) {
       const Range& h = res.estimate.gpu_hours;
       res.hours_ln_error = std::log(h.expected / *run.gpu_hours);
       res.hours_inside = h.low <= *run.gpu_hours && *run.gpu_hours <= h.high;
       const double slowdown = qlora_slowdown(run.request, c);
-      res.implied_utilization = res.estimate.flops * slowdown / (*run.gpu_hours * 3600.0 * res.peak_tflops * 1e12);
+      res.implied_utilization = res.estimate.compute_flops * slowdown / (*run.gpu_hours * 3600.0 * res.peak_tflops * 1e12);
       hours_errors.push_back(std::abs(res.hours_ln_error));
       inside += res.hours_inside ? 1 : 0;
       report.gpu_hours.widest_band = std::max(report.gpu_hours.widest_band, h.high / h.low);
     }
     if (run.peak_memory_gib) {
-      res.memory_ln_error = std::log(res.estimate.memory.total / *run.peak_memory_gib);
-      res.memory_within_15 = std::abs(res.estimate.memory.total / *run.peak_memory_gib - 1) <= 0.15;
+      const MemoryEstimate& m = res.estimate.memory;
+      res.memory_compared_gib = run.memory_allocated ? m.total - m.cuda_context - m.allocator_slack : m.total;
+      res.memory_ln_error = std::log(res.memory_compared_gib / *run.peak_memory_gib);
+      res.memory_within_15 = std::abs(res.memory_compared_gib / *run.peak_memory_gib - 1) <= 0.15;
       memory_errors.push_back(std::abs(res.memory_ln_error));
       within += res.memory_within_15 ? 1 : 0;
     }
@@ -396,13 +409,15 @@ CalibrationFit fit_calibration(const std::vector<CalibrationRun>& runs, const Ca
     for (auto& point : it->second.points) point.second = std::min(0.95, point.second * scale);
     changed_curves.insert(id);
   }
+  resolve_utilization_curves(c);
   const bool fit_finetune = !finetune.empty();
   if (fit_finetune) c.model.finetune_utilization_factor = c.model.finetune_utilization_factor * std::exp(median(finetune));
 
   // 2. Memory: the allocator slack scaled so that the median run's estimate meets its measure.
   std::vector<double> memory_errors;
   for (const auto& res : before.results) {
-    if (res.run->peak_memory_gib) memory_errors.push_back(res.memory_ln_error);
+    // A figure of allocated tensors holds no slack: only what the GPU held says how much there is.
+    if (res.run->peak_memory_gib && !res.run->memory_allocated) memory_errors.push_back(res.memory_ln_error);
   }
   const bool fit_memory = !memory_errors.empty();
   if (fit_memory) {

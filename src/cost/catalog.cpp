@@ -222,6 +222,53 @@ void resolve_cost_model(Catalog& catalog) {
     const auto it = catalog.constants.find(field.name);
     if (it != catalog.constants.end()) catalog.model.*field.member = it->second.value;
   }
+  resolve_utilization_curves(catalog);
+}
+
+namespace {
+
+std::vector<std::pair<double, double>> log10_knots(const UtilizationCurve& curve) {
+  std::vector<std::pair<double, double>> knots;
+  knots.reserve(curve.points.size());
+  for (const auto& [n, u] : curve.points) knots.emplace_back(std::log10(n), u);
+  // A curve flat in size is kept as one knot, so reading it takes no logarithm.
+  const bool flat = std::all_of(knots.begin(), knots.end(), [&](const auto& k) { return k.second == knots.front().second; });
+  if (flat && !knots.empty()) knots.resize(1);
+  return knots;
+}
+
+}  // namespace
+
+void resolve_utilization_curves(Catalog& catalog) {
+  for (auto& gpu : catalog.gpus) {
+    gpu.pretrain_knots.clear();
+    gpu.finetune_knots.clear();
+    gpu.finetune_curve.clear();
+    const auto own = catalog.utilization_curves.find(gpu.utilization_curve);
+    if (own != catalog.utilization_curves.end()) {
+      gpu.pretrain_knots = log10_knots(own->second);
+      gpu.finetune_knots = gpu.pretrain_knots;
+      gpu.finetune_curve = own->first;
+    }
+    const auto finetune = catalog.utilization_curves.find(gpu.utilization_curve + "-finetune");
+    if (finetune != catalog.utilization_curves.end()) {
+      gpu.finetune_knots = log10_knots(finetune->second);
+      gpu.finetune_curve = finetune->first;
+    }
+  }
+}
+
+double knots_at(const std::vector<std::pair<double, double>>& knots, double log10_params) {
+  if (knots.empty()) return 0;
+  if (log10_params <= knots.front().first) return knots.front().second;
+  for (std::size_t i = 1; i < knots.size(); ++i) {
+    if (log10_params <= knots[i].first) {
+      const auto [x0, y0] = knots[i - 1];
+      const auto [x1, y1] = knots[i];
+      return y0 + (log10_params - x0) / (x1 - x0) * (y1 - y0);
+    }
+  }
+  return knots.back().second;
 }
 
 }  // namespace llmplan

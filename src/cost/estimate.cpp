@@ -102,39 +102,47 @@ double qlora_slowdown(const TrainingRequest& r, const Catalog& c) {
 
 Utilization training_utilization(const TrainingRequest& r, const Catalog& c) {
   Utilization u;
-  const double active = r.model.active_params > 0 ? r.model.active_params : r.model.params;
   if (r.utilization) {
     u.given = true;
     u.curve = *r.utilization;
     u.value = Range::exactly(*r.utilization);
     return u;
   }
-  auto curve = r.gpu ? c.utilization_curves.find(r.gpu->utilization_curve) : c.utilization_curves.end();
-  if (r.finetune && r.gpu) {
-    // A fine-tune runs on one node, not the cluster of a pretraining run: its generation's
-    // `-finetune` curve, where the rule set has one, gives its level (else the pretraining curve).
-    const auto own = c.utilization_curves.find(r.gpu->utilization_curve + "-finetune");
-    if (own != c.utilization_curves.end()) curve = own;
+  const double active = r.model.active_params > 0 ? r.model.active_params : r.model.params;
+  // The GPU's curves were resolved when the catalog was built (resolve_utilization_curves): a
+  // fine-tune runs on one node, not the cluster of a pretraining run, so it reads its generation's
+  // `-finetune` curve where the rule set has one.
+  const std::vector<std::pair<double, double>>* knots = nullptr;
+  if (r.gpu) knots = r.finetune ? &r.gpu->finetune_knots : &r.gpu->pretrain_knots;
+  if (knots == nullptr || knots->empty()) {
+    u.curve = 0.4;
+  } else {
+    u.curve = knots->size() == 1 ? knots->front().second : knots_at(*knots, std::log10(active));
   }
-  u.curve = curve != c.utilization_curves.end() ? curve->second.at(active) : 0.4;
-  if (curve != c.utilization_curves.end()) u.curve_id = curve->first;
   // Sparse models route tokens between experts (all-to-all) and run smaller matrices per expert.
   if (r.model.params > active) u.moe = std::pow(r.model.params / active, -c.model.moe_utilization_exponent.expected);
   u.cluster = scaling_efficiency(std::max(1, r.gpus), c);
-  Range band = c.model.training_utilization_band;
+  const Range* band = &c.model.training_utilization_band;
   if (r.finetune) {
     // Short sequences make small matrix products: utilization grows with the tokens each step
     // computes (micro-batch x sequence, or x the example length when sequences are not packed).
+    const CostModel& m = c.model;
     const double t = step_tokens(r, c);
-    u.finetune = c.model.finetune_utilization_factor.expected * t / (t + c.model.finetune_tokens_half.expected);
-    if (is_adapter(r)) u.finetune *= c.model.lora_utilization_factor.expected;
-    if (r.packing == "packed") u.finetune *= c.model.packed_utilization_factor.expected;
-    if (r.packing == "padded") u.finetune *= c.model.padded_utilization_factor.expected;
-    band = c.model.finetune_utilization_band;
+    u.finetune = m.finetune_utilization_factor.expected * t / (t + m.finetune_tokens_half.expected);
+    // The factors are 1 in the built-in rule set; the method and packing are compared only when not.
+    if (m.lora_utilization_factor.expected != 1.0 && is_adapter(r)) u.finetune *= m.lora_utilization_factor.expected;
+    if (m.packed_utilization_factor.expected != 1.0 && r.packing == "packed") u.finetune *= m.packed_utilization_factor.expected;
+    if (m.padded_utilization_factor.expected != 1.0 && r.packing == "padded") u.finetune *= m.padded_utilization_factor.expected;
+    band = &m.finetune_utilization_band;
   }
   const double expected = std::min(0.95, u.curve * u.moe * u.cluster * u.finetune);
-  u.value = Range{expected * band.low, expected, std::min(0.95, expected * band.high)};
+  u.value = Range{expected * band->low, expected, std::min(0.95, expected * band->high)};
   return u;
+}
+
+std::string utilization_curve_id(const TrainingRequest& r) {
+  if (r.utilization || r.gpu == nullptr) return "";
+  return r.finetune ? r.gpu->finetune_curve : (r.gpu->pretrain_knots.empty() ? "" : r.gpu->utilization_curve);
 }
 
 MemoryEstimate estimate_memory(const TrainingRequest& r, const Catalog& c) {
@@ -246,6 +254,14 @@ MemoryEstimate estimate_memory(const TrainingRequest& r, const Catalog& c) {
                                            : c.model.logits_bytes.expected;
   mem.activations = activations / k_gib;
   mem.logits = tokens_in_flight * m.vocab * logits_b / k_gib;
+  if (!r.accumulate_gradients) {
+    // One micro-batch per optimizer step: the backward pass frees the activations and logits as
+    // it writes the gradients, and the gradients are freed after the step (zero_grad to None), so
+    // the peak holds the larger of the two, not both (PyTorch's memory timeline of a training
+    // step: Shi and DeVito 2023, "Understanding GPU Memory 1"). With accumulation the gradients
+    // stay across micro-batches and add to the next forward pass's activations.
+    mem.gradients = std::max(0.0, mem.gradients - mem.activations - mem.logits);
+  }
   mem.cuda_context = c.model.cuda_context_gib.expected;
   const double held = mem.weights + mem.gradients + mem.optimizer + mem.activations + mem.logits + mem.qlora_buffers;
   mem.allocator_slack = held * c.model.allocator_slack_fraction.expected;
@@ -260,6 +276,16 @@ MemoryEstimate estimate_memory(const TrainingRequest& r, const Catalog& c) {
 double serving_memory_gib(const ModelShape& model, const Catalog& c) {
   // The same bytes per weight as the serving plan (serving.cpp), so both agree on what fits.
   return model.params * c.model.serving_bytes_per_param.expected * c.model.inference_memory_factor.expected / k_gib;
+}
+
+double recompute_flops(const TrainingRequest& r, const Catalog& c) {
+  // With activation checkpointing the backward pass runs each layer's forward again: 2N + 2 L s h
+  // more per token (PaLM, Chowdhery et al. 2022, appendix B: hardware FLOPs count the
+  // rematerialization, model FLOPs do not; llm-foundry's benchmarks count HFU = 4/3 MFU for full
+  // weights). --mfu is a share of the model's FLOPs, so none are added to it.
+  if (!r.checkpointing || r.utilization) return 0;
+  const double seq = r.seq_len > 0 ? r.seq_len : c.model.training_seq_len.expected;
+  return r.tokens * (2.0 * r.model.active_params + 2.0 * r.model.layers * seq * r.model.hidden);
 }
 
 namespace {
@@ -278,14 +304,15 @@ TrainingEstimate compute_training(const TrainingRequest& r, const Catalog& c) {
   const double weight_flops = (frozen_base ? 4.0 : 6.0) * m.active_params;
   const double attention_flops = 6.0 * m.layers * seq * static_cast<double>(m.hidden);
   e.flops = r.tokens * (weight_flops + attention_flops);
+  e.compute_flops = e.flops + recompute_flops(r, c);
 
   const Range util = training_utilization(r, c).value;  // the cluster's loss is part of it
   const double slowdown = qlora_slowdown(r, c);
   if (r.gpu != nullptr && r.gpu->peak_tflops > 0) {
     const double peak = r.gpu->peak_tflops * 1e12;
+    const double work = e.compute_flops;
     // High utilization gives the low figure.
-    e.gpu_hours =
-        Range{e.flops / (peak * util.high), e.flops / (peak * util.expected), e.flops / (peak * util.low)} * (slowdown / 3600.0);
+    e.gpu_hours = Range{work / (peak * util.high), work / (peak * util.expected), work / (peak * util.low)} * (slowdown / 3600.0);
     e.wall_clock_days = e.gpu_hours * (1.0 / (gpus * 24.0));
     e.cost_usd = e.gpu_hours * price_for(*r.gpu, r, c);
     const double pue = r.pue ? *r.pue : c.model.pue.expected;
@@ -314,7 +341,8 @@ std::vector<Note> training_notes(const TrainingRequest& r, const Catalog& c) {
     why = "given (--mfu)";
   } else {
     const Range band = r.finetune ? c.model.finetune_utilization_band : c.model.training_utilization_band;
-    why = fmt::format("the `{}` curve at {} active parameters ({:.3g})", u.curve_id.empty() ? "none" : u.curve_id,
+    const std::string curve_id = utilization_curve_id(r);
+    why = fmt::format("the `{}` curve at {} active parameters ({:.3g})", curve_id.empty() ? "none" : curve_id,
                       format_count(r.model.active_params), u.curve);
     if (u.moe < 1) why += fmt::format(" x {:.3g} for a mixture of experts", u.moe);
     if (u.cluster < 1)
@@ -345,7 +373,11 @@ std::vector<Note> training_notes(const TrainingRequest& r, const Catalog& c) {
   notes.push_back({"grid_kgco2e_per_kwh",
                    Value::of_number(r.grid_kgco2e_per_kwh ? *r.grid_kgco2e_per_kwh : c.model.grid_kgco2e_per_kwh.expected),
                    r.grid_kgco2e_per_kwh ? "given" : c.constant("grid_kgco2e_per_kwh").why});
-  notes.push_back({"gradient_checkpointing", Value::of_bool(r.checkpointing), "trades recomputation for activation memory"});
+  notes.push_back({"gradient_checkpointing", Value::of_bool(r.checkpointing),
+                   r.checkpointing && !r.utilization
+                       ? "trades recomputation for activation memory: the forward pass runs again in the backward pass, "
+                         "2N + 2 L s h FLOPs a token counted in the time"
+                       : "trades recomputation for activation memory"});
   if (r.method == "full") {
     notes.push_back({"precision", Value::of_string(r.precision),
                      r.precision == "bf16" ? "pure 16-bit weights, gradients and optimizer moments"

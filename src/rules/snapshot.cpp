@@ -28,7 +28,8 @@ void fields(A& a, PriceQuote& x) {
 template <typename A>
 void fields(A& a, Gpu& x) {
   a(x.id, x.name, x.aliases, x.memory_gib, x.peak_tflops, x.fp8_tflops, x.memory_bandwidth_tbps, x.generation, x.board_power_w,
-    x.utilization_curve, x.spec_source, x.prices, x.price_note, x.loc, x.price);
+    x.utilization_curve, x.spec_source, x.prices, x.price_note, x.loc, x.price, x.pretrain_knots, x.finetune_knots,
+    x.finetune_curve);
 }
 template <typename A>
 void fields(A& a, ModelShape& x) {
@@ -83,7 +84,7 @@ void fields(A& a, Diagnostic& x) {
 // removed: list it in fields() above, then update its size here.
 static_assert(sizeof(SourceLoc) == 40, "SourceLoc changed: update fields() in snapshot.cpp");
 static_assert(sizeof(PriceQuote) == 104, "PriceQuote changed: update fields() in snapshot.cpp");
-static_assert(sizeof(Gpu) == 344, "Gpu changed: update fields() in snapshot.cpp");
+static_assert(sizeof(Gpu) == 424, "Gpu changed: update fields() in snapshot.cpp");
 static_assert(sizeof(ModelShape) == 72, "ModelShape changed: update fields() in snapshot.cpp");
 static_assert(sizeof(ModelInfo) == 344, "ModelInfo changed: update fields() in snapshot.cpp");
 static_assert(sizeof(ApiPrice) == 392, "ApiPrice changed: update fields() in snapshot.cpp");

@@ -22,6 +22,7 @@ struct CalibrationRun {
   std::optional<double> peak_memory_gib;  ///< measured peak memory per GPU
   std::optional<bool> fits;               ///< whether the run fitted in memory (or ran out)
   std::optional<double> gpu_memory_gib;   ///< memory the run had, when not the catalog GPU's
+  bool memory_allocated = false;          ///< the measure is the allocator's peak of tensors (no CUDA context, no slack)
   bool gpus_known = true;                 ///< false: the GPU count was not published
   std::string published;                  ///< publication date, when the CSV says
 };
@@ -50,6 +51,7 @@ struct CalibrationResult {
   bool hours_inside = false;  ///< measured within low..high
   double implied_utilization = 0;
   // memory, when measured
+  double memory_compared_gib = 0;  ///< the estimate the measure is compared with: the total, or the tensors alone
   double memory_ln_error = 0;
   bool memory_within_15 = false;
   // fits, when known

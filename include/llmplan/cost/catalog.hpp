@@ -46,6 +46,13 @@ struct Gpu {
   std::string price_note;  ///< why there is no quote, when there is none (never rented by the advisor)
   SourceLoc loc;
   Range price;  ///< cheapest, median and dearest quote; set by resolve_prices()
+  /// Set by resolve_utilization_curves() so that the estimator reads no map per call: the knots
+  /// (log10 active parameters, utilization) of this GPU's pretraining curve and of the curve its
+  /// fine-tunes read (`<curve>-finetune` where the rule set has one, else the pretraining curve),
+  /// and that curve's id. Empty knots: the curve is not defined.
+  std::vector<std::pair<double, double>> pretrain_knots;
+  std::vector<std::pair<double, double>> finetune_knots;
+  std::string finetune_curve;
 
   /// Cheapest, median and dearest quote.
   [[nodiscard]] const Range& price_range() const { return price; }
@@ -252,7 +259,16 @@ bool older_than_a_year(const std::string& date, const std::string& today);
 /// The constants the estimator reads; a rule set that lacks one is refused at load time.
 const std::vector<std::string>& required_cost_constants();
 
-/// Copies the numeric constants into `catalog.model`. Call after checking that none is missing.
+/// Copies the numeric constants into `catalog.model` and resolves each GPU's utilization curves
+/// (resolve_utilization_curves). Call after checking that none is missing.
 void resolve_cost_model(Catalog& catalog);
+
+/// Copies each GPU's utilization curves from `catalog.utilization_curves` into the GPU (knots in
+/// log10 of the parameters). Call again after changing the curves of a loaded catalog.
+void resolve_utilization_curves(Catalog& catalog);
+
+/// A curve's utilization at log10(parameters) from resolved knots: linear in log10, flat beyond
+/// the ends (as UtilizationCurve::at).
+double knots_at(const std::vector<std::pair<double, double>>& knots, double log10_params);
 
 }  // namespace llmplan

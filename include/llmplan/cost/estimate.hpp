@@ -51,7 +51,8 @@ struct TrainingRequest {
   bool flash_attention = true;                ///< no s^2 attention scores held (FlashAttention / SDPA)
   std::string packing;                        ///< fine-tunes: packed, padded, or "" (not known)
   double example_tokens = 0;                  ///< fine-tunes: mean tokens per example (0: fill the sequence)
-  bool reference_model = false;               ///< preference tuning: a frozen 16-bit reference copy of full weights is held
+  bool accumulate_gradients = true;  ///< gradients kept across micro-batches (accumulation), so they add to the activations
+  bool reference_model = false;      ///< preference tuning: a frozen 16-bit reference copy of full weights is held
   std::optional<double> price_per_gpu_hour;
   bool owned = false;  ///< owned GPUs cost their energy, not rent
 
@@ -61,7 +62,7 @@ struct TrainingRequest {
 /// Per-GPU memory in GiB, as a sum of parts.
 struct MemoryEstimate {
   double weights = 0;
-  double gradients = 0;
+  double gradients = 0;  ///< all of them, or without accumulation those beyond the activations and logits freed before them
   double optimizer = 0;
   double activations = 0;      ///< checkpointed layer inputs, the recomputed layer, attention scores without FlashAttention
   double logits = 0;           ///< the loss: logits upcast to 32 bits and their gradient (or one chunk's, chunked)
@@ -79,25 +80,35 @@ struct MemoryEstimate {
 struct Utilization {
   Range value;           ///< low / expected / high fraction of the peak
   double curve = 0;      ///< the GPU's curve at the active parameters (its `-finetune` curve for fine-tunes)
-  std::string curve_id;  ///< the curve read
+  std::string curve_id;  ///< the curve read: set by calibrate (utilization_curve_id), not by training_utilization
   double moe = 1;        ///< (total / active)^-moe_utilization_exponent
   double cluster = 1;    ///< scaling_efficiency_per_doubling per doubling beyond scaling_reference_gpus
   double finetune = 1;   ///< fine-tunes: finetune_utilization_factor x LoRA factor x packing factor
   bool given = false;    ///< --mfu
 };
 
+/// The inner loop of the training search calls this for every candidate: it reads the GPU's
+/// curves resolved when the catalog was built, compares no id and looks nothing up by name.
 Utilization training_utilization(const TrainingRequest& request, const Catalog& catalog);
+
+/// The id of the utilization curve the request reads ("" when none, or when --mfu gives it).
+std::string utilization_curve_id(const TrainingRequest& request);
 
 /// Tokens one micro-batch step computes: micro-batch x sequence length when sequences are packed
 /// (or for pretraining), x the mean example length when they are not.
 double step_tokens(const TrainingRequest& request, const Catalog& catalog);
+
+/// FLOPs of the forward pass that activation checkpointing runs again in the backward pass
+/// (2N + 2 L s h a token); 0 without checkpointing or when --mfu gives the utilization.
+double recompute_flops(const TrainingRequest& request, const Catalog& catalog);
 
 /// QLoRA's time over LoRA's: 1 + qlora_overhead_tokens / step tokens (dequantizing the 4-bit base
 /// costs the same each step, however many tokens the step computes); 1 for other methods.
 double qlora_slowdown(const TrainingRequest& request, const Catalog& catalog);
 
 struct TrainingEstimate {
-  double flops = 0;
+  double flops = 0;          ///< model FLOPs: 6N (4N with a frozen base) + 6 L s h per token
+  double compute_flops = 0;  ///< FLOPs the GPUs run: the model's + the forward recomputed under checkpointing
   double trainable_params = 0;
   Range gpu_hours;
   Range wall_clock_days;
