@@ -3,6 +3,8 @@
 // priced when asked, and a weak pick is no pick.
 #include <catch2/catch.hpp>
 
+#include <fmt/format.h>
+
 #include "helpers.hpp"
 #include "llmplan/cost/plan.hpp"
 #include "llmplan/rules/engine.hpp"
@@ -209,6 +211,25 @@ TEST_CASE("a training attempt pays the rented GPU's minimum billing", "[plan]") 
   const double floor = catalog().model.finetune_attempts.expected * catalog().model.training_min_billing_hours.expected *
                        peft.gpus * g->price_range().expected;
   CHECK(peft.one_time_usd.expected >= floor * 0.999);
+}
+
+TEST_CASE("the minimum billing holds for each bound and its range does not jump", "[plan]") {
+  // Each bound of a rented attempt bills at least its own minimum (the whole range was once
+  // replaced by the expected minimum, so a short job's high bound sat below a minimum's high).
+  const Range& minimum = catalog().model.training_min_billing_hours;
+  for (const int examples : {20, 50, 100, 200, 400, 800, 1600}) {
+    INFO(examples);
+    LoadedProfile p = load_one(profile_with(fmt::format("{{labeled_examples: {}, example_tokens: 300}}", examples)));
+    REQUIRE(p.valid());
+    const StrategyCost peft = estimate_strategy(Costing::adapter, p.profile, catalog());
+    REQUIRE(!peft.gpu.empty());
+    const Gpu* g = catalog().find_gpu(peft.gpu);
+    const Range& attempts = catalog().model.finetune_attempts;
+    CHECK(peft.one_time_usd.low >= attempts.low * minimum.low * peft.gpus * g->price_range().low * 0.999);
+    CHECK(peft.one_time_usd.high >= attempts.high * minimum.high * peft.gpus * g->price_range().high * 0.999);
+    CHECK(peft.one_time_usd.low <= peft.one_time_usd.expected);
+    CHECK(peft.one_time_usd.expected <= peft.one_time_usd.high);
+  }
 }
 
 TEST_CASE("an unknown hosted model id suggests the closest", "[plan]") {

@@ -54,7 +54,7 @@ Plan search_training_plan(TrainingRequest base, const std::vector<std::string>& 
   // Ordered preference: fits and finishes in time (cheapest), fits but late (fastest),
   // does not fit (closest to fitting).
   std::pair<int, double> best_key{3, 0};
-  const double min_hours = c.model.training_min_billing_hours.expected;
+  const Range& min_hours = c.model.training_min_billing_hours;
   const auto consider = [&](const Gpu& gpu, int gpus, const std::string& method, bool owned) {
     TrainingRequest& r = base;  // one request set for each attempt (a copy only for the best)
     r.gpu = &gpu;
@@ -62,9 +62,13 @@ Plan search_training_plan(TrainingRequest base, const std::vector<std::string>& 
     r.method = method;
     r.owned = owned;
     TrainingEstimate e = estimate_training_figures(r, c);
-    if (!owned && e.gpu_hours.expected > 0 && e.gpu_hours.expected < min_hours * gpus) {
-      // A short job still pays for the instance's start, the download and the evaluation.
-      e.cost_usd = gpu.price_range() * (min_hours * gpus);
+    if (!owned && e.gpu_hours.expected > 0) {
+      // A short job still pays for the instance's start, the download and the evaluation: each
+      // bound bills at least its minimum, so the range does not jump when the expected crosses it.
+      const Range& h = e.gpu_hours;
+      const Range billed{std::max(h.low, min_hours.low * gpus), std::max(h.expected, min_hours.expected * gpus),
+                         std::max(h.high, min_hours.high * gpus)};
+      e.cost_usd = gpu.price_range() * billed;
     }
     const bool on_time = target_days <= 0 || e.wall_clock_days.expected <= target_days;
     std::pair<int, double> key;
