@@ -10,6 +10,8 @@
 
 namespace llmplan {
 
+using namespace std::string_view_literals;  // comparisons with a literal check its length first, no strlen
+
 namespace {
 
 constexpr double k_gib = 1024.0 * 1024.0 * 1024.0;
@@ -33,8 +35,8 @@ double lora_params(const ModelShape& m, int rank, const std::string& targets) {
   const double k_and_v = 2.0 * (h + kv_dim);
   const double mlp = 3.0 * (h + m.ffn);  // gate, up, down
   double per_layer = q_and_o + k_and_v + mlp;
-  if (targets == "attention") per_layer = q_and_o + k_and_v;
-  if (targets == "qv") per_layer = (h + h) + (h + kv_dim);
+  if (targets == "attention"sv) per_layer = q_and_o + k_and_v;
+  if (targets == "qv"sv) per_layer = (h + h) + (h + kv_dim);
   return rank * per_layer * m.layers;
 }
 
@@ -51,7 +53,7 @@ double scaling_efficiency(int gpus, const Catalog& c) {
 }
 
 bool is_adapter(const TrainingRequest& r) {
-  return r.method == "lora" || r.method == "qlora";
+  return r.method == "lora"sv || r.method == "qlora"sv;
 }
 
 Range price_for(const Gpu& gpu, const TrainingRequest& r, const Catalog& c) {
@@ -91,12 +93,12 @@ ModelShape shape_for_params(double params, double active_params, const Catalog& 
 
 double step_tokens(const TrainingRequest& r, const Catalog& c) {
   const double seq = r.seq_len > 0 ? r.seq_len : c.model.training_seq_len.expected;
-  const double per_sequence = r.packing == "packed" || r.example_tokens <= 0 ? seq : std::min(seq, r.example_tokens);
+  const double per_sequence = r.packing == "packed"sv || r.example_tokens <= 0 ? seq : std::min(seq, r.example_tokens);
   return std::max(1, r.micro_batch) * per_sequence;
 }
 
 double qlora_slowdown(const TrainingRequest& r, const Catalog& c) {
-  if (r.method != "qlora") return 1.0;
+  if (r.method != "qlora"sv) return 1.0;
   return 1.0 + c.model.qlora_overhead_tokens.expected / std::max(1.0, step_tokens(r, c));
 }
 
@@ -131,8 +133,10 @@ Utilization training_utilization(const TrainingRequest& r, const Catalog& c) {
     u.finetune = m.finetune_utilization_factor.expected * t / (t + m.finetune_tokens_half.expected);
     // The factors are 1 in the built-in rule set; the method and packing are compared only when not.
     if (m.lora_utilization_factor.expected != 1.0 && is_adapter(r)) u.finetune *= m.lora_utilization_factor.expected;
-    if (m.packed_utilization_factor.expected != 1.0 && r.packing == "packed") u.finetune *= m.packed_utilization_factor.expected;
-    if (m.padded_utilization_factor.expected != 1.0 && r.packing == "padded") u.finetune *= m.padded_utilization_factor.expected;
+    if (m.packed_utilization_factor.expected != 1.0 && r.packing == "packed"sv)
+      u.finetune *= m.packed_utilization_factor.expected;
+    if (m.padded_utilization_factor.expected != 1.0 && r.packing == "padded"sv)
+      u.finetune *= m.padded_utilization_factor.expected;
     band = &m.finetune_utilization_band;
   }
   const double expected = std::min(0.95, u.curve * u.moe * u.cluster * u.finetune);
@@ -150,13 +154,13 @@ MemoryEstimate estimate_memory(const TrainingRequest& r, const Catalog& c) {
   const ModelShape& m = r.model;
   const double n = m.params;  // every weight is held in memory, active or not
   const int gpus = std::max(1, r.gpus);
-  const bool pure_bf16 = r.precision == "bf16";
+  const bool pure_bf16 = r.precision == "bf16"sv;
   const double weight_b = pure_bf16 ? c.model.bf16_weight_bytes_per_param.expected : c.model.full_weight_bytes_per_param.expected;
   const double grad_b =
       pure_bf16 ? c.model.bf16_gradient_bytes_per_param.expected : c.model.full_gradient_bytes_per_param.expected;
   double optim_b = pure_bf16 ? c.model.bf16_optimizer_bytes_per_param.expected : c.model.full_optimizer_bytes_per_param.expected;
-  if (r.optimizer == "adamw-8bit" || r.optimizer == "paged-adamw-8bit") optim_b = c.model.adamw_8bit_bytes_per_param.expected;
-  if (r.optimizer == "sgd") optim_b = 0;
+  if (r.optimizer == "adamw-8bit"sv || r.optimizer == "paged-adamw-8bit"sv) optim_b = c.model.adamw_8bit_bytes_per_param.expected;
+  if (r.optimizer == "sgd"sv) optim_b = 0;
   const int seq = r.seq_len > 0 ? r.seq_len : static_cast<int>(c.model.training_seq_len.expected);
   const double micro = std::max(1, r.micro_batch);
   const double tokens_in_flight = static_cast<double>(seq) * micro;
@@ -167,7 +171,7 @@ MemoryEstimate estimate_memory(const TrainingRequest& r, const Catalog& c) {
   if (is_adapter(r)) {
     const double trainable = lora_params(m, lora_rank_of(r, c), r.lora_targets);
     double frozen_bytes = n * c.model.lora_bytes_per_frozen_param.expected;
-    if (r.method == "qlora") {
+    if (r.method == "qlora"sv) {
       frozen_bytes =
           (n - embed) * c.model.qlora_bytes_per_frozen_param.expected + embed * c.model.lora_bytes_per_frozen_param.expected;
       // bitsandbytes dequantizes each 4-bit matrix to 16 bits for its matmul; the largest
@@ -182,7 +186,7 @@ MemoryEstimate estimate_memory(const TrainingRequest& r, const Catalog& c) {
     const double grad_shards = stage >= 2 ? gpus : 1;
     const double optim_shards = stage >= 1 ? gpus : 1;
     double frozen_gpu = frozen_bytes / shards;
-    if (r.offload == "optimizer-and-params") {
+    if (r.offload == "optimizer-and-params"sv) {
       const double resident = std::min(1.0, c.model.offload_param_layers.expected / layers);
       host += frozen_gpu * (1 - resident);
       frozen_gpu *= resident;
@@ -190,7 +194,7 @@ MemoryEstimate estimate_memory(const TrainingRequest& r, const Catalog& c) {
     mem.weights = (frozen_gpu + trainable * weight_b / shards) / k_gib;
     mem.gradients = trainable * grad_b / grad_shards / k_gib;
     mem.optimizer = trainable * optim_b / optim_shards / k_gib;
-    if (r.offload == "optimizer" || r.offload == "optimizer-and-params") {
+    if (r.offload == "optimizer"sv || r.offload == "optimizer-and-params"sv) {
       host += trainable * optim_b / optim_shards;
       mem.optimizer = 0;
     }
@@ -205,7 +209,7 @@ MemoryEstimate estimate_memory(const TrainingRequest& r, const Catalog& c) {
     double grads = n * grad_b / grad_shards;
     double optim = n * optim_b / optim_shards;
     const double working_b = c.model.bf16_weight_bytes_per_param.expected;  // the 16-bit copy that computes
-    if (r.offload == "optimizer" || r.offload == "optimizer-and-params") {
+    if (r.offload == "optimizer"sv || r.offload == "optimizer-and-params"sv) {
       // ZeRO-Offload: the optimizer state, the 32-bit master weights and the 32-bit gradients
       // live on the host; the GPU keeps the 16-bit weights and 16-bit gradients.
       host += optim + n * (weight_b - working_b) / optim_shards;
@@ -213,7 +217,7 @@ MemoryEstimate estimate_memory(const TrainingRequest& r, const Catalog& c) {
       weights = n * std::min(weight_b, working_b) / weight_shards;
       grads = n * std::min(grad_b, c.model.bf16_gradient_bytes_per_param.expected) / grad_shards;
     }
-    if (r.offload == "optimizer-and-params") {
+    if (r.offload == "optimizer-and-params"sv) {
       // ZeRO-Infinity / FSDP CPU offload: only the layers being computed are on the GPU.
       const double resident = std::min(1.0, c.model.offload_param_layers.expected / layers);
       host += (weights + grads) * (1 - resident);
@@ -237,7 +241,7 @@ MemoryEstimate estimate_memory(const TrainingRequest& r, const Catalog& c) {
   double activations = 0;
   if (r.checkpointing) {
     double kept = layer_inputs;
-    if (r.offload == "activations") {
+    if (r.offload == "activations"sv) {
       // Checkpoints stream to host memory; two layers' inputs stay for prefetch.
       const double resident = std::min(1.0, 2.0 / layers);
       host += kept * (1 - resident);
@@ -296,7 +300,7 @@ TrainingEstimate compute_training(const TrainingRequest& r, const Catalog& c) {
   const ModelShape& m = r.model;
   const int gpus = std::max(1, r.gpus);
   const int seq = r.seq_len > 0 ? r.seq_len : static_cast<int>(c.model.training_seq_len.expected);
-  const bool frozen_base = r.method == "lora" || r.method == "qlora";
+  const bool frozen_base = r.method == "lora"sv || r.method == "qlora"sv;
 
   // Per token: 2N forward, 2N for activation gradients, 2N for weight gradients (skipped for a
   // frozen base); attention scores add 6 L s h (Kaplan et al. 2020), which matters for long
@@ -355,14 +359,14 @@ std::vector<Note> training_notes(const TrainingRequest& r, const Catalog& c) {
     why += fmt::format("; band {:.3g}x-{:.3g}x from the fit's residuals", band.low, band.high);
   }
   notes.push_back({"utilization", Value::of_number(round_significant(u.value.expected, 3)), why});
-  if (r.method == "qlora") {
+  if (r.method == "qlora"sv) {
     notes.push_back({"qlora_slowdown", Value::of_number(round_significant(qlora_slowdown(r, c), 3)),
                      fmt::format("1 + {:.4g} / {:.4g} tokens per step (qlora_overhead_tokens: dequantizing the 4-bit base "
                                  "costs the same each step, however many tokens it computes)",
                                  c.model.qlora_overhead_tokens.expected, step_tokens(r, c))});
   }
   notes.push_back({"seq_len", Value::of_number(seq), r.seq_len > 0 ? "given" : "default training sequence length"});
-  if (r.method == "full") {
+  if (r.method == "full"sv) {
     const int stage = r.zero_stage >= 0 ? r.zero_stage : (gpus > 1 ? 3 : 0);
     notes.push_back(
         {"zero_stage", Value::of_number(stage), r.zero_stage >= 0 ? "given" : "ZeRO-3 (FSDP) on several GPUs, none on one"});
@@ -378,16 +382,16 @@ std::vector<Note> training_notes(const TrainingRequest& r, const Catalog& c) {
                        ? "trades recomputation for activation memory: the forward pass runs again in the backward pass, "
                          "2N + 2 L s h FLOPs a token counted in the time"
                        : "trades recomputation for activation memory"});
-  if (r.method == "full") {
+  if (r.method == "full"sv) {
     notes.push_back({"precision", Value::of_string(r.precision),
-                     r.precision == "bf16" ? "pure 16-bit weights, gradients and optimizer moments"
-                                           : "mixed precision: 16-bit compute with a 32-bit master copy (the default)"});
+                     r.precision == "bf16"sv ? "pure 16-bit weights, gradients and optimizer moments"
+                                             : "mixed precision: 16-bit compute with a 32-bit master copy (the default)"});
   }
   notes.push_back({"optimizer", Value::of_string(r.optimizer),
-                   r.optimizer == "adamw" ? "AdamW with two moments per trained parameter (the default)"
-                   : r.optimizer == "sgd" ? "plain SGD keeps no optimizer state"
-                                          : "8-bit AdamW (bitsandbytes): 2 bytes of moments per trained parameter"});
-  if (r.offload != "none") {
+                   r.optimizer == "adamw"sv ? "AdamW with two moments per trained parameter (the default)"
+                   : r.optimizer == "sgd"sv ? "plain SGD keeps no optimizer state"
+                                            : "8-bit AdamW (bitsandbytes): 2 bytes of moments per trained parameter"});
+  if (r.offload != "none"sv) {
     notes.push_back({"offload", Value::of_string(r.offload), "moved to host memory; not counted on the GPU"});
   }
   notes.push_back({"loss",
@@ -414,7 +418,7 @@ double lora_trainable_params(const TrainingRequest& r, const Catalog& c) {
 }
 
 bool valid_lora_targets(const std::string& targets) {
-  return targets == "all" || targets == "attention" || targets == "qv";
+  return targets == "all"sv || targets == "attention"sv || targets == "qv"sv;
 }
 
 TrainingEstimate estimate_training(const TrainingRequest& r, const Catalog& c) {
@@ -436,7 +440,7 @@ std::vector<std::string> what_would_fit(const TrainingRequest& request, const Ca
       break;
     }
   }
-  if (request.method == "full") {
+  if (request.method == "full"sv) {
     // Memory modes on the same GPUs, cheapest in speed first.
     TrainingRequest r = request;
     r.optimizer = "adamw-8bit";
@@ -451,7 +455,7 @@ std::vector<std::string> what_would_fit(const TrainingRequest& request, const Ca
                                   format_number(estimate_memory(r, catalog).total, 1)));
     }
   }
-  if (request.method != "qlora") {
+  if (request.method != "qlora"sv) {
     TrainingRequest r = request;
     r.method = "qlora";
     const MemoryEstimate m = estimate_memory(r, catalog);
