@@ -331,6 +331,12 @@ ScoreBound bound_before_pricing(const Strategy& strategy, const RuleSet& rules, 
 
 }  // namespace
 
+std::vector<char> rules_reading_priced(const RuleSet& rules) {
+  std::vector<char> out(rules.rules.size());
+  for (std::size_t r = 0; r < rules.rules.size(); ++r) out[r] = rules.rules[r].when.reads_any(priced_facts()) ? 1 : 0;
+  return out;
+}
+
 std::string top_whatif(const Profile& work, const PricedProfile& base, const RuleSet& rules) {
   if (same_pricing_inputs(work.facts, base.profile.facts)) return top_id(rank_with_costs(work, rules, base.costs), rules);
   // Priced in the order of their bounds, highest first; a strategy whose bound is under the
@@ -339,10 +345,8 @@ std::string top_whatif(const Profile& work, const PricedProfile& base, const Rul
   // score is at least every other feasible one's) and never blocked for certain.
   const std::size_t n = rules.strategies.size();
   Facts facts = work.facts;
-  std::vector<char> reads_priced(rules.rules.size());
-  for (std::size_t r = 0; r < rules.rules.size(); ++r) reads_priced[r] = rules.rules[r].when.reads_any(priced_facts()) ? 1 : 0;
   std::vector<ScoreBound> bounds(n);
-  for (std::size_t i = 0; i < n; ++i) bounds[i] = bound_before_pricing(rules.strategies[i], rules, reads_priced, facts);
+  for (std::size_t i = 0; i < n; ++i) bounds[i] = bound_before_pricing(rules.strategies[i], rules, base.reads_priced, facts);
   std::vector<std::size_t> order(n);
   for (std::size_t i = 0; i < n; ++i) order[i] = i;
   std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) { return bounds[a].score > bounds[b].score; });

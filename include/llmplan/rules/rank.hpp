@@ -20,7 +20,13 @@ Ranking rank_with_costs(const Profile& profile, const RuleSet& rules, const std:
 struct PricedProfile {
   const Profile& profile;
   std::vector<StrategyCost> costs;
+  /// Per rule of the rule set, whether its condition reads a fact that pricing sets
+  /// (rules_reading_priced()): found once for every probe of a search.
+  std::vector<char> reads_priced;
 };
+
+/// Per rule of `rules`, 1 when its condition reads a fact that pricing a strategy sets.
+std::vector<char> rules_reading_priced(const RuleSet& rules);
 
 /// Ranks a what-if (`work`, the profile of `base` with some fields set): with `base`'s costs
 /// when `work` agrees with it on every fact the pricing reads (a budget, the overlap: only the
