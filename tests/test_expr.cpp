@@ -1,4 +1,5 @@
 #include <catch2/catch.hpp>
+#include <random>
 
 #include "helpers.hpp"
 #include "llmplan/rules/expr.hpp"
@@ -182,4 +183,81 @@ TEST_CASE("every fact path is found at its index and near misses are not", "[exp
   }
   CHECK(!fact_index(""));
   CHECK(!fact_index("no.such.fact.with.a.long.path"));
+}
+
+namespace {
+
+/// Random well-typed conditions for the differential test below.
+struct ConditionMaker {
+  std::mt19937 rng;
+  int pick(int n) { return static_cast<int>(rng() % static_cast<unsigned>(n)); }
+
+  std::string number(int depth) {
+    const std::vector<std::string> leaves = {
+        "data.labeled_examples", "budget.one_time_usd", "budget.monthly_usd", "0", "2.5", "3k", "1e308"};
+    if (depth <= 0 || pick(3) == 0) return leaves[static_cast<std::size_t>(pick(static_cast<int>(leaves.size())))];
+    switch (pick(6)) {
+      case 0: return "(" + number(depth - 1) + " + " + number(depth - 1) + ")";
+      case 1: return "(" + number(depth - 1) + " - " + number(depth - 1) + ")";
+      case 2: return "(" + number(depth - 1) + " * " + number(depth - 1) + ")";
+      case 3: return "(" + number(depth - 1) + " / " + number(depth - 1) + ")";
+      case 4: return "-" + number(depth - 1);
+      default: return "min(" + number(depth - 1) + ", " + number(depth - 1) + ")";
+    }
+  }
+
+  std::string condition(int depth) {
+    const std::vector<std::string> comparisons = {"<", "<=", ">", ">=", "==", "!="};
+    if (depth <= 0 || pick(3) == 0) {
+      switch (pick(7)) {
+        case 0: return number(2) + " " + comparisons[static_cast<std::size_t>(pick(6))] + " " + number(2);
+        case 1: return "risk.tolerance == 'low'";
+        case 2: return "risk.tolerance != 'high'";
+        case 3: return "'knowledge' in task.needs";
+        case 4: return "risk.tolerance not in ['low', 'medium']";
+        case 5: return "domain.regulated";
+        default: return pick(2) == 0 ? "true" : "false";
+      }
+    }
+    switch (pick(3)) {
+      case 0: return "(" + condition(depth - 1) + " and " + condition(depth - 1) + ")";
+      case 1: return "(" + condition(depth - 1) + " or " + condition(depth - 1) + ")";
+      default: return "not " + condition(depth - 1);
+    }
+  }
+
+  Facts facts() {
+    Facts f;
+    const double numbers[] = {0, 3000, 5000, 1e308};
+    for (const char* path : {"data.labeled_examples", "budget.one_time_usd", "budget.monthly_usd"}) {
+      if (pick(4) != 0) f.set(path, Value::of_number(numbers[pick(4)]));
+    }
+    if (pick(3) != 0) f.set("risk.tolerance", Value::of_string(pick(2) == 0 ? "low" : "high"));
+    if (pick(3) != 0) f.set("domain.regulated", Value::of_bool(pick(2) == 0));
+    f.set("task.needs", pick(2) == 0 ? Value::of_list({"knowledge"}) : Value::of_list({}));
+    return f;
+  }
+};
+
+}  // namespace
+
+TEST_CASE("a condition holds exactly when its value is true", "[expr][property]") {
+  // holds() walks the tree without building values; evaluate() builds them. Null facts,
+  // division by zero, overflow to infinity and every connective must agree.
+  ConditionMaker make{std::mt19937(2026)};
+  int trues = 0;
+  for (int trial = 0; trial < 3000; ++trial) {
+    const std::string text = make.condition(4);
+    const Expr e = compile_ok(text);
+    for (int k = 0; k < 4; ++k) {
+      const Facts f = make.facts();
+      const Value v = e.evaluate(f);
+      INFO(text);
+      const bool want = v.type == Value::Type::boolean && v.boolean;
+      CHECK(e.holds(f) == want);
+      trues += want ? 1 : 0;
+    }
+  }
+  CHECK(trues > 1000);  // both outcomes are exercised
+  CHECK(trues < 11000);
 }

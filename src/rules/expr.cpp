@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cctype>
 #include <cmath>
+#include <cstdint>
 #include <set>
 
 #include <fmt/format.h>
@@ -554,6 +555,107 @@ Value eval(const ExprNode& n, const Facts& facts) {
   }
 }
 
+// ---- conditions: a three-valued fast path ----
+//
+// Rules test conditions thousands of times an evaluation (every what-if probe scores every
+// strategy); holds() walks the tree without building a Value at each node. Same results as
+// eval(): null (a missing fact, a non-finite or undefined number) propagates as eval() does.
+
+enum class Tri : std::uint8_t { no, yes, null };
+
+Tri tri_of(const Value& v) {
+  if (v.is_null()) return Tri::null;
+  return v.boolean ? Tri::yes : Tri::no;
+}
+
+/// A literal or a fact by reference; nullptr for a node that must be computed.
+const Value* direct(const ExprNode& n, const Facts& facts) {
+  if (n.op == Op::literal) return &n.literal;
+  if (n.op == Op::fact) return &facts.get(n.fact);
+  return nullptr;
+}
+
+/// A number node's value; false when it is null (as eval() would return).
+bool number_of(const ExprNode& n, const Facts& facts, double& out) {
+  if (const Value* v = direct(n, facts)) {
+    out = v->number;
+    return !v->is_null();
+  }
+  double a = 0;
+  double b = 0;
+  switch (n.op) {
+    case Op::neg:
+      if (!number_of(*n.args[0], facts, a)) return false;
+      out = -a;
+      return true;
+    case Op::add:
+    case Op::sub:
+    case Op::mul:
+    case Op::div:
+      if (!number_of(*n.args[0], facts, a) || !number_of(*n.args[1], facts, b)) return false;
+      if (n.op == Op::div && b == 0) return false;
+      out = n.op == Op::add ? a + b : n.op == Op::sub ? a - b : n.op == Op::mul ? a * b : a / b;
+      return std::isfinite(out);
+    default: {
+      const Value v = eval(n, facts);
+      out = v.number;
+      return !v.is_null();
+    }
+  }
+}
+
+Tri test(const ExprNode& n, const Facts& facts) {
+  switch (n.op) {
+    case Op::literal:
+    case Op::fact: return tri_of(*direct(n, facts));
+    case Op::and_: {
+      const Tri a = test(*n.args[0], facts);
+      if (a == Tri::no) return Tri::no;
+      const Tri b = test(*n.args[1], facts);
+      if (b == Tri::no) return Tri::no;
+      return a == Tri::null || b == Tri::null ? Tri::null : Tri::yes;
+    }
+    case Op::or_: {
+      const Tri a = test(*n.args[0], facts);
+      if (a == Tri::yes) return Tri::yes;
+      const Tri b = test(*n.args[1], facts);
+      if (b == Tri::yes) return Tri::yes;
+      return a == Tri::null || b == Tri::null ? Tri::null : Tri::no;
+    }
+    case Op::not_: {
+      const Tri a = test(*n.args[0], facts);
+      return a == Tri::null ? Tri::null : a == Tri::yes ? Tri::no : Tri::yes;
+    }
+    case Op::lt:
+    case Op::le:
+    case Op::gt:
+    case Op::ge: {
+      double a = 0;
+      double b = 0;
+      if (!number_of(*n.args[0], facts, a) || !number_of(*n.args[1], facts, b)) return Tri::null;
+      const bool r = n.op == Op::lt ? a < b : n.op == Op::le ? a <= b : n.op == Op::gt ? a > b : a >= b;
+      return r ? Tri::yes : Tri::no;
+    }
+    case Op::eq:
+    case Op::ne: {
+      const Value* a = direct(*n.args[0], facts);
+      const Value* b = direct(*n.args[1], facts);
+      if (a == nullptr || b == nullptr) break;
+      if (a->is_null() || b->is_null()) return Tri::null;
+      return (*a == *b) == (n.op == Op::eq) ? Tri::yes : Tri::no;
+    }
+    case Op::in:
+    case Op::not_in: {
+      const Value* a = direct(*n.args[0], facts);
+      if (a == nullptr || n.args[1]->op != Op::list) break;
+      if (a->is_null()) return Tri::null;
+      return in_literal_list(*a, *n.args[1]) == (n.op == Op::in) ? Tri::yes : Tri::no;
+    }
+    default: break;
+  }
+  return tri_of(eval(n, facts));
+}
+
 /// Whether a boolean node can be true and can be false, judged from fact ranges.
 struct Possible {
   bool yes = true;
@@ -653,8 +755,7 @@ Value Expr::evaluate(const Facts& facts) const {
 }
 
 bool Expr::holds(const Facts& facts) const {
-  const Value v = evaluate(facts);
-  return v.type == Value::Type::boolean && v.boolean;
+  return m_root && m_root->type == Value::Type::boolean && test(*m_root, facts) == Tri::yes;
 }
 
 bool Expr::may_hold(RangeOf range_of) const {
