@@ -198,18 +198,27 @@ std::vector<StrategyCost> price_strategies(const Profile& profile, const RuleSet
 namespace {
 
 /// Scores one strategy with its priced cost, as score_strategy() does, without messages.
+/// `applicable`: the indices of the rules that apply to the strategy (RuleIndex::rules_of), or
+/// nullptr to test every rule.
 void score_only(std::size_t i, const Strategy& strategy, const StrategyCost& cost, const RuleSet& rules, Facts& facts,
-                Ranking& out) {
+                Ranking& out, const std::vector<std::size_t>* applicable = nullptr) {
   set_strategy_facts(strategy, facts);
   set_cost_facts(cost, facts);
   double score = strategy.base_score;
   bool blocked = false;
-  for (const Rule& rule : rules.rules) {
-    if (!applies_to(rule, strategy.id) || !rule.when.holds(facts)) continue;
+  const auto judge = [&](const Rule& rule) {
+    if (!rule.when.holds(facts)) return;
     if (rule.blocks)
       blocked = true;
     else
       score += rule.delta;
+  };
+  if (applicable != nullptr) {
+    for (const std::size_t r : *applicable) judge(rules.rules[r]);
+  } else {
+    for (const Rule& rule : rules.rules) {
+      if (applies_to(rule, strategy.id)) judge(rule);
+    }
   }
   out.scores[i] = std::round(std::clamp(score, 0.0, 100.0) * 10) / 10;
   out.feasible[i] = blocked ? 0 : 1;
@@ -274,8 +283,23 @@ Ranking rank_with_costs(const Profile& profile, const RuleSet& rules, const std:
   return out;
 }
 
+namespace {
+
+/// rank_with_costs() with the rule index of a search.
+Ranking rank_indexed(const Profile& profile, const RuleSet& rules, const PricedProfile& base) {
+  const std::size_t n = rules.strategies.size();
+  Ranking out = empty_ranking(n);
+  Facts facts = profile.facts;
+  for (std::size_t i = 0; i < n; ++i)
+    score_only(i, rules.strategies[i], base.costs[i], rules, facts, out, &base.index.rules_of[i]);
+  find_top(rules, out);
+  return out;
+}
+
+}  // namespace
+
 Ranking rank_whatif(const Profile& work, const PricedProfile& base, const RuleSet& rules) {
-  if (same_pricing_inputs(work.facts, base.profile.facts)) return rank_with_costs(work, rules, base.costs);
+  if (same_pricing_inputs(work.facts, base.profile.facts)) return rank_indexed(work, rules, base);
   return rank_strategies(work, rules);
 }
 
@@ -305,15 +329,14 @@ struct ScoreBound {
 };
 
 /// ScoreBound for one strategy; `reads_priced` marks the rules that read a priced fact.
-ScoreBound bound_before_pricing(const Strategy& strategy, const RuleSet& rules, const std::vector<char>& reads_priced,
+ScoreBound bound_before_pricing(const Strategy& strategy, const RuleSet& rules, const RuleIndex& index, std::size_t i,
                                 Facts& facts) {
   set_strategy_facts(strategy, facts);
   double upper = strategy.base_score;
   bool blocked = false;
-  for (std::size_t r = 0; r < rules.rules.size(); ++r) {
+  for (const std::size_t r : index.rules_of[i]) {
     const Rule& rule = rules.rules[r];
-    if (!applies_to(rule, strategy.id)) continue;
-    if (reads_priced[r] != 0) {
+    if (index.reads_priced[r] != 0) {
       if (!rule.blocks && rule.delta > 0) upper += rule.delta;
       continue;
     }
@@ -331,14 +354,22 @@ ScoreBound bound_before_pricing(const Strategy& strategy, const RuleSet& rules, 
 
 }  // namespace
 
-std::vector<char> rules_reading_priced(const RuleSet& rules) {
-  std::vector<char> out(rules.rules.size());
-  for (std::size_t r = 0; r < rules.rules.size(); ++r) out[r] = rules.rules[r].when.reads_any(priced_facts()) ? 1 : 0;
+RuleIndex index_rules(const RuleSet& rules) {
+  RuleIndex out;
+  out.reads_priced.resize(rules.rules.size());
+  for (std::size_t r = 0; r < rules.rules.size(); ++r)
+    out.reads_priced[r] = rules.rules[r].when.reads_any(priced_facts()) ? 1 : 0;
+  out.rules_of.resize(rules.strategies.size());
+  for (std::size_t i = 0; i < rules.strategies.size(); ++i) {
+    for (std::size_t r = 0; r < rules.rules.size(); ++r) {
+      if (applies_to(rules.rules[r], rules.strategies[i].id)) out.rules_of[i].push_back(r);
+    }
+  }
   return out;
 }
 
 std::string top_whatif(const Profile& work, const PricedProfile& base, const RuleSet& rules) {
-  if (same_pricing_inputs(work.facts, base.profile.facts)) return top_id(rank_with_costs(work, rules, base.costs), rules);
+  if (same_pricing_inputs(work.facts, base.profile.facts)) return top_id(rank_indexed(work, rules, base), rules);
   // Priced in the order of their bounds, highest first; a strategy whose bound is under the
   // best score found so far cannot rank first, so it is not priced. The first is the first of
   // rank_strategies() over the strategies priced, which include it: it is never skipped (its
@@ -346,7 +377,7 @@ std::string top_whatif(const Profile& work, const PricedProfile& base, const Rul
   const std::size_t n = rules.strategies.size();
   Facts facts = work.facts;
   std::vector<ScoreBound> bounds(n);
-  for (std::size_t i = 0; i < n; ++i) bounds[i] = bound_before_pricing(rules.strategies[i], rules, base.reads_priced, facts);
+  for (std::size_t i = 0; i < n; ++i) bounds[i] = bound_before_pricing(rules.strategies[i], rules, base.index, i, facts);
   std::vector<std::size_t> order(n);
   for (std::size_t i = 0; i < n; ++i) order[i] = i;
   std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) { return bounds[a].score > bounds[b].score; });
@@ -357,7 +388,7 @@ std::string top_whatif(const Profile& work, const PricedProfile& base, const Rul
   for (const std::size_t i : order) {
     if (bounds[i].blocked || (found && bounds[i].score < best)) continue;
     const StrategyCost cost = estimate_strategy(rules.strategies[i].costing, work, rules.catalog, PlanDetail::ranking);
-    score_only(i, rules.strategies[i], cost, rules, facts, out);
+    score_only(i, rules.strategies[i], cost, rules, facts, out, &base.index.rules_of[i]);
     if (out.feasible[i] != 0 && (!found || out.scores[i] > best)) {
       found = true;
       best = out.scores[i];

@@ -16,17 +16,20 @@ std::vector<StrategyCost> price_strategies(const Profile& profile, const RuleSet
 Ranking rank_with_costs(const Profile& profile, const RuleSet& rules, const std::vector<StrategyCost>& costs,
                         const CostAdjust& adjust = {});
 
+/// What every probe of a what-if search asks of the rule set, found once per search.
+struct RuleIndex {
+  std::vector<char> reads_priced;                  ///< per rule: its condition reads a fact pricing sets
+  std::vector<std::vector<std::size_t>> rules_of;  ///< per strategy: the rules that apply to it, in order
+};
+
+RuleIndex index_rules(const RuleSet& rules);
+
 /// A profile and its strategies' costs (price_strategies()), priced once for many what-ifs.
 struct PricedProfile {
   const Profile& profile;
   std::vector<StrategyCost> costs;
-  /// Per rule of the rule set, whether its condition reads a fact that pricing sets
-  /// (rules_reading_priced()): found once for every probe of a search.
-  std::vector<char> reads_priced;
+  RuleIndex index;
 };
-
-/// Per rule of `rules`, 1 when its condition reads a fact that pricing a strategy sets.
-std::vector<char> rules_reading_priced(const RuleSet& rules);
 
 /// Ranks a what-if (`work`, the profile of `base` with some fields set): with `base`'s costs
 /// when `work` agrees with it on every fact the pricing reads (a budget, the overlap: only the
