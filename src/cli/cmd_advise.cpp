@@ -61,22 +61,23 @@ std::optional<std::vector<AdviceSnapshot>> baselines(const AdviseOptions& opt, c
 
 /// Writes each chunk's text on a thread of its own, so that the next chunk is read, advised and
 /// rendered meanwhile: both cores stay busy. write() waits until the previous chunk is written,
-/// so at most two chunks are held. Where no thread can start, chunks are written in place.
+/// so at most two chunks are held. The first chunk is written in place: a run of one chunk (one
+/// profile, most often) starts no thread, whose start and memory arena would cost more than the
+/// advice. Where no thread can start, chunks are written in place.
 class ChunkWriter {
  public:
-  explicit ChunkWriter(Output& out) : m_out(out) {
-    try {
-      m_thread = std::thread([this] { run(); });
-    } catch (const std::system_error&) {
-    }
-  }
+  explicit ChunkWriter(Output& out) : m_out(out) {}
   ChunkWriter(const ChunkWriter&) = delete;
   ChunkWriter& operator=(const ChunkWriter&) = delete;
   ~ChunkWriter() { finish(); }
 
   /// Hands over a chunk's pieces; false when an earlier write failed (it said why).
   bool write(std::vector<std::string> pieces) {
-    if (!m_thread.joinable()) return write_now(pieces);
+    if (!m_thread.joinable()) {
+      if (m_chunks++ == 0) return write_now(pieces);
+      start();
+      if (!m_thread.joinable()) return write_now(pieces);
+    }
     std::unique_lock lock(m_mutex);
     m_idle.wait(lock, [&] { return !m_busy; });
     if (m_failed) return false;
@@ -100,6 +101,13 @@ class ChunkWriter {
   }
 
  private:
+  void start() {
+    try {
+      m_thread = std::thread([this] { run(); });
+    } catch (const std::system_error&) {
+    }
+  }
+
   bool write_now(const std::vector<std::string>& pieces) {
     for (const auto& piece : pieces) {
       if (!m_out.write(piece)) return false;
@@ -129,7 +137,8 @@ class ChunkWriter {
   std::condition_variable m_wake;  ///< a chunk was handed over, or the run is over
   std::condition_variable m_idle;  ///< the chunk handed over is written
   std::vector<std::string> m_pending;
-  bool m_busy = false;  ///< a chunk is handed over and not yet written
+  std::size_t m_chunks = 0;  ///< chunks handed over before the thread started
+  bool m_busy = false;       ///< a chunk is handed over and not yet written
   bool m_done = false;
   bool m_failed = false;
 };
