@@ -20,6 +20,9 @@ import sys
 import tempfile
 import time
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import batch_profiles  # noqa: E402
+
 parser = argparse.ArgumentParser()
 parser.add_argument('build', nargs='?', default='build/release')
 parser.add_argument('--runs', type=int, default=200)
@@ -81,37 +84,11 @@ def time_in_turns(cmds, runs):
 
 
 def make_batch(directory, count):
-    """Profiles that vary every input the rules read, so the batch is not one profile repeated."""
-    needs = [['format'], ['style'], ['knowledge'], ['skill'], ['language'], ['knowledge', 'style']]
-    overlap = ['high', 'medium', 'low', 'none', '40%']
+    """A multi-document file of `count` generated profiles (bench/batch_profiles.py)."""
     path = os.path.join(directory, 'batch.yaml')
     with open(path, 'w') as f:
         for i in range(count):
-            f.write(f"""---
-name: batch-{i}
-task:
-  type: {['chat', 'qa', 'classification', 'extraction'][i % 4]}
-  needs: [{', '.join(needs[i % len(needs)])}]
-data:
-  labeled_examples: {(i * 37) % 60000}
-  example_tokens: {200 + i % 800}
-  domain_tokens: {(i * 7919) % 10**10}
-  freshness: {['static', 'monthly', 'weekly'][i % 3]}
-domain:
-  overlap: {overlap[i % len(overlap)]}
-  regulated: {str(i % 3 == 0).lower()}
-budget:
-  one_time_usd: {1000 + (i * 131) % 10**6}
-  monthly_usd: {100 + i % 5000}
-risk:
-  tolerance: {['low', 'medium', 'high'][i % 3]}
-usage:
-  requests_per_month: {1000 + (i * 9973) % 10**7}
-team:
-  ml_expertise: {['none', 'basic', 'experienced', 'expert'][i % 4]}
-""")
-            if i % 4 == 0:
-                f.write('hardware:\n  gpu: a100-80gb\n  count: 2\n')
+            f.write('---\n' + batch_profiles.profile(i))
     return path
 
 

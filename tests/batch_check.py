@@ -10,6 +10,9 @@ import subprocess
 import sys
 import tempfile
 
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), '..', 'bench'))
+from batch_profiles import profile  # noqa: E402
+
 exe = sys.argv[1]
 results = []
 
@@ -25,36 +28,6 @@ def run(*args, chunk=None):
     if chunk is not None:
         env['LLMPLAN_BATCH_CHUNK'] = str(chunk)
     return subprocess.run([exe, *args], capture_output=True, timeout=600, env=env)
-
-
-def profile(i, named=True):
-    """A block-style profile that varies the inputs the rules read (as bench.py's make_batch)."""
-    needs = [['format'], ['style'], ['knowledge'], ['skill'], ['language'], ['knowledge', 'style']]
-    text = f'name: batch-{i}\n' if named else ''
-    text += f"""task:
-  type: {['chat', 'qa', 'classification', 'extraction'][i % 4]}
-  needs: [{', '.join(needs[i % len(needs)])}]
-data:
-  labeled_examples: {(i * 37) % 60000}
-  example_tokens: {200 + i % 800}
-  domain_tokens: {(i * 7919) % 10**10}
-  freshness: {['static', 'monthly', 'weekly'][i % 3]}
-domain:
-  overlap: {['high', 'medium', 'low', 'none', '40%'][i % 5]}
-  regulated: {str(i % 3 == 0).lower()}
-budget:
-  one_time_usd: {1000 + (i * 131) % 10**6}
-  monthly_usd: {100 + i % 5000}
-risk:
-  tolerance: {['low', 'medium', 'high'][i % 3]}
-usage:
-  requests_per_month: {1000 + (i * 9973) % 10**7}
-team:
-  ml_expertise: {['none', 'basic', 'experienced', 'expert'][i % 4]}
-"""
-    if i % 4 == 0:
-        text += 'hardware:\n  gpu: a100-80gb\n  count: 2\n'
-    return text
 
 
 # Bad documents in the middle of a batch: a YAML syntax error, two field errors in one document,

@@ -265,41 +265,38 @@ Ranking rank_strategies(const Profile& profile, const RuleSet& rules, const Cost
   return out;
 }
 
-Ranking rank_with_costs(const Profile& profile, const RuleSet& rules, const std::vector<StrategyCost>& costs,
-                        const CostAdjust& adjust) {
+namespace {
+
+/// Scores priced costs (changed by `adjust` first, on a copy); `index`, when given, lists the
+/// rules that apply to each strategy.
+Ranking score_costs(const Profile& profile, const RuleSet& rules, const std::vector<StrategyCost>& costs,
+                    const CostAdjust& adjust, const RuleIndex* index) {
   const std::size_t n = rules.strategies.size();
   Ranking out = empty_ranking(n);
   Facts facts = profile.facts;
   for (std::size_t i = 0; i < n; ++i) {
+    const std::vector<std::size_t>* applicable = index != nullptr ? &index->rules_of[i] : nullptr;
     if (adjust) {
       StrategyCost cost = costs[i];
       adjust(i, cost);
-      score_only(i, rules.strategies[i], cost, rules, facts, out);
+      score_only(i, rules.strategies[i], cost, rules, facts, out, applicable);
     } else {
-      score_only(i, rules.strategies[i], costs[i], rules, facts, out);
+      score_only(i, rules.strategies[i], costs[i], rules, facts, out, applicable);
     }
   }
   find_top(rules, out);
   return out;
 }
 
-namespace {
-
-/// rank_with_costs() with the rule index of a search.
-Ranking rank_indexed(const Profile& profile, const RuleSet& rules, const PricedProfile& base) {
-  const std::size_t n = rules.strategies.size();
-  Ranking out = empty_ranking(n);
-  Facts facts = profile.facts;
-  for (std::size_t i = 0; i < n; ++i)
-    score_only(i, rules.strategies[i], base.costs[i], rules, facts, out, &base.index.rules_of[i]);
-  find_top(rules, out);
-  return out;
-}
-
 }  // namespace
 
+Ranking rank_with_costs(const Profile& profile, const RuleSet& rules, const std::vector<StrategyCost>& costs,
+                        const CostAdjust& adjust) {
+  return score_costs(profile, rules, costs, adjust, nullptr);
+}
+
 Ranking rank_whatif(const Profile& work, const PricedProfile& base, const RuleSet& rules) {
-  if (same_pricing_inputs(work.facts, base.profile.facts)) return rank_indexed(work, rules, base);
+  if (same_pricing_inputs(work.facts, base.profile.facts)) return score_costs(work, rules, base.costs, {}, &base.index);
   return rank_strategies(work, rules);
 }
 
@@ -369,7 +366,8 @@ RuleIndex index_rules(const RuleSet& rules) {
 }
 
 std::string top_whatif(const Profile& work, const PricedProfile& base, const RuleSet& rules) {
-  if (same_pricing_inputs(work.facts, base.profile.facts)) return top_id(rank_indexed(work, rules, base), rules);
+  if (same_pricing_inputs(work.facts, base.profile.facts))
+    return top_id(score_costs(work, rules, base.costs, {}, &base.index), rules);
   // Priced in the order of their bounds, highest first; a strategy whose bound is under the
   // best score found so far cannot rank first, so it is not priced. The first is the first of
   // rank_strategies() over the strategies priced, which include it: it is never skipped (its
