@@ -13,7 +13,7 @@ for a few steps on random token ids (every sequence full, as a packed dataset is
 
 The grid is fixed here, before any measurement, and every configuration is kept whatever it shows.
 
-    python3 measure_finetune.py OUT.jsonl          # on the GPU machine (PyTorch, transformers, peft)
+    python3 measure_finetune.py OUT.jsonl [1|2]    # on the GPU machine (PyTorch, transformers, peft)
     python3 measure_finetune.py --rows OUT.jsonl   # anywhere: the rows for runs.csv
 
 One micro-batch per optimizer step (no gradient accumulation), zero_grad(set_to_none=True),
@@ -59,6 +59,23 @@ GRID = [
     ('llama-3.1-8b', 'full', 'mixed', True, 2048, 2, ''),
     ('llama-3.1-8b', 'full', 'bf16', False, 4096, 4, ''),
 ]
+
+# A second grid, written after the first had run (2026-11-26) to cover what it left out: larger
+# micro-batches, mixed precision that fits, long sequences. Fixed before it ran, kept whole.
+GRID_2 = [
+    ('llama-3.2-1b', 'lora', 'bf16', True, 2048, 16, 'all'),
+    ('llama-3.2-1b', 'full', 'mixed', False, 2048, 2, ''),
+    ('llama-3.2-3b', 'lora', 'bf16', True, 8192, 2, 'all'),
+    ('llama-3.1-8b', 'lora', 'bf16', False, 1024, 4, 'all'),
+    ('llama-3.1-8b', 'lora', 'bf16', True, 2048, 8, 'all'),
+    ('llama-3.1-8b', 'lora', 'bf16', True, 16384, 1, 'all'),
+    ('llama-3.2-1b', 'full', 'bf16', True, 8192, 4, ''),
+    ('qwen2.5-14b', 'lora', 'bf16', True, 4096, 4, 'qv'),
+    ('llama-3.2-3b', 'full', 'mixed', True, 2048, 2, ''),
+    ('qwen2.5-7b', 'full', 'bf16', True, 4096, 1, ''),
+    ('mistral-7b', 'full', 'bf16', True, 2048, 4, ''),
+]
+GRIDS = {'1': GRID, '2': GRID_2}
 
 WARMUP_STEPS = 2
 TIMED_STEPS = 5
@@ -145,7 +162,7 @@ def measure(torch, cfg):
     return rec
 
 
-def run(out_path):
+def run(out_path, grid):
     import torch
     import transformers
     env = dict(torch=torch.__version__, transformers=transformers.__version__, gpu=torch.cuda.get_device_name(0),
@@ -159,7 +176,7 @@ def run(out_path):
     start = time.time()
     with open(out_path, 'w') as out:
         out.write(json.dumps(dict(env=env)) + '\n')
-        for cfg in GRID:
+        for cfg in GRIDS[grid]:
             if time.time() - start > TIME_BUDGET_S:
                 out.write(json.dumps(dict(skipped=list(cfg), reason='time budget')) + '\n')
                 continue
@@ -219,7 +236,7 @@ def rows(in_path, date):
 if __name__ == '__main__':
     if len(sys.argv) >= 3 and sys.argv[1] == '--rows':
         rows(sys.argv[2], sys.argv[3] if len(sys.argv) > 3 else time.strftime('%Y-%m-%d'))
-    elif len(sys.argv) == 2:
-        run(sys.argv[1])
+    elif len(sys.argv) in (2, 3):
+        run(sys.argv[1], sys.argv[2] if len(sys.argv) == 3 else '1')
     else:
         sys.exit(__doc__)
