@@ -183,6 +183,7 @@ TEST_CASE("owned hardware that cannot hold the model is replaced by rented GPUs"
 
 TEST_CASE("ZeRO stages shard optimizer gradients and weights in turn", "[estimate][memory]") {
   TrainingRequest r = request("llama-2-7b", "full", "a100-80gb", 8);
+  r.optimizer = "adamw-fused";  // the states alone: no step temporary
   double previous = 1e9;
   for (int stage = 0; stage <= 3; ++stage) {
     r.zero_stage = stage;
@@ -239,8 +240,31 @@ TEST_CASE("utilization follows the GPU generation and model size", "[estimate][c
   CHECK(mid == Approx((ampere[1].second + ampere[2].second) / 2));  // linear in log10(parameters)
 }
 
+TEST_CASE("the default AdamW step holds one moment more than a fused step", "[estimate][memory]") {
+  // One micro-batch per step and activations freed by checkpointing: the step is the peak.
+  TrainingRequest fused = request("llama-3.1-8b", "full", "h100-sxm", 1, 2048);
+  fused.precision = "bf16";
+  fused.accumulate_gradients = false;
+  fused.optimizer = "adamw-fused";
+  TrainingRequest foreach_step = fused;
+  foreach_step.optimizer = "adamw";
+  const MemoryEstimate a = estimate_memory(fused, catalog());
+  const MemoryEstimate b = estimate_memory(foreach_step, catalog());
+  const double moment_gib = 8.03e9 * 2 / (1024.0 * 1024 * 1024);  // one 16-bit moment per weight
+  const auto held = [](const MemoryEstimate& m) { return m.weights + m.gradients + m.optimizer + m.activations + m.logits; };
+  CHECK(held(b) - held(a) == Approx(moment_gib).epsilon(0.01));
+  CHECK(b.total > a.total);
+  TrainingRequest eight = foreach_step;
+  eight.optimizer = "adamw-8bit";  // updated in place: no temporary
+  CHECK(estimate_memory(eight, catalog()).optimizer == Approx(8.03e9 * 2 / (1024.0 * 1024 * 1024)).epsilon(0.01));
+  TrainingRequest host = foreach_step;
+  host.offload = "optimizer";  // the step runs on the host
+  CHECK(estimate_memory(host, catalog()).optimizer == 0);
+}
+
 TEST_CASE("memory modes shrink their own parts", "[estimate][memory]") {
-  const TrainingRequest base = request("llama-3.1-8b", "full", "a100-80gb", 1, 2048);
+  TrainingRequest base = request("llama-3.1-8b", "full", "a100-80gb", 1, 2048);
+  base.optimizer = "adamw-fused";  // the states alone: no step temporary
   const MemoryEstimate mixed = estimate_memory(base, catalog());
   TrainingRequest bf16 = base;
   bf16.precision = "bf16";
@@ -402,6 +426,7 @@ TEST_CASE("without gradient accumulation the peak holds the larger of the activa
   r.micro_batch = 2;
   r.precision = "bf16";
   r.chunked_loss = true;
+  r.optimizer = "adamw-fused";  // no step temporary: the gradients alone meet the activations
   const MemoryEstimate summed = estimate_memory(r, catalog());
   r.accumulate_gradients = false;
   const MemoryEstimate peak = estimate_memory(r, catalog());

@@ -355,8 +355,8 @@ void setup_estimate(CLI::App& app, int& exit_code) {
   cmd->add_flag("--no-checkpointing", opt->no_checkpointing, "Keep all activations (no gradient checkpointing)");
   cmd->add_option("--precision", opt->precision, "mixed (default: 32-bit master weights) or bf16 (pure 16-bit)")
       ->check(CLI::IsMember({"mixed", "bf16"}));
-  cmd->add_option("--optimizer", opt->optimizer, "adamw (default), adamw-8bit, paged-adamw-8bit or sgd")
-      ->check(CLI::IsMember({"adamw", "adamw-8bit", "paged-adamw-8bit", "sgd"}));
+  cmd->add_option("--optimizer", opt->optimizer, "adamw (default), adamw-fused, adamw-8bit, paged-adamw-8bit or sgd")
+      ->check(CLI::IsMember({"adamw", "adamw-fused", "adamw-8bit", "paged-adamw-8bit", "sgd"}));
   cmd->add_option("--offload", opt->offload, "none (default), optimizer, optimizer-and-params or activations (to host memory)")
       ->check(CLI::IsMember({"none", "optimizer", "optimizer-and-params", "activations"}));
   cmd->add_option("--packing", opt->packing, "Fine-tunes: packed or padded sequences (default: not known)")

@@ -288,7 +288,7 @@ std::vector<CalibrationRun> read_calibration_csv(const std::string& text, const 
       diags.error("out-of-range", "`peak_memory_gib` is above 0", loc(cell("peak_memory_gib")));
 
     q.precision = choice("precision", {"mixed", "bf16"}, "mixed");
-    q.optimizer = choice("optimizer", {"adamw", "adamw-8bit", "paged-adamw-8bit", "sgd"}, "adamw");
+    q.optimizer = choice("optimizer", {"adamw", "adamw-fused", "adamw-8bit", "paged-adamw-8bit", "sgd"}, "adamw");
     q.offload = choice("offload", {"none", "optimizer", "optimizer-and-params", "activations"}, "none");
     q.packing = choice("packing", {"packed", "padded"}, "");
     q.chunked_loss = flag("chunked_loss").value_or(false);

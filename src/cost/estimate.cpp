@@ -161,6 +161,10 @@ MemoryEstimate estimate_memory(const TrainingRequest& r, const Catalog& c) {
   double optim_b = pure_bf16 ? c.model.bf16_optimizer_bytes_per_param.expected : c.model.full_optimizer_bytes_per_param.expected;
   if (r.optimizer == "adamw-8bit"sv || r.optimizer == "paged-adamw-8bit"sv) optim_b = c.model.adamw_8bit_bytes_per_param.expected;
   if (r.optimizer == "sgd"sv) optim_b = 0;
+  // PyTorch's default AdamW (foreach) holds a temporary the size of one moment during the step;
+  // the fused and 8-bit optimizers update in place.
+  const double step_temp_share = r.optimizer == "adamw"sv ? c.model.adamw_foreach_temp_fraction.expected : 0.0;
+  double step_temp = 0;  // bytes on the GPU during the optimizer step only
   const int seq = r.seq_len > 0 ? r.seq_len : static_cast<int>(c.model.training_seq_len.expected);
   const double micro = std::max(1, r.micro_batch);
   const double tokens_in_flight = static_cast<double>(seq) * micro;
@@ -194,9 +198,11 @@ MemoryEstimate estimate_memory(const TrainingRequest& r, const Catalog& c) {
     mem.weights = (frozen_gpu + trainable * weight_b / shards) / k_gib;
     mem.gradients = trainable * grad_b / grad_shards / k_gib;
     mem.optimizer = trainable * optim_b / optim_shards / k_gib;
+    step_temp = trainable * optim_b * step_temp_share / optim_shards;
     if (r.offload == "optimizer"sv || r.offload == "optimizer-and-params"sv) {
       host += trainable * optim_b / optim_shards;
       mem.optimizer = 0;
+      step_temp = 0;  // the step runs on the host
     }
   } else {
     // ZeRO stage 1 shards the optimizer state across the GPUs, stage 2 also the gradients, stage
@@ -208,12 +214,14 @@ MemoryEstimate estimate_memory(const TrainingRequest& r, const Catalog& c) {
     double weights = n * weight_b / weight_shards;
     double grads = n * grad_b / grad_shards;
     double optim = n * optim_b / optim_shards;
+    step_temp = optim * step_temp_share;
     const double working_b = c.model.bf16_weight_bytes_per_param.expected;  // the 16-bit copy that computes
     if (r.offload == "optimizer"sv || r.offload == "optimizer-and-params"sv) {
       // ZeRO-Offload: the optimizer state, the 32-bit master weights and the 32-bit gradients
       // live on the host; the GPU keeps the 16-bit weights and 16-bit gradients.
       host += optim + n * (weight_b - working_b) / optim_shards;
       optim = 0;
+      step_temp = 0;  // the step runs on the host
       weights = n * std::min(weight_b, working_b) / weight_shards;
       grads = n * std::min(grad_b, c.model.bf16_gradient_bytes_per_param.expected) / grad_shards;
     }
@@ -258,13 +266,20 @@ MemoryEstimate estimate_memory(const TrainingRequest& r, const Catalog& c) {
                                            : c.model.logits_bytes.expected;
   mem.activations = activations / k_gib;
   mem.logits = tokens_in_flight * m.vocab * logits_b / k_gib;
+  const double temp = step_temp / k_gib;
   if (!r.accumulate_gradients) {
     // One micro-batch per optimizer step: the backward pass frees the activations and logits as
     // it writes the gradients, and the gradients are freed after the step (zero_grad to None), so
     // the peak holds the larger of the two, not both (PyTorch's memory timeline of a training
     // step: Shi and DeVito 2023, "Understanding GPU Memory 1"). With accumulation the gradients
-    // stay across micro-batches and add to the next forward pass's activations.
-    mem.gradients = std::max(0.0, mem.gradients - mem.activations - mem.logits);
+    // stay across micro-batches and add to the next forward pass's activations. The step's
+    // temporary comes with the gradients; what it adds to the peak is counted with the optimizer.
+    const double step_excess = std::max(0.0, mem.gradients + temp - mem.activations - mem.logits);
+    const double grads_excess = std::min(mem.gradients, step_excess);
+    mem.optimizer += step_excess - grads_excess;
+    mem.gradients = grads_excess;
+  } else {
+    mem.optimizer += std::max(0.0, temp - mem.activations - mem.logits);
   }
   mem.cuda_context = c.model.cuda_context_gib.expected;
   const double held = mem.weights + mem.gradients + mem.optimizer + mem.activations + mem.logits + mem.qlora_buffers;
@@ -388,9 +403,12 @@ std::vector<Note> training_notes(const TrainingRequest& r, const Catalog& c) {
                                              : "mixed precision: 16-bit compute with a 32-bit master copy (the default)"});
   }
   notes.push_back({"optimizer", Value::of_string(r.optimizer),
-                   r.optimizer == "adamw"sv ? "AdamW with two moments per trained parameter (the default)"
-                   : r.optimizer == "sgd"sv ? "plain SGD keeps no optimizer state"
-                                            : "8-bit AdamW (bitsandbytes): 2 bytes of moments per trained parameter"});
+                   r.optimizer == "adamw"sv
+                       ? "AdamW with two moments per trained parameter (the default); PyTorch's foreach step adds a "
+                         "temporary the size of one moment"
+                   : r.optimizer == "adamw-fused"sv ? "fused AdamW: two moments per trained parameter, updated in place"
+                   : r.optimizer == "sgd"sv         ? "plain SGD keeps no optimizer state"
+                                                    : "8-bit AdamW (bitsandbytes): 2 bytes of moments per trained parameter"});
   if (r.offload != "none"sv) {
     notes.push_back({"offload", Value::of_string(r.offload), "moved to host memory; not counted on the GPU"});
   }

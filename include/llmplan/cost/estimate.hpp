@@ -44,7 +44,7 @@ struct TrainingRequest {
   std::optional<double> utilization;          ///< default: the cost model's, by kind of job
   bool finetune = false;                      ///< a fine-tune (short padded sequences) rather than pretraining
   std::string precision = "mixed";            ///< mixed (16-bit compute, 32-bit master weights) or bf16 (pure 16-bit)
-  std::string optimizer = "adamw";            ///< adamw, adamw-8bit, paged-adamw-8bit, sgd (plain, no momentum)
+  std::string optimizer = "adamw";            ///< adamw (foreach), adamw-fused, adamw-8bit, paged-adamw-8bit, sgd (plain)
   std::string offload = "none";               ///< none, optimizer, optimizer-and-params, activations (to host memory)
   bool chunked_loss = false;                  ///< the loss computed over chunks of the logits (torchtune)
   bool fused_loss = false;                    ///< projection and loss in one kernel: no logits kept (Cut Cross Entropy)
