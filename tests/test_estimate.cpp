@@ -227,6 +227,25 @@ TEST_CASE("LoRA target modules change the adapter size", "[estimate]") {
   CHECK_FALSE(valid_lora_targets("everything"));
 }
 
+TEST_CASE("FP8 matrix products speed up training only where the GPU has FP8 units", "[estimate][calibration]") {
+  TrainingRequest hopper = request("llama-3.1-70b", "full", "h100-sxm", 512, 4096);
+  hopper.tokens = 1e12;
+  const double bf16_hours = estimate_training(hopper, catalog()).gpu_hours.expected;
+  hopper.precision = "fp8";
+  const double speedup = catalog().model.fp8_training_speedup.expected;
+  REQUIRE(speedup > 1);
+  CHECK(training_utilization(hopper, catalog()).fp8 == Approx(speedup));
+  CHECK(estimate_training(hopper, catalog()).gpu_hours.expected == Approx(bf16_hours / speedup).epsilon(0.01));
+  TrainingRequest ampere = hopper;  // no FP8 peak: the products run in 16 bits
+  ampere.gpu = catalog().find_gpu("a100-80gb");
+  REQUIRE(ampere.gpu->fp8_tflops == 0);
+  CHECK(training_utilization(ampere, catalog()).fp8 == 1);
+  // Memory is that of mixed precision.
+  TrainingRequest mixed = hopper;
+  mixed.precision = "mixed";
+  CHECK(estimate_memory(hopper, catalog()).total == Approx(estimate_memory(mixed, catalog()).total));
+}
+
 TEST_CASE("utilization follows the GPU generation and model size", "[estimate][calibration]") {
   const auto& curves = catalog().utilization_curves;
   REQUIRE(curves.count("ampere") == 1);

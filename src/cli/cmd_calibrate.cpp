@@ -94,6 +94,7 @@ json report_json(const CalibrationReport& report) {
                               {"curve", round_significant(r.utilization.curve, 4)},
                               {"moe", round_significant(r.utilization.moe, 4)},
                               {"cluster", round_significant(r.utilization.cluster, 4)},
+                              {"fp8", round_significant(r.utilization.fp8, 4)},
                               {"finetune", round_significant(r.utilization.finetune, 4)},
                               {"implied", r.run->gpu_hours ? json(round_significant(r.implied_utilization, 4)) : json(nullptr)}};
     runs.push_back(run);

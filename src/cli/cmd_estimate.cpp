@@ -353,8 +353,9 @@ void setup_estimate(CLI::App& app, int& exit_code) {
   cmd->add_option("--price-per-gpu-hour", opt->price, "Override the catalog price (USD)")->check(finite_range(0.0, 1000.0));
   cmd->add_option("--mfu", opt->mfu, "Override the utilization of the dense 16-bit peak (0..1)")->check(finite_range(0.01, 1.0));
   cmd->add_flag("--no-checkpointing", opt->no_checkpointing, "Keep all activations (no gradient checkpointing)");
-  cmd->add_option("--precision", opt->precision, "mixed (default: 32-bit master weights) or bf16 (pure 16-bit)")
-      ->check(CLI::IsMember({"mixed", "bf16"}));
+  cmd->add_option("--precision", opt->precision,
+                  "mixed (default: 32-bit master weights), bf16 (pure 16-bit) or fp8 (FP8 matrix products)")
+      ->check(CLI::IsMember({"mixed", "bf16", "fp8"}));
   cmd->add_option("--optimizer", opt->optimizer, "adamw (default), adamw-fused, adamw-8bit, paged-adamw-8bit or sgd")
       ->check(CLI::IsMember({"adamw", "adamw-fused", "adamw-8bit", "paged-adamw-8bit", "sgd"}));
   cmd->add_option("--offload", opt->offload, "none (default), optimizer, optimizer-and-params or activations (to host memory)")

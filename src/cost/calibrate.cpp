@@ -287,7 +287,7 @@ std::vector<CalibrationRun> read_calibration_csv(const std::string& text, const 
     if (run.peak_memory_gib && *run.peak_memory_gib <= 0)
       diags.error("out-of-range", "`peak_memory_gib` is above 0", loc(cell("peak_memory_gib")));
 
-    q.precision = choice("precision", {"mixed", "bf16"}, "mixed");
+    q.precision = choice("precision", {"mixed", "bf16", "fp8"}, "mixed");
     q.optimizer = choice("optimizer", {"adamw", "adamw-fused", "adamw-8bit", "paged-adamw-8bit", "sgd"}, "adamw");
     q.offload = choice("offload", {"none", "optimizer", "optimizer-and-params", "activations"}, "none");
     q.packing = choice("packing", {"packed", "padded"}, "");

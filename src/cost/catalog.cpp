@@ -119,6 +119,7 @@ const std::vector<ModelField>& model_fields() {
       {"activation_layer_bytes", &CostModel::activation_layer_bytes},
       {"adamw_8bit_bytes_per_param", &CostModel::adamw_8bit_bytes_per_param},
       {"adamw_foreach_temp_fraction", &CostModel::adamw_foreach_temp_fraction},
+      {"fp8_training_speedup", &CostModel::fp8_training_speedup},
       {"allocator_slack_fraction", &CostModel::allocator_slack_fraction},
       {"attention_score_bytes", &CostModel::attention_score_bytes},
       {"bf16_gradient_bytes_per_param", &CostModel::bf16_gradient_bytes_per_param},

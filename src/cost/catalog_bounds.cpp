@@ -66,6 +66,7 @@ constexpr Bound k_constant_bounds[] = {
     // Memory modes and the fitted utilization structure (issue 13).
     {"adamw_8bit_bytes_per_param", 0, 64},
     {"adamw_foreach_temp_fraction", 0, 1},
+    {"fp8_training_speedup", 1, 4},
     {"allocator_slack_fraction", 0, 1},
     {"attention_score_bytes", 0, 64},
     {"bf16_gradient_bytes_per_param", 0, 64},

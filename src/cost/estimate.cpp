@@ -124,6 +124,9 @@ Utilization training_utilization(const TrainingRequest& r, const Catalog& c) {
   // Sparse models route tokens between experts (all-to-all) and run smaller matrices per expert.
   if (r.model.params > active) u.moe = std::pow(r.model.params / active, -c.model.moe_utilization_exponent.expected);
   u.cluster = scaling_efficiency(std::max(1, r.gpus), c);
+  // FP8 matrix products: the utilization stays a share of the dense 16-bit peak, so the gain is a
+  // factor on it (a GPU without FP8 units runs the products in 16 bits).
+  if (r.precision == "fp8"sv && r.gpu != nullptr && r.gpu->fp8_tflops > 0) u.fp8 = c.model.fp8_training_speedup.expected;
   const Range* band = &c.model.training_utilization_band;
   if (r.finetune) {
     // Short sequences make small matrix products: utilization grows with the tokens each step
@@ -139,7 +142,7 @@ Utilization training_utilization(const TrainingRequest& r, const Catalog& c) {
       u.finetune *= m.padded_utilization_factor.expected;
     band = &m.finetune_utilization_band;
   }
-  const double expected = std::min(0.95, u.curve * u.moe * u.cluster * u.finetune);
+  const double expected = std::min(0.95, u.curve * u.moe * u.cluster * u.fp8 * u.finetune);
   u.value = Range{expected * band->low, expected, std::min(0.95, expected * band->high)};
   return u;
 }
@@ -367,6 +370,7 @@ std::vector<Note> training_notes(const TrainingRequest& r, const Catalog& c) {
     if (u.cluster < 1)
       why += fmt::format(" x {:.3g} for {} GPUs ({} per doubling beyond {})", u.cluster, gpus,
                          c.model.scaling_efficiency_per_doubling.expected, c.model.scaling_reference_gpus.expected);
+    if (u.fp8 > 1) why += fmt::format(" x {:.3g} for FP8 matrix products", u.fp8);
     if (r.finetune) {
       why += fmt::format(" x {:.3g} for a {}{} fine-tune", u.finetune, is_adapter(r) ? "LoRA" : "full-weight",
                          r.packing.empty() ? "" : ", " + r.packing);
@@ -399,8 +403,9 @@ std::vector<Note> training_notes(const TrainingRequest& r, const Catalog& c) {
                        : "trades recomputation for activation memory"});
   if (r.method == "full"sv) {
     notes.push_back({"precision", Value::of_string(r.precision),
-                     r.precision == "bf16"sv ? "pure 16-bit weights, gradients and optimizer moments"
-                                             : "mixed precision: 16-bit compute with a 32-bit master copy (the default)"});
+                     r.precision == "bf16"sv  ? "pure 16-bit weights, gradients and optimizer moments"
+                     : r.precision == "fp8"sv ? "FP8 matrix products; weights, gradients and moments as in mixed precision"
+                                              : "mixed precision: 16-bit compute with a 32-bit master copy (the default)"});
   }
   notes.push_back({"optimizer", Value::of_string(r.optimizer),
                    r.optimizer == "adamw"sv

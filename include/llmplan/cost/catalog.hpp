@@ -149,6 +149,7 @@ struct CostModel {
   Range activation_layer_bytes;
   Range adamw_8bit_bytes_per_param;
   Range adamw_foreach_temp_fraction;
+  Range fp8_training_speedup;
   Range allocator_slack_fraction;
   Range attention_score_bytes;
   Range bf16_gradient_bytes_per_param;

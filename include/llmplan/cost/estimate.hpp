@@ -83,6 +83,7 @@ struct Utilization {
   std::string curve_id;  ///< the curve read: set by calibrate (utilization_curve_id), not by training_utilization
   double moe = 1;        ///< (total / active)^-moe_utilization_exponent
   double cluster = 1;    ///< scaling_efficiency_per_doubling per doubling beyond scaling_reference_gpus
+  double fp8 = 1;        ///< precision fp8 on a GPU with an FP8 peak: fp8_training_speedup
   double finetune = 1;   ///< fine-tunes: finetune_utilization_factor x LoRA factor x packing factor
   bool given = false;    ///< --mfu
 };
