@@ -20,6 +20,7 @@
 #include "llmplan/input/fields.hpp"
 #include "llmplan/output/render.hpp"
 #include "llmplan/rules/explain.hpp"
+#include "llmplan/rules/rank.hpp"
 
 using namespace llmplan;
 using namespace llmplan::test;
@@ -236,6 +237,55 @@ TEST_CASE("random profiles never produce NaN or infinity in any output", "[prope
   }
   // The generator must mostly produce profiles the loader accepts, or the property is vacuous.
   CHECK(valid == cases);
+}
+
+TEST_CASE("the training search with its cost floor finds the plans of the search over every GPU", "[property]") {
+  Sampler s(env_or("LLMPLAN_PROPERTY_SEED", 20261126));
+  const unsigned long cases = env_or("LLMPLAN_PROPERTY_CASES", 400) / 2;
+  unsigned long trained = 0;
+  for (unsigned long i = 0; i < cases; ++i) {
+    const std::string yaml = random_profile(s);
+    INFO("case " << i << ":\n" << yaml);
+    const LoadedProfile loaded = load_one(yaml, "random.yaml");
+    REQUIRE(loaded.valid());
+    const auto rendered = [&] {
+      const Advice advice = advise(loaded.profile, default_rules());
+      for (const auto& r : advice.ranking) trained += r.cost.gpu.empty() ? 0 : 1;
+      return render_json({ProfileOutcome{"random.yaml", loaded.profile.name, RunStatus::ok, loaded.profile, advice,
+                                         loaded.diagnostics, std::nullopt}},
+                         default_rules());
+    };
+    const std::string with_floor = rendered();
+    set_training_search_floor(false);
+    const std::string every_gpu = rendered();
+    set_training_search_floor(true);
+    CHECK(with_floor == every_gpu);
+  }
+  CHECK(trained > cases);  // the profiles do train on GPUs: the comparison is not vacuous
+}
+
+TEST_CASE("the bounded ranking of a sample puts first what the full ranking does", "[property]") {
+  Sampler s(env_or("LLMPLAN_PROPERTY_SEED", 20261127));
+  const unsigned long cases = env_or("LLMPLAN_PROPERTY_CASES", 400) / 2;
+  const RuleIndex index = index_rules(default_rules());
+  std::set<int> tops;
+  for (unsigned long i = 0; i < cases; ++i) {
+    const std::string yaml = random_profile(s);
+    INFO("case " << i << ":\n" << yaml);
+    const LoadedProfile loaded = load_one(yaml, "random.yaml");
+    REQUIRE(loaded.valid());
+    // A cost drawn anywhere in its range, as uncertainty sampling does.
+    const double q = static_cast<double>(s.index(1001)) / 1000;
+    const CostAdjust adjust = [q](std::size_t, StrategyCost& cost) {
+      cost.one_time_usd.expected = cost.one_time_usd.low + q * (cost.one_time_usd.high - cost.one_time_usd.low);
+      cost.monthly_usd.expected = cost.monthly_usd.high - q * (cost.monthly_usd.high - cost.monthly_usd.low);
+      cost.horizon_usd.expected = cost.one_time_usd.expected + 12 * cost.monthly_usd.expected;
+    };
+    const int full = rank_strategies(loaded.profile, default_rules(), adjust).top;
+    CHECK(top_bounded(loaded.profile, default_rules(), index, adjust) == full);
+    tops.insert(full);
+  }
+  CHECK(tops.size() >= 3);  // the cases reach several different picks
 }
 
 TEST_CASE("random estimate requests never produce NaN or infinity", "[property]") {

@@ -1,6 +1,7 @@
 #include "llmplan/cost/plan.hpp"
 
 #include <algorithm>
+#include <atomic>
 #include <chrono>
 #include <cmath>
 #include <cstring>
@@ -45,6 +46,8 @@ struct Plan {
   bool on_time = true;
 };
 
+std::atomic<bool> g_training_search_floor{true};
+
 /// The cheapest way to run a training job: on owned GPUs when they hold it, else the rentable
 /// GPU and count with the lowest expected cost whose memory fits and that finishes within the
 /// target days. Each attempt bills at least the rented GPU's minimum.
@@ -84,32 +87,60 @@ Plan search_training_plan(TrainingRequest base, const std::vector<std::string>& 
     }
     return key.first == 0;
   };
+  const auto rent_on = [&](const Gpu& gpu) {
+    for (const auto& method : methods) {
+      // More GPUs never cost less for the same job (the scaling loss only grows), so the
+      // smallest count that fits and finishes in time is this GPU's best.
+      for (int gpus = 1; gpus <= max_gpus; gpus *= 2) {
+        if (consider(gpu, gpus, method, false)) break;
+      }
+    }
+  };
+  const auto rent = [&] {
+    // A rented GPU's expected cost is at least its price times the larger of the minimum billing
+    // and the GPU-hours at full utilization of the fewest FLOPs any method computes. A GPU whose
+    // floor is above the cost of a plan that fits and finishes in time can neither win nor tie,
+    // so it is skipped; the cheapest floor is tried first to find such a plan early. The GPUs
+    // are still compared in catalog order, so ties resolve as without the floor.
+    const int seq = base.seq_len > 0 ? base.seq_len : static_cast<int>(c.model.training_seq_len.expected);
+    const double fewest_flops =
+        base.tokens * (4.0 * base.model.active_params + 6.0 * base.model.layers * seq * static_cast<double>(base.model.hidden));
+    const auto floor_of = [&](const Gpu& gpu) {
+      // A job of no GPU-hours bills nothing (the minimum applies only to work done).
+      if (!(gpu.peak_tflops > 0 && fewest_flops > 0)) return 0.0;
+      const double hours = fewest_flops / (gpu.peak_tflops * 1e12 * 3600.0);
+      return gpu.price_range().expected * std::max(hours, min_hours.expected);
+    };
+    const Gpu* cheapest = nullptr;
+    for (const auto& gpu : c.gpus) {
+      if (!gpu.prices.empty() && (cheapest == nullptr || floor_of(gpu) < floor_of(*cheapest))) cheapest = &gpu;
+    }
+    if (cheapest == nullptr) return;
+    if (!g_training_search_floor.load(std::memory_order_relaxed)) {
+      for (const auto& gpu : c.gpus) {
+        if (!gpu.prices.empty()) rent_on(gpu);
+      }
+      return;
+    }
+    const std::pair<int, double> before = best_key;
+    const Plan kept = best;
+    rent_on(*cheapest);
+    const double bar = best_key.first == 0 ? best_key.second : std::numeric_limits<double>::infinity();
+    best_key = before;  // the seed only sets the bar; every GPU is compared below, in order
+    best = kept;
+    for (const auto& gpu : c.gpus) {
+      if (gpu.prices.empty() || floor_of(gpu) > bar) continue;
+      rent_on(gpu);
+    }
+  };
   if (p.facts.flag(slots().hardware_owned)) {
     const Gpu* gpu = c.find_gpu(p.facts.text(slots().hardware_gpu));
     const int count = static_cast<int>(p.facts.number(slots().hardware_count, 1));
     for (const auto& method : methods) consider(*gpu, count, method, true);
     // Owned hardware first; rent only when it cannot hold the job.
-    if (best_key.first == 2) {
-      for (const auto& g : c.gpus) {
-        if (g.prices.empty()) continue;
-        for (const auto& method : methods) {
-          for (int gpus = 1; gpus <= max_gpus; gpus *= 2) {
-            if (consider(g, gpus, method, false)) break;
-          }
-        }
-      }
-    }
+    if (best_key.first == 2) rent();
   } else {
-    for (const auto& gpu : c.gpus) {
-      if (gpu.prices.empty()) continue;
-      for (const auto& method : methods) {
-        // More GPUs never cost less for the same job (the scaling loss only grows), so the
-        // smallest count that fits and finishes in time is this GPU's best.
-        for (int gpus = 1; gpus <= max_gpus; gpus *= 2) {
-          if (consider(gpu, gpus, method, false)) break;
-        }
-      }
-    }
+    rent();
   }
   if (notes && best.gpu != nullptr) best.estimate.notes = estimate_training_notes(best.request, c);
   return best;
@@ -900,6 +931,10 @@ std::optional<Range> people_cost(Costing kind, const Profile& p, const Catalog& 
 }
 
 }  // namespace
+
+void set_training_search_floor(bool on) {
+  g_training_search_floor.store(on, std::memory_order_relaxed);
+}
 
 StrategyCost estimate_strategy(Costing kind, const Profile& p, const Catalog& c, PlanDetail detail) {
   const Facts& f = p.facts;

@@ -365,9 +365,7 @@ RuleIndex index_rules(const RuleSet& rules) {
   return out;
 }
 
-std::string top_whatif(const Profile& work, const PricedProfile& base, const RuleSet& rules) {
-  if (same_pricing_inputs(work.facts, base.profile.facts))
-    return top_id(score_costs(work, rules, base.costs, {}, &base.index), rules);
+int top_bounded(const Profile& work, const RuleSet& rules, const RuleIndex& index, const CostAdjust& adjust) {
   // Priced in the order of their bounds, highest first; a strategy whose bound is under the
   // best score found so far cannot rank first, so it is not priced. The first is the first of
   // rank_strategies() over the strategies priced, which include it: it is never skipped (its
@@ -375,7 +373,7 @@ std::string top_whatif(const Profile& work, const PricedProfile& base, const Rul
   const std::size_t n = rules.strategies.size();
   Facts facts = work.facts;
   std::vector<ScoreBound> bounds(n);
-  for (std::size_t i = 0; i < n; ++i) bounds[i] = bound_before_pricing(rules.strategies[i], rules, base.index, i, facts);
+  for (std::size_t i = 0; i < n; ++i) bounds[i] = bound_before_pricing(rules.strategies[i], rules, index, i, facts);
   std::vector<std::size_t> order(n);
   for (std::size_t i = 0; i < n; ++i) order[i] = i;
   std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) { return bounds[a].score > bounds[b].score; });
@@ -385,15 +383,24 @@ std::string top_whatif(const Profile& work, const PricedProfile& base, const Rul
   double best = 0;
   for (const std::size_t i : order) {
     if (bounds[i].blocked || (found && bounds[i].score < best)) continue;
-    const StrategyCost cost = estimate_strategy(rules.strategies[i].costing, work, rules.catalog, PlanDetail::ranking);
-    score_only(i, rules.strategies[i], cost, rules, facts, out, &base.index.rules_of[i]);
+    StrategyCost cost = estimate_strategy(rules.strategies[i].costing, work, rules.catalog, PlanDetail::ranking);
+    if (adjust) adjust(i, cost);
+    score_only(i, rules.strategies[i], cost, rules, facts, out, &index.rules_of[i]);
     if (out.feasible[i] != 0 && (!found || out.scores[i] > best)) {
       found = true;
       best = out.scores[i];
     }
   }
   find_top(rules, out);
-  return top_id(out, rules);
+  return out.top;
+}
+
+std::string top_whatif(const Profile& work, const PricedProfile& base, const RuleSet& rules) {
+  if (same_pricing_inputs(work.facts, base.profile.facts))
+    return top_id(score_costs(work, rules, base.costs, {}, &base.index), rules);
+  Ranking top = empty_ranking(0);
+  top.top = top_bounded(work, rules, base.index);
+  return top.top < 0 ? "none" : rules.strategies[static_cast<std::size_t>(top.top)].id;
 }
 
 std::string top_id(const Ranking& ranking, const RuleSet& rules) {

@@ -76,6 +76,7 @@ Uncertainty sample_uncertainty(const Profile& profile, const RuleSet& rules, con
 
   std::vector<StrategyCost> fixed_costs = n_fields == 0 ? price_strategies(profile, rules) : std::vector<StrategyCost>{};
   for (auto& c : fixed_costs) c.notes.clear();  // words for people, copied per sample otherwise
+  const RuleIndex index = index_rules(rules);
   const std::size_t chunks = std::min<std::size_t>(samples, 64);
   parallel_for(chunks, [&](std::size_t c) {
     Profile work = profile;
@@ -101,9 +102,9 @@ Uncertainty sample_uncertainty(const Profile& profile, const RuleSet& rules, con
         cost.monthly_usd.expected = draw_cost(cost.monthly_usd, q_month);
         cost.horizon_usd.expected = cost.one_time_usd.expected + horizon * cost.monthly_usd.expected;
       };
-      // Without uncertain fields the plan and its priced ranges are the same in every sample.
-      const Ranking r = n_fields == 0 ? rank_with_costs(work, rules, fixed_costs, adjust) : rank_strategies(work, rules, adjust);
-      picks[i] = r.top;
+      // Without uncertain fields the plan and its priced ranges are the same in every sample;
+      // with them each sample prices again, only the strategies that could rank first.
+      picks[i] = n_fields == 0 ? rank_with_costs(work, rules, fixed_costs, adjust).top : top_bounded(work, rules, index, adjust);
     }
   });
 

@@ -41,4 +41,10 @@ Ranking rank_whatif(const Profile& work, const PricedProfile& base, const RuleSe
 /// each strategy a bound on its score.
 std::string top_whatif(const Profile& work, const PricedProfile& base, const RuleSet& rules);
 
+/// The strategy rank_strategies(profile, rules, adjust) puts first (Ranking::top, -1 when none
+/// is feasible), pricing only the strategies whose bound before pricing (top_whatif()) could
+/// still reach the best score found. `adjust` may change each priced cost before it is scored
+/// (the bound reads no cost). The other strategies' entries of the ranking are not filled.
+int top_bounded(const Profile& profile, const RuleSet& rules, const RuleIndex& index, const CostAdjust& adjust = {});
+
 }  // namespace llmplan
