@@ -264,6 +264,33 @@ TEST_CASE("the training search with its cost floor finds the plans of the search
   CHECK(trained > cases);  // the profiles do train on GPUs: the comparison is not vacuous
 }
 
+TEST_CASE("a strategy priced for ranking has the figures of the plan priced in full", "[property]") {
+  Sampler s(env_or("LLMPLAN_PROPERTY_SEED", 20261128));
+  const unsigned long cases = env_or("LLMPLAN_PROPERTY_CASES", 400) / 4;
+  const auto same = [](const Range& a, const Range& b) { return a.low == b.low && a.expected == b.expected && a.high == b.high; };
+  for (unsigned long i = 0; i < cases; ++i) {
+    const std::string yaml = random_profile(s);
+    INFO("case " << i << ":\n" << yaml);
+    const LoadedProfile loaded = load_one(yaml, "random.yaml");
+    REQUIRE(loaded.valid());
+    for (const auto& strategy : default_rules().strategies) {
+      INFO("strategy " << strategy.id);
+      const Catalog& c = default_rules().catalog;
+      const StrategyCost full = estimate_strategy(strategy.costing, loaded.profile, c, PlanDetail::full);
+      const StrategyCost ranking = estimate_strategy(strategy.costing, loaded.profile, c, PlanDetail::ranking);
+      CHECK(same(full.one_time_usd, ranking.one_time_usd));
+      CHECK(same(full.monthly_usd, ranking.monthly_usd));
+      CHECK(same(full.horizon_usd, ranking.horizon_usd));
+      CHECK(same(full.gpu_hours, ranking.gpu_hours));
+      CHECK(full.feasible == ranking.feasible);
+      CHECK(full.gpu == ranking.gpu);
+      CHECK(full.plan_model == ranking.plan_model);
+      CHECK(full.memory.total == ranking.memory.total);
+      CHECK(full.limit == ranking.limit);
+    }
+  }
+}
+
 TEST_CASE("the bounded ranking of a sample puts first what the full ranking does", "[property]") {
   Sampler s(env_or("LLMPLAN_PROPERTY_SEED", 20261127));
   const unsigned long cases = env_or("LLMPLAN_PROPERTY_CASES", 400) / 2;

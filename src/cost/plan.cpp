@@ -98,22 +98,38 @@ Plan search_training_plan(TrainingRequest base, const std::vector<std::string>& 
   };
   const auto rent = [&] {
     // A rented GPU's expected cost is at least its price times the larger of the minimum billing
-    // and the GPU-hours at full utilization of the fewest FLOPs any method computes. A GPU whose
-    // floor is above the cost of a plan that fits and finishes in time can neither win nor tie,
-    // so it is skipped; the cheapest floor is tried first to find such a plan early. The GPUs
-    // are still compared in catalog order, so ties resolve as without the floor.
+    // and the GPU-hours of the fewest FLOPs any method computes at its utilization on one GPU
+    // (more GPUs only lose utilization; recomputation and QLoRA's overhead only add time). A
+    // GPU whose floor is above the cost of a plan that fits and finishes in time can neither
+    // win nor tie, so it is skipped; the cheapest floor is tried first to find such a plan
+    // early. The GPUs are still compared in catalog order, so ties resolve as without the floor.
     const int seq = base.seq_len > 0 ? base.seq_len : static_cast<int>(c.model.training_seq_len.expected);
-    const double fewest_flops =
-        base.tokens * (4.0 * base.model.active_params + 6.0 * base.model.layers * seq * static_cast<double>(base.model.hidden));
+    const double attention = 6.0 * base.model.layers * seq * static_cast<double>(base.model.hidden);
     const auto floor_of = [&](const Gpu& gpu) {
-      // A job of no GPU-hours bills nothing (the minimum applies only to work done).
-      if (!(gpu.peak_tflops > 0 && fewest_flops > 0)) return 0.0;
-      const double hours = fewest_flops / (gpu.peak_tflops * 1e12 * 3600.0);
+      if (!(gpu.peak_tflops > 0 && base.tokens > 0)) return 0.0;  // no GPU-hours bill no minimum
+      double hours = std::numeric_limits<double>::infinity();
+      TrainingRequest r = base;
+      r.gpu = &gpu;
+      r.gpus = 1;
+      for (const auto& method : methods) {
+        r.method = method;
+        const double u = training_utilization(r, c).value.expected;
+        if (!(u > 0)) return 0.0;
+        const bool frozen = method == "lora" || method == "qlora";
+        const double weights = (frozen ? 4.0 : 6.0) * base.model.active_params;
+        hours = std::min(hours, base.tokens * (weights + attention) / (gpu.peak_tflops * 1e12 * u * 3600.0));
+      }
+      if (!std::isfinite(hours)) return 0.0;
       return gpu.price_range().expected * std::max(hours, min_hours.expected);
     };
+    std::vector<double> floors(c.gpus.size(), 0.0);
+    for (std::size_t g = 0; g < c.gpus.size(); ++g) floors[g] = c.gpus[g].prices.empty() ? 0.0 : floor_of(c.gpus[g]);
     const Gpu* cheapest = nullptr;
-    for (const auto& gpu : c.gpus) {
-      if (!gpu.prices.empty() && (cheapest == nullptr || floor_of(gpu) < floor_of(*cheapest))) cheapest = &gpu;
+    double cheapest_floor = 0;
+    for (std::size_t g = 0; g < c.gpus.size(); ++g) {
+      if (c.gpus[g].prices.empty() || (cheapest != nullptr && floors[g] >= cheapest_floor)) continue;
+      cheapest = &c.gpus[g];
+      cheapest_floor = floors[g];
     }
     if (cheapest == nullptr) return;
     if (!g_training_search_floor.load(std::memory_order_relaxed)) {
@@ -128,9 +144,9 @@ Plan search_training_plan(TrainingRequest base, const std::vector<std::string>& 
     const double bar = best_key.first == 0 ? best_key.second : std::numeric_limits<double>::infinity();
     best_key = before;  // the seed only sets the bar; every GPU is compared below, in order
     best = kept;
-    for (const auto& gpu : c.gpus) {
-      if (gpu.prices.empty() || floor_of(gpu) > bar) continue;
-      rent_on(gpu);
+    for (std::size_t g = 0; g < c.gpus.size(); ++g) {
+      if (c.gpus[g].prices.empty() || floors[g] > bar) continue;
+      rent_on(c.gpus[g]);
     }
   };
   if (p.facts.flag(slots().hardware_owned)) {
@@ -1042,11 +1058,13 @@ StrategyCost estimate_strategy(Costing kind, const Profile& p, const Catalog& c,
     }
   }
 
-  // The kept plan again, with its notes.
+  // The kept plan again, with its notes (a ranking reads no notes: the plan as priced serves,
+  // except a pretraining run of a given size, which the search priced at its own size).
   Candidate kept = std::move(*best.first);
-  if (costing_trains(kind)) {
+  const bool sized_scratch = kind == Costing::scratch && !f.get(slots().model_params).is_null();
+  if (costing_trains(kind) && (detail == PlanDetail::full || sized_scratch)) {
     ModelShape model = kind == Costing::scratch ? ModelShape{} : kept.cost.serving_model;
-    if (kind == Costing::scratch && !f.get(slots().model_params).is_null()) {
+    if (sized_scratch) {
       const double active = f.get(slots().model_active_params).is_null() ? 0 : f.number(slots().model_active_params);
       model = shape_for_params(f.number(slots().model_params), active, c);
     }
