@@ -152,7 +152,13 @@ std::optional<Counterfactual> search(const Priced& base, const RuleSet& rules, c
   if (!changed) return std::nullopt;
   double lo = last_same;
   double hi = *changed;
-  for (int i = 0; i < 20; ++i) {
+  // The value is reported rounded: once both ends of the bracket round alike, so does every
+  // point between them, and the search stops.
+  const auto shown_value = [&](double x) {
+    if (fact.whole) return std::round(x);
+    return fraction ? std::round(x * 100) / 100 : round_significant(x, 2);
+  };
+  for (int i = 0; i < 20 && shown_value(lo) != shown_value(hi); ++i) {
     const double mid = fraction ? (lo + hi) / 2 : std::sqrt(std::max(lo, 1e-9) * hi);
     const std::string top = top_at(work, fact.path, mid, rules, base, valid);
     if (!valid) break;
@@ -165,8 +171,7 @@ std::optional<Counterfactual> search(const Priced& base, const RuleSet& rules, c
   }
   Counterfactual c;
   c.fact = fact.path;
-  c.value = fraction ? std::round(hi * 100) / 100 : round_significant(hi, 2);
-  if (fact.whole) c.value = std::round(hi);
+  c.value = shown_value(hi);
   c.direction = up ? "at least" : "at most";
   c.recommendation = new_top;
   const std::string shown = describe(fact.path, Value::of_number(c.value));
@@ -201,7 +206,7 @@ std::optional<Counterfactual> budget_to_unblock(const Priced& base, const RuleSe
     if (hi > 1e12) return std::nullopt;  // something other than the budget blocks it
   }
   if (hi == lo) return std::nullopt;
-  for (int i = 0; i < 20; ++i) {
+  for (int i = 0; i < 20 && round_significant(lo, 2) != round_significant(hi, 2); ++i) {
     const double mid = std::sqrt(lo * hi);
     (feasible(mid) ? hi : lo) = mid;
   }
