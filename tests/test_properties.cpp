@@ -239,7 +239,7 @@ TEST_CASE("random profiles never produce NaN or infinity in any output", "[prope
   CHECK(valid == cases);
 }
 
-TEST_CASE("the training search with its cost floor finds the plans of the search over every GPU", "[property]") {
+TEST_CASE("the searches with their cost floors find the plans of the searches over every GPU", "[property]") {
   Sampler s(env_or("LLMPLAN_PROPERTY_SEED", 20261126));
   const unsigned long cases = env_or("LLMPLAN_PROPERTY_CASES", 400) / 2;
   unsigned long trained = 0;
@@ -256,9 +256,9 @@ TEST_CASE("the training search with its cost floor finds the plans of the search
                          default_rules());
     };
     const std::string with_floor = rendered();
-    set_training_search_floor(false);
+    set_search_floors(false);
     const std::string every_gpu = rendered();
-    set_training_search_floor(true);
+    set_search_floors(true);
     CHECK(with_floor == every_gpu);
   }
   CHECK(trained > cases);  // the profiles do train on GPUs: the comparison is not vacuous

@@ -46,8 +46,6 @@ struct Plan {
   bool on_time = true;
 };
 
-std::atomic<bool> g_training_search_floor{true};
-
 /// The cheapest way to run a training job: on owned GPUs when they hold it, else the rentable
 /// GPU and count with the lowest expected cost whose memory fits and that finishes within the
 /// target days. Each attempt bills at least the rented GPU's minimum.
@@ -132,7 +130,7 @@ Plan search_training_plan(TrainingRequest base, const std::vector<std::string>& 
       cheapest_floor = floors[g];
     }
     if (cheapest == nullptr) return;
-    if (!g_training_search_floor.load(std::memory_order_relaxed)) {
+    if (!detail::search_floors()) {
       for (const auto& gpu : c.gpus) {
         if (!gpu.prices.empty()) rent_on(gpu);
       }
@@ -141,7 +139,9 @@ Plan search_training_plan(TrainingRequest base, const std::vector<std::string>& 
     const std::pair<int, double> before = best_key;
     const Plan kept = best;
     rent_on(*cheapest);
-    const double bar = best_key.first == 0 ? best_key.second : std::numeric_limits<double>::infinity();
+    // The floor and the cost multiply the same figures in another order: the margin keeps a
+    // floor that equals a cost but for rounding from passing over it.
+    const double bar = best_key.first == 0 ? best_key.second * (1 + 1e-9) : std::numeric_limits<double>::infinity();
     best_key = before;  // the seed only sets the bar; every GPU is compared below, in order
     best = kept;
     for (std::size_t g = 0; g < c.gpus.size(); ++g) {
@@ -948,8 +948,16 @@ std::optional<Range> people_cost(Costing kind, const Profile& p, const Catalog& 
 
 }  // namespace
 
-void set_training_search_floor(bool on) {
-  g_training_search_floor.store(on, std::memory_order_relaxed);
+namespace {
+std::atomic<bool> g_search_floors{true};
+}  // namespace
+
+void set_search_floors(bool on) {
+  g_search_floors.store(on, std::memory_order_relaxed);
+}
+
+bool detail::search_floors() {
+  return g_search_floors.load(std::memory_order_relaxed);
 }
 
 StrategyCost estimate_strategy(Costing kind, const Profile& p, const Catalog& c, PlanDetail detail) {

@@ -280,8 +280,49 @@ Serving plan_self_hosted(const ModelShape& model, const RequestShape& shape, con
     choice.offer(price_option(r, g, k, true, 0, shape, t, c), limit);
   };
   if (own != nullptr) add(*own, have, !own->prices.empty());
-  for (const auto& g : c.gpus) {
-    if (!g.prices.empty()) add(g, 0, true);
+  // A rented GPU's options cost at least what prefill alone takes: dedicated, the replicas that
+  // prefill at the busiest hour needs, always on; scale-to-zero, the busy seconds of prefill
+  // and the cold starts. A GPU whose floor is above the cost of an option that meets the
+  // latency limit can neither be the cheapest nor tie it (and the fastest is read only when no
+  // option meets it), so it is skipped. The lowest floor is tried first to find such an option
+  // early; the GPUs are still offered in catalog order, so ties resolve as without the floor.
+  const double hours = c.model.hours_per_month.expected;
+  const double cold_share = std::exp(-t.mean_rps * c.model.serverless_idle_s.expected);
+  const double cold_s = c.model.serverless_cold_start_s.expected + c.model.serverless_idle_s.expected;
+  const auto floor_of = [&](const Gpu& g) {
+    const int k = gpus_to_hold(model, g, 8, c);
+    const double flops = k * g.peak_tflops * 1e12 * c.model.inference_flops_utilization.expected;
+    if (k == 0 || !(flops > 0)) return 0.0;
+    const double prefill_s = t.input * 2.0 * std::max(1.0, model.active_params) / flops;
+    const double rent = g.price_range().expected;
+    const double dedicated = rent * k * hours * std::max(1.0, std::ceil(t.peak_rps * prefill_s));
+    const double serverless =
+        rent * k / k_seconds_per_hour * c.model.serverless_premium.expected * t.requests * (prefill_s + cold_share * cold_s);
+    const double floor = std::min(dedicated, serverless);
+    return std::isfinite(floor) ? floor : 0.0;
+  };
+  std::vector<double> floors(c.gpus.size(), 0.0);
+  const Gpu* lowest = nullptr;
+  double lowest_floor = 0;
+  for (std::size_t g = 0; g < c.gpus.size(); ++g) {
+    if (c.gpus[g].prices.empty()) continue;
+    floors[g] = floor_of(c.gpus[g]);
+    if (lowest == nullptr || floors[g] < lowest_floor) {
+      lowest = &c.gpus[g];
+      lowest_floor = floors[g];
+    }
+  }
+  double bar = std::numeric_limits<double>::infinity();
+  if (lowest != nullptr && search_floors()) {
+    const Choice before = choice;
+    add(*lowest, 0, true);
+    // The floor and the cost multiply the same figures in another order: the margin keeps a
+    // floor that equals a cost but for rounding from passing over it.
+    if (choice.meets) bar = choice.cheapest.monthly.expected * (1 + 1e-9);
+    choice = before;  // the seed only sets the bar; every GPU is offered below, in order
+  }
+  for (std::size_t g = 0; g < c.gpus.size(); ++g) {
+    if (!c.gpus[g].prices.empty() && !(floors[g] > bar)) add(c.gpus[g], 0, true);
   }
   if (choice.options == 0) {
     out.feasible = false;

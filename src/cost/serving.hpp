@@ -27,6 +27,9 @@ struct RequestShape {
 
 double tokens_per_request(const Profile& p);
 
+/// Whether the searches may skip GPUs by their cost floor (set_search_floors()).
+bool search_floors();
+
 /// Everything of the profile, the volume and the catalog that plan_self_hosted() reads: plans
 /// for equal contexts (and equal models and shapes) are equal. Compared bit for bit.
 struct ServingContext {

@@ -111,10 +111,10 @@ enum class PlanDetail {
 StrategyCost estimate_strategy(Costing kind, const Profile& profile, const Catalog& catalog,
                                PlanDetail detail = PlanDetail::full);
 
-/// The training search skips rented GPUs whose cost floor is above a plan already found (the
-/// result is the same; tests compare it with the search that tries every GPU). On by default;
-/// process-wide, for tests and benchmarks only.
-void set_training_search_floor(bool on);
+/// The training and serving searches skip rented GPUs whose cost floor is above a plan already
+/// found (the result is the same; tests compare it with the searches that try every GPU). On by
+/// default; process-wide, for tests and benchmarks only.
+void set_search_floors(bool on);
 
 /// The strategy's monthly inference cost at another request volume (for break-even).
 Range monthly_usd_at(const StrategyCost& cost, double requests, const Profile& profile, const Catalog& catalog);
