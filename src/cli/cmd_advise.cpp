@@ -34,8 +34,8 @@ struct AdviseOptions {
   bool verbose = false;
 };
 
-/// The advice each outcome is compared with: the `--baseline` file's, or with `--set`, the same
-/// profiles' own advice without the what-ifs. Empty when there is nothing to compare.
+/// The advice each outcome is compared with: the `--baseline` file's. Empty otherwise (with
+/// `--set`, each outcome is compared with its own profile's advice: own_advice()).
 std::optional<std::vector<AdviceSnapshot>> baselines(const AdviseOptions& opt, const RuleSet& rules, const AdviseExtras& extras,
                                                      bool& failed) {
   failed = false;
@@ -46,17 +46,17 @@ std::optional<std::vector<AdviceSnapshot>> baselines(const AdviseOptions& opt, c
     failed = !snapshots;
     return snapshots;
   }
-  if (opt.common.sets.empty()) return std::nullopt;
-  std::vector<AdviceSnapshot> out;
-  for (const auto& profile : opt.profiles) {
-    if (profile == "-") return std::nullopt;  // standard input cannot be read twice
-    std::vector<ProfileOutcome> own = load_outcomes({profile}, {}, rules);
-    for (auto& o : own) {
-      advise_outcome(o, rules, plain);
-      out.push_back(o.status == RunStatus::ok ? snapshot_of(o) : AdviceSnapshot{o.file, o.name, {}});
-    }
-  }
-  return out;
+  return std::nullopt;  // with --set, each outcome is compared with its own profile (own_advice())
+}
+
+/// With `--set`: the advice on the outcome's profile as its file gives it (an empty snapshot when
+/// it cannot be advised), found as the outcome is advised, so a batch stays a chunk at a time.
+AdviceSnapshot own_advice(const ProfileOutcome& o, const RuleSet& rules, const AdviseExtras& extras) {
+  AdviseExtras plain = extras;
+  plain.explain = false;
+  ProfileOutcome own{o.file, o.unset->name, RunStatus::ok, *o.unset, std::nullopt, {}, std::nullopt};
+  advise_outcome(own, rules, plain);
+  return own.status == RunStatus::ok ? snapshot_of(own) : AdviceSnapshot{own.file, own.name, {}};
 }
 
 /// Writes each chunk's text on a thread of its own, so that the next chunk is read, advised and
@@ -199,11 +199,18 @@ int run_advise(const AdviseOptions& opt) {
     parallel_for(chunk.size(), [&](std::size_t i) {
       if (chunk[i].status != RunStatus::ok) return;
       advise_outcome(chunk[i], *rules, extras, &broken[i]);
-      if (!base || chunk[i].status != RunStatus::ok) return;
-      // One baseline result is compared with every profile; several, position by position.
-      const std::size_t at = base->size() == 1 ? 0 : begin + i;
-      if (at >= base->size()) return;
-      AdviceDiff d = diff_advice((*base)[at], snapshot_of(chunk[i]));
+      if (chunk[i].status != RunStatus::ok) return;
+      AdviceDiff d;
+      if (base) {
+        // One baseline result is compared with every profile; several, position by position.
+        const std::size_t at = base->size() == 1 ? 0 : begin + i;
+        if (at >= base->size()) return;
+        d = diff_advice((*base)[at], snapshot_of(chunk[i]));
+      } else if (chunk[i].unset) {
+        d = diff_advice(own_advice(chunk[i], *rules, extras), snapshot_of(chunk[i]));
+      } else {
+        return;
+      }
       d.old_label = opt.baseline.empty() ? "its own advice without --set" : opt.baseline;
       d.new_label = chunk[i].file;
       d.what_if = opt.common.sets;

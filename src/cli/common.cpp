@@ -225,6 +225,7 @@ ProfileOutcome OutcomeStream::outcome_of(LoadedProfile loaded, const std::string
                           SourceLoc{o.file, 0, 0});
   }
   if (!o.diagnostics.has_errors()) {
+    if (!m_sets.empty()) o.unset = loaded.profile;  // read once, so standard input is compared too
     for (const auto& set : m_sets) {
       const auto eq = set.find('=');
       if (eq == std::string::npos) {

@@ -36,6 +36,7 @@ struct ProfileOutcome {
   std::optional<Explanation> explanation;                 ///< with `advise --explain`
   std::optional<Uncertainty> uncertainty = std::nullopt;  ///< with `--uncertainty`, or when the profile holds ranges
   std::optional<AdviceDiff> baseline = std::nullopt;      ///< with `--baseline FILE` or `--set`: against the file's own advice
+  std::optional<Profile> unset = std::nullopt;            ///< with `--set`: the profile as its file gives it, to compare with
 };
 
 /// Counts of a run's statuses, for summaries.
