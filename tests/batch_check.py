@@ -5,6 +5,7 @@ as advising its files one by one; bad documents in the middle are reported as be
 errors, every error of a file, exit 2), and -o still writes its file whole. No timings.
 Prints 'N passed, M failed'."""
 import hashlib
+import json
 import os
 import subprocess
 import sys
@@ -89,6 +90,20 @@ with tempfile.TemporaryDirectory() as tmp:
             p = run('advise', small, '--format', fmt, chunk=chunk)
             check(f'{fmt}: chunk {chunk} gives the same output', p.stdout == want.stdout and p.stderr == want.stderr and
                   p.returncode == want.returncode, (digest(p.stdout), digest(want.stdout)))
+
+    # validate streams too: the same report and exit code whatever the chunk size.
+    for fmt in ('text', 'json'):
+        want = run('validate', small, '--format', fmt)
+        for chunk in (1, 3):
+            p = run('validate', small, '--format', fmt, chunk=chunk)
+            check(f'validate {fmt}: chunk {chunk} gives the same report', p.stdout == want.stdout and
+                  p.stderr == want.stderr and p.returncode == want.returncode, (digest(p.stdout), digest(want.stdout)))
+        check(f'validate {fmt}: the bad documents make it exit 1 (findings)', want.returncode == 1, want.returncode)
+    p = run('validate', one, '--format', 'json', chunk=50)
+    report = json.loads(p.stdout)
+    check('validate json: one result per document, the summary counts them',
+          len(report['results']) == report['summary']['profiles'] and report['summary']['profiles'] > 1000,
+          report['summary'])
 
     # A file of one unnamed profile is named after the file; with a second document, FILE#N;
     # a chunk of one must wait for the second document to know.

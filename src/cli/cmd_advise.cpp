@@ -143,17 +143,6 @@ class ChunkWriter {
   bool m_failed = false;
 };
 
-/// Profiles advised, rendered and written a step: the LLMPLAN_BATCH_CHUNK environment variable
-/// sets it (tests use small steps to show that the output does not depend on them).
-std::size_t chunk_size() {
-  constexpr std::size_t k_default = 256;
-  const char* text = std::getenv("LLMPLAN_BATCH_CHUNK");
-  if (text == nullptr || *text == '\0') return k_default;
-  char* end = nullptr;
-  const unsigned long long value = std::strtoull(text, &end, 10);
-  return end != nullptr && *end == '\0' && value >= 1 && value <= 1000000 ? static_cast<std::size_t>(value) : k_default;
-}
-
 int run_advise(const AdviseOptions& opt) {
   const auto rules = load_rules(opt.common.rules);
   if (!rules) return k_cannot_run;
@@ -178,7 +167,7 @@ int run_advise(const AdviseOptions& opt) {
   // the first chunk is read before the output is opened, so that (as when the whole batch was
   // read first) a run whose output cannot be written still reports what is wrong with its input.
   OutcomeStream stream(opt.profiles, opt.common.sets, *rules);
-  const std::size_t step = chunk_size();
+  const std::size_t step = batch_chunk_size();
   std::vector<ProfileOutcome> chunk;
   const auto read_chunk = [&] {
     chunk.clear();

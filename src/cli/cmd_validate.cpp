@@ -9,6 +9,7 @@
 #include "llmplan/output/escape.hpp"
 #include "llmplan/output/json_writer.hpp"
 #include "llmplan/rules/outcome.hpp"
+#include "output.hpp"
 
 namespace llmplan::cli {
 
@@ -32,34 +33,54 @@ std::string_view validity(RunStatus status) {
 int run_validate(const ValidateOptions& opt) {
   const auto rules = load_rules(opt.common.rules);
   if (!rules) return k_cannot_run;
-  const std::vector<ProfileOutcome> outcomes = load_outcomes(opt.profiles, opt.common.sets, *rules);
+  // Read, judged and written a chunk at a time, as advise does: memory stays bounded whatever
+  // the batch's size. The first chunk is read before the output is opened, so that a run whose
+  // output cannot be written still reports what is wrong with its input.
+  OutcomeStream stream(opt.profiles, opt.common.sets, *rules);
+  std::vector<ProfileOutcome> chunk;
+  const auto read_chunk = [&] {
+    chunk.clear();
+    return stream.next(batch_chunk_size(), chunk);
+  };
+  bool more = read_chunk();
   RunSummary summary;
   std::string content;
   JsonWriter w(content, true);
+  Output out;
+  if (!out.open(opt.common.output)) {
+    for (; more; more = read_chunk()) {
+      for (const auto& o : chunk) print_diagnostics(o.diagnostics, opt.common.quiet);
+    }
+    return k_cannot_run;
+  }
   if (opt.format == "json") {
     w.begin_object();
     w.field("schema_version", 1);
     w.key("results");
     w.begin_array();
   }
-  for (const auto& o : outcomes) {
-    print_diagnostics(o.diagnostics, opt.common.quiet);
-    summary.add(o.status);
-    if (opt.format == "json") {
-      w.begin_object();
-      w.field("file", o.file);
-      w.field("name", o.name);
-      w.field("status", status_name(o.status));
-      w.key("diagnostics");
-      w.begin_array();
-      for (const auto& d : o.diagnostics.items()) write_diagnostic(w, d);
-      w.end_array();
-      w.end_object();
-    } else if (!opt.common.quiet) {
-      content +=
-          fmt::format("{}: {}\n", escape_terminal(o.file + (o.name != default_profile_name(o.file) ? " (" + o.name + ")" : "")),
-                      validity(o.status));
+  for (; more; more = read_chunk()) {
+    for (const auto& o : chunk) {
+      print_diagnostics(o.diagnostics, opt.common.quiet);
+      summary.add(o.status);
+      if (opt.format == "json") {
+        w.begin_object();
+        w.field("file", o.file);
+        w.field("name", o.name);
+        w.field("status", status_name(o.status));
+        w.key("diagnostics");
+        w.begin_array();
+        for (const auto& d : o.diagnostics.items()) write_diagnostic(w, d);
+        w.end_array();
+        w.end_object();
+      } else if (!opt.common.quiet) {
+        content +=
+            fmt::format("{}: {}\n", escape_terminal(o.file + (o.name != default_profile_name(o.file) ? " (" + o.name + ")" : "")),
+                        validity(o.status));
+      }
     }
+    if (!out.write(content)) return k_cannot_run;
+    content.clear();  // the writer only appends: what is written is let go
   }
   if (opt.format == "json") {
     w.end_array();
@@ -75,7 +96,7 @@ int run_validate(const ValidateOptions& opt) {
   } else if (!opt.common.quiet) {
     content += fmt::format("{} valid, {} invalid, {} unreadable\n", summary.ok, summary.invalid, summary.error);
   }
-  if (!emit(content, opt.common.output)) return k_cannot_run;
+  if (!out.write(content) || !out.commit()) return k_cannot_run;
   if (summary.error > 0) return k_cannot_run;
   return summary.invalid > 0 ? k_findings : k_ok;
 }

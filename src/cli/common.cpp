@@ -241,6 +241,15 @@ ProfileOutcome OutcomeStream::outcome_of(LoadedProfile loaded, const std::string
   return o;
 }
 
+std::size_t batch_chunk_size() {
+  constexpr std::size_t k_default = 256;
+  const char* text = std::getenv("LLMPLAN_BATCH_CHUNK");
+  if (text == nullptr || *text == '\0') return k_default;
+  char* end = nullptr;
+  const unsigned long long value = std::strtoull(text, &end, 10);
+  return end != nullptr && *end == '\0' && value >= 1 && value <= 1000000 ? static_cast<std::size_t>(value) : k_default;
+}
+
 std::vector<ProfileOutcome> load_outcomes(const std::vector<std::string>& inputs, const std::vector<std::string>& sets,
                                           const RuleSet& rules) {
   OutcomeStream stream(inputs, sets, rules);

@@ -72,6 +72,11 @@ class OutcomeStream {
   const RuleSet* m_rules;
 };
 
+/// Profiles handled a step when a command streams a batch (advise, validate): the
+/// LLMPLAN_BATCH_CHUNK environment variable sets it (tests use small steps to show that the
+/// output does not depend on them).
+std::size_t batch_chunk_size();
+
 /// Reads every PROFILE argument (files, directories, `-`), applies `--set`, and validates.
 std::vector<ProfileOutcome> load_outcomes(const std::vector<std::string>& inputs, const std::vector<std::string>& sets,
                                           const RuleSet& rules);
