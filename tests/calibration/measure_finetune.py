@@ -13,11 +13,11 @@ for a few steps on random token ids (every sequence full, as a packed dataset is
 
 The grid is fixed here, before any measurement, and every configuration is kept whatever it shows.
 
-    python3 measure_finetune.py OUT.jsonl [1|2|3]    # on the GPU machine (PyTorch, transformers, peft)
+    python3 measure_finetune.py OUT.jsonl [1|2|3|4]    # on the GPU machine (PyTorch, transformers, peft)
     python3 measure_finetune.py --rows OUT.jsonl   # anywhere: the rows for runs.csv
 
 One micro-batch per optimizer step (no gradient accumulation), zero_grad(set_to_none=True),
-AdamW as PyTorch ships it (foreach), SDPA attention (FlashAttention kernels), transformers'
+AdamW as PyTorch ships it (foreach; grid 4: fused=True), SDPA attention (FlashAttention kernels), transformers'
 own loss (logits upcast to 32 bits), no torch.compile.
 """
 import csv
@@ -80,7 +80,15 @@ GRID_2 = [
 # 16-bit base), PEFT's 32-bit adapters cast each adapted layer's input to 32 bits and keep that
 # copy, a setting llmplan has no field for; those rows are left out of the record.
 GRID_3 = [(m, 'lora', 'mixed', ck, s, b, t) for (m, method, _, ck, s, b, t) in GRID + GRID_2 if method == 'lora']
-GRIDS = {'1': GRID, '2': GRID_2, '3': GRID_3}
+# The fused AdamW step (fused=True) against PyTorch's default (foreach), whose step holds a
+# temporary the size of one moment: full fine-tunes with checkpointing, where the step is the peak.
+GRID_4 = [
+    ('llama-3.2-3b', 'full', 'bf16', True, 2048, 2, '', 'fused'),
+    ('llama-3.1-8b', 'full', 'bf16', True, 2048, 2, '', 'fused'),
+    ('llama-3.2-3b', 'full', 'mixed', True, 2048, 2, '', 'fused'),
+    ('qwen2.5-7b', 'full', 'bf16', True, 4096, 1, '', 'fused'),
+]
+GRIDS = {'1': GRID, '2': GRID_2, '3': GRID_3, '4': GRID_4}
 
 WARMUP_STEPS = 2
 TIMED_STEPS = 5
@@ -109,9 +117,11 @@ def build_model(torch, name, precision, lora):
 
 
 def measure(torch, cfg):
-    name, method, precision, checkpointing, seq_len, micro_batch, targets = cfg
+    name, method, precision, checkpointing, seq_len, micro_batch, targets = cfg[:7]
+    fused = len(cfg) > 7 and cfg[7] == 'fused'
     rec = dict(model=name, method=method, precision=precision, checkpointing=checkpointing, seq_len=seq_len,
-               micro_batch=micro_batch, lora_targets=targets, lora_rank=16 if method == 'lora' else 0)
+               micro_batch=micro_batch, lora_targets=targets, lora_rank=16 if method == 'lora' else 0,
+               optimizer='adamw-fused' if fused else 'adamw')
     model = opt = batch = loss = None
     stage = 'build'
     try:
@@ -130,7 +140,7 @@ def measure(torch, cfg):
         model.train()
         trainable = [p for p in model.parameters() if p.requires_grad]
         rec['trainable_params'] = sum(p.numel() for p in trainable)
-        opt = torch.optim.AdamW(trainable, lr=1e-5)
+        opt = torch.optim.AdamW(trainable, lr=1e-5, fused=True) if fused else torch.optim.AdamW(trainable, lr=1e-5)
         vocab = SHAPES[name]['vocab']
         gen = torch.Generator(device='cuda').manual_seed(0)
         batch = torch.randint(0, vocab, (micro_batch, seq_len), device='cuda', generator=gen)
@@ -218,12 +228,14 @@ def rows(in_path, date):
         full = rec['method'] == 'full'
         if not full and rec['precision'] != 'mixed':
             continue  # 32-bit adapters without autocast: see GRID_3
-        tag = '{} {} {}{} {}x{}{}'.format(rec['model'], 'full FT' if full else 'LoRA', rec['precision'],
-                                          '' if rec['checkpointing'] else ' no-ckpt', rec['seq_len'], rec['micro_batch'],
-                                          ' ' + rec['lora_targets'] if rec['lora_targets'] == 'qv' else '')
+        optimizer = rec.get('optimizer', 'adamw')
+        tag = '{} {} {}{} {}x{}{}{}'.format(rec['model'], 'full FT' if full else 'LoRA', rec['precision'],
+                                            '' if rec['checkpointing'] else ' no-ckpt', rec['seq_len'], rec['micro_batch'],
+                                            ' ' + rec['lora_targets'] if rec['lora_targets'] == 'qv' else '',
+                                            ' fused AdamW' if optimizer == 'adamw-fused' else '')
         row = dict(name='measured {} 1x{}'.format(tag, gpu), strategy='full-finetune' if full else 'peft',
                    method=rec['method'], gpu=gpu, gpus=1, seq_len=rec['seq_len'], micro_batch=rec['micro_batch'],
-                   model=rec['model'], precision=rec['precision'], optimizer='adamw', offload='none', packing='packed',
+                   model=rec['model'], precision=rec['precision'], optimizer=optimizer, offload='none', packing='packed',
                    chunked_loss='no', checkpointing='yes' if rec['checkpointing'] else 'no',
                    lora_rank=rec['lora_rank'] or '', lora_targets=rec['lora_targets'],
                    gpu_memory_gib='{:.1f}'.format(rec['gpu_total_gib']), fits='yes' if rec['fits'] else 'no',
