@@ -99,6 +99,13 @@ with tempfile.TemporaryDirectory() as tmp:
             check(f'validate {fmt}: chunk {chunk} gives the same report', p.stdout == want.stdout and
                   p.stderr == want.stderr and p.returncode == want.returncode, (digest(p.stdout), digest(want.stdout)))
         check(f'validate {fmt}: the bad documents make it exit 1 (findings)', want.returncode == 1, want.returncode)
+    # check too: it judges a chunk at a time and writes its report at the end.
+    for fmt in ('text', 'json', 'junit', 'sarif'):
+        want = run('check', small, '--format', fmt, '--strategy', 'rag')
+        for chunk in (1, 3):
+            p = run('check', small, '--format', fmt, '--strategy', 'rag', chunk=chunk)
+            check(f'check {fmt}: chunk {chunk} gives the same report', p.stdout == want.stdout and
+                  p.stderr == want.stderr and p.returncode == want.returncode, (digest(p.stdout), digest(want.stdout)))
     p = run('validate', one, '--format', 'json', chunk=50)
     report = json.loads(p.stdout)
     check('validate json: one result per document, the summary counts them',

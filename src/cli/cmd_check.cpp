@@ -57,18 +57,31 @@ int run_check(const CheckOptions& opt) {
   policy.margin = opt.margin;
   if (!opt.strategy.empty()) policy.strategy = opt.strategy;
 
-  std::vector<ProfileOutcome> loaded = load_outcomes(opt.profiles, opt.common.sets, *rules);
-  std::vector<CheckOutcome> outcomes(loaded.size());
-  parallel_for(loaded.size(), [&](std::size_t i) {
-    CheckOutcome& o = outcomes[i];
-    o.outcome = std::move(loaded[i]);
-    if (o.outcome.status != RunStatus::ok) return;
-    o.outcome.advice = advise(*o.outcome.profile, *rules);
-    Diagnostics broken;  // a broken estimate is never judged, so never passes
-    if (!keep_sound_advice(o.outcome, *rules, broken)) return;
-    o.judgement = judge_proposal(*o.outcome.profile, *o.outcome.advice, policy, o.outcome.diagnostics);
-  });
-  for (const auto& o : outcomes) print_diagnostics(o.outcome.diagnostics, opt.common.quiet);
+  // Read, advised and judged a chunk at a time; each judgement keeps what the reports read and
+  // lets the profile and its advice go, so memory stays small whatever the batch's size. The
+  // reports are written at the end: JUnit and SARIF put the counts first.
+  OutcomeStream stream(opt.profiles, opt.common.sets, *rules);
+  std::vector<CheckOutcome> outcomes;
+  std::vector<ProfileOutcome> chunk;
+  while (stream.next(batch_chunk_size(), chunk)) {
+    const std::size_t first = outcomes.size();
+    outcomes.resize(first + chunk.size());
+    parallel_for(chunk.size(), [&](std::size_t i) {
+      CheckOutcome& o = outcomes[first + i];
+      o.outcome = std::move(chunk[i]);
+      if (o.outcome.status == RunStatus::ok) {
+        o.outcome.advice = advise(*o.outcome.profile, *rules);
+        Diagnostics broken;  // a broken estimate is never judged, so never passes
+        if (keep_sound_advice(o.outcome, *rules, broken))
+          o.judgement = judge_proposal(*o.outcome.profile, *o.outcome.advice, policy, o.outcome.diagnostics);
+      }
+      o.outcome.advice.reset();
+      o.outcome.profile.reset();
+      o.outcome.unset.reset();
+    });
+    for (std::size_t i = first; i < outcomes.size(); ++i) print_diagnostics(outcomes[i].outcome.diagnostics, opt.common.quiet);
+    chunk.clear();
+  }
 
   const CheckFormat& format = *find_check_format(opt.format);  // CLI11 checked the name against the table
   const CheckRenderOptions options{&*rules, use_color(opt.common.no_color) && opt.common.output.empty()};
