@@ -18,6 +18,21 @@ const char* k_header =
     "name,strategy,method,params,active_params,tokens,examples,example_tokens,epochs,gpu,gpus,seq_len,micro_batch,gpu_hours,"
     "peak_memory_gib\n";
 
+/// The runs of a CSV with the leading columns, then `columns`, then one line per row; the rows
+/// must read without errors.
+std::vector<CalibrationRun> read_rows(const std::string& columns, const std::vector<std::string>& rows) {
+  std::string csv =
+      "name,strategy,method,params,active_params,tokens,examples,example_tokens,epochs,gpu,gpus,seq_len,micro_batch,gpu_hours,"
+      "peak_memory_gib," +
+      columns + "\n";
+  for (const auto& row : rows) csv += row + "\n";
+  Diagnostics diags;
+  auto runs = read_calibration_csv(csv, "runs.csv", default_rules().catalog, strategies(), diags);
+  REQUIRE_FALSE(diags.has_errors());
+  REQUIRE(runs.size() == rows.size());
+  return runs;
+}
+
 }  // namespace
 
 TEST_CASE("calibrate reads runs and reports their error", "[calibrate]") {
@@ -65,15 +80,8 @@ TEST_CASE("fitting lowers the error on its runs and leaves the catalog untouched
 }
 
 TEST_CASE("the fused loss column reaches the memory estimate", "[calibrate]") {
-  const std::string head =
-      "name,strategy,method,params,active_params,tokens,examples,example_tokens,epochs,gpu,gpus,seq_len,micro_batch,gpu_hours,"
-      "peak_memory_gib,model,fused_loss,fits\n";
-  const std::string csv = head + "plain,peft,qlora,,,,,,,a100-80gb,1,78000,1,,,llama-3.1-8b,,yes\n" +
-                          "fused,peft,qlora,,,,,,,a100-80gb,1,78000,1,,,llama-3.1-8b,yes,yes\n";
-  Diagnostics diags;
-  const auto runs = read_calibration_csv(csv, "runs.csv", default_rules().catalog, strategies(), diags);
-  REQUIRE_FALSE(diags.has_errors());
-  REQUIRE(runs.size() == 2);
+  const auto runs = read_rows("model,fused_loss,fits", {"plain,peft,qlora,,,,,,,a100-80gb,1,78000,1,,,llama-3.1-8b,,yes",
+                                                        "fused,peft,qlora,,,,,,,a100-80gb,1,78000,1,,,llama-3.1-8b,yes,yes"});
   CHECK_FALSE(runs[0].request.fused_loss);
   CHECK(runs[1].request.fused_loss);
   const CalibrationReport report = calibrate(runs, default_rules().catalog);
@@ -82,15 +90,9 @@ TEST_CASE("the fused loss column reaches the memory estimate", "[calibrate]") {
 }
 
 TEST_CASE("a figure of allocated memory is compared with the tensors alone", "[calibrate]") {
-  const std::string head =
-      "name,strategy,method,params,active_params,tokens,examples,example_tokens,epochs,gpu,gpus,seq_len,micro_batch,gpu_hours,"
-      "peak_memory_gib,model,memory_measure,grad_accumulation\n";
-  const std::string csv = head + "device,peft,lora,,,,,,,a100-80gb,1,2048,2,,20,llama-3.1-8b,,\n" +
-                          "allocated,peft,lora,,,,,,,a100-80gb,1,2048,2,,20,llama-3.1-8b,allocated,no\n";
-  Diagnostics diags;
-  const auto runs = read_calibration_csv(csv, "runs.csv", default_rules().catalog, strategies(), diags);
-  REQUIRE_FALSE(diags.has_errors());
-  REQUIRE(runs.size() == 2);
+  const auto runs = read_rows("model,memory_measure,grad_accumulation",
+                              {"device,peft,lora,,,,,,,a100-80gb,1,2048,2,,20,llama-3.1-8b,,",
+                               "allocated,peft,lora,,,,,,,a100-80gb,1,2048,2,,20,llama-3.1-8b,allocated,no"});
   CHECK_FALSE(runs[0].memory_allocated);
   CHECK(runs[1].memory_allocated);
   CHECK(runs[0].request.accumulate_gradients);

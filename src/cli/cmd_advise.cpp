@@ -34,15 +34,20 @@ struct AdviseOptions {
   bool verbose = false;
 };
 
+/// What the advice an outcome is compared with holds: no explanation.
+AdviseExtras plain_extras(const AdviseExtras& extras) {
+  AdviseExtras plain = extras;
+  plain.explain = false;
+  return plain;
+}
+
 /// The advice each outcome is compared with: the `--baseline` file's. Empty otherwise (with
 /// `--set`, each outcome is compared with its own profile's advice: own_advice()).
 std::optional<std::vector<AdviceSnapshot>> baselines(const AdviseOptions& opt, const RuleSet& rules, const AdviseExtras& extras,
                                                      bool& failed) {
   failed = false;
-  AdviseExtras plain = extras;
-  plain.explain = false;
   if (!opt.baseline.empty()) {
-    auto snapshots = advice_of_file(opt.baseline, {}, rules, plain, true);
+    auto snapshots = advice_of_file(opt.baseline, {}, rules, plain_extras(extras), true);
     failed = !snapshots;
     return snapshots;
   }
@@ -52,10 +57,8 @@ std::optional<std::vector<AdviceSnapshot>> baselines(const AdviseOptions& opt, c
 /// With `--set`: the advice on the outcome's profile as its file gives it (an empty snapshot when
 /// it cannot be advised), found as the outcome is advised, so a batch stays a chunk at a time.
 AdviceSnapshot own_advice(const ProfileOutcome& o, const RuleSet& rules, const AdviseExtras& extras) {
-  AdviseExtras plain = extras;
-  plain.explain = false;
   ProfileOutcome own{o.file, o.unset->name, RunStatus::ok, *o.unset, std::nullopt, {}, std::nullopt};
-  advise_outcome(own, rules, plain);
+  advise_outcome(own, rules, plain_extras(extras));
   return own.status == RunStatus::ok ? snapshot_of(own) : AdviceSnapshot{own.file, own.name, {}};
 }
 

@@ -139,9 +139,7 @@ Plan search_training_plan(TrainingRequest base, const std::vector<std::string>& 
     const std::pair<int, double> before = best_key;
     const Plan kept = best;
     rent_on(*cheapest);
-    // The floor and the cost multiply the same figures in another order: the margin keeps a
-    // floor that equals a cost but for rounding from passing over it.
-    const double bar = best_key.first == 0 ? best_key.second * (1 + 1e-9) : std::numeric_limits<double>::infinity();
+    const double bar = best_key.first == 0 ? detail::floor_bar(best_key.second) : std::numeric_limits<double>::infinity();
     best_key = before;  // the seed only sets the bar; every GPU is compared below, in order
     best = kept;
     for (std::size_t g = 0; g < c.gpus.size(); ++g) {

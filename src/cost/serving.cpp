@@ -316,9 +316,7 @@ Serving plan_self_hosted(const ModelShape& model, const RequestShape& shape, con
   if (lowest != nullptr && search_floors()) {
     const Choice before = choice;
     add(*lowest, 0, true);
-    // The floor and the cost multiply the same figures in another order: the margin keeps a
-    // floor that equals a cost but for rounding from passing over it.
-    if (choice.meets) bar = choice.cheapest.monthly.expected * (1 + 1e-9);
+    if (choice.meets) bar = floor_bar(choice.cheapest.monthly.expected);
     choice = before;  // the seed only sets the bar; every GPU is offered below, in order
   }
   for (std::size_t g = 0; g < c.gpus.size(); ++g) {

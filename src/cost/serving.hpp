@@ -30,6 +30,13 @@ double tokens_per_request(const Profile& p);
 /// Whether the searches may skip GPUs by their cost floor (set_search_floors()).
 bool search_floors();
 
+/// The bar a GPU's cost floor must pass to be skipped, from the cost of a plan found. The floor
+/// and the cost multiply the same figures in another order: the margin keeps a floor that
+/// equals a cost but for rounding from passing over it.
+inline double floor_bar(double cost) {
+  return cost * (1 + 1e-9);
+}
+
 /// Everything of the profile, the volume and the catalog that plan_self_hosted() reads: plans
 /// for equal contexts (and equal models and shapes) are equal. Compared bit for bit.
 struct ServingContext {

@@ -398,9 +398,8 @@ int top_bounded(const Profile& work, const RuleSet& rules, const RuleIndex& inde
 std::string top_whatif(const Profile& work, const PricedProfile& base, const RuleSet& rules) {
   if (same_pricing_inputs(work.facts, base.profile.facts))
     return top_id(score_costs(work, rules, base.costs, {}, &base.index), rules);
-  Ranking top = empty_ranking(0);
-  top.top = top_bounded(work, rules, base.index);
-  return top.top < 0 ? "none" : rules.strategies[static_cast<std::size_t>(top.top)].id;
+  const int top = top_bounded(work, rules, base.index);
+  return top < 0 ? "none" : rules.strategies[static_cast<std::size_t>(top)].id;
 }
 
 std::string top_id(const Ranking& ranking, const RuleSet& rules) {
