@@ -2,6 +2,8 @@
 
 #include <catch2/catch.hpp>
 #include <charconv>
+#include <cmath>
+#include <cstring>
 #include <random>
 
 #include <fmt/format.h>
@@ -360,6 +362,43 @@ TEST_CASE("json figures: whole numbers written directly read as the general form
     numbers.push_back(k);
     numbers.push_back(-k);
     numbers.push_back(k / 1000);
+  }
+  for (const double number : numbers) {
+    if (written(number) != general(number)) {
+      INFO(number);
+      CHECK(written(number) == general(number));
+    }
+  }
+}
+
+TEST_CASE("json figures: the shortest text when it has 12 digits or fewer reads as the general format does", "[render]") {
+  const auto general = [](double number) {
+    if (std::fabs(number) < 1e12 && number == std::trunc(number)) return fmt::format("{}", static_cast<long long>(number));
+    const std::string rounded = fmt::format("{:.12g}", number);
+    double value = number;
+    std::from_chars(rounded.data(), rounded.data() + rounded.size(), value);
+    return fmt::format("{}", value == 0 ? 0.0 : value);
+  };
+  const auto written = [](double number) {
+    std::string out;
+    JsonWriter(out, false).value(number);
+    return out;
+  };
+  std::mt19937_64 random(26);
+  std::vector<double> numbers = {0.1 + 0.2,   8029999999.999999,  1.5e15,  123456789012345.0,      3.6e17,
+                                 1e-320,      4.9e-324,           -2.5e-9, 1.7976931348623157e308, 0.000123,
+                                 1234567.125, 0.30000000000000004};
+  std::uniform_real_distribution<double> exponent(-30, 30);
+  for (int i = 0; i < 300000; ++i) {
+    // Any bit pattern, figures rounded to a few digits as the advice writes them, and figures
+    // with up to 17 digits at every magnitude.
+    const std::uint64_t bits = random();
+    double any = 0;
+    std::memcpy(&any, &bits, sizeof any);
+    if (std::isfinite(any)) numbers.push_back(any);
+    const double figure = std::pow(10.0, exponent(random)) * (random() % 2 == 0 ? 1 : -1);
+    numbers.push_back(figure);
+    numbers.push_back(round_significant(figure, static_cast<int>(1 + random() % 12)));
   }
   for (const double number : numbers) {
     if (written(number) != general(number)) {

@@ -1,3 +1,8 @@
+#include <algorithm>
+#include <filesystem>
+#include <fstream>
+#include <random>
+
 #include <fmt/format.h>
 #include <catch2/catch.hpp>
 
@@ -193,4 +198,106 @@ TEST_CASE("documents beyond the limit are refused before they are built", "[yaml
   std::string unmarked = "a: 1\n";
   for (int i = 0; i < 100000; ++i) unmarked += "---\n";
   CHECK(split_yaml_documents(unmarked).size() == 1);  // 100,001 documents
+}
+
+namespace {
+
+struct ParseResult {
+  std::vector<YamlNode> documents;
+  std::vector<std::string> messages;
+};
+
+ParseResult parse_with(bool subset, std::string_view text, int line_offset = 0, std::size_t byte_offset = 0) {
+  set_yaml_subset_reader(subset);
+  ParseResult r;
+  Diagnostics diags;
+  r.documents = parse_yaml(text, "t.yaml", diags, {}, line_offset, byte_offset);
+  set_yaml_subset_reader(true);
+  for (const auto& d : diags.items()) r.messages.push_back(format_diagnostic(d));
+  return r;
+}
+
+/// Parses `text` with and without the subset reader; counts the texts the subset reader took.
+void check_same_parse(std::string_view text, int& taken, int line_offset = 0, std::size_t byte_offset = 0) {
+  const ParseResult fast = parse_with(true, text, line_offset, byte_offset);
+  const ParseResult slow = parse_with(false, text, line_offset, byte_offset);
+  if (read_yaml_subset(text, "t.yaml", {}, line_offset, byte_offset)) ++taken;
+  bool same = fast.messages == slow.messages && fast.documents.size() == slow.documents.size();
+  for (std::size_t i = 0; same && i < fast.documents.size(); ++i) same = same_tree(fast.documents[i], slow.documents[i]);
+  if (!same) {
+    INFO(text);
+    CHECK(same);
+  }
+}
+
+/// Every YAML file of the repository's examples and tests, and its path.
+std::vector<std::pair<std::filesystem::path, std::string>> shipped_yaml_files() {
+  std::vector<std::pair<std::filesystem::path, std::string>> texts;
+  for (const char* dir : {"examples", "tests/data", "tests/hostile", "rules", "tests/golden"}) {
+    const std::filesystem::path root = std::filesystem::path(LLMPLAN_SOURCE_DIR) / dir;
+    if (!std::filesystem::exists(root)) continue;
+    std::vector<std::filesystem::path> files;
+    for (const auto& entry : std::filesystem::recursive_directory_iterator(root)) {
+      if (entry.is_regular_file() && entry.path().extension() == ".yaml") files.push_back(entry.path());
+    }
+    std::sort(files.begin(), files.end());
+    for (const auto& file : files) {
+      std::ifstream in(file, std::ios::binary);
+      texts.emplace_back(file, std::string(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()));
+    }
+  }
+  return texts;
+}
+
+}  // namespace
+
+TEST_CASE("the subset reader builds the tree yaml-cpp builds for every shipped file", "[yaml]") {
+  const auto files = shipped_yaml_files();
+  REQUIRE(files.size() > 50);
+  int taken = 0;
+  for (const auto& [path, text] : files) {
+    check_same_parse(text, taken);
+    for (const auto& part : split_yaml_documents(text)) check_same_parse(part.text, taken, part.line_offset, part.byte_offset);
+    // The shipped example profiles are written as most profiles are: the subset reader takes
+    // each (a reader that refused everything would pass the comparisons above).
+    if (path.parent_path().filename() == "examples") {
+      INFO(path.string());
+      CHECK(read_yaml_subset(text, "t.yaml"));
+    }
+  }
+}
+
+TEST_CASE("the subset reader builds the tree yaml-cpp builds for mutated files", "[yaml]") {
+  // Random edits of the shipped files: every text the subset reader takes must read as
+  // yaml-cpp reads it, and every one it refuses goes to yaml-cpp.
+  const auto files = shipped_yaml_files();
+  const std::string inserts = " \n#:-[],\"'\t~&*!|>?%@`{}a0._$";
+  std::mt19937 random(2026);
+  int taken = 0;
+  int tried = 0;
+  for (const auto& [path, original] : files) {
+    for (const auto& part : split_yaml_documents(original)) {
+      if (part.text.size() > 4000) continue;
+      for (int round = 0; round < 40; ++round) {
+        std::string text(part.text);
+        for (int edits = 1 + static_cast<int>(random() % 3); edits > 0 && !text.empty(); --edits) {
+          const std::size_t at = random() % text.size();
+          switch (random() % 4) {
+            case 0: text.erase(at, 1); break;
+            case 1: text.insert(at, 1, inserts[random() % inserts.size()]); break;
+            case 2: text.insert(at, "  "); break;
+            default: {
+              const std::size_t start = text.rfind('\n', at) == std::string::npos ? 0 : text.rfind('\n', at) + 1;
+              const std::size_t end = text.find('\n', at);
+              text.insert(start, text.substr(start, end == std::string::npos ? std::string::npos : end - start + 1));
+            }
+          }
+        }
+        check_same_parse(text, taken);
+        ++tried;
+      }
+    }
+  }
+  INFO(taken << " of " << tried << " mutated texts taken");
+  CHECK(taken > tried / 10);
 }

@@ -51,7 +51,17 @@ struct Plan {
 /// target days. Each attempt bills at least the rented GPU's minimum.
 Plan search_training_plan(TrainingRequest base, const std::vector<std::string>& methods, const Profile& p, const Catalog& c,
                           int max_gpus, double target_days, bool notes) {
-  Plan best;
+  // The best attempt so far; its request (base with the attempt's GPU, count, method and
+  // ownership) is made once at the end rather than copied at every improvement.
+  struct Attempt {
+    const Gpu* gpu = nullptr;
+    int gpus = 0;
+    const std::string* method = nullptr;
+    TrainingEstimate estimate;
+    bool owned = false;
+    bool on_time = true;
+  };
+  Attempt best;
   // Ordered preference: fits and finishes in time (cheapest), fits but late (fastest),
   // does not fit (closest to fitting).
   std::pair<int, double> best_key{3, 0};
@@ -81,7 +91,7 @@ Plan search_training_plan(TrainingRequest base, const std::vector<std::string>& 
       key = {0, e.cost_usd.expected};
     if (key < best_key) {
       best_key = key;
-      best = Plan{&gpu, gpus, method, std::move(e), r, owned, on_time};
+      best = Attempt{&gpu, gpus, &method, std::move(e), owned, on_time};
     }
     return key.first == 0;
   };
@@ -103,10 +113,11 @@ Plan search_training_plan(TrainingRequest base, const std::vector<std::string>& 
     // early. The GPUs are still compared in catalog order, so ties resolve as without the floor.
     const int seq = base.seq_len > 0 ? base.seq_len : static_cast<int>(c.model.training_seq_len.expected);
     const double attention = 6.0 * base.model.layers * seq * static_cast<double>(base.model.hidden);
+    TrainingRequest probe = base;  // one copy for every GPU's floor
     const auto floor_of = [&](const Gpu& gpu) {
       if (!(gpu.peak_tflops > 0 && base.tokens > 0)) return 0.0;  // no GPU-hours bill no minimum
       double hours = std::numeric_limits<double>::infinity();
-      TrainingRequest r = base;
+      TrainingRequest& r = probe;
       r.gpu = &gpu;
       r.gpus = 1;
       for (const auto& method : methods) {
@@ -137,7 +148,7 @@ Plan search_training_plan(TrainingRequest base, const std::vector<std::string>& 
       return;
     }
     const std::pair<int, double> before = best_key;
-    const Plan kept = best;
+    const Attempt kept = best;
     rent_on(*cheapest);
     const double bar = best_key.first == 0 ? detail::floor_bar(best_key.second) : std::numeric_limits<double>::infinity();
     best_key = before;  // the seed only sets the bar; every GPU is compared below, in order
@@ -156,8 +167,15 @@ Plan search_training_plan(TrainingRequest base, const std::vector<std::string>& 
   } else {
     rent();
   }
-  if (notes && best.gpu != nullptr) best.estimate.notes = estimate_training_notes(best.request, c);
-  return best;
+  Plan plan;
+  if (best.gpu == nullptr) return plan;
+  base.gpu = best.gpu;
+  base.gpus = best.gpus;
+  base.method = *best.method;
+  base.owned = best.owned;
+  plan = Plan{best.gpu, best.gpus, *best.method, std::move(best.estimate), std::move(base), best.owned, best.on_time};
+  if (notes) plan.estimate.notes = estimate_training_notes(plan.request, c);
+  return plan;
 }
 
 /// Everything search_training_plan() reads: the memo's key.
@@ -408,6 +426,8 @@ struct Best {
     if (a_lasts != outlives_horizon(b.cost, horizon_months)) return a_lasts;
     return a.total < b.total;
   }
+  /// Whether offer() would keep a candidate: one it would not needs no texts.
+  [[nodiscard]] bool keeps(const Candidate& c) const { return !first || better(c, *first) || !second || better(c, *second); }
   void offer(Candidate c) {
     ++count;
     if (!first || better(c, *first)) {
@@ -500,12 +520,12 @@ Range embedding_cost(const Profile& p, const Catalog& c, std::vector<Note>& note
 
 /// Prices a prompting strategy on one hosted API.
 Candidate price_api(Costing kind, const ApiPrice& api, const RequestShape& shape, const Profile& p, const Catalog& c,
-                    const Range& one_time) {
+                    const Range& one_time, bool texts = true) {
   Candidate cand;
   StrategyCost& out = cand.cost;
   out.costing = kind;
   const double requests = p.facts.number(slots().usage_requests_per_month);
-  const Serving s = api_serving(api, shape, requests, p, c);
+  const Serving s = api_serving(api, shape, requests, p, c, texts);
   out.method = "api";
   out.model = api.id;
   out.api = api.id;
@@ -523,9 +543,7 @@ Candidate price_api(Costing kind, const ApiPrice& api, const RequestShape& shape
   if (!out.feasible) out.limit = "latency";
   check_context(out, kind, detail::tokens_per_request(p) + shape.extra.expected, api.id, api.context);
   if (!api.retirement.empty()) out.retirement = api.retirement;
-  std::string variant;
-  if (s.plan.batch_prices) variant = ", batch";
-  out.label = fmt::format("{} API{}", api.id, variant);
+  if (texts) out.label = api.id + (s.plan.batch_prices ? " API, batch" : " API");
   finish_total(out, p);
   cand.total = out.horizon_usd.expected;
   return cand;
@@ -1009,7 +1027,9 @@ StrategyCost estimate_strategy(Costing kind, const Profile& p, const Catalog& c,
         } else if (kind == Costing::long_context && api.context == 0) {
           continue;  // a whole corpus is only planned on a window the catalog states
         }
-        best.offer(price_api(kind, api, shape, p, c, one_time));
+        // The figures first; the texts only for a candidate that is kept.
+        Candidate figures = price_api(kind, api, shape, p, c, one_time, false);
+        best.offer(best.keeps(figures) ? price_api(kind, api, shape, p, c, one_time) : std::move(figures));
       }
       if (pinned_api) notes.push_back({"api_model", f.get(slots().model_api), "pinned by model.api"});
     } else {

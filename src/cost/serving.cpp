@@ -434,7 +434,8 @@ Range api_monthly(const ApiPrice& api, const RequestShape& shape, double request
   return api_bill(api, shape, requests, p, c).monthly;
 }
 
-Serving api_serving(const ApiPrice& api, const RequestShape& shape, double requests, const Profile& p, const Catalog& c) {
+Serving api_serving(const ApiPrice& api, const RequestShape& shape, double requests, const Profile& p, const Catalog& c,
+                    bool texts) {
   Serving s;
   const double input = p.facts.number(slots().usage_input_tokens);
   const double output = p.facts.number(slots().usage_output_tokens);
@@ -455,6 +456,7 @@ Serving api_serving(const ApiPrice& api, const RequestShape& shape, double reque
   sp.cached_prompt = cached && shape.extra.expected > 0;
   const double tokens = requests * (input + output + shape.extra.expected) / 1e6;
   sp.usd_per_m_tokens = tokens > 0 ? s.monthly.expected / tokens : 0;
+  if (!texts) return s;
   const std::string cache = sp.cached_prompt ? fmt::format(", cached prompt ({:.0f}% of requests hit the cache)", hit * 100) : "";
   s.description = fmt::format("hosted API {}{}{} (prices of {})", api.id, batch ? ", batch prices" : "", cache, api.date);
   if (!sp.meets_latency) {

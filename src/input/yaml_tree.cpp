@@ -325,6 +325,10 @@ std::vector<YamlNode> parse_yaml(std::string_view text, const std::string& file,
                 SourceLoc{file, 1 + line_offset, 1});
     return documents;
   }
+  if (auto document = read_yaml_subset(text, file, limits, line_offset, byte_offset)) {
+    documents.push_back(std::move(*document));
+    return documents;
+  }
   std::istringstream stream{std::string(text)};
   TreeBuilder builder(file, diags, limits, line_offset, byte_offset);
   try {

@@ -158,6 +158,19 @@ void JsonWriter::value(double number) {
     fmt::format_to(std::back_inserter(m_out), FMT_COMPILE("{}"), static_cast<long long>(number));
     return;
   }
+  // The shortest text that reads back as the number: when it has at most 12 significant digits,
+  // rounding to 12 digits gives that same value (the number lies within half a unit of its
+  // shortest text's last digit, far inside half a unit of the 12th), so it is the answer. The
+  // digits before any exponent are counted, leading zeros too: counting too many only takes the
+  // general path below. Most figures are rounded to a few digits, so this is the common case.
+  char shortest[32];
+  const auto shortest_end = fmt::format_to_n(shortest, sizeof shortest, FMT_COMPILE("{}"), number).out;
+  int digits = 0;
+  for (const char* c = shortest; c != shortest_end && *c != 'e'; ++c) digits += (*c >= '0' && *c <= '9') ? 1 : 0;
+  if (digits <= 12) {
+    m_out.append(shortest, shortest_end);
+    return;
+  }
   // Both formats are compiled (FMT_COMPILE): a figure is written thousands of times a batch.
   char rounded[32];
   const auto end = fmt::format_to_n(rounded, sizeof rounded, FMT_COMPILE("{:.12g}"), number).out;

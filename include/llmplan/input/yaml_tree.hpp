@@ -1,5 +1,6 @@
 #pragma once
 
+#include <optional>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -54,6 +55,20 @@ struct YamlLimits {
 /// `line_offset` and `byte_offset` place a part of a larger text (see split_yaml_documents).
 std::vector<YamlNode> parse_yaml(std::string_view text, const std::string& file, Diagnostics& diags,
                                  const YamlLimits& limits = {}, int line_offset = 0, std::size_t byte_offset = 0);
+
+/// The one document of `text` when it is written in the block style that most profiles use
+/// (nested mappings of plain values, one-line `[a, b]` lists, comments, a leading `---`), read
+/// without yaml-cpp into the tree parse_yaml() builds, positions included; nullopt for anything
+/// else, which parse_yaml() leaves to yaml-cpp. parse_yaml() tries it first.
+std::optional<YamlNode> read_yaml_subset(std::string_view text, const std::string& file, const YamlLimits& limits = {},
+                                         int line_offset = 0, std::size_t byte_offset = 0);
+
+/// Whether two trees are the same node for node: kinds, texts, styles and positions.
+bool same_tree(const YamlNode& a, const YamlNode& b);
+
+/// Turns read_yaml_subset() on or off for the whole process (on by default): tests compare the
+/// trees that parse_yaml() builds either way.
+void set_yaml_subset_reader(bool on);
 
 /// One document's text within a YAML stream, and where it starts.
 struct YamlPart {
