@@ -5,6 +5,9 @@
 #include <cstdio>
 #include <cstring>
 #include <exception>
+#ifdef __GLIBC__
+#include <malloc.h>
+#endif
 #include <iostream>
 #include <new>
 #include <string>
@@ -328,6 +331,14 @@ int run(int argc, char** argv) {
 }  // namespace
 
 int main(int argc, char** argv) {
+#ifdef __GLIBC__
+  // A batch renders and frees a chunk's output (megabytes) over and over. By default glibc gives
+  // the freed top of the heap back to the system and maps large blocks afresh, so every chunk
+  // paid its pages again (about a tenth of a batch's time, in the kernel). Freed memory is kept
+  // for the next chunk instead; the peak is still one chunk's (docs/performance.md).
+  mallopt(M_TRIM_THRESHOLD, 256 << 20);
+  mallopt(M_MMAP_THRESHOLD, 32 << 20);
+#endif
   llmplan::install_signal_cleanup();  // SIGINT and SIGTERM remove uncommitted temporary files
   try {
     const int code = run(argc, argv);

@@ -72,6 +72,9 @@ Plan search_training_plan(TrainingRequest base, const std::vector<std::string>& 
     r.gpus = gpus;
     r.method = method;
     r.owned = owned;
+    // Once a plan fits and finishes in time, one that does not fit cannot win: its memory,
+    // a third of an estimate, is all that needs to be known.
+    if (best_key.first == 0 && !estimate_memory(r, c).fits) return false;
     TrainingEstimate e = estimate_training_figures(r, c);
     if (!owned && e.gpu_hours.expected > 0) {
       // A short job still pays for the instance's start, the download and the evaluation: each
@@ -388,12 +391,13 @@ bool ended(const std::string& date, const std::string& today) {
 
 /// Fails the plan when one request of `prompt` tokens does not fit `who`'s context window. A
 /// window the catalog does not state (0) rules out only a whole corpus in the prompt.
-void check_context(StrategyCost& out, Costing kind, double prompt, const std::string& who, int context) {
+void check_context(StrategyCost& out, Costing kind, double prompt, const std::string& who, int context, bool texts = true) {
   if (context > 0 && prompt > context) {
-    out.problem =
-        fmt::format("{} tokens per request exceed {}'s context of {}", format_count(prompt), who, format_count(context));
+    if (texts)
+      out.problem =
+          fmt::format("{} tokens per request exceed {}'s context of {}", format_count(prompt), who, format_count(context));
   } else if (context == 0 && kind == Costing::long_context) {
-    out.problem = fmt::format("{}'s context window is not in the catalog", who);
+    if (texts) out.problem = fmt::format("{}'s context window is not in the catalog", who);
   } else {
     return;
   }
@@ -518,7 +522,8 @@ Range embedding_cost(const Profile& p, const Catalog& c, std::vector<Note>& note
   return best_cost;
 }
 
-/// Prices a prompting strategy on one hosted API.
+/// Prices a prompting strategy on one hosted API. Without `texts`, only the figures that
+/// Best compares (a candidate it will not keep needs no names or words).
 Candidate price_api(Costing kind, const ApiPrice& api, const RequestShape& shape, const Profile& p, const Catalog& c,
                     const Range& one_time, bool texts = true) {
   Candidate cand;
@@ -526,26 +531,27 @@ Candidate price_api(Costing kind, const ApiPrice& api, const RequestShape& shape
   out.costing = kind;
   const double requests = p.facts.number(slots().usage_requests_per_month);
   const Serving s = api_serving(api, shape, requests, p, c, texts);
+  out.monthly_usd = s.monthly;
+  out.one_time_usd = one_time;
+  out.feasible = s.plan.meets_latency;
+  if (texts) out.problem = s.problem;
+  if (!out.feasible) out.limit = "latency";
+  check_context(out, kind, detail::tokens_per_request(p) + shape.extra.expected, api.id, api.context, texts);
+  if (!api.retirement.empty()) out.retirement = api.retirement;
+  finish_total(out, p);
+  cand.total = out.horizon_usd.expected;
+  if (!texts) return cand;
   out.method = "api";
   out.model = api.id;
   out.api = api.id;
   out.plan_api = api.id;
   out.added_prompt_tokens = shape.extra;
   out.prompt_cacheable = shape.cacheable;
-  out.monthly_usd = s.monthly;
-  out.one_time_usd = one_time;
   out.serving = s.description;
   out.serving_plan = s.plan;
   out.price_date = api.date;
   out.model_tier = api.quality_tier;
-  out.feasible = s.plan.meets_latency;
-  out.problem = s.problem;
-  if (!out.feasible) out.limit = "latency";
-  check_context(out, kind, detail::tokens_per_request(p) + shape.extra.expected, api.id, api.context);
-  if (!api.retirement.empty()) out.retirement = api.retirement;
-  if (texts) out.label = api.id + (s.plan.batch_prices ? " API, batch" : " API");
-  finish_total(out, p);
-  cand.total = out.horizon_usd.expected;
+  out.label = api.id + (s.plan.batch_prices ? " API, batch" : " API");
   return cand;
 }
 
@@ -1028,8 +1034,10 @@ StrategyCost estimate_strategy(Costing kind, const Profile& p, const Catalog& c,
           continue;  // a whole corpus is only planned on a window the catalog states
         }
         // The figures first; the texts only for a candidate that is kept.
-        Candidate figures = price_api(kind, api, shape, p, c, one_time, false);
-        best.offer(best.keeps(figures) ? price_api(kind, api, shape, p, c, one_time) : std::move(figures));
+        if (best.keeps(price_api(kind, api, shape, p, c, one_time, false)))
+          best.offer(price_api(kind, api, shape, p, c, one_time));
+        else
+          ++best.count;
       }
       if (pinned_api) notes.push_back({"api_model", f.get(slots().model_api), "pinned by model.api"});
     } else {
