@@ -8,6 +8,7 @@
 #include <limits>
 #include <unordered_map>
 
+#include <fmt/compile.h>
 #include <fmt/format.h>
 
 #include "llmplan/output/format.hpp"
@@ -342,14 +343,15 @@ RequestShape request_shape(Costing kind, const Profile& p, const Catalog& c, std
 }
 
 std::string model_label(const ModelShape& m) {
-  return m.id.empty() ? fmt::format("{}-parameter model", format_count(m.params)) : m.id;
+  return m.id.empty() ? fmt::format(FMT_COMPILE("{}-parameter model"), format_count(m.params)) : m.id;
 }
 
 std::string serving_label(const ServingPlan& s) {
   if (s.kind == "api" || s.kind == "none") return "";
   const int gpus = s.replicas * s.gpus_per_replica;
-  if (s.kind == "owned" && s.rented_gpus > 0) return fmt::format("{}x {} owned + {} rented", s.owned_gpus, s.gpu, s.rented_gpus);
-  return fmt::format("{}x {} {}", gpus, s.gpu, s.kind);
+  if (s.kind == "owned" && s.rented_gpus > 0)
+    return fmt::format(FMT_COMPILE("{}x {} owned + {} rented"), s.owned_gpus, s.gpu, s.rented_gpus);
+  return fmt::format(FMT_COMPILE("{}x {} {}"), gpus, s.gpu, s.kind);
 }
 
 std::string method_label(const std::string& method) {
@@ -581,7 +583,7 @@ Candidate price_self_hosted_prompt(Costing kind, const ModelShape& model, const 
   out.problem = s.problem;
   if (!out.feasible) out.limit = s.where.gpu == nullptr ? "gpus" : "latency";
   check_context(out, kind, detail::tokens_per_request(p) + shape.extra.expected, out.model, model_context(model, c));
-  out.label = fmt::format("{}, {}", out.model, serving_label(s.plan));
+  out.label = fmt::format(FMT_COMPILE("{}, {}"), out.model, serving_label(s.plan));
   finish_total(out, p);
   cand.total = out.horizon_usd.expected;
   return cand;
@@ -844,9 +846,10 @@ Candidate price_trained(Costing kind, ModelShape model, const Profile& p, const 
     out.limit = "examples";
   }
   std::string how = is_finetune ? method_label(plan.method) : std::string(costing_name(kind));
-  if (kind == Costing::distillation) how = fmt::format("{} student of {}", how, out.teacher.empty() ? "no teacher" : out.teacher);
-  if (kind == Costing::preference) how = fmt::format("DPO ({})", how);
-  out.label = fmt::format("{} {}, {}", out.model, how, serving_label(s.plan));
+  if (kind == Costing::distillation)
+    how = fmt::format(FMT_COMPILE("{} student of {}"), how, out.teacher.empty() ? "no teacher" : out.teacher);
+  if (kind == Costing::preference) how = fmt::format(FMT_COMPILE("DPO ({})"), how);
+  out.label = fmt::format(FMT_COMPILE("{} {}, {}"), out.model, how, serving_label(s.plan));
   finish_total(out, p);
   cand.total = out.horizon_usd.expected;
   return cand;

@@ -5,6 +5,7 @@
 #include <cstring>
 #include <limits>
 
+#include <fmt/compile.h>
 #include <fmt/format.h>
 
 #include "pricing_facts.hpp"
@@ -169,18 +170,18 @@ std::string option_kind(const Option& o) {
 }
 
 std::string describe(const Option& o) {
-  const std::string per = o.per_replica > 1 ? fmt::format(" ({} GPUs per replica)", o.per_replica) : "";
+  const std::string per = o.per_replica > 1 ? fmt::format(FMT_COMPILE(" ({} GPUs per replica)"), o.per_replica) : "";
   if (o.serverless)
-    return fmt::format("rented {}, scale-to-zero workers billed per busy second, up to {} at the busiest hour{}", o.gpu->id,
-                       o.replicas, per);
+    return fmt::format(FMT_COMPILE("rented {}, scale-to-zero workers billed per busy second, up to {} at the busiest hour{}"),
+                       o.gpu->id, o.replicas, per);
   if (o.owned_gpus > 0 && o.rented_gpus > 0)
-    return fmt::format("{} replicas at the busiest hour: {} owned {} (energy only) and {} rented{}", o.replicas, o.owned_gpus,
-                       o.gpu->id, o.rented_gpus, per);
+    return fmt::format(FMT_COMPILE("{} replicas at the busiest hour: {} owned {} (energy only) and {} rented{}"), o.replicas,
+                       o.owned_gpus, o.gpu->id, o.rented_gpus, per);
   if (o.owned_gpus > 0)
-    return fmt::format("owned {} x{}, {} replica{} at the busiest hour (energy only){}", o.gpu->id, o.owned_gpus, o.replicas,
-                       o.replicas == 1 ? "" : "s", per);
-  return fmt::format("rented {} x{}, {} replica{} always on for the busiest hour{}", o.gpu->id, o.rented_gpus, o.replicas,
-                     o.replicas == 1 ? "" : "s", per);
+    return fmt::format(FMT_COMPILE("owned {} x{}, {} replica{} at the busiest hour (energy only){}"), o.gpu->id, o.owned_gpus,
+                       o.replicas, o.replicas == 1 ? "" : "s", per);
+  return fmt::format(FMT_COMPILE("rented {} x{}, {} replica{} always on for the busiest hour{}"), o.gpu->id, o.rented_gpus,
+                     o.replicas, o.replicas == 1 ? "" : "s", per);
 }
 
 double extra_expected(const RequestShape& s) {
@@ -457,10 +458,12 @@ Serving api_serving(const ApiPrice& api, const RequestShape& shape, double reque
   const double tokens = requests * (input + output + shape.extra.expected) / 1e6;
   sp.usd_per_m_tokens = tokens > 0 ? s.monthly.expected / tokens : 0;
   if (!texts) return s;
-  const std::string cache = sp.cached_prompt ? fmt::format(", cached prompt ({:.0f}% of requests hit the cache)", hit * 100) : "";
-  s.description = fmt::format("hosted API {}{}{} (prices of {})", api.id, batch ? ", batch prices" : "", cache, api.date);
+  const std::string cache =
+      sp.cached_prompt ? fmt::format(FMT_COMPILE(", cached prompt ({:.0f}% of requests hit the cache)"), hit * 100) : "";
+  s.description =
+      fmt::format(FMT_COMPILE("hosted API {}{}{} (prices of {})"), api.id, batch ? ", batch prices" : "", cache, api.date);
   if (!sp.meets_latency) {
-    s.problem = fmt::format("{} answers in about {} ms, over the {} ms limit", api.id, sp.latency_ms, limit);
+    s.problem = fmt::format(FMT_COMPILE("{} answers in about {} ms, over the {} ms limit"), api.id, sp.latency_ms, limit);
   }
   return s;
 }

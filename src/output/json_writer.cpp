@@ -114,18 +114,18 @@ void JsonWriter::before_value() {
   }
   if (m_empty.empty()) return;
   if (!m_empty.back()) m_out.push_back(',');
-  m_empty.back() = false;
+  m_empty.back() = 0;
   newline();
 }
 
 void JsonWriter::open(char bracket) {
   before_value();
   m_out.push_back(bracket);
-  m_empty.push_back(true);
+  m_empty.push_back(1);
 }
 
 void JsonWriter::close(char bracket) {
-  const bool empty = m_empty.back();
+  const bool empty = m_empty.back() != 0;
   m_empty.pop_back();
   if (!empty) newline();
   m_out.push_back(bracket);

@@ -66,7 +66,7 @@ class JsonWriter {
   std::string& m_out;
   bool m_pretty;
   int m_depth;
-  std::vector<bool> m_empty;  ///< per open container: nothing written in it yet
+  std::vector<char> m_empty;  ///< per open container: 1 while nothing is written in it (chars: read at every value)
   bool m_after_key = false;
 };
 
