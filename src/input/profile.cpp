@@ -42,18 +42,22 @@ std::vector<std::string> top_level_keys() {
   return keys;
 }
 
+/// Whether a field's path lies in `section` (`data.labeled_examples` in `data`).
+bool in_section(std::string_view path, std::string_view section) {
+  return path.size() > section.size() && path.compare(0, section.size(), section) == 0 && path[section.size()] == '.';
+}
+
 std::vector<std::string> section_keys(std::string_view section) {
   std::vector<std::string> keys;
-  const std::string prefix = std::string(section) + ".";
   for (const auto& spec : field_specs()) {
-    std::string p(spec.path);
-    if (p.rfind(prefix, 0) == 0) keys.push_back(p.substr(prefix.size()));
+    const std::string_view path(spec.path);
+    if (in_section(path, section)) keys.emplace_back(path.substr(section.size() + 1));
   }
   return keys;
 }
 
 bool is_section(std::string_view key) {
-  return !section_keys(key).empty();
+  return std::any_of(field_specs().begin(), field_specs().end(), [&](const auto& spec) { return in_section(spec.path, key); });
 }
 
 /// Where, inside a scalar, a byte offset of its value lies (quotes shift it by one).

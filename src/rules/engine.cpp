@@ -110,13 +110,10 @@ void set_strategy_facts(const Strategy& strategy, Facts& facts) {
 Advice advise(const Profile& profile, const RuleSet& rules) {
   Advice advice;
   Facts facts = profile.facts;
-  std::vector<Facts> strategy_facts;
+  advice.ranking.reserve(rules.strategies.size());
   {
     const PricingScope pricing;  // strategies that train serve the same candidate models
-    for (const Strategy& strategy : rules.strategies) {
-      advice.ranking.push_back(score_strategy(strategy, profile, rules, facts));
-      strategy_facts.push_back(facts);
-    }
+    for (const Strategy& strategy : rules.strategies) advice.ranking.push_back(score_strategy(strategy, profile, rules, facts));
   }
 
   std::vector<std::size_t> order(advice.ranking.size());
@@ -131,6 +128,7 @@ Advice advise(const Profile& profile, const RuleSet& rules) {
     return a.strategy->rung < b.strategy->rung;  // climb only when the rung below will not do
   });
   std::vector<StrategyResult> ranked;
+  ranked.reserve(order.size());
   for (std::size_t i : order) ranked.push_back(std::move(advice.ranking[i]));
   advice.ranking = std::move(ranked);
 
@@ -168,11 +166,12 @@ Advice advise(const Profile& profile, const RuleSet& rules) {
   // Combinations are judged with the recommended strategy's facts, and shown only when every
   // rung they name is feasible.
   if (advice.recommendation) {
-    std::size_t top_index = 0;
-    for (std::size_t i = 0; i < rules.strategies.size(); ++i) {
-      if (rules.strategies[i].id == *advice.recommendation) top_index = i;
-    }
-    const Facts& top_facts = strategy_facts[top_index];
+    // The facts the recommended strategy was scored with: scoring sets every strategy and cost
+    // fact over the profile's, so they are made again rather than kept for every strategy.
+    const StrategyResult& top = advice.ranking.front();
+    Facts top_facts = profile.facts;
+    set_strategy_facts(*top.strategy, top_facts);
+    set_cost_facts(top.cost, top_facts);
     for (const Combination& combo : rules.combinations) {
       if (!combo.when.holds(top_facts)) continue;
       const bool all_feasible = std::all_of(combo.strategies.begin(), combo.strategies.end(), [&](const std::string& id) {
