@@ -1221,6 +1221,10 @@ void set_cost_facts(const StrategyCost& cost, Facts& f) {
 }
 
 TrainingPlanMemo::TrainingPlanMemo() : m_entries(std::make_unique<Entries>()), m_outer(t_training_plans) {
+  // An evaluation remembers a few dozen plans: room for them up front spares moving each entry
+  // (two training requests) every time the vectors grow.
+  m_entries->plans.reserve(64);
+  m_entries->servings.reserve(64);
   t_training_plans = m_entries.get();
 }
 

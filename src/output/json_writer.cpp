@@ -1,5 +1,6 @@
 #include "llmplan/output/json_writer.hpp"
 
+#include <array>
 #include <charconv>
 #include <cmath>
 #include <iterator>
@@ -13,15 +14,22 @@
 
 namespace llmplan {
 
+namespace {
+
+/// The bytes a JSON string holds as they are: printable ASCII but the quote and the backslash.
+constexpr std::array<bool, 256> k_plain_bytes = [] {
+  std::array<bool, 256> plain{};
+  for (int c = 0x20; c < 0x7F; ++c) plain[static_cast<std::size_t>(c)] = c != '"' && c != '\\';
+  return plain;
+}();
+
+}  // namespace
+
 void append_json_string(std::string& out, std::string_view text) {
   // Most texts (keys, ids, messages) are printable ASCII without quotes or backslashes: one scan
   // and one copy; anything else takes the careful path below.
   std::size_t plain = 0;
-  while (plain < text.size()) {
-    const auto c = static_cast<unsigned char>(text[plain]);
-    if (c < 0x20 || c >= 0x7F || c == '"' || c == '\\') break;
-    ++plain;
-  }
+  while (plain < text.size() && k_plain_bytes[static_cast<unsigned char>(text[plain])]) ++plain;
   if (plain == text.size()) {
     out.push_back('"');
     out.append(text);
