@@ -278,7 +278,9 @@ TEST_CASE("the subset reader builds the tree yaml-cpp builds for mutated files",
   for (const auto& [path, original] : files) {
     for (const auto& part : split_yaml_documents(original)) {
       if (part.text.size() > 4000) continue;
-      for (int round = 0; round < 40; ++round) {
+      // The example profiles are what the subset reader is for: more edits of them.
+      const int rounds = path.parent_path().filename() == "examples" ? 400 : 40;
+      for (int round = 0; round < rounds; ++round) {
         std::string text(part.text);
         for (int edits = 1 + static_cast<int>(random() % 3); edits > 0 && !text.empty(); --edits) {
           const std::size_t at = random() % text.size();
@@ -300,4 +302,22 @@ TEST_CASE("the subset reader builds the tree yaml-cpp builds for mutated files",
   }
   INFO(taken << " of " << tried << " mutated texts taken");
   CHECK(taken > tried / 10);
+}
+
+TEST_CASE("the subset reader leaves deep and wide mappings and long keys to yaml-cpp", "[yaml]") {
+  std::string deep;
+  for (int level = 0; level < 20; ++level) deep += std::string(static_cast<std::size_t>(2 * level), ' ') + "k:\n";
+  deep += std::string(40, ' ') + "v: 1\n";
+  std::string wide;
+  for (int key = 0; key < 100; ++key) wide += fmt::format("key{}: {}\n", key, key);
+  const std::string long_key = std::string(200, 'k') + ": 1\n";
+  int taken = 0;
+  for (const std::string& text : {deep, wide, long_key}) {
+    CHECK_FALSE(read_yaml_subset(text, "t.yaml"));
+    check_same_parse(text, taken);
+  }
+  // Within the limits, the same shapes are taken.
+  CHECK(read_yaml_subset("a:\n  b:\n    c: 1\n", "t.yaml"));
+  CHECK(read_yaml_subset("key1: 1\nkey2: 2\n", "t.yaml"));
+  CHECK(taken == 0);
 }

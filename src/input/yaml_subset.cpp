@@ -1,5 +1,6 @@
 #include "llmplan/input/yaml_tree.hpp"
 
+#include <algorithm>
 #include <atomic>
 #include <optional>
 
@@ -17,6 +18,13 @@ namespace llmplan {
 namespace {
 
 std::atomic<bool> g_subset_reader{true};
+
+// Profiles nest three levels, hold a few dozen keys a mapping and name them in a few words. A
+// text beyond these goes to yaml-cpp, whose own limits then apply as before: its nesting depth
+// (500), its 1,024-character limit on a key, the hashed search for duplicates among many keys.
+constexpr std::size_t k_max_depth = 16;
+constexpr std::size_t k_max_keys = 64;
+constexpr std::size_t k_max_key_bytes = 128;
 
 bool is_alnum(char c) {
   return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
@@ -111,7 +119,7 @@ class SubsetReader {
     const std::size_t indent = i - start;
     if (m_pending) {
       // The line after `key:` opens the mapping that is its value.
-      if (m_stack.empty() || indent <= m_stack.back().indent) return false;
+      if (m_stack.empty() || indent <= m_stack.back().indent || m_stack.size() >= k_max_depth) return false;
       m_pending = false;
       m_stack.push_back(Frame{indent, make(YamlNode::Kind::map, line, i, start)});
       if (!count_node()) return false;
@@ -131,11 +139,12 @@ class SubsetReader {
     while (i < end && is_key_char(m_text[i])) ++i;
     if (i >= end || m_text[i] != ':') return false;
     const std::string_view key_text = m_text.substr(key_start, i - key_start);
+    if (key_text.size() > k_max_key_bytes) return false;
     if (is_null_text(key_text)) return false;
     ++i;  // the colon
     if (i < end && m_text[i] != ' ') return false;
     YamlNode& map = m_stack.back().node;
-    if (map.entries.size() >= m_limits.max_entries) return false;
+    if (map.entries.size() >= std::min(m_limits.max_entries, k_max_keys)) return false;
     for (const auto& entry : map.entries) {
       if (entry.first.value == key_text) return false;  // a duplicate: yaml-cpp's path reports it
     }
