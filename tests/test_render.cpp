@@ -408,6 +408,34 @@ TEST_CASE("json figures: the shortest text when it has 12 digits or fewer reads 
   }
 }
 
+TEST_CASE("round_significant gives what the formula with std::pow gives", "[render]") {
+  const auto reference = [](double value, int digits) {
+    if (value == 0 || !std::isfinite(value)) return value;
+    const double magnitude = std::ceil(std::log10(std::fabs(value)));
+    const double scale = std::pow(10.0, digits - magnitude);
+    const double rounded = std::round(value * scale) / scale;
+    if (!std::isfinite(rounded)) return value;
+    return rounded == 0 ? 0.0 : rounded;
+  };
+  std::mt19937_64 random(11);
+  std::uniform_real_distribution<double> exponent(-320, 308);
+  for (int i = 0; i < 200000; ++i) {
+    const std::uint64_t bits = random();
+    double any = 0;
+    std::memcpy(&any, &bits, sizeof any);
+    const double figure = std::pow(10.0, exponent(random)) * (random() % 2 == 0 ? 1 : -1);
+    for (const double value : {any, figure}) {
+      const int digits = static_cast<int>(1 + random() % 12);
+      const double got = round_significant(value, digits);
+      const double want = reference(value, digits);
+      if (std::memcmp(&got, &want, sizeof got) != 0 && !(std::isnan(got) && std::isnan(want))) {
+        INFO(value << " " << digits);
+        CHECK(got == want);
+      }
+    }
+  }
+}
+
 TEST_CASE("a plan that meets nothing says what it fails") {
   StrategyCost c;
   c.label = "qwen2.5-3b, 486x mi300x serverless";

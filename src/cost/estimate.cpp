@@ -313,7 +313,7 @@ double recompute_flops(const TrainingRequest& r, const Catalog& c) {
 namespace {
 
 /// Compute, time, cost and memory of one job without notes: the inner loop of the GPU search.
-TrainingEstimate compute_training(const TrainingRequest& r, const Catalog& c) {
+TrainingEstimate compute_training(const TrainingRequest& r, const Catalog& c, const MemoryEstimate* memory = nullptr) {
   TrainingEstimate e;
   const ModelShape& m = r.model;
   const int gpus = std::max(1, r.gpus);
@@ -342,7 +342,7 @@ TrainingEstimate compute_training(const TrainingRequest& r, const Catalog& c) {
     e.energy_kwh = e.gpu_hours * (r.gpu->board_power_w / 1000.0 * pue);
     e.emissions_kgco2e = e.energy_kwh * grid;
   }
-  e.memory = estimate_memory(r, c);
+  e.memory = memory != nullptr ? *memory : estimate_memory(r, c);
   if (frozen_base) {
     e.trainable_params = lora_params(m, lora_rank_of(r, c), r.lora_targets);
   } else {
@@ -524,6 +524,10 @@ JobEstimate estimate_job(const TrainingRequest& r, bool trains, const Catalog& c
 
 TrainingEstimate estimate_training_figures(const TrainingRequest& r, const Catalog& c) {
   return compute_training(r, c);
+}
+
+TrainingEstimate estimate_training_figures(const TrainingRequest& r, const Catalog& c, const MemoryEstimate& memory) {
+  return compute_training(r, c, &memory);
 }
 
 std::vector<Note> estimate_training_notes(const TrainingRequest& r, const Catalog& c) {

@@ -67,16 +67,24 @@ Plan search_training_plan(TrainingRequest base, const std::vector<std::string>& 
   // does not fit (closest to fitting).
   std::pair<int, double> best_key{3, 0};
   const Range& min_hours = c.model.training_min_billing_hours;
+  const std::string* method_set = nullptr;  // the method `base` holds, of `methods`
   const auto consider = [&](const Gpu& gpu, int gpus, const std::string& method, bool owned) {
     TrainingRequest& r = base;  // one request set for each attempt (a copy only for the best)
     r.gpu = &gpu;
     r.gpus = gpus;
-    r.method = method;
+    if (method_set != &method) {  // several counts in a row try the same method
+      r.method = method;
+      method_set = &method;
+    }
     r.owned = owned;
     // Once a plan fits and finishes in time, one that does not fit cannot win: its memory,
-    // a third of an estimate, is all that needs to be known.
-    if (best_key.first == 0 && !estimate_memory(r, c).fits) return false;
-    TrainingEstimate e = estimate_training_figures(r, c);
+    // a third of an estimate, is all that needs to be known (and is not computed twice).
+    std::optional<MemoryEstimate> memory;
+    if (best_key.first == 0) {
+      memory = estimate_memory(r, c);
+      if (!memory->fits) return false;
+    }
+    TrainingEstimate e = memory ? estimate_training_figures(r, c, *memory) : estimate_training_figures(r, c);
     if (!owned && e.gpu_hours.expected > 0) {
       // A short job still pays for the instance's start, the download and the evaluation: each
       // bound bills at least its minimum, so the range does not jump when the expected crosses it.

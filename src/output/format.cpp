@@ -4,16 +4,40 @@
 #include "llmplan/output/escape.hpp"
 
 #include <algorithm>
+#include <array>
 #include <cmath>
 
 #include <fmt/format.h>
 
 namespace llmplan {
 
+namespace {
+
+/// 10^k as std::pow computes it, for the exponents round_significant() meets: the same doubles,
+/// looked up (pow was a tenth of writing a batch's JSON).
+constexpr int k_min_power = -400;
+constexpr int k_max_power = 400;
+const std::array<double, k_max_power - k_min_power + 1>& powers_of_ten() {
+  static const auto table = [] {
+    std::array<double, k_max_power - k_min_power + 1> t{};
+    for (int k = k_min_power; k <= k_max_power; ++k) t[static_cast<std::size_t>(k - k_min_power)] = std::pow(10.0, k);
+    return t;
+  }();
+  return table;
+}
+
+double pow10(double exponent) {
+  if (exponent >= k_min_power && exponent <= k_max_power && exponent == std::trunc(exponent))
+    return powers_of_ten()[static_cast<std::size_t>(static_cast<int>(exponent) - k_min_power)];
+  return std::pow(10.0, exponent);
+}
+
+}  // namespace
+
 double round_significant(double value, int digits) {
   if (value == 0 || !std::isfinite(value)) return value;
   const double magnitude = std::ceil(std::log10(std::fabs(value)));
-  const double scale = std::pow(10.0, digits - magnitude);
+  const double scale = pow10(digits - magnitude);
   const double rounded = std::round(value * scale) / scale;
   if (!std::isfinite(rounded)) return value;  // a subnormal value: its scale overflows
   return rounded == 0 ? 0.0 : rounded;        // no negative zero

@@ -148,6 +148,9 @@ JobEstimate estimate_job(const TrainingRequest& request, bool trains, const Cata
 
 /// Compute, time, cost and memory of one job, without the notes (the inner loop of a search).
 TrainingEstimate estimate_training_figures(const TrainingRequest& request, const Catalog& catalog);
+/// The same, with the request's memory already found by estimate_memory() (a search that reads
+/// the memory first does not compute it twice).
+TrainingEstimate estimate_training_figures(const TrainingRequest& request, const Catalog& catalog, const MemoryEstimate& memory);
 
 /// The assumptions behind one training estimate, for people.
 std::vector<Note> estimate_training_notes(const TrainingRequest& request, const Catalog& catalog);
