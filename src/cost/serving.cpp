@@ -448,8 +448,10 @@ Serving api_serving(const ApiPrice& api, const RequestShape& shape, double reque
   const double ttft = api.ttft_ms > 0 ? api.ttft_ms : c.model.api_ttft_ms.expected;
   const double speed = api.output_tokens_per_s > 0 ? api.output_tokens_per_s : c.model.api_output_tokens_per_s.expected;
   ServingPlan& sp = s.plan;
-  sp.kind = "api";
-  sp.model = api.id;
+  if (texts) {
+    sp.kind = "api";
+    sp.model = api.id;
+  }
   sp.latency_ms = std::round(ttft + output / speed * 1000.0 + shape.fixed_latency_ms);
   const double limit = latency_limit_ms(p);
   sp.meets_latency = limit <= 0 || sp.latency_ms <= limit;

@@ -64,8 +64,8 @@ Range self_hosted_monthly_at(const ModelShape& model, const ServingGpus& where, 
 
 /// A hosted API at the profile's volume: batch prices when the work can wait, the static prompt
 /// at the cached-input price when the API caches, latency from the catalog or the defaults.
-/// Without `texts`, the figures only (no description or problem): a candidate the search will
-/// not keep needs no words.
+/// Without `texts`, the figures only (no description, problem, kind or model name): a
+/// candidate the search will not keep needs no words.
 Serving api_serving(const ApiPrice& api, const RequestShape& shape, double requests, const Profile& p, const Catalog& c,
                     bool texts = true);
 
