@@ -174,3 +174,28 @@ TEST_CASE("training emissions follow energy and grid intensity", "[engine]") {
     CHECK(r.cost.emissions_kgco2e.expected == Approx(r.cost.energy_kwh.expected * 0.385));
   }
 }
+
+TEST_CASE("setting a fact in place gives the value a fresh one would", "[engine]") {
+  const auto same = [](const Value& a, const Value& b) {
+    return a.type == b.type && a.boolean == b.boolean && a.number == b.number && a.text == b.text && a.list == b.list;
+  };
+  Facts facts;
+  const std::size_t slot = fact_slot("plan.gpu");
+  // Each setter after every kind of earlier value, lists included: nothing of the old one stays.
+  const std::vector<Value> earlier = {Value::of_null(), Value::of_bool(true), Value::of_number(7.5),
+                                      Value::of_string("a text longer than the small-string buffer"), Value::of_list({"x", "y"})};
+  for (const Value& before : earlier) {
+    facts.set_at(slot, before);
+    facts.set_number_at(slot, 2.5);
+    CHECK(same(facts.get(slot), Value::of_number(2.5)));
+    facts.set_at(slot, before);
+    facts.set_bool_at(slot, true);
+    CHECK(same(facts.get(slot), Value::of_bool(true)));
+    facts.set_at(slot, before);
+    facts.set_text_at(slot, "h100-sxm");
+    CHECK(same(facts.get(slot), Value::of_string("h100-sxm")));
+    facts.set_at(slot, before);
+    facts.set_null_at(slot);
+    CHECK(same(facts.get(slot), Value::of_null()));
+  }
+}

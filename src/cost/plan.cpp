@@ -1192,40 +1192,45 @@ struct CostFactSlots {
 
 void set_cost_facts(const StrategyCost& cost, Facts& f) {
   static const CostFactSlots k;
-  f.set_at(k.plan_params, Value::of_number(cost.params));
-  f.set_at(k.plan_gpu, Value::of_string(cost.gpu));
-  f.set_at(k.plan_gpus, Value::of_number(cost.gpus));
-  f.set_at(k.plan_method, Value::of_string(cost.method));
-  f.set_at(k.plan_training_tokens, Value::of_number(cost.training_tokens));
-  f.set_at(k.plan_owned_hardware, Value::of_bool(cost.owned));
-  f.set_at(k.plan_model, Value::of_string(cost.plan_model));
-  f.set_at(k.plan_api_model, Value::of_string(cost.plan_api));
-  f.set_at(k.plan_serving_kind, Value::of_string(cost.serving_plan.kind));
-  f.set_at(k.plan_replicas, Value::of_number(cost.serving_plan.replicas));
-  f.set_at(k.plan_latency_ms, Value::of_number(cost.serving_plan.latency_ms));
-  f.set_at(k.plan_meets_latency, Value::of_bool(cost.serving_plan.meets_latency));
-  f.set_at(k.plan_feasible, Value::of_bool(cost.feasible));
-  f.set_at(k.plan_model_tier, Value::of_number(cost.model_tier));
-  f.set_at(k.plan_retirement, Value::of_string(cost.retirement));
-  f.set_at(k.plan_months_to_retirement,
-           cost.months_to_retirement < 0 ? Value::of_null() : Value::of_number(round_significant(cost.months_to_retirement, 2)));
-  f.set_at(k.plan_teacher, Value::of_string(cost.teacher));
-  f.set_at(k.plan_limit, Value::of_string(cost.limit));
-  f.set_at(k.plan_problem, Value::of_string(cost.problem));
-  f.set_at(k.cost_one_time_usd, Value::of_number(cost.one_time_usd.expected));
-  f.set_at(k.cost_one_time_usd_low, Value::of_number(cost.one_time_usd.low));
-  f.set_at(k.cost_one_time_usd_high, Value::of_number(cost.one_time_usd.high));
-  f.set_at(k.cost_monthly_usd, Value::of_number(cost.monthly_usd.expected));
-  f.set_at(k.cost_monthly_usd_low, Value::of_number(cost.monthly_usd.low));
-  f.set_at(k.cost_horizon_usd, Value::of_number(cost.horizon_usd.expected));
-  f.set_at(k.cost_gpu_hours, Value::of_number(cost.gpu_hours.expected));
-  f.set_at(k.cost_wall_clock_days, Value::of_number(cost.wall_clock_days.expected));
-  f.set_at(k.cost_training_flops, Value::of_number(cost.training_flops));
-  f.set_at(k.cost_people_usd, cost.people_usd ? Value::of_number(cost.people_usd->expected) : Value::of_null());
-  f.set_at(k.memory_per_gpu_gib, Value::of_number(round_significant(cost.memory.total, 3)));
-  f.set_at(k.memory_gpu_gib, Value::of_number(cost.memory.gpu_gib));
+  f.set_number_at(k.plan_params, cost.params);
+  f.set_text_at(k.plan_gpu, cost.gpu);
+  f.set_number_at(k.plan_gpus, cost.gpus);
+  f.set_text_at(k.plan_method, cost.method);
+  f.set_number_at(k.plan_training_tokens, cost.training_tokens);
+  f.set_bool_at(k.plan_owned_hardware, cost.owned);
+  f.set_text_at(k.plan_model, cost.plan_model);
+  f.set_text_at(k.plan_api_model, cost.plan_api);
+  f.set_text_at(k.plan_serving_kind, cost.serving_plan.kind);
+  f.set_number_at(k.plan_replicas, cost.serving_plan.replicas);
+  f.set_number_at(k.plan_latency_ms, cost.serving_plan.latency_ms);
+  f.set_bool_at(k.plan_meets_latency, cost.serving_plan.meets_latency);
+  f.set_bool_at(k.plan_feasible, cost.feasible);
+  f.set_number_at(k.plan_model_tier, cost.model_tier);
+  f.set_text_at(k.plan_retirement, cost.retirement);
+  if (cost.months_to_retirement < 0)
+    f.set_null_at(k.plan_months_to_retirement);
+  else
+    f.set_number_at(k.plan_months_to_retirement, round_significant(cost.months_to_retirement, 2));
+  f.set_text_at(k.plan_teacher, cost.teacher);
+  f.set_text_at(k.plan_limit, cost.limit);
+  f.set_text_at(k.plan_problem, cost.problem);
+  f.set_number_at(k.cost_one_time_usd, cost.one_time_usd.expected);
+  f.set_number_at(k.cost_one_time_usd_low, cost.one_time_usd.low);
+  f.set_number_at(k.cost_one_time_usd_high, cost.one_time_usd.high);
+  f.set_number_at(k.cost_monthly_usd, cost.monthly_usd.expected);
+  f.set_number_at(k.cost_monthly_usd_low, cost.monthly_usd.low);
+  f.set_number_at(k.cost_horizon_usd, cost.horizon_usd.expected);
+  f.set_number_at(k.cost_gpu_hours, cost.gpu_hours.expected);
+  f.set_number_at(k.cost_wall_clock_days, cost.wall_clock_days.expected);
+  f.set_number_at(k.cost_training_flops, cost.training_flops);
+  if (cost.people_usd)
+    f.set_number_at(k.cost_people_usd, cost.people_usd->expected);
+  else
+    f.set_null_at(k.cost_people_usd);
+  f.set_number_at(k.memory_per_gpu_gib, round_significant(cost.memory.total, 3));
+  f.set_number_at(k.memory_gpu_gib, cost.memory.gpu_gib);
   // Nothing to train means nothing that could fail to fit.
-  f.set_at(k.memory_fits, Value::of_bool(cost.gpu.empty() || cost.memory.fits));
+  f.set_bool_at(k.memory_fits, cost.gpu.empty() || cost.memory.fits);
 }
 
 TrainingPlanMemo::TrainingPlanMemo() : m_entries(std::make_unique<Entries>()), m_outer(t_training_plans) {

@@ -34,6 +34,36 @@ Value Value::of_string(std::string s) {
   return v;
 }
 
+namespace {
+
+/// A slot made the fresh value of `type`: what Value::of_*() would give, before its one field.
+Value& reset(Value& v, Value::Type type) {
+  v.type = type;
+  v.boolean = false;
+  v.number = 0;
+  v.text.clear();
+  v.list.clear();
+  return v;
+}
+
+}  // namespace
+
+void Facts::set_number_at(std::size_t slot, double number) {
+  reset(m_values[slot], Value::Type::number).number = number;
+}
+
+void Facts::set_bool_at(std::size_t slot, bool flag) {
+  reset(m_values[slot], Value::Type::boolean).boolean = flag;
+}
+
+void Facts::set_text_at(std::size_t slot, std::string_view text) {
+  reset(m_values[slot], Value::Type::string).text.assign(text);
+}
+
+void Facts::set_null_at(std::size_t slot) {
+  reset(m_values[slot], Value::Type::null);
+}
+
 Value Value::of_list(std::vector<std::string> items) {
   Value v;
   v.type = Type::list;

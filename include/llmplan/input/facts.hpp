@@ -65,6 +65,12 @@ class Facts {
   void set(std::string_view path, Value value);
   /// Sets the fact at a slot of fact_slot() (no lookup).
   void set_at(std::size_t slot, Value value) { m_values[slot] = std::move(value); }
+  /// set_at() with Value::of_number(), of_bool(), of_string() or of_null(), reusing the slot's
+  /// storage: the cost facts are set for every strategy of every what-if probe.
+  void set_number_at(std::size_t slot, double number);
+  void set_bool_at(std::size_t slot, bool flag);
+  void set_text_at(std::size_t slot, std::string_view text);
+  void set_null_at(std::size_t slot);
   [[nodiscard]] const Value& get(std::size_t index) const { return m_values[index]; }
   [[nodiscard]] const Value& get(std::string_view path) const;
   [[nodiscard]] double number(std::string_view path, double fallback = 0) const;
