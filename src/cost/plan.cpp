@@ -718,7 +718,8 @@ Candidate price_trained(Costing kind, ModelShape model, const Profile& p, const 
   int max_gpus = static_cast<int>(c.model.max_gpus_finetune.expected);
   double target_days = deadline_days;
   const bool is_finetune = costing_finetunes(kind);
-  const int context = model_context(model, c);
+  const ModelInfo* info = c.find_model(model.id);  // one lookup for the context and the tier
+  const int context = info != nullptr ? info->context : 0;
   Teacher teacher;
   switch (kind) {
     case Costing::adapter:
@@ -837,7 +838,7 @@ Candidate price_trained(Costing kind, ModelShape model, const Profile& p, const 
   out.price_date = oldest_quote(plan.owned ? nullptr : plan.gpu);
   older_date(out.price_date, oldest_quote(s.where.gpu));
   older_date(out.price_date, teacher.date);
-  out.model_tier = model_tier(model, c);
+  out.model_tier = info != nullptr ? info->quality_tier : 0;
   const bool taught = kind != Costing::distillation || !out.teacher.empty();
   out.feasible = e.memory.fits && plan.on_time && s.where.gpu != nullptr && s.plan.meets_latency && taught;
   if (!e.memory.fits) {
@@ -1085,11 +1086,14 @@ StrategyCost estimate_strategy(Costing kind, const Profile& p, const Catalog& c,
     } else {
       // Smaller models first: serving alone bounds a candidate's total from below, so once two
       // feasible plans are cheaper than a model's serving, its training need not be priced.
-      std::vector<ModelShape> models = candidate_models(p, c, need - credit, notes, tiers);
-      std::stable_sort(models.begin(), models.end(),
-                       [](const ModelShape& a, const ModelShape& b) { return a.params < b.params; });
+      const std::vector<ModelShape> models = candidate_models(p, c, need - credit, notes, tiers);
+      std::vector<std::size_t> by_size(models.size());  // indices: a model shape is costly to move
+      for (std::size_t i = 0; i < by_size.size(); ++i) by_size[i] = i;
+      std::stable_sort(by_size.begin(), by_size.end(),
+                       [&](std::size_t a, std::size_t b) { return models[a].params < models[b].params; });
       const double requests = f.number(slots().usage_requests_per_month);
-      for (const auto& m : models) {
+      for (const std::size_t i : by_size) {
+        const ModelShape& m = models[i];
         const Serving served = serve_self_hosted(m, RequestShape{}, requests, p, c);
         // Pruned only when it could beat neither the kept plan nor the runner-up (nor the kept
         // plan alone when no runner-up is wanted): its total is at least its serving's.
