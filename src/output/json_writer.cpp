@@ -109,21 +109,9 @@ void write_diagnostic(JsonWriter& w, const Diagnostic& d) {
   w.end_object();
 }
 
-void JsonWriter::newline() {
-  if (!m_pretty) return;
+void JsonWriter::indent() {
   m_out.push_back('\n');
   m_out.append(2 * (m_empty.size() + static_cast<std::size_t>(m_depth)), ' ');
-}
-
-void JsonWriter::before_value() {
-  if (m_after_key) {
-    m_after_key = false;
-    return;
-  }
-  if (m_empty.empty()) return;
-  if (!m_empty.back()) m_out.push_back(',');
-  m_empty.back() = 0;
-  newline();
 }
 
 void JsonWriter::open(char bracket) {
@@ -142,7 +130,7 @@ void JsonWriter::close(char bracket) {
 void JsonWriter::key(std::string_view name) {
   before_value();
   append_json_string(m_out, name);
-  m_out += m_pretty ? ": " : ":";
+  m_out.append(m_pretty ? ": " : ":", m_pretty ? 2 : 1);
   m_after_key = true;
 }
 

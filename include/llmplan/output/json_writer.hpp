@@ -29,7 +29,7 @@ class JsonWriter {
     before_value();
     m_out.push_back('"');
     m_out.append(name, N - 1);
-    m_out.append(m_pretty ? "\": " : "\":");
+    m_out.append(m_pretty ? "\": " : "\":", m_pretty ? 3 : 2);
     m_after_key = true;
   }
 
@@ -60,8 +60,21 @@ class JsonWriter {
  private:
   void open(char bracket);
   void close(char bracket);
-  void before_value();
-  void newline();
+  /// The comma (and, pretty, the line break) before a value; inline, as it precedes every one.
+  void before_value() {
+    if (m_after_key) {
+      m_after_key = false;
+      return;
+    }
+    if (m_empty.empty()) return;
+    if (m_empty.back() == 0) m_out.push_back(',');
+    m_empty.back() = 0;
+    newline();
+  }
+  void newline() {
+    if (m_pretty) indent();
+  }
+  void indent();  ///< a line break and the indentation of the current depth
 
   std::string& m_out;
   bool m_pretty;
