@@ -5,6 +5,7 @@
 #include <chrono>
 #include <cmath>
 #include <cstring>
+#include <deque>
 #include <limits>
 #include <unordered_map>
 
@@ -132,9 +133,16 @@ Plan search_training_plan(TrainingRequest base, const std::vector<std::string>& 
       TrainingRequest& r = probe;
       r.gpu = &gpu;
       r.gpus = 1;
-      for (const auto& method : methods) {
-        r.method = method;
-        const double u = training_utilization(r, c).value.expected;
+      // The utilization depends on the method only through a LoRA factor other than 1: when it
+      // is 1 (the built-in rule set), one computation serves every method.
+      const bool same_for_all = c.model.lora_utilization_factor.expected == 1.0;
+      double u = 0;
+      for (std::size_t i = 0; i < methods.size(); ++i) {
+        const std::string& method = methods[i];
+        if (i == 0 || !same_for_all) {
+          r.method = method;
+          u = training_utilization(r, c).value.expected;
+        }
         if (!(u > 0)) return 0.0;
         const bool frozen = method == "lora" || method == "qlora";
         const double weights = (frozen ? 4.0 : 6.0) * base.model.active_params;
@@ -194,7 +202,9 @@ Plan search_training_plan(TrainingRequest base, const std::vector<std::string>& 
 struct TrainingPlanInputs {
   const Catalog* catalog = nullptr;
   TrainingRequest request;
-  std::vector<std::string> methods;
+  /// The methods by address: pricing passes costing_methods()'s lists, so equal lists are the
+  /// same list (another list with the same methods would only miss the memo, never mislead it).
+  const std::vector<std::string>* methods = nullptr;
   bool owned = false;
   std::string owned_gpu;
   double owned_count = 0;
@@ -234,7 +244,7 @@ struct TrainingPlanMemo::Entries {
   /// only what is trained, serve the same candidate models the same way. A new context forgets
   /// them (so a search of many volumes keeps a few dozen at a time).
   detail::ServingContext serving_context;
-  std::vector<std::pair<ServingKey, Serving>> servings;
+  std::deque<std::pair<ServingKey, Serving>> servings;  ///< a deque: what serve_self_hosted() returns stays put
 };
 
 namespace {
@@ -249,7 +259,7 @@ Plan choose_training_plan(const TrainingRequest& base, const std::vector<std::st
   const bool owned = p.facts.flag(slots().hardware_owned);
   TrainingPlanInputs key{&c,
                          base,
-                         methods,
+                         &methods,
                          owned,
                          owned ? p.facts.text(slots().hardware_gpu) : std::string(),
                          owned ? p.facts.number(slots().hardware_count, 1) : 0.0,
@@ -273,12 +283,19 @@ Plan choose_training_plan(const TrainingRequest& base, const std::vector<std::st
   return with_notes(std::move(plan));
 }
 
-/// plan_self_hosted(), through the thread's memo when one is installed.
-Serving serve_self_hosted(const ModelShape& model, const RequestShape& shape, double requests, const Profile& p,
-                          const Catalog& c) {
+/// plan_self_hosted(), through the thread's memo when one is installed. The plan is returned by
+/// reference (it is copied for every candidate otherwise): into the memo, whose deque keeps it in
+/// place until the next request volume, or into a per-thread slot that the next call replaces.
+/// Either way it is read before the next call of this function on the thread.
+const Serving& serve_self_hosted(const ModelShape& model, const RequestShape& shape, double requests, const Profile& p,
+                                 const Catalog& c) {
   const detail::ServingContext context = detail::serving_context(requests, p, c);
   TrainingPlanMemo::Entries* memo = t_training_plans;
-  if (memo == nullptr) return plan_self_hosted(model, shape, context);
+  if (memo == nullptr) {
+    thread_local Serving unremembered;
+    unremembered = plan_self_hosted(model, shape, context);
+    return unremembered;
+  }
   if (!(memo->serving_context == context)) {
     memo->servings.clear();
     memo->serving_context = context;
@@ -286,9 +303,8 @@ Serving serve_self_hosted(const ModelShape& model, const RequestShape& shape, do
   for (const auto& [key, serving] : memo->servings) {
     if (key.model.params == model.params && key == ServingKey{model, shape}) return serving;
   }
-  Serving serving = plan_self_hosted(model, shape, context);
-  memo->servings.emplace_back(ServingKey{model, shape}, serving);
-  return serving;
+  memo->servings.emplace_back(ServingKey{model, shape}, plan_self_hosted(model, shape, context));
+  return memo->servings.back().second;
 }
 
 /// The quality tier a prompted model needs for the profile's risk.
@@ -572,7 +588,7 @@ Candidate price_self_hosted_prompt(Costing kind, const ModelShape& model, const 
   StrategyCost& out = cand.cost;
   out.costing = kind;
   const double requests = p.facts.number(slots().usage_requests_per_month);
-  const Serving s = serve_self_hosted(model, shape, requests, p, c);
+  const Serving& s = serve_self_hosted(model, shape, requests, p, c);
   out.method = "open-weights";
   out.model = model_label(model);
   out.plan_model = model.id.empty() ? out.model : model.id;
@@ -829,7 +845,7 @@ Candidate price_trained(Costing kind, ModelShape model, const Profile& p, const 
     out.notes.push_back({"attempts", Value::of_number(attempts.expected), c.constant(attempts_name).why});
     for (const auto& n : e.notes) out.notes.push_back(n);
   }
-  const Serving s = served != nullptr ? *served : serve_self_hosted(model, RequestShape{}, requests, p, c);
+  const Serving& s = served != nullptr ? *served : serve_self_hosted(model, RequestShape{}, requests, p, c);
   out.serving_model = model;
   out.serving_gpus = s.where;
   out.monthly_usd = s.monthly;
@@ -1094,7 +1110,7 @@ StrategyCost estimate_strategy(Costing kind, const Profile& p, const Catalog& c,
       const double requests = f.number(slots().usage_requests_per_month);
       for (const std::size_t i : by_size) {
         const ModelShape& m = models[i];
-        const Serving served = serve_self_hosted(m, RequestShape{}, requests, p, c);
+        const Serving& served = serve_self_hosted(m, RequestShape{}, requests, p, c);
         // Pruned only when it could beat neither the kept plan nor the runner-up (nor the kept
         // plan alone when no runner-up is wanted): its total is at least its serving's.
         const std::optional<Candidate>& bar = detail == PlanDetail::full ? best.second : best.first;
@@ -1239,9 +1255,8 @@ void set_cost_facts(const StrategyCost& cost, Facts& f) {
 
 TrainingPlanMemo::TrainingPlanMemo() : m_entries(std::make_unique<Entries>()), m_outer(t_training_plans) {
   // An evaluation remembers a few dozen plans: room for them up front spares moving each entry
-  // (two training requests) every time the vectors grow.
+  // (two training requests) every time the vector grows.
   m_entries->plans.reserve(64);
-  m_entries->servings.reserve(64);
   t_training_plans = m_entries.get();
 }
 
