@@ -188,7 +188,7 @@ int run_advise(const AdviseOptions& opt) {
   ChunkWriter writer(out);
   for (std::size_t begin = 0; more; begin += chunk.size(), more = read_chunk()) {
     std::vector<Diagnostics> broken(chunk.size());
-    parallel_for(chunk.size(), [&](std::size_t i) {
+    const auto advise_one = [&](std::size_t i) {
       if (chunk[i].status != RunStatus::ok) return;
       advise_outcome(chunk[i], *rules, extras, &broken[i]);
       if (chunk[i].status != RunStatus::ok) return;
@@ -207,13 +207,20 @@ int run_advise(const AdviseOptions& opt) {
       d.new_label = chunk[i].file;
       d.what_if = opt.common.sets;
       chunk[i].baseline = std::move(d);
+    };
+    // Formats rendered a profile at a time render it here, right after its advice: one pass over
+    // the chunk on both cores instead of two, each waiting for its slowest profile.
+    std::vector<std::string> pieces(format.piece != nullptr ? chunk.size() : 0);
+    parallel_for(chunk.size(), [&](std::size_t i) {
+      advise_one(i);
+      if (format.piece != nullptr) pieces[i] = format.piece(chunk[i], options, begin == 0 && i == 0);
     });
     for (std::size_t i = 0; i < chunk.size(); ++i) {
       print_diagnostics(broken[i]);
       summary.add(chunk[i].status);
       if (chunk[i].advice) summary.add_pick(chunk[i].advice->recommendation);
     }
-    if (!writer.write(format.body(chunk, options, begin == 0))) return k_cannot_run;
+    if (!writer.write(format.piece != nullptr ? std::move(pieces) : format.body(chunk, options, begin == 0))) return k_cannot_run;
   }
   if (!writer.finish() || !out.write(format.tail(options, summary)) || !out.commit()) return k_cannot_run;
   return summary.ok == summary.profiles ? k_ok : k_cannot_run;

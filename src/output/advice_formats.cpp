@@ -47,16 +47,24 @@ std::vector<std::string> render_parallel(const std::vector<ProfileOutcome>& chun
   return parts;
 }
 
-std::vector<std::string> json_body(const std::vector<ProfileOutcome>& chunk, const RenderOptions&, bool first_chunk) {
-  return render_parallel(chunk, [&](std::size_t i) { return render_json_result(chunk[i], first_chunk && i == 0); });
+std::string json_piece(const ProfileOutcome& outcome, const RenderOptions&, bool first) {
+  return render_json_result(outcome, first);
+}
+
+std::vector<std::string> json_body(const std::vector<ProfileOutcome>& chunk, const RenderOptions& options, bool first_chunk) {
+  return render_parallel(chunk, [&](std::size_t i) { return json_piece(chunk[i], options, first_chunk && i == 0); });
 }
 
 std::string json_tail(const RenderOptions&, const RunSummary& summary) {
   return render_json_tail(summary);
 }
 
-std::vector<std::string> jsonl_body(const std::vector<ProfileOutcome>& chunk, const RenderOptions&, bool) {
-  return render_parallel(chunk, [&](std::size_t i) { return render_jsonl_result(chunk[i]); });
+std::string jsonl_piece(const ProfileOutcome& outcome, const RenderOptions&, bool) {
+  return render_jsonl_result(outcome);
+}
+
+std::vector<std::string> jsonl_body(const std::vector<ProfileOutcome>& chunk, const RenderOptions& options, bool) {
+  return render_parallel(chunk, [&](std::size_t i) { return jsonl_piece(chunk[i], options, false); });
 }
 
 std::vector<std::string> oneline_body(const std::vector<ProfileOutcome>& chunk, const RenderOptions& options, bool) {
@@ -92,8 +100,8 @@ std::vector<std::string> markdown_body(const std::vector<ProfileOutcome>& chunk,
 const std::vector<AdviceFormat>& advice_formats() {
   static const std::vector<AdviceFormat> formats = {
       {"table", "a ranked table for people, with costs and the top reasons", nothing, table_body, table_tail},
-      {"json", "one JSON document for the run (docs/cli.md)", json_head, json_body, json_tail},
-      {"jsonl", "one JSON result per line", nothing, jsonl_body, no_tail},
+      {"json", "one JSON document for the run (docs/cli.md)", json_head, json_body, json_tail, json_piece},
+      {"jsonl", "one JSON result per line", nothing, jsonl_body, no_tail, jsonl_piece},
       {"markdown", "GitHub-flavoured Markdown for a pull request or job summary", markdown_head, markdown_body, no_tail},
       {"html", "one self-contained HTML report: charts inline, no network; print it or attach it", html_head, html_body,
        html_tail},

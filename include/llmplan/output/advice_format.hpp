@@ -21,6 +21,11 @@ struct AdviceFormat {
   /// written one after another, so that a chunk's text is never held twice.
   std::vector<std::string> (*body)(const std::vector<ProfileOutcome>& chunk, const RenderOptions& options, bool first_chunk);
   std::string (*tail)(const RenderOptions& options, const RunSummary& summary);
+  /// For a format whose body is one piece per profile, each rendered on its own (JSON, JSONL):
+  /// that piece, `first` for the document's first profile; the body is the pieces in order. A
+  /// batch renders each profile's piece right after advising it, on the same thread. nullptr
+  /// for the others.
+  std::string (*piece)(const ProfileOutcome& outcome, const RenderOptions& options, bool first) = nullptr;
 };
 
 /// Every format of `advise`, the default first.
