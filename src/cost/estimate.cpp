@@ -4,6 +4,7 @@
 #include <cmath>
 #include <limits>
 
+#include <fmt/compile.h>
 #include <fmt/format.h>
 
 #include "llmplan/output/format.hpp"
@@ -364,18 +365,18 @@ std::vector<Note> training_notes(const TrainingRequest& r, const Catalog& c) {
   } else {
     const Range band = r.finetune ? c.model.finetune_utilization_band : c.model.training_utilization_band;
     const std::string curve_id = utilization_curve_id(r);
-    why = fmt::format("the `{}` curve at {} active parameters ({:.3g})", curve_id.empty() ? "none" : curve_id,
+    why = fmt::format(FMT_COMPILE("the `{}` curve at {} active parameters ({:.3g})"), curve_id.empty() ? "none" : curve_id,
                       format_count(r.model.active_params), u.curve);
-    if (u.moe < 1) why += fmt::format(" x {:.3g} for a mixture of experts", u.moe);
+    if (u.moe < 1) why += fmt::format(FMT_COMPILE(" x {:.3g} for a mixture of experts"), u.moe);
     if (u.cluster < 1)
-      why += fmt::format(" x {:.3g} for {} GPUs ({} per doubling beyond {})", u.cluster, gpus,
+      why += fmt::format(FMT_COMPILE(" x {:.3g} for {} GPUs ({} per doubling beyond {})"), u.cluster, gpus,
                          c.model.scaling_efficiency_per_doubling.expected, c.model.scaling_reference_gpus.expected);
-    if (u.fp8 > 1) why += fmt::format(" x {:.3g} for FP8 matrix products", u.fp8);
+    if (u.fp8 > 1) why += fmt::format(FMT_COMPILE(" x {:.3g} for FP8 matrix products"), u.fp8);
     if (r.finetune) {
-      why += fmt::format(" x {:.3g} for a {}{} fine-tune", u.finetune, is_adapter(r) ? "LoRA" : "full-weight",
+      why += fmt::format(FMT_COMPILE(" x {:.3g} for a {}{} fine-tune"), u.finetune, is_adapter(r) ? "LoRA" : "full-weight",
                          r.packing.empty() ? "" : ", " + r.packing);
     }
-    why += fmt::format("; band {:.3g}x-{:.3g}x from the fit's residuals", band.low, band.high);
+    why += fmt::format(FMT_COMPILE("; band {:.3g}x-{:.3g}x from the fit's residuals"), band.low, band.high);
   }
   notes.push_back({"utilization", Value::of_number(round_significant(u.value.expected, 3)), why});
   if (r.method == "qlora"sv) {
@@ -390,7 +391,8 @@ std::vector<Note> training_notes(const TrainingRequest& r, const Catalog& c) {
     notes.push_back(
         {"zero_stage", Value::of_number(stage), r.zero_stage >= 0 ? "given" : "ZeRO-3 (FSDP) on several GPUs, none on one"});
   } else {
-    notes.push_back({"lora", Value::of_string(fmt::format("rank {} on {} modules", lora_rank_of(r, c), r.lora_targets)),
+    notes.push_back({"lora",
+                     Value::of_string(fmt::format(FMT_COMPILE("rank {} on {} modules"), lora_rank_of(r, c), r.lora_targets)),
                      c.constant("lora_rank").why});
   }
   notes.push_back({"grid_kgco2e_per_kwh",
@@ -429,7 +431,7 @@ std::vector<Note> training_notes(const TrainingRequest& r, const Catalog& c) {
        r.flash_attention ? "no s x s attention scores are kept (the default)" : c.constant("attention_score_bytes").why});
   if (r.owned) {
     notes.push_back({"price", Value::of_string("energy"),
-                     fmt::format("owned GPUs: board power x PUE {} x electricity", c.model.pue.expected)});
+                     fmt::format(FMT_COMPILE("owned GPUs: board power x PUE {} x electricity"), c.model.pue.expected)});
   }
   return notes;
 }
