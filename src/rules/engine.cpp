@@ -45,7 +45,8 @@ StrategyResult score_strategy(const Strategy& strategy, const Profile& profile, 
 
 /// Total over the horizon at a volume, expected figures.
 double horizon_total(const StrategyCost& cost, double requests, const Profile& p, const Catalog& c) {
-  return cost.one_time_usd.expected + p.facts.number("budget.horizon_months") * monthly_usd_at(cost, requests, p, c).expected;
+  static const std::size_t k_horizon = fact_slot("budget.horizon_months");  // read at every step of a break-even search
+  return cost.one_time_usd.expected + p.facts.number(k_horizon) * monthly_usd_at(cost, requests, p, c).expected;
 }
 
 BreakEven break_even(const StrategyCost& tuned, const StrategyCost& prompting, const Profile& p, const Catalog& c) {
