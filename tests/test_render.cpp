@@ -341,19 +341,29 @@ TEST_CASE("a subnormal figure formats without overflow", "[render]") {
   CHECK(format_count(round_significant(5e-310, 2)) == "<0.01");
 }
 
+namespace {
+
+/// A figure as JSON by the general path: at most 12 significant digits, then the shortest text
+/// of that value.
+std::string general_json_figure(double number) {
+  const std::string rounded = fmt::format("{:.12g}", number);
+  double value = number;
+  std::from_chars(rounded.data(), rounded.data() + rounded.size(), value);
+  return fmt::format("{}", value == 0 ? 0.0 : value);
+}
+
+/// A figure as the JSON writer writes it.
+std::string written_json_figure(double number) {
+  std::string out;
+  JsonWriter(out, false).value(number);
+  return out;
+}
+
+}  // namespace
+
 TEST_CASE("json figures: whole numbers written directly read as the general format does", "[render]") {
-  // The general path: at most 12 significant digits, then the shortest text of that value.
-  const auto general = [](double number) {
-    const std::string rounded = fmt::format("{:.12g}", number);
-    double value = number;
-    std::from_chars(rounded.data(), rounded.data() + rounded.size(), value);
-    return fmt::format("{}", value == 0 ? 0.0 : value);
-  };
-  const auto written = [](double number) {
-    std::string out;
-    JsonWriter(out, false).value(number);
-    return out;
-  };
+  const auto general = general_json_figure;
+  const auto written = written_json_figure;
   std::mt19937_64 random(14);
   std::vector<double> numbers = {0.0, -0.0, 1.0, -1.0, 999999999999.0, -999999999999.0, 1e12, 1e15, 0.5, 1.5e-7, 123456.789};
   for (long long k = -3000; k <= 3000; ++k) numbers.push_back(static_cast<double>(k));
@@ -372,18 +382,12 @@ TEST_CASE("json figures: whole numbers written directly read as the general form
 }
 
 TEST_CASE("json figures: the shortest text when it has 12 digits or fewer reads as the general format does", "[render]") {
+  // Whole numbers below 10^12 are written as their digits (the test above).
   const auto general = [](double number) {
     if (std::fabs(number) < 1e12 && number == std::trunc(number)) return fmt::format("{}", static_cast<long long>(number));
-    const std::string rounded = fmt::format("{:.12g}", number);
-    double value = number;
-    std::from_chars(rounded.data(), rounded.data() + rounded.size(), value);
-    return fmt::format("{}", value == 0 ? 0.0 : value);
+    return general_json_figure(number);
   };
-  const auto written = [](double number) {
-    std::string out;
-    JsonWriter(out, false).value(number);
-    return out;
-  };
+  const auto written = written_json_figure;
   std::mt19937_64 random(26);
   std::vector<double> numbers = {0.1 + 0.2,   8029999999.999999,  1.5e15,  123456789012345.0,      3.6e17,
                                  1e-320,      4.9e-324,           -2.5e-9, 1.7976931348623157e308, 0.000123,

@@ -34,6 +34,13 @@ Value Value::of_string(std::string s) {
   return v;
 }
 
+Value Value::of_list(std::vector<std::string> items) {
+  Value v;
+  v.type = Type::list;
+  v.list = std::move(items);
+  return v;
+}
+
 namespace {
 
 /// A slot made the fresh value of `type`: what Value::of_*() would give, before its one field.
@@ -62,13 +69,6 @@ void Facts::set_text_at(std::size_t slot, std::string_view text) {
 
 void Facts::set_null_at(std::size_t slot) {
   reset(m_values[slot], Value::Type::null);
-}
-
-Value Value::of_list(std::vector<std::string> items) {
-  Value v;
-  v.type = Type::list;
-  v.list = std::move(items);
-  return v;
 }
 
 bool Value::operator==(const Value& other) const {

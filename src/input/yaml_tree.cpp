@@ -18,6 +18,20 @@ const YamlNode* YamlNode::find(std::string_view key) const {
   return nullptr;
 }
 
+bool same_tree(const YamlNode& a, const YamlNode& b) {
+  if (a.kind != b.kind || a.loc.file != b.loc.file || a.loc.line != b.loc.line || a.loc.column != b.loc.column ||
+      a.offset != b.offset || a.plain != b.plain || a.value != b.value || a.items.size() != b.items.size() ||
+      a.entries.size() != b.entries.size())
+    return false;
+  for (std::size_t i = 0; i < a.items.size(); ++i) {
+    if (!same_tree(a.items[i], b.items[i])) return false;
+  }
+  for (std::size_t i = 0; i < a.entries.size(); ++i) {
+    if (!same_tree(a.entries[i].first, b.entries[i].first) || !same_tree(a.entries[i].second, b.entries[i].second)) return false;
+  }
+  return true;
+}
+
 const char* kind_name(YamlNode::Kind kind) {
   switch (kind) {
     case YamlNode::Kind::null: return "null";
