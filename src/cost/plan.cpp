@@ -52,7 +52,7 @@ struct Plan {
 /// GPU and count with the lowest expected cost whose memory fits and that finishes within the
 /// target days. Each attempt bills at least the rented GPU's minimum.
 Plan search_training_plan(TrainingRequest base, const std::vector<std::string>& methods, const Profile& p, const Catalog& c,
-                          int max_gpus, double target_days, bool notes) {
+                          int max_gpus, double target_days) {
   // The best attempt so far; its request (base with the attempt's GPU, count, method and
   // ownership) is made once at the end rather than copied at every improvement.
   struct Attempt {
@@ -187,40 +187,36 @@ Plan search_training_plan(TrainingRequest base, const std::vector<std::string>& 
   } else {
     rent();
   }
-  Plan plan;
-  if (best.gpu == nullptr) return plan;
+  if (best.gpu == nullptr) return Plan{};
   base.gpu = best.gpu;
   base.gpus = best.gpus;
   base.method = *best.method;
   base.owned = best.owned;
-  plan = Plan{best.gpu, best.gpus, *best.method, std::move(best.estimate), std::move(base), best.owned, best.on_time};
-  if (notes) plan.estimate.notes = estimate_training_notes(plan.request, c);
-  return plan;
+  return Plan{best.gpu, best.gpus, *best.method, std::move(best.estimate), std::move(base), best.owned, best.on_time};
 }
 
-/// Everything search_training_plan() reads: the memo's key.
+/// Everything search_training_plan() reads besides the request: with it, the memo's key.
 struct TrainingPlanInputs {
   const Catalog* catalog = nullptr;
-  TrainingRequest request;
   /// The methods by address: pricing passes costing_methods()'s lists, so equal lists are the
   /// same list (another list with the same methods would only miss the memo, never mislead it).
   const std::vector<std::string>* methods = nullptr;
   bool owned = false;
-  std::string owned_gpu;
+  std::string_view owned_gpu;  ///< a catalog id or the profile's text; copied when remembered
   double owned_count = 0;
   int max_gpus = 0;
   double target_days = 0;
 
   bool operator==(const TrainingPlanInputs&) const = default;
-
-  /// A few of the inputs that tell plans apart, to find candidates without comparing them all.
-  [[nodiscard]] std::size_t fingerprint() const {
-    std::size_t h = std::hash<std::string>{}(request.model.id);
-    for (const double x : {request.model.params, request.tokens, request.example_tokens, target_days})
-      h = h * 31 + std::hash<double>{}(x);
-    return h * 31 + static_cast<std::size_t>(max_gpus);
-  }
 };
+
+/// A few of the inputs that tell plans apart, to find candidates without comparing them all.
+std::size_t plan_fingerprint(const TrainingRequest& request, const TrainingPlanInputs& inputs) {
+  std::size_t h = std::hash<std::string>{}(request.model.id);
+  for (const double x : {request.model.params, request.tokens, request.example_tokens, inputs.target_days})
+    h = h * 31 + std::hash<double>{}(x);
+  return h * 31 + static_cast<std::size_t>(inputs.max_gpus);
+}
 
 }  // namespace
 
@@ -238,7 +234,15 @@ struct ServingKey {
 };
 
 struct TrainingPlanMemo::Entries {
-  std::vector<std::pair<TrainingPlanInputs, Plan>> plans;
+  /// A remembered search: its inputs (the owned GPU's id kept in `owned_gpu`, which `inputs`
+  /// points into), the request it started from, and the plan it found.
+  struct Remembered {
+    TrainingPlanInputs inputs;
+    std::string owned_gpu;
+    TrainingRequest request;
+    Plan plan;
+  };
+  std::deque<Remembered> plans;  ///< a deque: `inputs.owned_gpu` points into its entry, which stays put
   std::unordered_multimap<std::size_t, std::size_t> by_fingerprint;  ///< fingerprint -> index
   /// Serving plans for one context: the strategies of one evaluation, and the probes that change
   /// only what is trained, serve the same candidate models the same way. A new context forgets
@@ -251,36 +255,41 @@ namespace {
 
 thread_local TrainingPlanMemo::Entries* t_training_plans = nullptr;
 
-/// search_training_plan(), through the thread's TrainingPlanMemo when one is installed.
-Plan choose_training_plan(const TrainingRequest& base, const std::vector<std::string>& methods, const Profile& p,
-                          const Catalog& c, int max_gpus, double target_days, bool notes) {
+/// search_training_plan(), through the thread's TrainingPlanMemo when one is installed. The plan
+/// is returned by reference, without notes (estimate_training_notes() describes it): into the
+/// memo, whose deque keeps it in place, or into a per-thread slot that the next call replaces.
+const Plan& choose_training_plan(const TrainingRequest& base, const std::vector<std::string>& methods, const Profile& p,
+                                 const Catalog& c, int max_gpus, double target_days) {
   TrainingPlanMemo::Entries* memo = t_training_plans;
-  if (memo == nullptr) return search_training_plan(base, methods, p, c, max_gpus, target_days, notes);
+  if (memo == nullptr) {
+    thread_local Plan unremembered;
+    unremembered = search_training_plan(base, methods, p, c, max_gpus, target_days);
+    return unremembered;
+  }
   const bool owned = p.facts.flag(slots().hardware_owned);
-  TrainingPlanInputs key{&c,
-                         base,
-                         &methods,
-                         owned,
-                         owned ? p.facts.text(slots().hardware_gpu) : std::string(),
-                         owned ? p.facts.number(slots().hardware_count, 1) : 0.0,
-                         max_gpus,
-                         target_days};
+  const TrainingPlanInputs key{&c,
+                               &methods,
+                               owned,
+                               owned ? p.facts.text(slots().hardware_gpu) : std::string_view(),
+                               owned ? p.facts.number(slots().hardware_count, 1) : 0.0,
+                               max_gpus,
+                               target_days};
   // The plans are remembered without notes: the notes describe the plan found and do not
   // change the search, so a plan found while comparing candidates serves the kept one too.
-  const auto with_notes = [&](Plan plan) {
-    if (notes && plan.gpu != nullptr) plan.estimate.notes = estimate_training_notes(plan.request, c);
-    return plan;
-  };
-  const std::size_t fingerprint = key.fingerprint();
+  const std::size_t fingerprint = plan_fingerprint(base, key);
   const auto [first, last] = memo->by_fingerprint.equal_range(fingerprint);
   for (auto it = first; it != last; ++it) {
-    const auto& [inputs, plan] = memo->plans[it->second];
-    if (inputs == key) return with_notes(plan);
+    const auto& remembered = memo->plans[it->second];
+    if (remembered.inputs == key && remembered.request == base) return remembered.plan;
   }
-  Plan plan = search_training_plan(base, methods, p, c, max_gpus, target_days, false);
   memo->by_fingerprint.emplace(fingerprint, memo->plans.size());
-  memo->plans.emplace_back(std::move(key), plan);
-  return with_notes(std::move(plan));
+  auto& remembered = memo->plans.emplace_back();
+  remembered.owned_gpu = key.owned_gpu;
+  remembered.inputs = key;
+  remembered.inputs.owned_gpu = remembered.owned_gpu;
+  remembered.request = base;
+  remembered.plan = search_training_plan(base, methods, p, c, max_gpus, target_days);
+  return remembered.plan;
 }
 
 /// plan_self_hosted(), through the thread's memo when one is installed. The plan is returned by
@@ -816,7 +825,7 @@ Candidate price_trained(Costing kind, ModelShape model, const Profile& p, const 
   request.finetune = is_finetune;
   if (is_finetune && describe) out.notes.push_back({"epochs", Value::of_number(epochs), c.constant("finetune_epochs").why});
   request.model = model;
-  const Plan plan = choose_training_plan(request, methods, p, c, max_gpus, target_days, describe);
+  const Plan& plan = choose_training_plan(request, methods, p, c, max_gpus, target_days);
   const TrainingEstimate& e = plan.estimate;
   out.method = is_finetune ? plan.method : std::string(costing_name(kind));
   out.model = model_label(model);
@@ -843,7 +852,9 @@ Candidate price_trained(Costing kind, ModelShape model, const Profile& p, const 
   out.memory = e.memory;
   if (describe) {
     out.notes.push_back({"attempts", Value::of_number(attempts.expected), c.constant(attempts_name).why});
-    for (const auto& n : e.notes) out.notes.push_back(n);
+    if (plan.gpu != nullptr) {
+      for (auto& n : estimate_training_notes(plan.request, c)) out.notes.push_back(std::move(n));
+    }
   }
   const Serving& s = served != nullptr ? *served : serve_self_hosted(model, RequestShape{}, requests, p, c);
   out.serving_model = model;
@@ -1254,9 +1265,6 @@ void set_cost_facts(const StrategyCost& cost, Facts& f) {
 }
 
 TrainingPlanMemo::TrainingPlanMemo() : m_entries(std::make_unique<Entries>()), m_outer(t_training_plans) {
-  // An evaluation remembers a few dozen plans: room for them up front spares moving each entry
-  // (two training requests) every time the vector grows.
-  m_entries->plans.reserve(64);
   t_training_plans = m_entries.get();
 }
 
