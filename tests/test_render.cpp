@@ -403,6 +403,10 @@ TEST_CASE("json figures: the shortest text when it has 12 digits or fewer reads 
     const double figure = std::pow(10.0, exponent(random)) * (random() % 2 == 0 ? 1 : -1);
     numbers.push_back(figure);
     numbers.push_back(round_significant(figure, static_cast<int>(1 + random() % 12)));
+    // Figures of one to six decimals, the writer's shortcut (and their neighbours, which are not).
+    const double decimals = static_cast<double>(random() % 1000000000000ULL) / std::pow(10.0, 1 + random() % 6);
+    numbers.push_back(random() % 2 == 0 ? decimals : -decimals);
+    numbers.push_back(std::nextafter(decimals, 0.0));
   }
   for (const double number : numbers) {
     if (written(number) != general(number)) {

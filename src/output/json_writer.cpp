@@ -23,6 +23,42 @@ constexpr std::array<bool, 256> k_plain_bytes = [] {
   return plain;
 }();
 
+/// Powers of ten that doubles hold exactly, for the few decimals of a rounded figure.
+constexpr std::array<double, 7> k_exact_pow10 = {1, 10, 100, 1e3, 1e4, 1e5, 1e6};
+constexpr std::array<long long, 7> k_int_pow10 = {1, 10, 100, 1000, 10000, 100000, 1000000};
+
+/// Writes a figure of 1e-3 to 1e12 with at most 6 decimals as the shortest text that reads back
+/// as it; returns false to leave it to the general path. The first count of decimals k at which
+/// an integer m gives m / 10^k == x (the quotient of two exact doubles is rounded as reading the
+/// text "m / 10^k" is) is the shortest text's: fewer decimals mean fewer digits. Below 10^12,
+/// x * 10^k is within 2^-53 * 10^12 (about 1e-4) of its exact value and an m that reads back is
+/// within about as much of it, so the integer nearest to x * 10^k is the only one to try.
+bool write_few_decimals(std::string& out, double number) {
+  const double x = std::fabs(number);
+  if (!(x >= 1e-3 && x < 1e12)) return false;
+  for (std::size_t k = 1; k < k_exact_pow10.size(); ++k) {
+    const double scaled = x * k_exact_pow10[k];
+    if (scaled >= 1e12) return false;  // more than 12 digits: the general path rounds them
+    const double m = std::nearbyint(scaled);
+    if (m / k_exact_pow10[k] != x) continue;
+    const auto digits = static_cast<long long>(m);
+    char text[32];
+    char* end = text;
+    if (number < 0) *end++ = '-';
+    end = fmt::format_to(end, FMT_COMPILE("{}"), digits / k_int_pow10[k]);
+    *end++ = '.';
+    long long fraction = digits % k_int_pow10[k];
+    for (std::size_t place = k; place-- > 0;) {
+      end[place] = static_cast<char>('0' + fraction % 10);
+      fraction /= 10;
+    }
+    end += k;
+    out.append(text, end);
+    return true;
+  }
+  return false;
+}
+
 }  // namespace
 
 void append_json_string(std::string& out, std::string_view text) {
@@ -154,6 +190,7 @@ void JsonWriter::value(double number) {
     fmt::format_to(std::back_inserter(m_out), FMT_COMPILE("{}"), static_cast<long long>(number));
     return;
   }
+  if (write_few_decimals(m_out, number)) return;
   // The shortest text that reads back as the number: when it has at most 12 significant digits,
   // rounding to 12 digits gives that same value (the number lies within half a unit of its
   // shortest text's last digit, far inside half a unit of the 12th), so it is the answer. The
