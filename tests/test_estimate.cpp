@@ -304,7 +304,20 @@ TEST_CASE("memory modes shrink their own parts", "[estimate][memory]") {
   CHECK(off.total < mixed.total);
   TrainingRequest chunked = base;
   chunked.chunked_loss = true;
-  CHECK(estimate_memory(chunked, catalog()).logits < mixed.logits / 4);
+  const MemoryEstimate chunks = estimate_memory(chunked, catalog());
+  const CostModel& k = catalog().model;
+  CHECK(chunks.logits == Approx(mixed.logits * k.chunked_loss_bytes.expected / k.logits_bytes.expected));
+  CHECK(chunks.logits < mixed.logits / 2);
+  // Whole logits also leave their 16-bit block reserved: counted with the slack, on top of the
+  // fraction of what the tensors hold (2048 tokens of a 128,256-entry vocabulary).
+  const auto fraction_of_held = [](const MemoryEstimate& m) {
+    return (m.weights + m.gradients + m.optimizer + m.activations + m.logits + m.qlora_buffers) *
+           catalog().model.allocator_slack_fraction.expected;
+  };
+  CHECK(mixed.allocator_slack - fraction_of_held(mixed) ==
+        Approx(2048.0 * 128256 * k.logits_cached_block_bytes.expected / (1024.0 * 1024 * 1024)));
+  CHECK(k.logits_cached_block_bytes.expected > 0);
+  CHECK(chunks.allocator_slack == Approx(fraction_of_held(chunks)));
   TrainingRequest fused = base;
   fused.fused_loss = true;
   fused.chunked_loss = true;  // a fused loss keeps no logits, chunked or not

@@ -145,6 +145,7 @@ const std::vector<ModelField>& model_fields() {
       {"inference_flops_utilization", &CostModel::inference_flops_utilization},
       {"inference_memory_factor", &CostModel::inference_memory_factor},
       {"logits_bytes", &CostModel::logits_bytes},
+      {"logits_cached_block_bytes", &CostModel::logits_cached_block_bytes},
       {"lora_bytes_per_frozen_param", &CostModel::lora_bytes_per_frozen_param},
       {"lora_rank", &CostModel::lora_rank},
       {"lora_utilization_factor", &CostModel::lora_utilization_factor},

@@ -45,6 +45,7 @@ constexpr Bound k_constant_bounds[] = {
     {"inference_flops_utilization", 0.001, 1},
     {"inference_memory_factor", 0.1, 100},
     {"logits_bytes", 0, 64},
+    {"logits_cached_block_bytes", 0, 64},
     {"lora_bytes_per_frozen_param", 0.01, 64},
     {"lora_rank", 1, 4096, true},
     {"max_gpus_finetune", 1, 65536, true},

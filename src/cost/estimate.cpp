@@ -265,6 +265,7 @@ MemoryEstimate estimate_memory(const TrainingRequest& r, const Catalog& c) {
   }
   // A fused loss computes the logits block by block and never holds them; a chunked loss holds
   // the 16-bit logits and upcasts one chunk at a time; otherwise all of them are upcast.
+  const bool whole_logits = !r.fused_loss && !r.chunked_loss;
   const double logits_b = r.fused_loss     ? c.model.fused_loss_bytes.expected
                           : r.chunked_loss ? c.model.chunked_loss_bytes.expected
                                            : c.model.logits_bytes.expected;
@@ -288,6 +289,8 @@ MemoryEstimate estimate_memory(const TrainingRequest& r, const Catalog& c) {
   mem.cuda_context = c.model.cuda_context_gib.expected;
   const double held = mem.weights + mem.gradients + mem.optimizer + mem.activations + mem.logits + mem.qlora_buffers;
   mem.allocator_slack = held * c.model.allocator_slack_fraction.expected;
+  // Whole logits also leave their 16-bit block reserved, which the loss's 32-bit tensors cannot use.
+  if (whole_logits) mem.allocator_slack += tokens_in_flight * m.vocab * c.model.logits_cached_block_bytes.expected / k_gib;
   mem.overhead = mem.qlora_buffers + mem.cuda_context + mem.allocator_slack;
   mem.offloaded = host / k_gib;
   mem.total = held + mem.cuda_context + mem.allocator_slack;

@@ -175,6 +175,7 @@ struct CostModel {
   Range inference_flops_utilization;
   Range inference_memory_factor;
   Range logits_bytes;
+  Range logits_cached_block_bytes;
   Range lora_bytes_per_frozen_param;
   Range lora_rank;
   Range lora_utilization_factor;
