@@ -13,7 +13,7 @@ for a few steps on random token ids (every sequence full, as a packed dataset is
 
 The grid is fixed here, before any measurement, and every configuration is kept whatever it shows.
 
-    python3 measure_finetune.py OUT.jsonl [1|2|3|4]    # on the GPU machine (PyTorch, transformers, peft)
+    python3 measure_finetune.py OUT.jsonl [1|2|3|4|5]    # on the GPU machine (PyTorch, transformers, peft)
     python3 measure_finetune.py --rows OUT.jsonl   # anywhere: the rows for runs.csv
 
 One micro-batch per optimizer step (no gradient accumulation), zero_grad(set_to_none=True),
@@ -88,7 +88,24 @@ GRID_4 = [
     ('llama-3.2-3b', 'full', 'mixed', True, 2048, 2, '', 'fused'),
     ('qwen2.5-7b', 'full', 'bf16', True, 4096, 1, '', 'fused'),
 ]
-GRIDS = {'1': GRID, '2': GRID_2, '3': GRID_3, '4': GRID_4}
+# What one layer keeps without recomputation (written 2026-11-26 without a GPU, to be run by the
+# next session that has one). The estimator counts 34 bytes per token per hidden unit for a layer
+# (Korthikanti et al. 2022, a GPT layer); Hugging Face's Llama layer, read from its code (RMSNorm's
+# 32-bit upcast, gated MLP, SDPA), would keep about 22 h + 4 h_kv + 8 FFN bytes per token when
+# every weight trains, 20 h + 4 h_kv + 8 FFN with LoRA on every linear, 14 h + 4 h_kv + 6 FFN with
+# LoRA on q and v, and about 10 h more under autocast with 32-bit weights (a 32-bit residual
+# stream, and a 16-bit copy of a norm's output for each projection). Pairs that differ only in
+# tokens give the growth per token; Mistral's 32,000-entry vocabulary keeps the logits small.
+GRID_5 = [
+    ('mistral-7b', 'lora', 'mixed', False, 1024, 2, 'all'),
+    ('mistral-7b', 'lora', 'mixed', False, 4096, 2, 'all'),
+    ('mistral-7b', 'lora', 'mixed', False, 4096, 2, 'qv'),
+    ('llama-3.2-1b', 'full', 'bf16', False, 1024, 2, ''),
+    ('llama-3.2-1b', 'full', 'bf16', False, 4096, 2, ''),
+    ('llama-3.2-1b', 'full', 'mixed', False, 1024, 2, ''),
+    ('llama-3.2-1b', 'full', 'mixed', False, 4096, 2, ''),
+]
+GRIDS = {'1': GRID, '2': GRID_2, '3': GRID_3, '4': GRID_4, '5': GRID_5}
 
 WARMUP_STEPS = 2
 TIMED_STEPS = 5
