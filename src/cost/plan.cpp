@@ -119,13 +119,16 @@ Plan search_training_plan(TrainingRequest base, const std::vector<std::string>& 
   };
   const auto rent = [&] {
     // A rented GPU's expected cost is at least its price times the larger of the minimum billing
-    // and the GPU-hours of the fewest FLOPs any method computes at its utilization on one GPU
-    // (more GPUs only lose utilization; recomputation and QLoRA's overhead only add time). A
+    // and the GPU-hours of the fewest FLOPs any method computes, recomputation included, at its
+    // utilization on one GPU (more GPUs only lose utilization; QLoRA's overhead only adds time). A
     // GPU whose floor is above the cost of a plan that fits and finishes in time can neither
     // win nor tie, so it is skipped; the cheapest floor is tried first to find such a plan
     // early. The GPUs are still compared in catalog order, so ties resolve as without the floor.
     const int seq = base.seq_len > 0 ? base.seq_len : static_cast<int>(c.model.training_seq_len.expected);
     const double attention = 6.0 * base.model.layers * seq * static_cast<double>(base.model.hidden);
+    // The forward pass recomputed under activation checkpointing costs the same on every GPU and
+    // for every method (recompute_flops), so the floor counts it too.
+    const double recompute = base.tokens > 0 ? recompute_flops(base, c) / base.tokens : 0.0;
     TrainingRequest probe = base;  // one copy for every GPU's floor
     const auto floor_of = [&](const Gpu& gpu) {
       if (!(gpu.peak_tflops > 0 && base.tokens > 0)) return 0.0;  // no GPU-hours bill no minimum
@@ -146,7 +149,7 @@ Plan search_training_plan(TrainingRequest base, const std::vector<std::string>& 
         if (!(u > 0)) return 0.0;
         const bool frozen = method == "lora" || method == "qlora";
         const double weights = (frozen ? 4.0 : 6.0) * base.model.active_params;
-        hours = std::min(hours, base.tokens * (weights + attention) / (gpu.peak_tflops * 1e12 * u * 3600.0));
+        hours = std::min(hours, base.tokens * (weights + attention + recompute) / (gpu.peak_tflops * 1e12 * u * 3600.0));
       }
       if (!std::isfinite(hours)) return 0.0;
       return gpu.price_range().expected * std::max(hours, min_hours.expected);
