@@ -104,6 +104,36 @@ double median(std::vector<double> v) {
   return n % 2 == 1 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
 }
 
+/// The shift s of a set of log errors that leaves the smallest median of |e - s|, of three
+/// candidates: none, the median, and the midpoint of the shortest interval that holds more than
+/// half of them (least median of squares, Rousseeuw 1984, "Least Median of Squares Regression",
+/// JASA 79(388): the minimizer for an odd count). `--fit` reports the median absolute log error,
+/// and moving the median error to 0 can raise it (errors in two clusters); this never does.
+double least_median_shift(std::vector<double> e) {
+  if (e.empty()) return 0;
+  std::sort(e.begin(), e.end());
+  const std::size_t h = e.size() / 2 + 1;
+  std::size_t first = 0;
+  for (std::size_t i = 1; i + h <= e.size(); ++i) {
+    if (e[i + h - 1] - e[i] < e[first + h - 1] - e[first]) first = i;
+  }
+  const auto spread_after = [&](double shift) {
+    std::vector<double> left(e.size());
+    for (std::size_t i = 0; i < e.size(); ++i) left[i] = std::fabs(e[i] - shift);
+    return median(std::move(left));
+  };
+  double best = 0;
+  double best_spread = spread_after(0);
+  for (const double shift : {median(e), (e[first] + e[first + h - 1]) / 2}) {
+    const double spread = spread_after(shift);
+    if (spread < best_spread) {
+      best = shift;
+      best_spread = spread;
+    }
+  }
+  return best;
+}
+
 /// Linear interpolation between order statistics (the "type 7" quantile of R and NumPy).
 double quantile(std::vector<double> v, double q) {
   if (v.empty()) return 0;
@@ -389,8 +419,9 @@ CalibrationFit fit_calibration(const std::vector<CalibrationRun>& runs, const Ca
   Catalog& c = fit.fitted;
   const CalibrationReport before = calibrate(runs, catalog);
 
-  // 1. Utilization: one scale per curve that pretraining runs use, one for fine-tunes; the median
-  //    log error of those runs (robust to a single odd run).
+  // 1. Utilization: one scale per curve that pretraining runs use, one for fine-tunes: the shift
+  //    of those runs' log errors that leaves the smallest median absolute error (robust to a
+  //    single odd run; least_median_shift).
   std::map<std::string, std::vector<double>> by_curve;
   std::vector<double> finetune;
   for (const auto& res : before.results) {
@@ -405,15 +436,17 @@ CalibrationFit fit_calibration(const std::vector<CalibrationRun>& runs, const Ca
     auto it = c.utilization_curves.find(id);
     if (it == c.utilization_curves.end()) continue;
     // Estimated hours too high (error > 0) means the utilization was too low.
-    const double scale = std::exp(median(errors));
+    const double scale = std::exp(least_median_shift(errors));
     for (auto& point : it->second.points) point.second = std::min(0.95, point.second * scale);
     changed_curves.insert(id);
   }
   resolve_utilization_curves(c);
   const bool fit_finetune = !finetune.empty();
-  if (fit_finetune) c.model.finetune_utilization_factor = c.model.finetune_utilization_factor * std::exp(median(finetune));
+  if (fit_finetune)
+    c.model.finetune_utilization_factor = c.model.finetune_utilization_factor * std::exp(least_median_shift(finetune));
 
-  // 2. Memory: the allocator slack scaled so that the median run's estimate meets its measure.
+  // 2. Memory: the allocator slack scaled by the shift of the memory log errors that leaves the
+  //    smallest median absolute error.
   std::vector<double> memory_errors;
   for (const auto& res : before.results) {
     // A figure of allocated tensors holds no slack: only what the GPU held says how much there is.
@@ -421,7 +454,7 @@ CalibrationFit fit_calibration(const std::vector<CalibrationRun>& runs, const Ca
   }
   const bool fit_memory = !memory_errors.empty();
   if (fit_memory) {
-    const double k = std::exp(-median(memory_errors));
+    const double k = std::exp(-least_median_shift(memory_errors));
     const double slack = (1 + c.model.allocator_slack_fraction.expected) * k - 1;
     c.model.allocator_slack_fraction = Range::exactly(std::clamp(slack, 0.0, 1.0));
   }
