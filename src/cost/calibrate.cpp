@@ -465,8 +465,10 @@ CalibrationFit fit_calibration(const std::vector<CalibrationRun>& runs, const Ca
   std::vector<double> ft_resid;
   for (const auto& res : mid.results) {
     if (!res.run->gpu_hours) continue;
-    // ln(U_implied / U_expected) = -ln error: a run faster than expected has a positive residual.
-    (res.run->request.finetune ? ft_resid : pre_resid).push_back(-res.hours_ln_error);
+    // ln(U_implied / U_expected) = ln(estimated hours / measured hours), the log error itself: a
+    // run faster than expected has a positive residual and needs the band's high end, which gives
+    // the low hours.
+    (res.run->request.finetune ? ft_resid : pre_resid).push_back(res.hours_ln_error);
   }
   const auto band_of = [](const std::vector<double>& resid, const Range& old) {
     if (resid.size() < 3) return old;
