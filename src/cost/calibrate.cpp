@@ -500,7 +500,7 @@ CalibrationFit fit_calibration(const std::vector<CalibrationRun>& runs, const Ca
   if (fit_finetune) {
     constant("finetune_utilization_factor", c.model.finetune_utilization_factor,
              "multiple of the fine-tune curve's utilization (the GPU generation's -finetune curve)",
-             fmt::format("median log error of {} fine-tune runs", finetune.size()));
+             fmt::format("scaled by the least-median shift of the log errors of {} fine-tune runs", finetune.size()));
   }
   if (fit_pre_band) {
     constant("training_utilization_band", c.model.training_utilization_band, "multiple of the curve's utilization",
@@ -512,7 +512,7 @@ CalibrationFit fit_calibration(const std::vector<CalibrationRun>& runs, const Ca
   }
   if (fit_memory) {
     constant("allocator_slack_fraction", c.model.allocator_slack_fraction, "fraction of the memory the tensors hold",
-             fmt::format("scaled so that the median of {} memory runs is met", memory_errors.size()));
+             fmt::format("scaled by the least-median shift of the log errors of {} memory runs", memory_errors.size()));
   }
   if (!constants.empty()) y += "cost_model:\n" + constants;
   if (!changed_curves.empty()) {
@@ -521,10 +521,11 @@ CalibrationFit fit_calibration(const std::vector<CalibrationRun>& runs, const Ca
       const UtilizationCurve& curve = c.utilization_curves.at(id);
       std::string points;
       for (const auto& [n, u] : curve.points) points += fmt::format("{}[{:.6g}, {:.6g}]", points.empty() ? "" : ", ", n, u);
-      y += fmt::format("  - id: {}\n    points: [{}]\n    why: {}\n    source: {}\n    date: {}\n", id, points,
-                       yaml_quote(fmt::format("the built-in curve scaled by the median log error of {} pretraining runs",
-                                              by_curve.at(id).size())),
-                       yaml_quote(fitted_by), date);
+      y += fmt::format(
+          "  - id: {}\n    points: [{}]\n    why: {}\n    source: {}\n    date: {}\n", id, points,
+          yaml_quote(fmt::format("the built-in curve scaled by the least-median shift of the log errors of {} pretraining runs",
+                                 by_curve.at(id).size())),
+          yaml_quote(fitted_by), date);
     }
   }
   if (constants.empty() && changed_curves.empty()) y += "# Nothing to fit: no run had GPU-hours or memory.\n";
