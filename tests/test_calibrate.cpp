@@ -67,6 +67,22 @@ TEST_CASE("a bad calibration row is a located error, never skipped", "[calibrate
   CHECK(diags.items()[0].code == "unknown-gpu");
 }
 
+TEST_CASE("counts too large for an int are located errors in a calibration file", "[calibrate]") {
+  // Converting 1e30 to an int is undefined: each count is bounded before it is converted.
+  const std::string csv =
+      "name,strategy,method,params,active_params,tokens,examples,example_tokens,epochs,gpu,gpus,seq_len,micro_batch,"
+      "gpu_hours,peak_memory_gib,zero,lora_rank\n"
+      "a,peft,lora,8B,,1M,,,,a100-80gb,1e30,1e30,1e30,10,,9,1e30\n";
+  Diagnostics diags;
+  read_calibration_csv(csv, "runs.csv", default_rules().catalog, strategies(), diags);
+  REQUIRE(diags.error_count() == 5);
+  for (const auto& d : diags.items()) {
+    CHECK(d.code == "out-of-range");
+    CHECK(d.loc.line == 2);
+  }
+  CHECK(diags.items()[0].message == "`gpus`: 1e30 is above 1048576");
+}
+
 TEST_CASE("fitting lowers the error on its runs and leaves the catalog untouched", "[calibrate]") {
   const std::string csv = std::string(k_header) + "a,pretrain,,7B,,1T,,,,a100-80gb,512,2048,4,30000,\n" +
                           "b,pretrain,,13B,,1T,,,,a100-80gb,512,2048,4,60000,\n" +

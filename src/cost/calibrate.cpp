@@ -219,6 +219,16 @@ std::vector<CalibrationRun> read_calibration_csv(const std::string& text, const 
       }
       return q.value;
     };
+    // A count held in an int: bounded above too, as a larger value could not be converted.
+    const auto whole = [&](const char* name, Dimension dim, double min, double max) -> std::optional<int> {
+      const std::optional<double> v = number(name, dim, min);
+      if (!v) return std::nullopt;
+      if (*v > max) {
+        diags.error("out-of-range", fmt::format("`{}`: {} is above {:.0f}", name, cell(name)->text, max), loc(cell(name)));
+        return std::nullopt;
+      }
+      return static_cast<int>(*v);
+    };
     const auto choice = [&](const char* name, const std::vector<std::string>& allowed, const std::string& fallback) {
       const Cell* c = cell(name);
       if (c == nullptr || c->text.empty()) return fallback;
@@ -283,11 +293,11 @@ std::vector<CalibrationRun> read_calibration_csv(const std::string& text, const 
       diags.error("unknown-gpu", fmt::format("`gpu`: unknown GPU `{}`{}", gpu_cell->text, catalog.gpu_suggestion(gpu_cell->text)),
                   loc(gpu_cell));
     }
-    const auto gpus = number("gpus", Dimension::count, 1);
+    const auto gpus = whole("gpus", Dimension::count, 1, 1048576);
     run.gpus_known = gpus.has_value();
-    q.gpus = static_cast<int>(gpus.value_or(1));
-    q.seq_len = static_cast<int>(number("seq_len", Dimension::tokens, 1).value_or(0));
-    q.micro_batch = static_cast<int>(number("micro_batch", Dimension::count, 1).value_or(1));
+    q.gpus = gpus.value_or(1);
+    q.seq_len = whole("seq_len", Dimension::tokens, 1, 1e8).value_or(0);
+    q.micro_batch = whole("micro_batch", Dimension::count, 1, 1e6).value_or(1);
 
     const auto tokens = number("tokens", Dimension::tokens, 1);
     const auto examples = number("examples", Dimension::examples, 1);
@@ -313,9 +323,9 @@ std::vector<CalibrationRun> read_calibration_csv(const std::string& text, const 
     if (run.gpu_hours && q.tokens <= 0) {
       diags.error("missing-value", "`gpu_hours` needs `tokens`, or `examples` with `example_tokens`", SourceLoc{file, line, 1});
     }
-    if (run.gpu_hours && *run.gpu_hours <= 0) diags.error("out-of-range", "`gpu_hours` is above 0", loc(cell("gpu_hours")));
+    if (run.gpu_hours && *run.gpu_hours <= 0) diags.error("out-of-range", "`gpu_hours` must be above 0", loc(cell("gpu_hours")));
     if (run.peak_memory_gib && *run.peak_memory_gib <= 0)
-      diags.error("out-of-range", "`peak_memory_gib` is above 0", loc(cell("peak_memory_gib")));
+      diags.error("out-of-range", "`peak_memory_gib` must be above 0", loc(cell("peak_memory_gib")));
 
     q.precision = choice("precision", {"mixed", "bf16", "fp8"}, "mixed");
     q.optimizer = choice("optimizer", {"adamw", "adamw-fused", "adamw-8bit", "paged-adamw-8bit", "sgd"}, "adamw");
@@ -326,9 +336,8 @@ std::vector<CalibrationRun> read_calibration_csv(const std::string& text, const 
     q.flash_attention = flag("flash_attention").value_or(true);
     q.checkpointing = flag("checkpointing").value_or(true);
     q.accumulate_gradients = flag("grad_accumulation").value_or(true);
-    q.zero_stage = static_cast<int>(number("zero", Dimension::count, 0).value_or(-1));
-    if (q.zero_stage > 3) diags.error("out-of-range", "`zero` is a ZeRO stage, 0 to 3", loc(cell("zero")));
-    q.lora_rank = static_cast<int>(number("lora_rank", Dimension::count, 1).value_or(0));
+    q.zero_stage = whole("zero", Dimension::count, 0, 3).value_or(-1);
+    q.lora_rank = whole("lora_rank", Dimension::count, 1, 65536).value_or(0);
     q.lora_targets = choice("lora_targets", {"all", "attention", "qv"}, "all");
     runs.push_back(std::move(run));
   }
