@@ -10,7 +10,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 seconds=${1:-60}
-targets=(profile ruleset expr quantity constants render)
+targets=(profile ruleset expr quantity constants render calibrate)
 
 cmake --preset fuzz >/dev/null
 cmake --build --preset fuzz --target "${targets[@]/#/fuzz_}"
@@ -27,7 +27,7 @@ run_target() {
 
 # Two at a time: CI machines have two cores.
 failed=0
-for pair in "profile ruleset" "expr quantity" "constants render"; do
+for pair in "profile ruleset" "expr quantity" "constants render" "calibrate"; do
   pids=()
   for target in $pair; do
     run_target "$target" &
