@@ -317,7 +317,9 @@ std::vector<CalibrationRun> read_calibration_csv(const std::string& text, const 
     // `allocated`: torch.cuda.max_memory_allocated or the allocator's peak of active blocks (the
     // tensors alone); `device` (default): what the GPU holds, as nvidia-smi shows or a memory cap.
     run.memory_allocated = choice("memory_measure", {"allocated", "device"}, "device") == "allocated";
-    if (!run.gpu_hours && !run.peak_memory_gib && !run.fits) {
+    // Only when none is given: a figure that failed to read has its own error already.
+    const auto blank = [&](const char* name) { return cell(name) == nullptr || cell(name)->text.empty(); };
+    if (blank("gpu_hours") && blank("peak_memory_gib") && blank("fits")) {
       diags.error("missing-value", "a run needs `gpu_hours` or `peak_memory_gib` (or `fits`)", SourceLoc{file, line, 1});
     }
     if (run.gpu_hours && q.tokens <= 0) {
