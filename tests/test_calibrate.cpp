@@ -6,6 +6,7 @@
 
 #include "helpers.hpp"
 #include "llmplan/cost/calibrate.hpp"
+#include "llmplan/rules/ruleset.hpp"
 
 using namespace llmplan;
 using namespace llmplan::test;
@@ -122,6 +123,30 @@ TEST_CASE("fitting lowers the median error of runs whose errors fall in two clus
   // The band comes from the 10% and 90% quantiles of what remains: of six runs, the four between
   // them are inside it (a band on the wrong side of the errors would hold fewer).
   CHECK(after.gpu_hours.share >= 4.0 / 6 - 1e-9);
+}
+
+TEST_CASE("a fitted rule-set file loads whatever the runs file is called", "[calibrate]") {
+  // The file name goes into a comment and every constant's source: a newline, a quote, a
+  // backslash or an escape byte in it must not break the YAML that --rules then reads.
+  const std::string csv = std::string(k_header) + "a,pretrain,,7B,,1T,,,,a100-80gb,512,2048,4,30000,\n";
+  Diagnostics diags;
+  const Catalog& builtin = default_rules().catalog;
+  const auto runs = read_calibration_csv(csv, "runs.csv", builtin, strategies(), diags);
+  REQUIRE_FALSE(diags.has_errors());
+  const std::string odd_name = "my \"runs\"\\\x1b[31m\nsecond line.csv";
+  const CalibrationFit fit = fit_calibration(runs, builtin, odd_name, "2026-11-26");
+  std::vector<RuleSource> sources = default_rule_sources();
+  sources.push_back({"fitted.yaml", fit.yaml});
+  Diagnostics load;
+  const RuleSet set = load_ruleset(sources, load);
+  for (const auto& d : load.items()) INFO(format_diagnostic(d));
+  CHECK_FALSE(load.has_errors());
+  // The one pretraining run rescales its curve; the curve read back names the file as it is.
+  const UtilizationCurve& curve = set.catalog.utilization_curves.at("ampere");
+  CHECK(curve.source.find("\x1b[31m\nsecond line.csv") != std::string::npos);
+  const auto& fitted = fit.fitted.utilization_curves.at("ampere").points;
+  REQUIRE(curve.points.size() == fitted.size());
+  for (std::size_t i = 0; i < fitted.size(); ++i) CHECK(curve.points[i].second == Approx(fitted[i].second).epsilon(1e-5));
 }
 
 TEST_CASE("the fused loss column reaches the memory estimate", "[calibrate]") {

@@ -13,6 +13,7 @@
 #include "common.hpp"
 #include "llmplan/cost/calibrate.hpp"
 #include "llmplan/input/io.hpp"
+#include "llmplan/output/escape.hpp"
 #include "llmplan/output/format.hpp"
 #include "output/json_tree.hpp"
 
@@ -123,11 +124,22 @@ std::string percent(double share) {
   return fmt::format("{:.0f}%", share * 100);
 }
 
+/// A run's name in the table's first column: escaped for a terminal (the CSV comes from anyone),
+/// and cut to 40 bytes at a character boundary.
+std::string name_column(const std::string& name) {
+  std::string shown = escape_terminal(name);
+  if (shown.size() <= 40) return shown;
+  std::size_t cut = 39;
+  while (cut > 0 && (static_cast<unsigned char>(shown[cut]) & 0xC0) == 0x80) --cut;  // not inside a character
+  return shown.substr(0, cut) + "~";
+}
+
+/// `title` is escaped here: it names the files given on the command line.
 std::string report_table(const CalibrationReport& report, const std::string& title) {
-  std::string out = title + "\n";
+  std::string out = escape_terminal(title) + "\n";
   out += fmt::format("  {:<40} {:>10} {:>28} {:>8}  {}\n", "run", "measured", "llmplan low / expected / high", "ln err", "");
   for (const auto& r : report.results) {
-    std::string name = r.run->name.size() > 40 ? r.run->name.substr(0, 39) + "~" : r.run->name;
+    const std::string name = name_column(r.run->name);
     if (r.run->gpu_hours) {
       const Range& h = r.estimate.gpu_hours;
       out += fmt::format("  {:<40} {:>10} {:>28} {:>+8.3f}  {}\n", name, format_count(round_significant(*r.run->gpu_hours, 3)),

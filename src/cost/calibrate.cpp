@@ -10,6 +10,7 @@
 
 #include "llmplan/input/suggest.hpp"
 #include "llmplan/input/units.hpp"
+#include "llmplan/output/escape.hpp"
 
 namespace llmplan {
 
@@ -408,11 +409,20 @@ CalibrationReport calibrate(const std::vector<CalibrationRun>& runs, const Catal
 
 namespace {
 
+/// A YAML double-quoted scalar of any text (a file name from the command line may hold anything):
+/// quotes and backslashes escaped, control bytes as \xNN, bytes that are not UTF-8 replaced.
 std::string yaml_quote(const std::string& s) {
   std::string out = "\"";
-  for (const char ch : s) {
-    if (ch == '"' || ch == '\\') out += '\\';
-    out += ch;
+  for (const char ch : valid_utf8(s)) {
+    const auto byte = static_cast<unsigned char>(ch);
+    if (ch == '"' || ch == '\\') {
+      out += '\\';
+      out += ch;
+    } else if (byte < 0x20 || byte == 0x7F) {
+      out += fmt::format("\\x{:02x}", byte);
+    } else {
+      out += ch;
+    }
   }
   return out + "\"";
 }
@@ -494,8 +504,8 @@ CalibrationFit fit_calibration(const std::vector<CalibrationRun>& runs, const Ca
 
   // The rule-set file.
   const std::string fitted_by = fmt::format("fit by llmplan calibrate on {} runs of {}", runs.size(), source);
-  std::string y =
-      fmt::format("# Cost-model constants fitted by `llmplan calibrate --fit` to {} runs of {}.\n", runs.size(), source);
+  std::string y = fmt::format("# Cost-model constants fitted by `llmplan calibrate --fit` to {} runs of {}.\n", runs.size(),
+                              escape_terminal(source));  // one comment line, whatever the file is called
   y += "# Load with `--rules FILE`; every other constant keeps its built-in value.\n";
   std::string constants;
   const auto constant = [&](const char* name, const Range& v, const char* unit, const std::string& why) {
