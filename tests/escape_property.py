@@ -99,9 +99,27 @@ with tempfile.TemporaryDirectory() as tmp:
         check_run(['check', folder, '--format', fmt, '--strategy', 'few-shot'], fmt)
     for fmt in ('text', 'json'):
         check_run(['validate', folder, '--format', fmt], fmt)
+    # calibrate: the random names as run names of a runs CSV with a random file name, in the
+    # table, the JSON and the fitted rule-set file, which must still load.
+    rows = ['name,strategy,method,params,active_params,tokens,examples,example_tokens,epochs,gpu,gpus,seq_len,'
+            'micro_batch,gpu_hours,peak_memory_gib']
+    for i in range(cases):
+        name = random_text().replace('\x00', ' ').replace('"', '""')
+        rows.append(f'"{name}",pretrain,,{1 + i % 7}B,,100B,,,,h100-sxm,64,2048,8,{200 + 10 * i},')
+    runs = os.path.join(tmp.encode(), b'runs-' + random_file_name()[:-5] + b'.csv')
+    with open(runs, 'wb') as f:
+        f.write(('\n'.join(rows) + '\n').encode('utf-8', 'surrogatepass'))
+    for fmt in ('table', 'json'):
+        check_run(['calibrate', runs, '--format', fmt], fmt)
+    fitted = os.path.join(tmp.encode(), b'fitted-' + random_file_name())
+    check_run(['calibrate', runs, '--fit', '-o', fitted], 'table')
+    loads = subprocess.run([exe, 'advise', 'examples/json-extractor.yaml', '--rules', fitted, '--format', 'oneline'],
+                           capture_output=True, timeout=120)
+    if loads.returncode != 0:
+        problems.append(f'the file calibrate --fit wrote does not load: {loads.stderr[:300]!r}')
 
 for problem in problems[:40]:
     print('FAILED: ' + problem)
-print(f'{cases} random profiles through 12 formats (seed {seed})')
-print(f'{12 - min(12, len(problems))} passed, {len(problems)} failed')
+print(f'{cases} random profiles through 12 formats, and as many run names through calibrate (seed {seed})')
+print(f'{15 - min(15, len(problems))} passed, {len(problems)} failed')
 sys.exit(1 if problems else 0)
