@@ -7,6 +7,7 @@
 #include "commands.hpp"
 #include "common.hpp"
 #include "llmplan/input/io.hpp"
+#include "llmplan/output/escape.hpp"
 #include "llmplan/output/render_diff.hpp"
 #include "llmplan/rules/engine.hpp"
 #include "llmplan/rules/explain.hpp"
@@ -114,9 +115,10 @@ int run_diff(const DiffOptions& opt) {
   if (opt.format == "json") {
     content = render_diff_json(diffs);
   } else {
-    content = fmt::format("llmplan diff: {} -> {}\n", diffs.front().old_label, diffs.front().new_label);
+    content = fmt::format("llmplan diff: {} -> {}\n", escape_terminal(diffs.front().old_label),
+                          escape_terminal(diffs.front().new_label));
     for (std::size_t i = 0; i < diffs.size(); ++i) {
-      if (diffs.size() > 1) content += fmt::format("\n{}:\n", (*new_side)[i].name);
+      if (diffs.size() > 1) content += fmt::format("\n{}:\n", escape_terminal((*new_side)[i].name));
       content += render_diff_text(diffs[i], diffs.size() > 1 ? "  " : "");
     }
   }

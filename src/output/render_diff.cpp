@@ -1,8 +1,11 @@
 #include "llmplan/output/render_diff.hpp"
 
+#include <cmath>
+
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
+#include "llmplan/output/escape.hpp"
 #include "llmplan/output/format.hpp"
 #include "llmplan/output/json_writer.hpp"
 
@@ -38,8 +41,16 @@ void write_json_text(JsonWriter& w, const std::string& text) {
   }
 }
 
-/// A value for people: strings without quotes, lists as `[a, b]`.
-std::string plain(const std::string& text) {
+/// A figure for people: six significant digits, in scientific form when it is far from 1.
+std::string plain_number(double x) {
+  const double a = std::fabs(x);
+  if (a != 0 && (a >= 1e15 || a < 1e-6)) return fmt::format("{:.6g}", x);
+  return format_number(round_significant(x, 6), 6);
+}
+
+/// A value for people: strings without quotes, lists as `[a, b]`. Strings come from the files
+/// compared (saved advice may come from anyone), so the caller escapes the result.
+std::string plain_unescaped(const std::string& text) {
   try {
     const json v = json::parse(text);
     if (v.is_string()) return v.get<std::string>();
@@ -48,10 +59,15 @@ std::string plain(const std::string& text) {
       for (const auto& item : v) out += (out.size() > 1 ? ", " : "") + (item.is_string() ? item.get<std::string>() : item.dump());
       return out + "]";
     }
-    if (v.is_number_float()) return format_number(round_significant(v.get<double>(), 6), 6);
+    if (v.is_number_float()) return plain_number(v.get<double>());
   } catch (const json::parse_error&) {
   }
   return text;
+}
+
+/// A value for a terminal: one line, no control or bidirectional character from the files.
+std::string plain(const std::string& text) {
+  return escape_terminal(plain_unescaped(text));
 }
 
 }  // namespace
@@ -60,16 +76,16 @@ std::string render_diff_text(const AdviceDiff& d, const std::string& indent) {
   std::string out;
   if (!d.what_if.empty()) {
     out += indent + "what-if:";
-    for (const auto& s : d.what_if) out += " --set " + s;
+    for (const auto& s : d.what_if) out += " --set " + escape_terminal(s);
     out += "\n";
   }
   for (const auto& c : d.changes) {
     if (c.old_value == "null" && c.new_value != "null")
-      out += fmt::format("{}  + {}: {}\n", indent, c.path, plain(c.new_value));
+      out += fmt::format("{}  + {}: {}\n", indent, escape_terminal(c.path), plain(c.new_value));
     else if (c.new_value == "null" && c.old_value != "null")
-      out += fmt::format("{}  - {}: {}\n", indent, c.path, plain(c.old_value));
+      out += fmt::format("{}  - {}: {}\n", indent, escape_terminal(c.path), plain(c.old_value));
     else
-      out += fmt::format("{}  ~ {}: {} -> {}\n", indent, c.path, plain(c.old_value), plain(c.new_value));
+      out += fmt::format("{}  ~ {}: {} -> {}\n", indent, escape_terminal(c.path), plain(c.old_value), plain(c.new_value));
   }
   if (!d.changed()) {
     out += indent + "No changes: the advice is the same.\n";
