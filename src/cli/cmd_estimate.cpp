@@ -144,7 +144,9 @@ std::string render_table(const std::string& strategy, const TrainingRequest& r, 
       r.model.active_params < r.model.params
           ? fmt::format("{}-parameter ({} active)", format_count(r.model.params), format_count(r.model.active_params))
           : fmt::format("{}-parameter", format_count(r.model.params));
-  content += fmt::format("{} of a {} model on {} x {}\n", strategy, size, std::max(1, r.gpus), r.gpu->id);
+  // GPU ids, would-fit plans and the constants' reasons come from rule-set files, which may come
+  // from anyone: each is shown as escape_terminal() shows text, one line whatever it holds.
+  content += fmt::format("{} of a {} model on {} x {}\n", strategy, size, std::max(1, r.gpus), escape_terminal(r.gpu->id));
   content += fmt::format("  training tokens   {}\n", format_count(job.trains ? r.tokens : 0.0));
   content += fmt::format("  training FLOPs    {}\n", format_scientific(tidy(e.flops)));
   const auto range_line = [&](const char* label, const Range& x, bool usd) {
@@ -171,9 +173,10 @@ std::string render_table(const std::string& strategy, const TrainingRequest& r, 
     if (job.trains || gib > 0) content += fmt::format("    {:<15} {} GiB\n", part, format_number(tidy(gib), 2));
   }
   if (m.offloaded > 0) content += fmt::format("    {:<15} {} GiB\n", "on the host", format_number(tidy(m.offloaded), 2));
-  for (const auto& s : job.would_fit) content += fmt::format("  would fit: {}\n", s);
+  for (const auto& s : job.would_fit) content += fmt::format("  would fit: {}\n", escape_terminal(s));
   for (const auto& n : notes) {
-    content += fmt::format("  assumed {} = {} ({})\n", n.name, value_to_json(n.value).dump(), n.why);
+    content += fmt::format("  assumed {} = {} ({})\n", escape_terminal(n.name), escape_terminal(value_to_json(n.value).dump()),
+                           escape_terminal(n.why));
   }
   return content;
 }
