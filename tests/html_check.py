@@ -48,6 +48,18 @@ with tempfile.TemporaryDirectory() as tmp:
         check(f'{example}: every chart has marks', all(m > 0 for m in marks), marks)
         check(f'{example}: reasons with sources', '<th>source</th>' in html)
         check(f'{example}: assumptions', 'Assumptions' in html)
+    # A rule file from anyone: its message and source reach the report inert (no raw control or
+    # bidirectional character, no line of its text, no markup).
+    hostile = os.path.join(tmp, 'hostile.html')
+    p = subprocess.run([exe, 'advise', 'examples/brand-copywriter.yaml', '--rules', 'tests/data/escape/rule-text.yaml',
+                        '--format', 'html', '-o', hostile], capture_output=True, text=True, timeout=60)
+    check('hostile rule text: exit 0', p.returncode == 0, p.stderr)
+    html = open(hostile, encoding='utf-8').read()
+    check('hostile rule text: shown', 'escape-check-rule' in html)
+    check('hostile rule text: no raw control or bidi',
+          not re.search('[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]', html))
+    check('hostile rule text: no line of its own', not re.search(r'^::', html, re.M))
+    check('hostile rule text: no markup', '<script' not in html.lower() and '<!-- hidden' not in html)
     page = os.path.join(tmp, 'shakespeare-voice.yaml.html')
     browser = shutil.which('chromium') or shutil.which('chromium-browser')
     if browser is None:

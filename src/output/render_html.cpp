@@ -10,6 +10,7 @@
 #include <nlohmann/json.hpp>
 
 #include "llmplan/cost/estimate.hpp"
+#include "llmplan/output/escape.hpp"
 #include "llmplan/output/format.hpp"
 #include "llmplan/output/render.hpp"
 
@@ -19,7 +20,11 @@ namespace {
 
 using Json = nlohmann::json;
 
-std::string esc(const std::string& text) {
+/// Text for HTML: controls, bidirectional overrides and bytes that are not UTF-8 shown as
+/// escape_terminal() shows them (a report is also read in terminals and CI logs, and rule files
+/// and profiles may come from anyone), then the HTML specials as entities.
+std::string esc(const std::string& raw) {
+  const std::string text = escape_terminal(raw);
   std::string out;
   out.reserve(text.size());
   for (const char c : text) {
