@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 """Property test of the escapers (issue 11): random strings as profile names, enum values and file
-names go through every advise, check and validate format. Each document must parse (JSON as
+names go through every advise, check and validate format (oneline and HTML since 2026-11-26). Each document must parse (JSON as
 strict UTF-8, JSONL line by line, JUnit as XML, SARIF as JSON), no output may hold a raw control
 byte or bidirectional control, no workflow command may be forged on standard output or standard
 error, and Markdown may hide nothing behind raw HTML or a CR. The seed is fixed so a failure
@@ -20,7 +20,8 @@ seed = int(os.environ.get('LLMPLAN_PROPERTY_SEED', '11'))
 cases = int(os.environ.get('LLMPLAN_PROPERTY_CASES', '40'))
 rng = random.Random(seed)
 
-PIECES = ['\x1b]0;FORGED\x07', '\x1b[2J', '\n::error file=FORGED::x', '\r::warning::FORGED', '<!-- FORGED -->',
+PIECES = ['\x1b]0;FORGED\x07', '\x1b[2J', '\n::error file=FORGED::x', '\r::warning::FORGED', '::error file=FORGED::x',
+          '<!-- FORGED -->',
           '<script>FORGED</script>', '`', '```', '|', '%', ':', ',', '\u202e', '\u2066', '\u200f', '\x85', '\x9b',
           '\x7f', '\t', '\x00', '\x08', '\ufffe', '\uffff', '&', '"', "'", '\\', '*_[x](y)', '#', 'é', '中', ' ']
 BYTE_PIECES = [b'\xff', b'\xc0\x80', b'\xed\xa0\x80', b'\n::error file=FORGED::x', b'\x1b[31m', b'%0A', b'\r', b'.']
@@ -93,7 +94,7 @@ with tempfile.TemporaryDirectory() as tmp:
             text += 'proposal: {strategy: ' + json.dumps(rng.choice(['few-shot', 'peft', random_text()])) + '}\n'
         with open(os.path.join(folder, b'%03d-' % i + random_file_name()), 'w') as f:
             f.write(text)
-    for fmt in ('json', 'jsonl', 'table', 'markdown'):
+    for fmt in ('json', 'jsonl', 'table', 'markdown', 'oneline', 'html'):
         check_run(['advise', folder, '--format', fmt], fmt)
     for fmt in ('text', 'json', 'github', 'junit', 'sarif', 'markdown'):
         check_run(['check', folder, '--format', fmt, '--strategy', 'few-shot'], fmt)
@@ -120,6 +121,6 @@ with tempfile.TemporaryDirectory() as tmp:
 
 for problem in problems[:40]:
     print('FAILED: ' + problem)
-print(f'{cases} random profiles through 12 formats, and as many run names through calibrate (seed {seed})')
-print(f'{15 - min(15, len(problems))} passed, {len(problems)} failed')
+print(f'{cases} random profiles through 14 formats, and as many run names through calibrate (seed {seed})')
+print(f'{17 - min(17, len(problems))} passed, {len(problems)} failed')
 sys.exit(1 if problems else 0)

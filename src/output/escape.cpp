@@ -167,6 +167,12 @@ std::string escape_terminal(std::string_view text) {
   return out;
 }
 
+std::string escape_terminal_line_start(std::string_view text) {
+  std::string out = escape_terminal(text);
+  if (out.starts_with("::")) out.insert(0, 1, '\\');
+  return out;
+}
+
 std::string escape_workflow_data(std::string_view text) {
   std::string out;
   out.reserve(text.size());

@@ -1,6 +1,7 @@
 // `advise --format oneline`: one line per profile for shells, and the closing summary line.
 #include <fmt/format.h>
 
+#include "llmplan/output/escape.hpp"
 #include "llmplan/output/format.hpp"
 #include "llmplan/output/render.hpp"
 
@@ -32,18 +33,19 @@ std::string price_date(const StrategyCost& cost, const Catalog& catalog) {
 std::string render_oneline(const std::vector<ProfileOutcome>& outcomes, const RenderOptions& options) {
   std::string out;
   for (const auto& o : outcomes) {
+    const std::string name = escape_terminal_line_start(o.name);  // begins the line: shown, never acted on
     if (!o.advice) {
-      out += fmt::format("{} {} - - - - -\n", o.name, status_name(o.status));
+      out += fmt::format("{} {} - - - - -\n", name, status_name(o.status));
       continue;
     }
     const Advice& a = *o.advice;
     if (!a.recommendation || a.ranking.empty()) {
-      out += fmt::format("{} none - - - -\n", o.name);
+      out += fmt::format("{} none - - - -\n", name);
       continue;
     }
     const StrategyResult& top = a.ranking.front();
     const std::string date = options.rules != nullptr ? price_date(top.cost, options.rules->catalog) : std::string();
-    out += fmt::format("{} {} {} {} {}/month {}\n", o.name, *a.recommendation, format_number(top.score, 0),
+    out += fmt::format("{} {} {} {} {}/month {}\n", name, *a.recommendation, format_number(top.score, 0),
                        format_usd(top.cost.one_time_usd.expected), format_usd(top.cost.monthly_usd.expected),
                        date.empty() ? "-" : date);
   }

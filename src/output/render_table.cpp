@@ -284,7 +284,7 @@ void render_explanation(std::string& out, const ProfileOutcome& o, const Advice&
 void render_one(std::string& out, const ProfileOutcome& o, const RenderOptions& options, const Palette& p) {
   const std::size_t width = static_cast<std::size_t>(std::max(20, options.width));
   {
-    const std::string name = t(o.name);
+    const std::string name = escape_terminal_line_start(o.name);  // it begins the result's first line
     const std::string file = "(" + t(o.file) + ")";
     if (text_columns(name) + 2 + text_columns(file) <= width) {
       out += p.bold(name) + p.dim("  " + file) + "\n";

@@ -16,6 +16,10 @@ namespace llmplan {
 /// No output line can begin inside the text, so no workflow command (`::error`) can be forged.
 std::string escape_terminal(std::string_view text);
 
+/// escape_terminal() for text that begins an output line (a profile's name heads its result):
+/// a leading `::`, which would make the line a GitHub workflow command, is shown as `\::`.
+std::string escape_terminal_line_start(std::string_view text);
+
 /// A GitHub Actions workflow command's message: `%`, CR and LF percent-encoded (the toolkit's
 /// rules), every other control shown as by escape_terminal().
 std::string escape_workflow_data(std::string_view text);
