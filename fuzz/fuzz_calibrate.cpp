@@ -12,15 +12,11 @@
 #include "llmplan/cost/calibrate.hpp"
 #include "llmplan/rules/ruleset.hpp"
 
+#include "fuzz_common.hpp"
+
 namespace {
 
-const llmplan::RuleSet& rules() {
-  static const llmplan::RuleSet set = [] {
-    llmplan::Diagnostics diags;
-    return llmplan::load_ruleset(llmplan::default_rule_sources(), diags);
-  }();
-  return set;
-}
+using llmplan::fuzz::rules;
 
 const std::vector<llmplan::StrategyCosting>& strategies() {
   static const std::vector<llmplan::StrategyCosting> list = [] {

@@ -11,15 +11,9 @@
 #include "llmplan/rules/engine.hpp"
 #include "llmplan/rules/ruleset.hpp"
 
-namespace {
-const llmplan::RuleSet& rules() {
-  static const llmplan::RuleSet set = [] {
-    llmplan::Diagnostics diags;
-    return llmplan::load_ruleset(llmplan::default_rule_sources(), diags);
-  }();
-  return set;
-}
-}  // namespace
+#include "fuzz_common.hpp"
+
+using llmplan::fuzz::rules;
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   const std::string text(reinterpret_cast<const char*>(data), size);

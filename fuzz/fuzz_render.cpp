@@ -20,15 +20,11 @@
 #include "llmplan/rules/engine.hpp"
 #include "llmplan/rules/ruleset.hpp"
 
+#include "fuzz_common.hpp"
+
 namespace {
 
-const llmplan::RuleSet& rules() {
-  static const llmplan::RuleSet set = [] {
-    llmplan::Diagnostics diags;
-    return llmplan::load_ruleset(llmplan::default_rule_sources(), diags);
-  }();
-  return set;
-}
+using llmplan::fuzz::rules;
 
 const llmplan::LoadedProfile& profile() {
   static const llmplan::LoadedProfile loaded = llmplan::load_profiles(

@@ -205,7 +205,7 @@ struct TrainingPlanInputs {
   /// same list (another list with the same methods would only miss the memo, never mislead it).
   const std::vector<std::string>* methods = nullptr;
   bool owned = false;
-  std::string_view owned_gpu;  ///< a catalog id or the profile's text; copied when remembered
+  std::string owned_gpu;
   double owned_count = 0;
   int max_gpus = 0;
   double target_days = 0;
@@ -237,15 +237,13 @@ struct ServingKey {
 };
 
 struct TrainingPlanMemo::Entries {
-  /// A remembered search: its inputs (the owned GPU's id kept in `owned_gpu`, which `inputs`
-  /// points into), the request it started from, and the plan it found.
+  /// A remembered search: its inputs, the request it started from, and the plan it found.
   struct Remembered {
     TrainingPlanInputs inputs;
-    std::string owned_gpu;
     TrainingRequest request;
     Plan plan;
   };
-  std::deque<Remembered> plans;  ///< a deque: `inputs.owned_gpu` points into its entry, which stays put
+  std::deque<Remembered> plans;                                      ///< a deque: a plan returned by reference stays put
   std::unordered_multimap<std::size_t, std::size_t> by_fingerprint;  ///< fingerprint -> index
   /// Serving plans for one context: the strategies of one evaluation, and the probes that change
   /// only what is trained, serve the same candidate models the same way. A new context forgets
@@ -273,7 +271,7 @@ const Plan& choose_training_plan(const TrainingRequest& base, const std::vector<
   const TrainingPlanInputs key{&c,
                                &methods,
                                owned,
-                               owned ? p.facts.text(slots().hardware_gpu) : std::string_view(),
+                               owned ? p.facts.text(slots().hardware_gpu) : std::string(),
                                owned ? p.facts.number(slots().hardware_count, 1) : 0.0,
                                max_gpus,
                                target_days};
@@ -287,9 +285,7 @@ const Plan& choose_training_plan(const TrainingRequest& base, const std::vector<
   }
   memo->by_fingerprint.emplace(fingerprint, memo->plans.size());
   auto& remembered = memo->plans.emplace_back();
-  remembered.owned_gpu = key.owned_gpu;
   remembered.inputs = key;
-  remembered.inputs.owned_gpu = remembered.owned_gpu;
   remembered.request = base;
   remembered.plan = search_training_plan(base, methods, p, c, max_gpus, target_days);
   return remembered.plan;
