@@ -159,6 +159,18 @@ TEST_CASE("the fused loss column reaches the memory estimate", "[calibrate]") {
   CHECK(report.results[1].estimate.memory.total < report.results[0].estimate.memory.total);
 }
 
+TEST_CASE("the fused kernels column reaches the activations", "[calibrate]") {
+  const auto runs = read_rows("model,fused_kernels,fits", {"eager,peft,qlora,,,,,,,a100-80gb,1,78000,1,,,llama-3.1-8b,,yes",
+                                                           "fused,peft,qlora,,,,,,,a100-80gb,1,78000,1,,,llama-3.1-8b,yes,yes"});
+  CHECK_FALSE(runs[0].request.fused_kernels);
+  CHECK(runs[1].request.fused_kernels);
+  const CalibrationReport report = calibrate(runs, default_rules().catalog);
+  // LoRA on every linear layer of Llama 3.1 8B: 12 h + 4 h_kv + 6 FFN against 16 h + 4 h_kv + 8 FFN.
+  const double eager = 16 * 4096.0 + 4 * 1024 + 8 * 14336, fused = 12 * 4096.0 + 4 * 1024 + 6 * 14336;
+  const auto one_layer = [](const MemoryEstimate& m) { return m.activations - 78000.0 * 2 * 4096 * 32 / (1024.0 * 1024 * 1024); };
+  CHECK(one_layer(report.results[1].estimate.memory) / one_layer(report.results[0].estimate.memory) == Approx(fused / eager));
+}
+
 TEST_CASE("a figure of allocated memory is compared with the tensors alone", "[calibrate]") {
   const auto runs = read_rows("model,memory_measure,grad_accumulation",
                               {"device,peft,lora,,,,,,,a100-80gb,1,2048,2,,20,llama-3.1-8b,,",

@@ -70,6 +70,21 @@ TEST_CASE("a model of 1e300 parameters is refused", "[bounds]") {
   CHECK(located_error(diags, "out-of-range", "params"));
 }
 
+TEST_CASE("a model's MLP is gated or plain", "[bounds]") {
+  const std::string model =
+      "models:\n  - {id: tiny, name: x, params: 1e9, layers: 16, hidden: 2048, ffn: 8192, heads: 16, vocab: 32000, "
+      "MLP context: 2048, source: x}\n";
+  const auto with = [&](const std::string& mlp) {
+    std::string text = model;
+    text.replace(text.find("MLP "), 4, mlp);
+    return load_with(text);
+  };
+  CHECK(located_error(with("mlp: swiglu, "), "out-of-range", "`mlp`"));
+  CHECK_FALSE(with("mlp: plain, ").has_errors());
+  CHECK_FALSE(with("mlp: gated, ").has_errors());
+  CHECK_FALSE(with("").has_errors());
+}
+
 TEST_CASE("a hexadecimal effect is not a score change", "[bounds]") {
   const std::string rule =
       "rules:\n  - id: hex\n    strategies: [rag]\n    when: \"true\"\n    effect: \"EFFECT\"\n"

@@ -335,6 +335,56 @@ TEST_CASE("memory modes shrink their own parts", "[estimate][memory]") {
   CHECK(q.allocator_slack > 0);
 }
 
+TEST_CASE("each layer keeps what its operations save for the backward pass", "[estimate][memory]") {
+  // Without checkpointing every layer keeps its activations; 1,000 tokens of Llama 3.1 8B
+  // (h 4096, KV 1024, FFN 14336, 32 layers) in one micro-batch, FlashAttention, fused loss.
+  const auto activations = [](const char* method, const char* targets, const char* precision, bool fused) {
+    TrainingRequest r = request("llama-3.1-8b", method, "h200", 1, 1000);
+    r.checkpointing = false;
+    r.fused_loss = true;
+    r.lora_targets = targets;
+    r.precision = precision;
+    r.fused_kernels = fused;
+    return estimate_memory(r, catalog()).activations * 1024.0 * 1024 * 1024 / (1000.0 * 32);
+  };
+  const double h = 4096, kv = 1024, f = 14336;
+  // Bytes per token per layer, term by term as docs/cost-model.md counts them.
+  CHECK(activations("lora", "all", "mixed", false) == Approx(16 * h + 4 * kv + 8 * f));
+  CHECK(activations("lora", "qv", "mixed", false) == Approx(14 * h + 4 * kv + 6 * f));
+  CHECK(activations("lora", "attention", "bf16", false) == Approx(14 * h + 4 * kv + 6 * f));
+  CHECK(activations("qlora", "all", "mixed", false) == Approx(16 * h + 4 * kv + 8 * f));
+  CHECK(activations("full", "all", "bf16", false) == Approx(20 * h + 4 * kv + 8 * f));
+  CHECK(activations("full", "all", "mixed", false) == Approx(30 * h + 4 * kv + 8 * f));
+  CHECK(activations("lora", "all", "mixed", true) == Approx(12 * h + 4 * kv + 6 * f));
+  CHECK(activations("full", "all", "bf16", true) == Approx(12 * h + 4 * kv + 6 * f));
+  // A two-matrix GeLU MLP keeps the activation's input and, when it trains, the output.
+  TrainingRequest phi = request("phi-1.5", "full", "h200", 1, 1000);
+  REQUIRE_FALSE(phi.model.gated_mlp);
+  phi.checkpointing = false;
+  phi.fused_loss = true;
+  phi.precision = "bf16";
+  CHECK(estimate_memory(phi, catalog()).activations * 1024.0 * 1024 * 1024 / (1000.0 * 24) ==
+        Approx(20 * 2048.0 + 4 * 2048 + 4 * 8192));
+  // With checkpointing one layer is recomputed: its count plus every layer's 16-bit input.
+  TrainingRequest ckpt = request("llama-3.1-8b", "lora", "h200", 1, 1000);
+  ckpt.fused_loss = true;
+  CHECK(estimate_memory(ckpt, catalog()).activations * 1024.0 * 1024 * 1024 / 1000.0 ==
+        Approx(2 * h * 32 + 16 * h + 4 * kv + 8 * f));
+}
+
+TEST_CASE("a mixture of experts keeps the activations of the experts a token is routed to", "[estimate][moe]") {
+  // Mixtral 8x7B: 12.9B active of 46.7B, two experts of FFN 14336 per token.
+  TrainingRequest moe = request("mixtral-8x7b", "lora", "h200", 1, 1000);
+  moe.checkpointing = false;
+  moe.fused_loss = true;
+  TrainingRequest dense = moe;
+  dense.model.active_params = dense.model.params;
+  const double per_token_moe = estimate_memory(moe, catalog()).activations * 1024.0 * 1024 * 1024 / (1000.0 * 32);
+  const double per_token_dense = estimate_memory(dense, catalog()).activations * 1024.0 * 1024 * 1024 / (1000.0 * 32);
+  CHECK(per_token_dense == Approx(16 * 4096.0 + 4 * 1024 + 8 * 14336));
+  CHECK((per_token_moe - 16 * 4096.0 - 4 * 1024) / (8 * 14336) == Approx(2).epsilon(0.05));
+}
+
 TEST_CASE("a mixture of experts holds all its parameters and computes with the active ones", "[estimate][moe]") {
   const ModelShape dense = shape_for_params(47e9, 0, catalog());
   const ModelShape moe = shape_for_params(47e9, 13e9, catalog());

@@ -237,9 +237,10 @@ void setup_calibrate(CLI::App& app, int& exit_code) {
       "The CSV's header names its columns: name,strategy,method,params,active_params,tokens,examples,\n"
       "example_tokens,epochs,gpu,gpus,seq_len,micro_batch,gpu_hours,peak_memory_gib (empty cells where a run\n"
       "does not say; gpu_hours or peak_memory_gib must be there). Optional: model, precision, optimizer, offload,\n"
-      "packing, chunked_loss, fused_loss, flash_attention, checkpointing, zero, lora_rank, lora_targets,\n"
-      "gpu_memory_gib, fits, memory_measure (allocated: tensors only, as torch.cuda.max_memory_allocated; device:\n"
-      "what the GPU holds, the default), grad_accumulation, published, source, notes.\n"
+      "packing, chunked_loss, fused_loss, fused_kernels, flash_attention, checkpointing, zero, lora_rank,\n"
+      "lora_targets, gpu_memory_gib, fits, memory_measure (allocated: tensors only, as\n"
+      "torch.cuda.max_memory_allocated; device: what the GPU holds, the default), grad_accumulation, published,\n"
+      "source, notes.\n"
       "Examples:\n"
       "  llmplan calibrate my-runs.csv\n"
       "  llmplan calibrate my-runs.csv --fit -o my-cost-model.yaml && llmplan advise p.yaml --rules my-cost-model.yaml");

@@ -128,6 +128,7 @@ int run_models(const CatalogOptions& opt) {
                                {"heads", m.shape.heads},
                                {"kv_heads", m.shape.kv_heads},
                                {"vocab", m.shape.vocab},
+                               {"mlp", m.shape.gated_mlp ? "gated" : "plain"},
                                {"context", m.context},
                                {"licence", m.licence},
                                {"quality_tier", m.quality_tier},

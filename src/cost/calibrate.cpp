@@ -153,9 +153,9 @@ const std::vector<std::string>& calibration_columns() {
       "name", "strategy", "method", "params", "active_params", "tokens", "examples", "example_tokens", "epochs", "gpu", "gpus",
       "seq_len", "micro_batch", "gpu_hours", "peak_memory_gib",
       // optional
-      "model", "precision", "optimizer", "offload", "packing", "chunked_loss", "fused_loss", "flash_attention", "checkpointing",
-      "zero", "lora_rank", "lora_targets", "gpu_memory_gib", "fits", "memory_measure", "grad_accumulation", "published", "source",
-      "notes"};
+      "model", "precision", "optimizer", "offload", "packing", "chunked_loss", "fused_loss", "fused_kernels", "flash_attention",
+      "checkpointing", "zero", "lora_rank", "lora_targets", "gpu_memory_gib", "fits", "memory_measure", "grad_accumulation",
+      "published", "source", "notes"};
   return columns;
 }
 
@@ -336,6 +336,7 @@ std::vector<CalibrationRun> read_calibration_csv(const std::string& text, const 
     q.packing = choice("packing", {"packed", "padded"}, "");
     q.chunked_loss = flag("chunked_loss").value_or(false);
     q.fused_loss = flag("fused_loss").value_or(false);
+    q.fused_kernels = flag("fused_kernels").value_or(false);
     q.flash_attention = flag("flash_attention").value_or(true);
     q.checkpointing = flag("checkpointing").value_or(true);
     q.accumulate_gradients = flag("grad_accumulation").value_or(true);

@@ -115,8 +115,15 @@ struct ModelField {
 
 const std::vector<ModelField>& model_fields() {
   static const std::vector<ModelField> fields = {
+      {"activation_autocast_bytes", &CostModel::activation_autocast_bytes},
       {"activation_checkpoint_bytes", &CostModel::activation_checkpoint_bytes},
-      {"activation_layer_bytes", &CostModel::activation_layer_bytes},
+      {"activation_ffn_bytes", &CostModel::activation_ffn_bytes},
+      {"activation_fused_ffn_bytes", &CostModel::activation_fused_ffn_bytes},
+      {"activation_fused_hidden_bytes", &CostModel::activation_fused_hidden_bytes},
+      {"activation_hidden_bytes", &CostModel::activation_hidden_bytes},
+      {"activation_kv_bytes", &CostModel::activation_kv_bytes},
+      {"activation_plain_ffn_bytes", &CostModel::activation_plain_ffn_bytes},
+      {"activation_trained_input_bytes", &CostModel::activation_trained_input_bytes},
       {"adamw_8bit_bytes_per_param", &CostModel::adamw_8bit_bytes_per_param},
       {"adamw_foreach_temp_fraction", &CostModel::adamw_foreach_temp_fraction},
       {"fp8_training_speedup", &CostModel::fp8_training_speedup},

@@ -23,8 +23,15 @@ struct Bound {
 /// Every numeric cost-model constant, with what the estimator can meaningfully use. A constant
 /// that divides (utilization, efficiency, shares, GPU counts) has a lower bound above zero.
 constexpr Bound k_constant_bounds[] = {
+    {"activation_autocast_bytes", 0, 1e3},
     {"activation_checkpoint_bytes", 0, 1e3},
-    {"activation_layer_bytes", 0, 1e4},
+    {"activation_ffn_bytes", 0, 1e3},
+    {"activation_fused_ffn_bytes", 0, 1e3},
+    {"activation_fused_hidden_bytes", 0, 1e3},
+    {"activation_hidden_bytes", 0, 1e3},
+    {"activation_kv_bytes", 0, 1e3},
+    {"activation_plain_ffn_bytes", 0, 1e3},
+    {"activation_trained_input_bytes", 0, 1e3},
     {"electricity_usd_per_kwh", 0, 10},
     {"prompt_cache_ttl_s", 0, 86400},
     {"prompt_cache_write_premium", 1, 10},

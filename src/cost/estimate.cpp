@@ -34,7 +34,7 @@ double lora_params(const ModelShape& m, int rank, const std::string& targets) {
   const double kv_dim = h * m.kv_heads / std::max(1, m.heads);
   const double q_and_o = 2.0 * (h + h);
   const double k_and_v = 2.0 * (h + kv_dim);
-  const double mlp = 3.0 * (h + m.ffn);  // gate, up, down
+  const double mlp = (m.gated_mlp ? 3.0 : 2.0) * (h + m.ffn);  // gate, up, down (or up, down)
   double per_layer = q_and_o + k_and_v + mlp;
   if (targets == "attention"sv) per_layer = q_and_o + k_and_v;
   if (targets == "qv"sv) per_layer = (h + h) + (h + kv_dim);
@@ -55,6 +55,48 @@ double scaling_efficiency(int gpus, const Catalog& c) {
 
 bool is_adapter(const TrainingRequest& r) {
   return r.method == "lora"sv || r.method == "qlora"sv;
+}
+
+/// The FFN width a token passes through in one layer: the FFN, or for a mixture of experts the
+/// experts it is routed to, read from the active parameters (embeddings, attention and the gated
+/// MLP's three matrices make them up; the router is negligible).
+double active_ffn(const ModelShape& m) {
+  const double ffn = m.ffn > 0 ? m.ffn : 4.0 * m.hidden;
+  if (!(m.active_params < m.params) || m.layers < 1 || m.hidden < 1) return ffn;
+  const double h = m.hidden;
+  const double kv_dim = h * std::max(1, m.kv_heads) / std::max(1, m.heads);
+  const double attention = 2.0 * h * h + 2.0 * h * kv_dim;
+  const double mlp = (m.active_params - embedding_params(m)) / m.layers - attention;
+  return std::max(ffn, mlp / ((m.gated_mlp ? 3.0 : 2.0) * h));
+}
+
+/// Bytes one decoder layer keeps per token for its backward pass (FlashAttention's scores
+/// aside), counted from what a Llama-style layer's operations save: the two RMSNorms, attention's
+/// q, k, v and output, the gated MLP, and the tensors kept only because a trained weight reads
+/// them. docs/cost-model.md gives the count term by term.
+double layer_activation_bytes(const TrainingRequest& r, const Catalog& c, bool adapter, bool pure_bf16) {
+  const ModelShape& m = r.model;
+  const CostModel& k = c.model;
+  const double h = m.hidden;
+  const double kv_dim = h * std::max(1, m.kv_heads > 0 ? m.kv_heads : m.heads) / std::max(1, m.heads);
+  // Which weights train: every one, or the adapters' targets (all of them include q, so the
+  // first norm's output is always read by something trained).
+  const bool mlp_trained = !adapter || r.lora_targets == "all"sv;
+  const int trained_norm_outputs = 1 + (mlp_trained ? 1 : 0);
+  // Eager RMSNorm computes its scale from a saved 16-bit normalized input; a fused one from its
+  // saved input and reciprocal norm.
+  const int norm_weight_inputs = !adapter && !r.fused_kernels ? 2 : 0;
+  double hidden_b = r.fused_kernels ? k.activation_fused_hidden_bytes.expected : k.activation_hidden_bytes.expected;
+  hidden_b += k.activation_trained_input_bytes.expected * (trained_norm_outputs + norm_weight_inputs);
+  // Autocast over 32-bit weights (mixed precision, and FP8's master weights): the residual stream
+  // and norms stay in 32 bits and every projection casts its own copy of its input. An adapter's
+  // base is 16-bit, so its residual stream is too.
+  if (!adapter && !pure_bf16) hidden_b += k.activation_autocast_bytes.expected;
+  double ffn_b = !m.gated_mlp      ? k.activation_plain_ffn_bytes.expected
+                 : r.fused_kernels ? k.activation_fused_ffn_bytes.expected
+                                   : k.activation_ffn_bytes.expected;
+  if (mlp_trained) ffn_b += k.activation_trained_input_bytes.expected;  // what the down projection reads
+  return hidden_b * h + k.activation_kv_bytes.expected * kv_dim + ffn_b * active_ffn(m);
 }
 
 Range price_for(const Gpu& gpu, const TrainingRequest& r, const Catalog& c) {
@@ -176,7 +218,8 @@ MemoryEstimate estimate_memory(const TrainingRequest& r, const Catalog& c) {
   const double embed = std::min(embedding_params(m), n);
   double host = 0;  // bytes moved to host memory
 
-  if (is_adapter(r)) {
+  const bool adapter = is_adapter(r);
+  if (adapter) {
     const double trainable = lora_params(m, lora_rank_of(r, c), r.lora_targets);
     double frozen_bytes = n * c.model.lora_bytes_per_frozen_param.expected;
     if (r.method == "qlora"sv) {
@@ -245,7 +288,7 @@ MemoryEstimate estimate_memory(const TrainingRequest& r, const Catalog& c) {
   }
 
   const double layer_inputs = tokens_in_flight * m.hidden * layers * c.model.activation_checkpoint_bytes.expected;
-  const double one_layer = tokens_in_flight * m.hidden * c.model.activation_layer_bytes.expected;
+  const double one_layer = tokens_in_flight * layer_activation_bytes(r, c, adapter, pure_bf16);
   // Without FlashAttention each layer holds its s x s attention scores (5 a s^2 b bytes,
   // Korthikanti et al. 2022).
   const double scores =
@@ -432,6 +475,9 @@ std::vector<Note> training_notes(const TrainingRequest& r, const Catalog& c) {
   notes.push_back(
       {"flash_attention", Value::of_bool(r.flash_attention),
        r.flash_attention ? "no s x s attention scores are kept (the default)" : c.constant("attention_score_bytes").why});
+  notes.push_back({"kernels", Value::of_string(r.fused_kernels ? "fused" : "eager"),
+                   r.fused_kernels ? c.constant("activation_fused_hidden_bytes").why
+                                   : "each layer keeps what Hugging Face's unfused layers save (the default)"});
   if (r.owned) {
     notes.push_back({"price", Value::of_string("energy"),
                      fmt::format(FMT_COMPILE("owned GPUs: board power x PUE {} x electricity"), c.model.pue.expected)});
@@ -482,6 +528,14 @@ std::vector<std::string> what_would_fit(const TrainingRequest& request, const Ca
         out.push_back(fmt::format("optimizer offloaded to host memory: {} GiB per GPU",
                                   format_number(estimate_memory(r, catalog).total, 1)));
     }
+  }
+  if (!request.fused_kernels || !request.fused_loss) {
+    // Liger Kernel or Unsloth: the same job, less kept per layer and no logits.
+    TrainingRequest r = request;
+    r.fused_kernels = true;
+    r.fused_loss = true;
+    const MemoryEstimate m = estimate_memory(r, catalog);
+    if (m.fits) out.push_back(fmt::format("fused kernels and a fused loss: {} GiB per GPU", format_number(m.total, 1)));
   }
   if (request.method != "qlora"sv) {
     TrainingRequest r = request;

@@ -430,7 +430,7 @@ struct Loader {
   void load_model(const YamlNode& node) {
     MappingReader r(node, diags, "a model",
                     {"id", "name", "aliases", "params", "active_params", "layers", "hidden", "ffn", "heads", "kv_heads", "vocab",
-                     "context", "licence", "quality_tier", "date", "source", "why"});
+                     "mlp", "context", "licence", "quality_tier", "date", "source", "why"});
     ModelInfo m;
     m.id = r.text("id", true);
     m.name = r.text("name", true);
@@ -445,6 +445,11 @@ struct Loader {
     shape.heads = r.integer("heads", true, 1, 1, 100000);
     shape.kv_heads = r.integer("kv_heads", false, shape.heads, 1, 100000);
     shape.vocab = r.integer("vocab", true, 1, 1, 100000000);
+    const std::string mlp = r.text("mlp", false);
+    shape.gated_mlp = mlp != "plain";
+    if (!mlp.empty() && mlp != "plain" && mlp != "gated")
+      diags.error("out-of-range", fmt::format("`mlp` of model `{}` is `gated` (the default) or `plain`", m.id),
+                  node.find("mlp")->loc);
     m.context = r.integer("context", true, 1, 1, 1000000000);
     m.licence = r.text("licence", false);
     m.quality_tier = r.integer("quality_tier", false, 0, 0, 5);

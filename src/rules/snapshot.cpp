@@ -33,7 +33,7 @@ void fields(A& a, Gpu& x) {
 }
 template <typename A>
 void fields(A& a, ModelShape& x) {
-  a(x.id, x.params, x.active_params, x.layers, x.hidden, x.ffn, x.heads, x.kv_heads, x.vocab);
+  a(x.id, x.params, x.active_params, x.layers, x.hidden, x.ffn, x.heads, x.kv_heads, x.vocab, x.gated_mlp);
 }
 template <typename A>
 void fields(A& a, ModelInfo& x) {
@@ -85,16 +85,16 @@ void fields(A& a, Diagnostic& x) {
 static_assert(sizeof(SourceLoc) == 40, "SourceLoc changed: update fields() in snapshot.cpp");
 static_assert(sizeof(PriceQuote) == 104, "PriceQuote changed: update fields() in snapshot.cpp");
 static_assert(sizeof(Gpu) == 424, "Gpu changed: update fields() in snapshot.cpp");
-static_assert(sizeof(ModelShape) == 72, "ModelShape changed: update fields() in snapshot.cpp");
-static_assert(sizeof(ModelInfo) == 344, "ModelInfo changed: update fields() in snapshot.cpp");
+static_assert(sizeof(ModelShape) == 80, "ModelShape changed: update fields() in snapshot.cpp");
+static_assert(sizeof(ModelInfo) == 352, "ModelInfo changed: update fields() in snapshot.cpp");
 static_assert(sizeof(ApiPrice) == 392, "ApiPrice changed: update fields() in snapshot.cpp");
 static_assert(sizeof(UtilizationCurve) == 192, "UtilizationCurve changed: update fields() in snapshot.cpp");
 static_assert(sizeof(CostConstant) == 256, "CostConstant changed: update fields() in snapshot.cpp");
-static_assert(sizeof(Catalog) == 2016, "Catalog changed: update fields() in snapshot.cpp");
+static_assert(sizeof(Catalog) == 2184, "Catalog changed: update fields() in snapshot.cpp");
 static_assert(sizeof(Strategy) == 152, "Strategy changed: update fields() in snapshot.cpp");
 static_assert(sizeof(Rule) == 224, "Rule changed: update fields() in snapshot.cpp");
 static_assert(sizeof(Combination) == 208, "Combination changed: update fields() in snapshot.cpp");
-static_assert(sizeof(RuleSet) == 2160, "RuleSet changed: update fields() in snapshot.cpp");
+static_assert(sizeof(RuleSet) == 2328, "RuleSet changed: update fields() in snapshot.cpp");
 static_assert(sizeof(Diagnostic) == 144, "Diagnostic changed: update fields() in snapshot.cpp");
 #endif
 

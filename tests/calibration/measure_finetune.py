@@ -88,14 +88,13 @@ GRID_4 = [
     ('llama-3.2-3b', 'full', 'mixed', True, 2048, 2, '', 'fused'),
     ('qwen2.5-7b', 'full', 'bf16', True, 4096, 1, '', 'fused'),
 ]
-# What one layer keeps without recomputation (written 2026-11-26 without a GPU, to be run by the
-# next session that has one). The estimator counts 34 bytes per token per hidden unit for a layer
-# (Korthikanti et al. 2022, a GPT layer); Hugging Face's Llama layer, read from its code (RMSNorm's
-# 32-bit upcast, gated MLP, SDPA), would keep about 22 h + 4 h_kv + 8 FFN bytes per token when
-# every weight trains, 20 h + 4 h_kv + 8 FFN with LoRA on every linear, 14 h + 4 h_kv + 6 FFN with
-# LoRA on q and v, and about 10 h more under autocast with 32-bit weights (a 32-bit residual
-# stream, and a 16-bit copy of a norm's output for each projection). Pairs that differ only in
-# tokens give the growth per token; Mistral's 32,000-entry vocabulary keeps the logits small.
+# What one layer keeps without recomputation, to be run by the next session that has a GPU. Since
+# 2026-11-26 (later) the estimator counts what Hugging Face's Llama layer saves, read from its code
+# (docs/cost-model.md, Activations): 20 h + 4 h_kv + 8 FFN bytes per token when every weight trains
+# in 16 bits, 30 h + 4 h_kv + 8 FFN under autocast with 32-bit weights, 16 h + 4 h_kv + 8 FFN with
+# LoRA on every linear, 14 h + 4 h_kv + 6 FFN with LoRA on q and v. These runs measure it: pairs
+# that differ only in tokens give the growth per token; Mistral's 32,000-entry vocabulary keeps the
+# logits small.
 GRID_5 = [
     ('mistral-7b', 'lora', 'mixed', False, 1024, 2, 'all'),
     ('mistral-7b', 'lora', 'mixed', False, 4096, 2, 'all'),

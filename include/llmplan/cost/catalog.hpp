@@ -72,6 +72,7 @@ struct ModelShape {
   int heads = 0;
   int kv_heads = 0;
   int vocab = 0;
+  bool gated_mlp = true;  ///< gate, up and down projections (SwiGLU, GeGLU); false: two (GeLU)
 
   bool operator==(const ModelShape&) const = default;
 };
@@ -145,8 +146,15 @@ struct CostConstant {
 /// The numeric constants of the cost model, resolved once from Catalog::constants so that the
 /// estimator reads fields rather than looking names up in its inner loops.
 struct CostModel {
+  Range activation_autocast_bytes;
   Range activation_checkpoint_bytes;
-  Range activation_layer_bytes;
+  Range activation_ffn_bytes;
+  Range activation_fused_ffn_bytes;
+  Range activation_fused_hidden_bytes;
+  Range activation_hidden_bytes;
+  Range activation_kv_bytes;
+  Range activation_plain_ffn_bytes;
+  Range activation_trained_input_bytes;
   Range adamw_8bit_bytes_per_param;
   Range adamw_foreach_temp_fraction;
   Range fp8_training_speedup;

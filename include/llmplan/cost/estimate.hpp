@@ -49,8 +49,9 @@ struct TrainingRequest {
   bool chunked_loss = false;                  ///< the loss computed over chunks of the logits (torchtune)
   bool fused_loss = false;                    ///< projection and loss in one kernel: no logits kept (Cut Cross Entropy)
   bool flash_attention = true;                ///< no s^2 attention scores held (FlashAttention / SDPA)
-  std::string packing;                        ///< fine-tunes: packed, padded, or "" (not known)
-  double example_tokens = 0;                  ///< fine-tunes: mean tokens per example (0: fill the sequence)
+  bool fused_kernels = false;        ///< fused RMSNorm, SwiGLU and RoPE kernels (Liger Kernel, Unsloth): less kept per layer
+  std::string packing;               ///< fine-tunes: packed, padded, or "" (not known)
+  double example_tokens = 0;         ///< fine-tunes: mean tokens per example (0: fill the sequence)
   bool accumulate_gradients = true;  ///< gradients kept across micro-batches (accumulation), so they add to the activations
   bool reference_model = false;      ///< preference tuning: a frozen 16-bit reference copy of full weights is held
   std::optional<double> price_per_gpu_hour;
