@@ -8,6 +8,7 @@ A scenario file holds a header, a line of three dashes, and the expected standar
     exit: 0
     stdin: examples/json-extractor.yaml      (optional: a file fed to standard input)
     stderr: text that must appear             (optional, repeatable)
+    not-stderr: text that must not appear     (optional, repeatable)
     env: COLUMNS=80                           (optional, repeatable: set for the run)
     ---
     <expected stdout, byte for byte>
@@ -27,7 +28,7 @@ def parse(path):
     header, sep, expected = text.partition('\n---\n')
     if not sep:
         sys.exit(f'{path}: missing the --- line between header and expected output')
-    fields = {'stderr': [], 'env': []}
+    fields = {'stderr': [], 'not-stderr': [], 'env': []}
     comments = []
     for line in header.splitlines():
         if line.startswith('#') or not line.strip():
@@ -35,7 +36,7 @@ def parse(path):
             continue
         key, _, value = line.partition(':')
         key, value = key.strip(), value.strip()
-        if key in ('stderr', 'env'):
+        if key in ('stderr', 'not-stderr', 'env'):
             fields[key].append(value)
         else:
             fields[key] = value
@@ -62,6 +63,7 @@ def main():
             header.append(f'stdin: {fields["stdin"]}')
         header += [f'env: {s}' for s in fields['env']]
         header += [f'stderr: {s}' for s in fields['stderr']]
+        header += [f'not-stderr: {s}' for s in fields['not-stderr']]
         with open(path, 'w', encoding='utf-8') as f:
             f.write('\n'.join(header) + '\n---\n' + proc.stdout)
         print(f'updated {path}')
@@ -76,6 +78,9 @@ def main():
     for needle in fields['stderr']:
         if needle not in proc.stderr:
             failures.append(f'standard error lacks {needle!r}:\n{proc.stderr[:2000]}')
+    for needle in fields['not-stderr']:
+        if needle in proc.stderr:
+            failures.append(f'standard error holds {needle!r}:\n{proc.stderr[:2000]}')
     for failure in failures:
         print(f'{path}: {failure}')
     if failures:

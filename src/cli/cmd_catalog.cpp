@@ -93,13 +93,15 @@ int run_gpus(const CatalogOptions& opt) {
 }
 
 /// Catalog entries whose date lies more than a year back: their prices or figures may be stale.
+/// A retired API is left out: the advisor never prices it, so its prices cannot mislead.
 std::vector<std::string> stale_entries(const Catalog& catalog, const std::string& today) {
   std::vector<std::string> out;
   for (const auto& m : catalog.models) {
     if (older_than_a_year(m.date, today)) out.push_back(fmt::format("model `{}` was read on {}", m.id, m.date));
   }
   for (const auto& a : catalog.apis) {
-    if (older_than_a_year(a.date, today)) out.push_back(fmt::format("API `{}` has prices of {}", a.id, a.date));
+    const bool retired = !a.retirement.empty() && a.retirement <= today;
+    if (!retired && older_than_a_year(a.date, today)) out.push_back(fmt::format("API `{}` has prices of {}", a.id, a.date));
   }
   return out;
 }
