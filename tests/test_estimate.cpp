@@ -356,6 +356,17 @@ TEST_CASE("each layer keeps what its operations save for the backward pass", "[e
   CHECK(activations("full", "all", "bf16", false) == Approx(20 * h + 4 * kv + 8 * f));
   CHECK(activations("full", "all", "mixed", false) == Approx(30 * h + 4 * kv + 8 * f));
   CHECK(activations("lora", "all", "mixed", true) == Approx(12 * h + 4 * kv + 6 * f));
+  // Sharded (ZeRO-3 / FSDP) mixed precision computes with a 16-bit copy of the weights.
+  {
+    TrainingRequest r = request("llama-3.1-8b", "full", "h200", 8, 1000);
+    r.checkpointing = false;
+    r.fused_loss = true;
+    REQUIRE(r.zero_stage < 0);  // the default: stage 3 on several GPUs
+    const double sharded = estimate_memory(r, catalog()).activations * 1024.0 * 1024 * 1024 / (1000.0 * 32);
+    CHECK(sharded == Approx(20 * h + 4 * kv + 8 * f));
+    r.zero_stage = 0;  // plain data parallel: autocast over 32-bit weights
+    CHECK(estimate_memory(r, catalog()).activations * 1024.0 * 1024 * 1024 / (1000.0 * 32) == Approx(30 * h + 4 * kv + 8 * f));
+  }
   CHECK(activations("full", "all", "bf16", true) == Approx(12 * h + 4 * kv + 6 * f));
   // A two-matrix GeLU MLP keeps the activation's input and, when it trains, the output.
   TrainingRequest phi = request("phi-1.5", "full", "h200", 1, 1000);

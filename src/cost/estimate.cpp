@@ -74,7 +74,7 @@ double active_ffn(const ModelShape& m) {
 /// aside), counted from what a Llama-style layer's operations save: the two RMSNorms, attention's
 /// q, k, v and output, the gated MLP, and the tensors kept only because a trained weight reads
 /// them. docs/cost-model.md gives the count term by term.
-double layer_activation_bytes(const TrainingRequest& r, const Catalog& c, bool adapter, bool pure_bf16) {
+double layer_activation_bytes(const TrainingRequest& r, const Catalog& c, bool adapter, bool autocast_32bit_weights) {
   const ModelShape& m = r.model;
   const CostModel& k = c.model;
   const double h = m.hidden;
@@ -88,10 +88,9 @@ double layer_activation_bytes(const TrainingRequest& r, const Catalog& c, bool a
   const int norm_weight_inputs = !adapter && !r.fused_kernels ? 2 : 0;
   double hidden_b = r.fused_kernels ? k.activation_fused_hidden_bytes.expected : k.activation_hidden_bytes.expected;
   hidden_b += k.activation_trained_input_bytes.expected * (trained_norm_outputs + norm_weight_inputs);
-  // Autocast over 32-bit weights (mixed precision, and FP8's master weights): the residual stream
-  // and norms stay in 32 bits and every projection casts its own copy of its input. An adapter's
-  // base is 16-bit, so its residual stream is too.
-  if (!adapter && !pure_bf16) hidden_b += k.activation_autocast_bytes.expected;
+  // Autocast over 32-bit weights: the residual stream and norms stay in 32 bits and every
+  // projection casts its own copy of its input.
+  if (autocast_32bit_weights) hidden_b += k.activation_autocast_bytes.expected;
   double ffn_b = !m.gated_mlp      ? k.activation_plain_ffn_bytes.expected
                  : r.fused_kernels ? k.activation_fused_ffn_bytes.expected
                                    : k.activation_ffn_bytes.expected;
@@ -288,7 +287,13 @@ MemoryEstimate estimate_memory(const TrainingRequest& r, const Catalog& c) {
   }
 
   const double layer_inputs = tokens_in_flight * m.hidden * layers * c.model.activation_checkpoint_bytes.expected;
-  const double one_layer = tokens_in_flight * layer_activation_bytes(r, c, adapter, pure_bf16);
+  // Mixed precision computes under autocast over the 32-bit weights only without sharding: ZeRO
+  // and FSDP compute with a 16-bit copy of the weights (FSDP's MixedPrecision param_dtype,
+  // DeepSpeed's bf16 mode), so the layer's tensors are 16-bit as in pure bf16. An adapter's base
+  // is 16-bit, so its residual stream is too.
+  const int full_stage = r.zero_stage >= 0 ? r.zero_stage : (gpus > 1 ? 3 : 0);
+  const bool autocast_32bit_weights = !adapter && !pure_bf16 && full_stage == 0;
+  const double one_layer = tokens_in_flight * layer_activation_bytes(r, c, adapter, autocast_32bit_weights);
   // Without FlashAttention each layer holds its s x s attention scores (5 a s^2 b bytes,
   // Korthikanti et al. 2022).
   const double scores =
