@@ -381,6 +381,15 @@ TEST_CASE("each layer keeps what its operations save for the backward pass", "[e
   ckpt.fused_loss = true;
   CHECK(estimate_memory(ckpt, catalog()).activations * 1024.0 * 1024 * 1024 / 1000.0 ==
         Approx(2 * h * 32 + 16 * h + 4 * kv + 8 * f));
+  // Under autocast over 32-bit weights the residual stream, and so each checkpoint, is 32-bit.
+  TrainingRequest mixed = request("llama-3.1-8b", "full", "h200", 1, 1000);
+  mixed.fused_loss = true;
+  mixed.precision = "mixed";
+  CHECK(estimate_memory(mixed, catalog()).activations * 1024.0 * 1024 * 1024 / 1000.0 ==
+        Approx(4 * h * 32 + 30 * h + 4 * kv + 8 * f));
+  mixed.precision = "bf16";
+  CHECK(estimate_memory(mixed, catalog()).activations * 1024.0 * 1024 * 1024 / 1000.0 ==
+        Approx(2 * h * 32 + 20 * h + 4 * kv + 8 * f));
 }
 
 TEST_CASE("a mixture of experts keeps the activations of the experts a token is routed to", "[estimate][moe]") {

@@ -286,13 +286,16 @@ MemoryEstimate estimate_memory(const TrainingRequest& r, const Catalog& c) {
     mem.optimizer = optim / k_gib;
   }
 
-  const double layer_inputs = tokens_in_flight * m.hidden * layers * c.model.activation_checkpoint_bytes.expected;
   // Mixed precision computes under autocast over the 32-bit weights only without sharding: ZeRO
   // and FSDP compute with a 16-bit copy of the weights (FSDP's MixedPrecision param_dtype,
   // DeepSpeed's bf16 mode), so the layer's tensors are 16-bit as in pure bf16. An adapter's base
   // is 16-bit, so its residual stream is too.
   const int full_stage = r.zero_stage >= 0 ? r.zero_stage : (gpus > 1 ? 3 : 0);
   const bool autocast_32bit_weights = !adapter && !pure_bf16 && full_stage == 0;
+  // The checkpoints are the layers' inputs, the residual stream: 32-bit under autocast over
+  // 32-bit weights, twice the 16-bit bytes.
+  const double checkpoint_b = c.model.activation_checkpoint_bytes.expected * (autocast_32bit_weights ? 2.0 : 1.0);
+  const double layer_inputs = tokens_in_flight * m.hidden * layers * checkpoint_b;
   const double one_layer = tokens_in_flight * layer_activation_bytes(r, c, adapter, autocast_32bit_weights);
   // Without FlashAttention each layer holds its s x s attention scores (5 a s^2 b bytes,
   // Korthikanti et al. 2022).
