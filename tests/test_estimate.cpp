@@ -1,8 +1,10 @@
+#include <algorithm>
 #include <catch2/catch.hpp>
 #include <cmath>
 
 #include "helpers.hpp"
 #include "llmplan/cost/plan.hpp"
+#include "llmplan/output/format.hpp"
 
 using namespace llmplan;
 using namespace llmplan::test;
@@ -433,6 +435,22 @@ TEST_CASE("what would fit is computed in the core", "[estimate][memory]") {
   CHECK(job.would_fit.front().find("ZeRO-3") != std::string::npos);
   const JobEstimate serve = estimate_job(r, false, catalog());
   CHECK(serve.training.memory.total == Approx(serving_memory_gib(r.model, catalog())));
+  // Long sequences: the whole logits and eager layers are what does not fit a 24 GB card, and
+  // fused kernels with a fused loss are proposed with the memory they leave.
+  TrainingRequest lora = request("llama-3.1-8b", "lora", "rtx-4090", 1, 8192);
+  lora.tokens = 1e6;
+  const JobEstimate eager = estimate_job(lora, true, catalog());
+  REQUIRE_FALSE(eager.training.memory.fits);
+  const auto fused = std::find_if(eager.would_fit.begin(), eager.would_fit.end(),
+                                  [](const std::string& s) { return s.rfind("fused kernels and a fused loss", 0) == 0; });
+  REQUIRE(fused != eager.would_fit.end());
+  lora.fused_kernels = true;
+  lora.fused_loss = true;
+  const MemoryEstimate with_fused = estimate_memory(lora, catalog());
+  CHECK(with_fused.fits);
+  CHECK(fused->find(format_number(with_fused.total, 1) + " GiB") != std::string::npos);
+  // Once both are on, they are not proposed again.
+  for (const auto& s : estimate_job(lora, true, catalog()).would_fit) CHECK(s.find("fused kernels") == std::string::npos);
 }
 
 TEST_CASE("an unknown GPU id is answered with what the suggested card is", "[catalog]") {
