@@ -38,6 +38,13 @@ std::vector<CalibrationRun> read_rows(const std::string& columns, const std::vec
   return runs;
 }
 
+/// Two QLoRA runs of Llama 3.1 8B at 78,000 tokens that differ only in a yes/no `column`: left
+/// empty in the first, `yes` in the second.
+std::vector<CalibrationRun> without_and_with(const std::string& column) {
+  return read_rows("model," + column + ",fits", {"without,peft,qlora,,,,,,,a100-80gb,1,78000,1,,,llama-3.1-8b,,yes",
+                                                 "with,peft,qlora,,,,,,,a100-80gb,1,78000,1,,,llama-3.1-8b,yes,yes"});
+}
+
 }  // namespace
 
 TEST_CASE("calibrate reads runs and reports their error", "[calibrate]") {
@@ -150,8 +157,7 @@ TEST_CASE("a fitted rule-set file loads whatever the runs file is called", "[cal
 }
 
 TEST_CASE("the fused loss column reaches the memory estimate", "[calibrate]") {
-  const auto runs = read_rows("model,fused_loss,fits", {"plain,peft,qlora,,,,,,,a100-80gb,1,78000,1,,,llama-3.1-8b,,yes",
-                                                        "fused,peft,qlora,,,,,,,a100-80gb,1,78000,1,,,llama-3.1-8b,yes,yes"});
+  const auto runs = without_and_with("fused_loss");
   CHECK_FALSE(runs[0].request.fused_loss);
   CHECK(runs[1].request.fused_loss);
   const CalibrationReport report = calibrate(runs, default_rules().catalog);
@@ -160,8 +166,7 @@ TEST_CASE("the fused loss column reaches the memory estimate", "[calibrate]") {
 }
 
 TEST_CASE("the fused kernels column reaches the activations", "[calibrate]") {
-  const auto runs = read_rows("model,fused_kernels,fits", {"eager,peft,qlora,,,,,,,a100-80gb,1,78000,1,,,llama-3.1-8b,,yes",
-                                                           "fused,peft,qlora,,,,,,,a100-80gb,1,78000,1,,,llama-3.1-8b,yes,yes"});
+  const auto runs = without_and_with("fused_kernels");
   CHECK_FALSE(runs[0].request.fused_kernels);
   CHECK(runs[1].request.fused_kernels);
   const CalibrationReport report = calibrate(runs, default_rules().catalog);

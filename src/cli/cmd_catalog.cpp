@@ -100,8 +100,8 @@ std::vector<std::string> stale_entries(const Catalog& catalog, const std::string
     if (older_than_a_year(m.date, today)) out.push_back(fmt::format("model `{}` was read on {}", m.id, m.date));
   }
   for (const auto& a : catalog.apis) {
-    const bool retired = !a.retirement.empty() && a.retirement <= today;
-    if (!retired && older_than_a_year(a.date, today)) out.push_back(fmt::format("API `{}` has prices of {}", a.id, a.date));
+    if (!has_ended(a.retirement, today) && older_than_a_year(a.date, today))
+      out.push_back(fmt::format("API `{}` has prices of {}", a.id, a.date));
   }
   return out;
 }

@@ -227,6 +227,10 @@ bool older_than_a_year(const std::string& date, const std::string& today) {
   return date < fmt::format("{:04}{}", year, today.substr(4, 6));
 }
 
+bool has_ended(const std::string& date, const std::string& today) {
+  return !date.empty() && date <= today;
+}
+
 void resolve_cost_model(Catalog& catalog) {
   for (const auto& field : model_fields()) {
     const auto it = catalog.constants.find(field.name);

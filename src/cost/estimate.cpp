@@ -26,15 +26,26 @@ double embedding_params(const ModelShape& m) {
   return 2.0 * m.vocab * m.hidden;
 }
 
+/// The width of attention's keys (and values): hidden x KV heads / heads, smaller than the
+/// query's under grouped-query attention.
+double kv_width(const ModelShape& m) {
+  return static_cast<double>(m.hidden) * (m.kv_heads > 0 ? m.kv_heads : m.heads) / std::max(1, m.heads);
+}
+
+/// The MLP's matrices: gate, up and down, or up and down for a two-matrix (GeLU) MLP.
+double mlp_matrices(const ModelShape& m) {
+  return m.gated_mlp ? 3.0 : 2.0;
+}
+
 /// LoRA adapter parameters: rank r on the target linear layers of every block. `all` (q, k, v,
 /// o, gate, up, down) is what the QLoRA paper and Biderman et al. 2024 recommend; `qv` is the
 /// original LoRA paper's choice.
 double lora_params(const ModelShape& m, int rank, const std::string& targets) {
   const double h = m.hidden;
-  const double kv_dim = h * m.kv_heads / std::max(1, m.heads);
+  const double kv_dim = kv_width(m);
   const double q_and_o = 2.0 * (h + h);
   const double k_and_v = 2.0 * (h + kv_dim);
-  const double mlp = (m.gated_mlp ? 3.0 : 2.0) * (h + m.ffn);  // gate, up, down (or up, down)
+  const double mlp = mlp_matrices(m) * (h + m.ffn);
   double per_layer = q_and_o + k_and_v + mlp;
   if (targets == "attention"sv) per_layer = q_and_o + k_and_v;
   if (targets == "qv"sv) per_layer = (h + h) + (h + kv_dim);
@@ -64,10 +75,9 @@ double active_ffn(const ModelShape& m) {
   const double ffn = m.ffn > 0 ? m.ffn : 4.0 * m.hidden;
   if (!(m.active_params < m.params) || m.layers < 1 || m.hidden < 1) return ffn;
   const double h = m.hidden;
-  const double kv_dim = h * std::max(1, m.kv_heads) / std::max(1, m.heads);
-  const double attention = 2.0 * h * h + 2.0 * h * kv_dim;
+  const double attention = 2.0 * h * h + 2.0 * h * kv_width(m);
   const double mlp = (m.active_params - embedding_params(m)) / m.layers - attention;
-  return std::max(ffn, mlp / ((m.gated_mlp ? 3.0 : 2.0) * h));
+  return std::max(ffn, mlp / (mlp_matrices(m) * h));
 }
 
 /// Bytes one decoder layer keeps per token for its backward pass (FlashAttention's scores
@@ -78,7 +88,6 @@ double layer_activation_bytes(const TrainingRequest& r, const Catalog& c, bool a
   const ModelShape& m = r.model;
   const CostModel& k = c.model;
   const double h = m.hidden;
-  const double kv_dim = h * std::max(1, m.kv_heads > 0 ? m.kv_heads : m.heads) / std::max(1, m.heads);
   // Which weights train: every one, or the adapters' targets (all of them include q, so the
   // first norm's output is always read by something trained).
   const bool mlp_trained = !adapter || r.lora_targets == "all"sv;
@@ -95,7 +104,7 @@ double layer_activation_bytes(const TrainingRequest& r, const Catalog& c, bool a
                  : r.fused_kernels ? k.activation_fused_ffn_bytes.expected
                                    : k.activation_ffn_bytes.expected;
   if (mlp_trained) ffn_b += k.activation_trained_input_bytes.expected;  // what the down projection reads
-  return hidden_b * h + k.activation_kv_bytes.expected * kv_dim + ffn_b * active_ffn(m);
+  return hidden_b * h + k.activation_kv_bytes.expected * kv_width(m) + ffn_b * active_ffn(m);
 }
 
 Range price_for(const Gpu& gpu, const TrainingRequest& r, const Catalog& c) {

@@ -418,11 +418,6 @@ double months_between(const std::string& from, const std::string& to) {
   return static_cast<double>(days(to) - days(from)) / 30.4375;
 }
 
-/// True when a dated end (a retirement, a service's last day for jobs) has come by `today`.
-bool ended(const std::string& date, const std::string& today) {
-  return !date.empty() && date <= today;
-}
-
 /// Fails the plan when one request of `prompt` tokens does not fit `who`'s context window. A
 /// window the catalog does not state (0) rules out only a whole corpus in the prompt.
 void check_context(StrategyCost& out, Costing kind, double prompt, const std::string& who, int context, bool texts = true) {
@@ -681,12 +676,12 @@ Teacher choose_teacher(const DistillData& d, const Profile& p, const Catalog& c)
     const std::string today = catalog_today();
     int best_tier = 0;
     for (const auto& api : c.apis) {
-      if (!ended(api.retirement, today)) best_tier = std::max(best_tier, api.quality_tier);
+      if (!has_ended(api.retirement, today)) best_tier = std::max(best_tier, api.quality_tier);
     }
     const ApiPrice* best = nullptr;
     double best_cost = 0;
     for (const auto& api : c.apis) {
-      if (api.quality_tier != best_tier || ended(api.retirement, today)) continue;
+      if (api.quality_tier != best_tier || has_ended(api.retirement, today)) continue;
       const double discount = api.batch_discount > 0 ? api.batch_discount : 1.0;
       const double cost = discount * (in * api.usd_per_m_input + out * api.usd_per_m_output) / 1e6;
       if (best == nullptr || cost < best_cost) {
@@ -1043,7 +1038,7 @@ StrategyCost estimate_strategy(Costing kind, const Profile& p, const Catalog& c,
       for (const auto& api : c.apis) {
         if (api.finetune_usd_per_m_training < 0) continue;
         if (pinned_api && api.id != f.text(slots().model_api)) continue;
-        if (ended(api.retirement, today) || ended(api.finetune_jobs_end, today)) continue;
+        if (has_ended(api.retirement, today) || has_ended(api.finetune_jobs_end, today)) continue;
         if (!pinned_api && api.quality_tier < need - credit) continue;
         best.offer(price_hosted_tuning(api, p, c));
       }
@@ -1066,7 +1061,7 @@ StrategyCost estimate_strategy(Costing kind, const Profile& p, const Catalog& c,
       for (const auto& api : c.apis) {
         if (pinned_api) {
           if (api.id != f.text(slots().model_api)) continue;
-        } else if (api.quality_tier < need || ended(api.retirement, today)) {
+        } else if (api.quality_tier < need || has_ended(api.retirement, today)) {
           continue;
         } else if (kind == Costing::long_context && api.context == 0) {
           continue;  // a whole corpus is only planned on a window the catalog states

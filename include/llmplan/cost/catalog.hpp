@@ -267,6 +267,10 @@ std::string catalog_today();
 /// True when `date` (YYYY-MM-DD) lies more than a year before `today`.
 bool older_than_a_year(const std::string& date, const std::string& today);
 
+/// True when a dated end (a retirement, a service's last day for jobs) has come by `today`; an
+/// empty date never ends.
+bool has_ended(const std::string& date, const std::string& today);
+
 /// The constants the estimator reads; a rule set that lacks one is refused at load time.
 const std::vector<std::string>& required_cost_constants();
 
