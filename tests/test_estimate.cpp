@@ -394,6 +394,32 @@ TEST_CASE("each layer keeps what its operations save for the backward pass", "[e
         Approx(2 * h * 32 + 20 * h + 4 * kv + 8 * f));
 }
 
+TEST_CASE("32-bit adapters without autocast keep a 32-bit copy of each adapted input", "[estimate][memory]") {
+  // 1,000 tokens of Llama 3.1 8B without checkpointing, as in the count above; PEFT's 32-bit
+  // adapters on a 16-bit base without autocast add 2 bytes per unit of each adapted input.
+  const auto activations = [](const char* method, const char* targets, bool fp32_inputs) {
+    TrainingRequest r = request("llama-3.1-8b", method, "h200", 1, 1000);
+    r.checkpointing = false;
+    r.fused_loss = true;
+    r.lora_targets = targets;
+    r.precision = "bf16";
+    r.fp32_adapter_inputs = fp32_inputs;
+    return estimate_memory(r, catalog()).activations * 1024.0 * 1024 * 1024 / (1000.0 * 32);
+  };
+  const double h = 4096, f = 14336;
+  CHECK(activations("lora", "qv", true) - activations("lora", "qv", false) == Approx(2 * 2 * h));
+  CHECK(activations("lora", "attention", true) - activations("lora", "attention", false) == Approx(2 * 4 * h));
+  CHECK(activations("lora", "all", true) - activations("lora", "all", false) == Approx(2 * (6 * h + f)));
+  CHECK(activations("qlora", "all", true) - activations("qlora", "all", false) == Approx(2 * (6 * h + f)));
+  // Full-weight training has no adapters: the setting changes nothing.
+  CHECK(activations("full", "all", true) == Approx(activations("full", "all", false)));
+  // The estimate says what it assumed.
+  TrainingRequest r = request("llama-3.1-8b", "lora", "h200", 1, 1000);
+  r.fp32_adapter_inputs = true;
+  const auto notes = estimate_training_notes(r, catalog());
+  CHECK(std::any_of(notes.begin(), notes.end(), [](const Note& n) { return n.name == "adapter_inputs"; }));
+}
+
 TEST_CASE("a mixture of experts keeps the activations of the experts a token is routed to", "[estimate][moe]") {
   // Mixtral 8x7B: 12.9B active of 46.7B, two experts of FFN 14336 per token.
   TrainingRequest moe = request("mixtral-8x7b", "lora", "h200", 1, 1000);

@@ -64,6 +64,7 @@ struct EstimateOptions {
   bool chunked_loss = false;
   bool fused_loss = false;
   bool fused_kernels = false;
+  bool fp32_adapter_inputs = false;
   bool no_flash_attention = false;
   std::string format = "table";
   std::string output;
@@ -259,6 +260,7 @@ int run_estimate(const EstimateOptions& opt) {
   request.chunked_loss = opt.chunked_loss;
   request.fused_loss = opt.fused_loss;
   request.fused_kernels = opt.fused_kernels;
+  request.fp32_adapter_inputs = opt.fp32_adapter_inputs;
   request.flash_attention = !opt.no_flash_attention;
   if (opt.grid >= 0) request.grid_kgco2e_per_kwh = opt.grid;
   if (opt.pue > 0) request.pue = opt.pue;
@@ -372,6 +374,8 @@ void setup_estimate(CLI::App& app, int& exit_code) {
                 "The output projection is fused with the loss and keeps no logits (Cut Cross Entropy, Liger, Unsloth)");
   cmd->add_flag("--fused-kernels", opt->fused_kernels,
                 "Fused RMSNorm, SwiGLU and RoPE kernels keep less of each layer (Liger Kernel, Unsloth)");
+  cmd->add_flag("--fp32-adapter-inputs", opt->fp32_adapter_inputs,
+                "LoRA: 32-bit adapters without autocast keep a 32-bit copy of each adapted input (PEFT's default)");
   cmd->add_flag("--no-flash-attention", opt->no_flash_attention, "Attention keeps its s x s scores (eager attention)");
   cmd->add_option("-f,--format", opt->format, "table (default) or json")->check(CLI::IsMember({"table", "json"}));
   cmd->add_option("-o,--output", opt->output, "Write to FILE (atomically)")->type_name("FILE");

@@ -153,9 +153,9 @@ const std::vector<std::string>& calibration_columns() {
       "name", "strategy", "method", "params", "active_params", "tokens", "examples", "example_tokens", "epochs", "gpu", "gpus",
       "seq_len", "micro_batch", "gpu_hours", "peak_memory_gib",
       // optional
-      "model", "precision", "optimizer", "offload", "packing", "chunked_loss", "fused_loss", "fused_kernels", "flash_attention",
-      "checkpointing", "zero", "lora_rank", "lora_targets", "gpu_memory_gib", "fits", "memory_measure", "grad_accumulation",
-      "published", "source", "notes"};
+      "model", "precision", "optimizer", "offload", "packing", "chunked_loss", "fused_loss", "fused_kernels",
+      "fp32_adapter_inputs", "flash_attention", "checkpointing", "zero", "lora_rank", "lora_targets", "gpu_memory_gib", "fits",
+      "memory_measure", "grad_accumulation", "published", "source", "notes"};
   return columns;
 }
 
@@ -316,8 +316,12 @@ std::vector<CalibrationRun> read_calibration_csv(const std::string& text, const 
     run.fits = flag("fits");
     run.gpu_memory_gib = number("gpu_memory_gib", Dimension::number, 0.1);
     // `allocated`: torch.cuda.max_memory_allocated or the allocator's peak of active blocks (the
-    // tensors alone); `device` (default): what the GPU holds, as nvidia-smi shows or a memory cap.
-    run.memory_allocated = choice("memory_measure", {"allocated", "device"}, "device") == "allocated";
+    // tensors alone); `reserved`: torch.cuda.max_memory_reserved (the allocator's blocks, without the
+    // CUDA context); `device` (default): what the GPU holds, as nvidia-smi shows or a memory cap.
+    const std::string measure = choice("memory_measure", {"allocated", "reserved", "device"}, "device");
+    run.memory_measure = measure == "allocated"  ? MemoryMeasure::allocated
+                         : measure == "reserved" ? MemoryMeasure::reserved
+                                                 : MemoryMeasure::device;
     // Only when none is given: a figure that failed to read has its own error already.
     const auto blank = [&](const char* name) { return cell(name) == nullptr || cell(name)->text.empty(); };
     if (blank("gpu_hours") && blank("peak_memory_gib") && blank("fits")) {
@@ -337,6 +341,7 @@ std::vector<CalibrationRun> read_calibration_csv(const std::string& text, const 
     q.chunked_loss = flag("chunked_loss").value_or(false);
     q.fused_loss = flag("fused_loss").value_or(false);
     q.fused_kernels = flag("fused_kernels").value_or(false);
+    q.fp32_adapter_inputs = flag("fp32_adapter_inputs").value_or(false);
     q.flash_attention = flag("flash_attention").value_or(true);
     q.checkpointing = flag("checkpointing").value_or(true);
     q.accumulate_gradients = flag("grad_accumulation").value_or(true);
@@ -387,7 +392,9 @@ CalibrationReport calibrate(const std::vector<CalibrationRun>& runs, const Catal
     }
     if (run.peak_memory_gib) {
       const MemoryEstimate& m = res.estimate.memory;
-      res.memory_compared_gib = run.memory_allocated ? m.total - m.cuda_context - m.allocator_slack : m.total;
+      res.memory_compared_gib = run.memory_measure == MemoryMeasure::allocated  ? m.total - m.cuda_context - m.allocator_slack
+                                : run.memory_measure == MemoryMeasure::reserved ? m.total - m.cuda_context
+                                                                                : m.total;
       res.memory_ln_error = std::log(res.memory_compared_gib / *run.peak_memory_gib);
       res.memory_within_15 = std::abs(res.memory_compared_gib / *run.peak_memory_gib - 1) <= 0.15;
       memory_errors.push_back(std::abs(res.memory_ln_error));
@@ -472,7 +479,8 @@ CalibrationFit fit_calibration(const std::vector<CalibrationRun>& runs, const Ca
   std::vector<double> memory_errors;
   for (const auto& res : before.results) {
     // A figure of allocated tensors holds no slack: only what the GPU held says how much there is.
-    if (res.run->peak_memory_gib && !res.run->memory_allocated) memory_errors.push_back(res.memory_ln_error);
+    if (res.run->peak_memory_gib && res.run->memory_measure != MemoryMeasure::allocated)
+      memory_errors.push_back(res.memory_ln_error);
   }
   const bool fit_memory = !memory_errors.empty();
   if (fit_memory) {

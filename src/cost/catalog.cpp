@@ -120,6 +120,7 @@ const std::vector<ModelField>& model_fields() {
       {"activation_ffn_bytes", &CostModel::activation_ffn_bytes},
       {"activation_fused_ffn_bytes", &CostModel::activation_fused_ffn_bytes},
       {"activation_fused_hidden_bytes", &CostModel::activation_fused_hidden_bytes},
+      {"activation_fp32_adapter_input_bytes", &CostModel::activation_fp32_adapter_input_bytes},
       {"activation_hidden_bytes", &CostModel::activation_hidden_bytes},
       {"activation_kv_bytes", &CostModel::activation_kv_bytes},
       {"activation_plain_ffn_bytes", &CostModel::activation_plain_ffn_bytes},

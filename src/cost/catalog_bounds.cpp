@@ -28,6 +28,7 @@ constexpr Bound k_constant_bounds[] = {
     {"activation_ffn_bytes", 0, 1e3},
     {"activation_fused_ffn_bytes", 0, 1e3},
     {"activation_fused_hidden_bytes", 0, 1e3},
+    {"activation_fp32_adapter_input_bytes", 0, 1e3},
     {"activation_hidden_bytes", 0, 1e3},
     {"activation_kv_bytes", 0, 1e3},
     {"activation_plain_ffn_bytes", 0, 1e3},

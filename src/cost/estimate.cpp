@@ -104,6 +104,16 @@ double layer_activation_bytes(const TrainingRequest& r, const Catalog& c, bool a
                  : r.fused_kernels ? k.activation_fused_ffn_bytes.expected
                                    : k.activation_ffn_bytes.expected;
   if (mlp_trained) ffn_b += k.activation_trained_input_bytes.expected;  // what the down projection reads
+  if (adapter && r.fp32_adapter_inputs) {
+    // 32-bit adapters without autocast: each adapted projection casts its input to 32 bits and
+    // its adapter keeps that copy. The widths: q and v; then k and o; then the MLP's inputs (the
+    // norm's output for gate and up, or for the first of two matrices, and the down projection's).
+    const double extra = k.activation_fp32_adapter_input_bytes.expected;
+    const double mlp_inputs = mlp_matrices(m) - 1.0;
+    const double adapted_hidden = r.lora_targets == "qv"sv ? 2.0 : 4.0 + (mlp_trained ? mlp_inputs : 0.0);
+    hidden_b += extra * adapted_hidden;
+    if (mlp_trained) ffn_b += extra;
+  }
   return hidden_b * h + k.activation_kv_bytes.expected * kv_width(m) + ffn_b * active_ffn(m);
 }
 
@@ -495,6 +505,8 @@ std::vector<Note> training_notes(const TrainingRequest& r, const Catalog& c) {
   notes.push_back({"kernels", Value::of_string(r.fused_kernels ? "fused" : "eager"),
                    r.fused_kernels ? c.constant("activation_fused_hidden_bytes").why
                                    : "each layer keeps what Hugging Face's unfused layers save (the default)"});
+  if (is_adapter(r) && r.fp32_adapter_inputs)
+    notes.push_back({"adapter_inputs", Value::of_string("32-bit"), c.constant("activation_fp32_adapter_input_bytes").why});
   if (r.owned) {
     notes.push_back({"price", Value::of_string("energy"),
                      fmt::format(FMT_COMPILE("owned GPUs: board power x PUE {} x electricity"), c.model.pue.expected)});

@@ -90,11 +90,11 @@ static_assert(sizeof(ModelInfo) == 352, "ModelInfo changed: update fields() in s
 static_assert(sizeof(ApiPrice) == 392, "ApiPrice changed: update fields() in snapshot.cpp");
 static_assert(sizeof(UtilizationCurve) == 192, "UtilizationCurve changed: update fields() in snapshot.cpp");
 static_assert(sizeof(CostConstant) == 256, "CostConstant changed: update fields() in snapshot.cpp");
-static_assert(sizeof(Catalog) == 2184, "Catalog changed: update fields() in snapshot.cpp");
+static_assert(sizeof(Catalog) == 2208, "Catalog changed: update fields() in snapshot.cpp");
 static_assert(sizeof(Strategy) == 152, "Strategy changed: update fields() in snapshot.cpp");
 static_assert(sizeof(Rule) == 224, "Rule changed: update fields() in snapshot.cpp");
 static_assert(sizeof(Combination) == 208, "Combination changed: update fields() in snapshot.cpp");
-static_assert(sizeof(RuleSet) == 2328, "RuleSet changed: update fields() in snapshot.cpp");
+static_assert(sizeof(RuleSet) == 2352, "RuleSet changed: update fields() in snapshot.cpp");
 static_assert(sizeof(Diagnostic) == 144, "Diagnostic changed: update fields() in snapshot.cpp");
 #endif
 

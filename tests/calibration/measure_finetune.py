@@ -78,7 +78,8 @@ GRID_2 = [
 # The LoRA configurations of both grids again with autocast on (precision mixed), as the Hugging
 # Face Trainer runs them with bf16=True. Without autocast (grids 1 and 2, precision bf16 on a
 # 16-bit base), PEFT's 32-bit adapters cast each adapted layer's input to 32 bits and keep that
-# copy, a setting llmplan has no field for; those rows are left out of the record.
+# copy: those rows carry fp32_adapter_inputs = yes (a field since 2026-11-26, sixth session; they
+# were left out of the record before it).
 GRID_3 = [(m, 'lora', 'mixed', ck, s, b, t) for (m, method, _, ck, s, b, t) in GRID + GRID_2 if method == 'lora']
 # The fused AdamW step (fused=True) against PyTorch's default (foreach), whose step holds a
 # temporary the size of one moment: full fine-tunes with checkpointing, where the step is the peak.
@@ -242,8 +243,9 @@ def rows(in_path, date):
         if 'model' not in rec or rec.get('fits') is None:
             continue
         full = rec['method'] == 'full'
-        if not full and rec['precision'] != 'mixed':
-            continue  # 32-bit adapters without autocast: see GRID_3
+        # LoRA in bf16 ran without autocast: PEFT's 32-bit adapters cast each adapted input to 32
+        # bits and keep that copy (fp32_adapter_inputs); under autocast (mixed) they do not.
+        fp32_inputs = not full and rec['precision'] != 'mixed'
         optimizer = rec.get('optimizer', 'adamw')
         tag = '{} {} {}{} {}x{}{}{}'.format(rec['model'], 'full FT' if full else 'LoRA', rec['precision'],
                                             '' if rec['checkpointing'] else ' no-ckpt', rec['seq_len'], rec['micro_batch'],
@@ -253,11 +255,14 @@ def rows(in_path, date):
                    method=rec['method'], gpu=gpu, gpus=1, seq_len=rec['seq_len'], micro_batch=rec['micro_batch'],
                    model=rec['model'], precision=rec['precision'], optimizer=optimizer, offload='none', packing='packed',
                    chunked_loss='no', checkpointing='yes' if rec['checkpointing'] else 'no',
-                   lora_rank=rec['lora_rank'] or '', lora_targets=rec['lora_targets'],
+                   fp32_adapter_inputs='yes' if fp32_inputs else '', lora_rank=rec['lora_rank'] or '',
+                   lora_targets=rec['lora_targets'],
                    gpu_memory_gib='{:.1f}'.format(rec['gpu_total_gib']), fits='yes' if rec['fits'] else 'no',
                    grad_accumulation='no', published=date, source=SOURCE)
         notes = [stack, 'random weights of the catalog shape, random token ids, every sequence full']
-        if not full:
+        if fp32_inputs:
+            notes.append('16-bit base, 32-bit adapters (PEFT autocast_adapter_dtype), no autocast')
+        elif not full:
             notes.append('16-bit base, 32-bit adapters (PEFT autocast_adapter_dtype), bf16 autocast')
         if rec['fits']:
             row.update(tokens=round(rec['tokens_per_s'] * 3600), gpu_hours=1,

@@ -12,19 +12,24 @@ namespace llmplan {
 
 /// One measured run of a calibration CSV (`llmplan calibrate`), as a training request with what
 /// was measured. The request's GPU points into the catalog it was read with.
+/// What a measured peak memory figure counts: what the GPU held (nvidia-smi, a memory cap), the
+/// caching allocator's peak reservation (torch.cuda.max_memory_reserved: no CUDA context), or its
+/// peak of allocated tensors (torch.cuda.max_memory_allocated: no context, no allocator slack).
+enum class MemoryMeasure { device, reserved, allocated };
+
 struct CalibrationRun {
   std::string name;
   int line = 0;
   std::string strategy;
   Costing costing = Costing::scratch;
   TrainingRequest request;
-  std::optional<double> gpu_hours;        ///< measured GPU-hours
-  std::optional<double> peak_memory_gib;  ///< measured peak memory per GPU
-  std::optional<bool> fits;               ///< whether the run fitted in memory (or ran out)
-  std::optional<double> gpu_memory_gib;   ///< memory the run had, when not the catalog GPU's
-  bool memory_allocated = false;          ///< the measure is the allocator's peak of tensors (no CUDA context, no slack)
-  bool gpus_known = true;                 ///< false: the GPU count was not published
-  std::string published;                  ///< publication date, when the CSV says
+  std::optional<double> gpu_hours;                       ///< measured GPU-hours
+  std::optional<double> peak_memory_gib;                 ///< measured peak memory per GPU
+  std::optional<bool> fits;                              ///< whether the run fitted in memory (or ran out)
+  std::optional<double> gpu_memory_gib;                  ///< memory the run had, when not the catalog GPU's
+  MemoryMeasure memory_measure = MemoryMeasure::device;  ///< what the peak memory figure counts
+  bool gpus_known = true;                                ///< false: the GPU count was not published
+  std::string published;                                 ///< publication date, when the CSV says
 };
 
 /// The columns `llmplan calibrate` reads: the contract's, then optional ones.

@@ -151,6 +151,7 @@ struct CostModel {
   Range activation_ffn_bytes;
   Range activation_fused_ffn_bytes;
   Range activation_fused_hidden_bytes;
+  Range activation_fp32_adapter_input_bytes;
   Range activation_hidden_bytes;
   Range activation_kv_bytes;
   Range activation_plain_ffn_bytes;

@@ -50,6 +50,7 @@ struct TrainingRequest {
   bool fused_loss = false;                    ///< projection and loss in one kernel: no logits kept (Cut Cross Entropy)
   bool flash_attention = true;                ///< no s^2 attention scores held (FlashAttention / SDPA)
   bool fused_kernels = false;        ///< fused RMSNorm, SwiGLU and RoPE kernels (Liger Kernel, Unsloth): less kept per layer
+  bool fp32_adapter_inputs = false;  ///< 32-bit adapters without autocast: each adapted layer keeps a 32-bit copy of its input
   std::string packing;               ///< fine-tunes: packed, padded, or "" (not known)
   double example_tokens = 0;         ///< fine-tunes: mean tokens per example (0: fill the sequence)
   bool accumulate_gradients = true;  ///< gradients kept across micro-batches (accumulation), so they add to the activations
