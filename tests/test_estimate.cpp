@@ -113,6 +113,23 @@ TEST_CASE("LoRA and QLoRA memory match published figures", "[estimate][memory]")
   CHECK(lora70.fits == (lora70.total <= 141));
 }
 
+TEST_CASE("QLoRA keeps one 16-bit embedding matrix for a model that ties its output to its input", "[estimate][memory]") {
+  // Llama 3.2 3B ties them (3.21B parameters = 28 layers of 100.7M + one 128,256 x 3,072
+  // matrix); Llama 3.1 8B does not (8.03B = 32 layers of 218.1M + two 128,256 x 4,096).
+  REQUIRE(catalog().find_model("llama-3.2-3b")->shape.tied_embeddings);
+  REQUIRE_FALSE(catalog().find_model("llama-3.1-8b")->shape.tied_embeddings);
+  const auto frozen_gib = [](const char* model) {
+    TrainingRequest r = request(model, "qlora", "a100-80gb");
+    r.precision = "bf16";  // the adapters' weights then take the bytes of their gradients
+    const MemoryEstimate m = estimate_memory(r, catalog());
+    return m.weights - m.gradients;
+  };
+  const double gib = 1024.0 * 1024 * 1024;
+  const double embed3 = 128256.0 * 3072, embed8 = 2 * 128256.0 * 4096;
+  CHECK(frozen_gib("llama-3.2-3b") == Approx(((3.21e9 - embed3) * 0.52 + embed3 * 2) / gib).epsilon(1e-6));
+  CHECK(frozen_gib("llama-3.1-8b") == Approx(((8.03e9 - embed8) * 0.52 + embed8 * 2) / gib).epsilon(1e-6));
+}
+
 TEST_CASE("memory is a sum of parts", "[estimate][memory]") {
   const MemoryEstimate m = estimate_memory(request("llama-2-13b", "full", "h100-sxm", 4), catalog());
   CHECK(m.total == Approx(m.weights + m.gradients + m.optimizer + m.activations + m.logits + m.overhead));

@@ -131,6 +131,7 @@ int run_models(const CatalogOptions& opt) {
                                {"kv_heads", m.shape.kv_heads},
                                {"vocab", m.shape.vocab},
                                {"mlp", m.shape.gated_mlp ? "gated" : "plain"},
+                               {"embeddings", m.shape.tied_embeddings ? "tied" : "untied"},
                                {"context", m.context},
                                {"licence", m.licence},
                                {"quality_tier", m.quality_tier},

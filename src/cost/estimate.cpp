@@ -22,8 +22,9 @@ int round_to(double x, int multiple) {
 }
 
 /// Embedding and output-projection parameters (kept in 16 bits even under QLoRA).
+/// The input embedding and the output projection: two V x h matrices, or one when they are tied.
 double embedding_params(const ModelShape& m) {
-  return 2.0 * m.vocab * m.hidden;
+  return (m.tied_embeddings ? 1.0 : 2.0) * m.vocab * m.hidden;
 }
 
 /// The width of attention's keys (and values): hidden x KV heads / heads, smaller than the

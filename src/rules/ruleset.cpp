@@ -430,7 +430,7 @@ struct Loader {
   void load_model(const YamlNode& node) {
     MappingReader r(node, diags, "a model",
                     {"id", "name", "aliases", "params", "active_params", "layers", "hidden", "ffn", "heads", "kv_heads", "vocab",
-                     "mlp", "context", "licence", "quality_tier", "date", "source", "why"});
+                     "mlp", "embeddings", "context", "licence", "quality_tier", "date", "source", "why"});
     ModelInfo m;
     m.id = r.text("id", true);
     m.name = r.text("name", true);
@@ -450,6 +450,11 @@ struct Loader {
     if (!mlp.empty() && mlp != "plain" && mlp != "gated")
       diags.error("out-of-range", fmt::format("`mlp` of model `{}` is `gated` (the default) or `plain`", m.id),
                   node.find("mlp")->loc);
+    const std::string embeddings = r.text("embeddings", false);
+    shape.tied_embeddings = embeddings == "tied";
+    if (!embeddings.empty() && embeddings != "tied" && embeddings != "untied")
+      diags.error("out-of-range", fmt::format("`embeddings` of model `{}` is `untied` (the default) or `tied`", m.id),
+                  node.find("embeddings")->loc);
     m.context = r.integer("context", true, 1, 1, 1000000000);
     m.licence = r.text("licence", false);
     m.quality_tier = r.integer("quality_tier", false, 0, 0, 5);

@@ -33,7 +33,7 @@ void fields(A& a, Gpu& x) {
 }
 template <typename A>
 void fields(A& a, ModelShape& x) {
-  a(x.id, x.params, x.active_params, x.layers, x.hidden, x.ffn, x.heads, x.kv_heads, x.vocab, x.gated_mlp);
+  a(x.id, x.params, x.active_params, x.layers, x.hidden, x.ffn, x.heads, x.kv_heads, x.vocab, x.gated_mlp, x.tied_embeddings);
 }
 template <typename A>
 void fields(A& a, ModelInfo& x) {

@@ -72,7 +72,8 @@ struct ModelShape {
   int heads = 0;
   int kv_heads = 0;
   int vocab = 0;
-  bool gated_mlp = true;  ///< gate, up and down projections (SwiGLU, GeGLU); false: two (GeLU)
+  bool gated_mlp = true;         ///< gate, up and down projections (SwiGLU, GeGLU); false: two (GeLU)
+  bool tied_embeddings = false;  ///< the output projection is the input embedding's matrix (one V x h, not two)
 
   bool operator==(const ModelShape&) const = default;
 };
