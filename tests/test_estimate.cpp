@@ -494,6 +494,21 @@ TEST_CASE("what would fit is computed in the core", "[estimate][memory]") {
   CHECK(fused->find(format_number(with_fused.total, 1) + " GiB") != std::string::npos);
   // Once both are on, they are not proposed again.
   for (const auto& s : estimate_job(lora, true, catalog()).would_fit) CHECK(s.find("fused kernels") == std::string::npos);
+  // 32-bit adapter inputs that break the fit: autocast is proposed, and only for them.
+  TrainingRequest copies = request("llama-3.1-8b", "lora", "a100-80gb", 1, 1024);
+  copies.micro_batch = 7;
+  copies.tokens = 1e6;
+  copies.checkpointing = false;
+  REQUIRE(estimate_memory(copies, catalog()).fits);
+  copies.fp32_adapter_inputs = true;
+  const JobEstimate uncast = estimate_job(copies, true, catalog());
+  REQUIRE_FALSE(uncast.training.memory.fits);
+  const auto autocast = [](const JobEstimate& j) {
+    return std::count_if(j.would_fit.begin(), j.would_fit.end(),
+                         [](const std::string& s) { return s.rfind("bf16 autocast", 0) == 0; });
+  };
+  CHECK(autocast(uncast) == 1);
+  CHECK(autocast(eager) == 0);
 }
 
 TEST_CASE("an unknown GPU id is answered with what the suggested card is", "[catalog]") {

@@ -559,6 +559,14 @@ std::vector<std::string> what_would_fit(const TrainingRequest& request, const Ca
                                   format_number(estimate_memory(r, catalog).total, 1)));
     }
   }
+  if (is_adapter(request) && request.fp32_adapter_inputs) {
+    // Under autocast the 32-bit adapters read 16-bit inputs and keep no 32-bit copies.
+    TrainingRequest r = request;
+    r.fp32_adapter_inputs = false;
+    const MemoryEstimate m = estimate_memory(r, catalog);
+    if (m.fits)
+      out.push_back(fmt::format("bf16 autocast, so the adapters keep 16-bit inputs: {} GiB per GPU", format_number(m.total, 1)));
+  }
   if (!request.fused_kernels || !request.fused_loss) {
     // Liger Kernel or Unsloth: the same job, less kept per layer and no logits.
     TrainingRequest r = request;
