@@ -21,8 +21,8 @@ int round_to(double x, int multiple) {
   return std::max(multiple, static_cast<int>(std::lround(x / multiple)) * multiple);
 }
 
-/// Embedding and output-projection parameters (kept in 16 bits even under QLoRA).
-/// The input embedding and the output projection: two V x h matrices, or one when they are tied.
+/// The input embedding and the output projection (kept in 16 bits even under QLoRA): two V x h
+/// matrices, or one when they are tied.
 double embedding_params(const ModelShape& m) {
   return (m.tied_embeddings ? 1.0 : 2.0) * m.vocab * m.hidden;
 }

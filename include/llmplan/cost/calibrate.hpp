@@ -10,13 +10,13 @@
 
 namespace llmplan {
 
-/// One measured run of a calibration CSV (`llmplan calibrate`), as a training request with what
-/// was measured. The request's GPU points into the catalog it was read with.
 /// What a measured peak memory figure counts: what the GPU held (nvidia-smi, a memory cap), the
 /// caching allocator's peak reservation (torch.cuda.max_memory_reserved: no CUDA context), or its
 /// peak of allocated tensors (torch.cuda.max_memory_allocated: no context, no allocator slack).
 enum class MemoryMeasure { device, reserved, allocated };
 
+/// One measured run of a calibration CSV (`llmplan calibrate`), as a training request with what
+/// was measured. The request's GPU points into the catalog it was read with.
 struct CalibrationRun {
   std::string name;
   int line = 0;
