@@ -544,42 +544,39 @@ std::vector<std::string> what_would_fit(const TrainingRequest& request, const Ca
       break;
     }
   }
+  // The same job with one setting changed: proposed, with the memory it leaves, when it fits.
+  const auto propose = [&](const TrainingRequest& r, std::string_view what) {
+    const MemoryEstimate m = estimate_memory(r, catalog);
+    if (m.fits) out.push_back(fmt::format("{}: {} GiB per GPU", what, format_number(m.total, 1)));
+    return m.fits;
+  };
   if (request.method == "full"sv) {
     // Memory modes on the same GPUs, cheapest in speed first.
     TrainingRequest r = request;
     r.optimizer = "adamw-8bit";
     r.chunked_loss = true;
-    if (estimate_memory(r, catalog).fits) {
-      out.push_back(
-          fmt::format("8-bit AdamW and a chunked loss: {} GiB per GPU", format_number(estimate_memory(r, catalog).total, 1)));
-    } else {
+    if (!propose(r, "8-bit AdamW and a chunked loss")) {
       r.offload = "optimizer";
-      if (estimate_memory(r, catalog).fits)
-        out.push_back(fmt::format("optimizer offloaded to host memory: {} GiB per GPU",
-                                  format_number(estimate_memory(r, catalog).total, 1)));
+      propose(r, "optimizer offloaded to host memory");
     }
   }
   if (is_adapter(request) && request.fp32_adapter_inputs) {
     // Under autocast the 32-bit adapters read 16-bit inputs and keep no 32-bit copies.
     TrainingRequest r = request;
     r.fp32_adapter_inputs = false;
-    const MemoryEstimate m = estimate_memory(r, catalog);
-    if (m.fits)
-      out.push_back(fmt::format("bf16 autocast, so the adapters keep 16-bit inputs: {} GiB per GPU", format_number(m.total, 1)));
+    propose(r, "bf16 autocast, so the adapters keep 16-bit inputs");
   }
   if (!request.fused_kernels || !request.fused_loss) {
     // Liger Kernel or Unsloth: the same job, less kept per layer and no logits.
     TrainingRequest r = request;
     r.fused_kernels = true;
     r.fused_loss = true;
-    const MemoryEstimate m = estimate_memory(r, catalog);
-    if (m.fits) out.push_back(fmt::format("fused kernels and a fused loss: {} GiB per GPU", format_number(m.total, 1)));
+    propose(r, "fused kernels and a fused loss");
   }
   if (request.method != "qlora"sv) {
     TrainingRequest r = request;
     r.method = "qlora";
-    const MemoryEstimate m = estimate_memory(r, catalog);
-    if (m.fits) out.push_back(fmt::format("QLoRA (4-bit base): {} GiB per GPU", format_number(m.total, 1)));
+    propose(r, "QLoRA (4-bit base)");
   }
   for (const auto& gpu : catalog.gpus) {
     if (gpu.memory_gib <= request.gpu->memory_gib) continue;

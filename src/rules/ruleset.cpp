@@ -427,6 +427,17 @@ struct Loader {
     if (!c.id.empty()) set.catalog.utilization_curves[c.id] = std::move(c);
   }
 
+  /// A model key that takes one of two words: true when it says `other`, false when absent or
+  /// `usual`; any other word is refused at its place.
+  bool other_word(MappingReader& r, const YamlNode& node, const std::string& id, const char* key, const char* usual,
+                  const char* other) {
+    const std::string word = r.text(key, false);
+    if (!word.empty() && word != usual && word != other)
+      diags.error("out-of-range", fmt::format("`{}` of model `{}` is `{}` (the default) or `{}`", key, id, usual, other),
+                  node.find(key)->loc);
+    return word == other;
+  }
+
   void load_model(const YamlNode& node) {
     MappingReader r(node, diags, "a model",
                     {"id", "name", "aliases", "params", "active_params", "layers", "hidden", "ffn", "heads", "kv_heads", "vocab",
@@ -445,16 +456,8 @@ struct Loader {
     shape.heads = r.integer("heads", true, 1, 1, 100000);
     shape.kv_heads = r.integer("kv_heads", false, shape.heads, 1, 100000);
     shape.vocab = r.integer("vocab", true, 1, 1, 100000000);
-    const std::string mlp = r.text("mlp", false);
-    shape.gated_mlp = mlp != "plain";
-    if (!mlp.empty() && mlp != "plain" && mlp != "gated")
-      diags.error("out-of-range", fmt::format("`mlp` of model `{}` is `gated` (the default) or `plain`", m.id),
-                  node.find("mlp")->loc);
-    const std::string embeddings = r.text("embeddings", false);
-    shape.tied_embeddings = embeddings == "tied";
-    if (!embeddings.empty() && embeddings != "tied" && embeddings != "untied")
-      diags.error("out-of-range", fmt::format("`embeddings` of model `{}` is `untied` (the default) or `tied`", m.id),
-                  node.find("embeddings")->loc);
+    shape.gated_mlp = !other_word(r, node, m.id, "mlp", "gated", "plain");
+    shape.tied_embeddings = other_word(r, node, m.id, "embeddings", "untied", "tied");
     m.context = r.integer("context", true, 1, 1, 1000000000);
     m.licence = r.text("licence", false);
     m.quality_tier = r.integer("quality_tier", false, 0, 0, 5);
