@@ -85,6 +85,21 @@ TEST_CASE("a model's MLP is gated or plain", "[bounds]") {
   CHECK_FALSE(with("").has_errors());
 }
 
+TEST_CASE("a model's embeddings are tied or untied", "[bounds]") {
+  const std::string model =
+      "models:\n  - {id: tiny, name: x, params: 1e9, layers: 16, hidden: 2048, ffn: 8192, heads: 16, vocab: 32000, "
+      "EMB context: 2048, source: x}\n";
+  const auto with = [&](const std::string& embeddings) {
+    std::string text = model;
+    text.replace(text.find("EMB "), 4, embeddings);
+    return load_with(text);
+  };
+  CHECK(located_error(with("embeddings: shared, "), "out-of-range", "`embeddings`"));
+  CHECK_FALSE(with("embeddings: tied, ").has_errors());
+  CHECK_FALSE(with("embeddings: untied, ").has_errors());
+  CHECK_FALSE(with("").has_errors());
+}
+
 TEST_CASE("a hexadecimal effect is not a score change", "[bounds]") {
   const std::string rule =
       "rules:\n  - id: hex\n    strategies: [rag]\n    when: \"true\"\n    effect: \"EFFECT\"\n"
