@@ -113,7 +113,7 @@ std::string or_dash(const std::string& text) {
 int run_models(const CatalogOptions& opt) {
   const auto rules = load_rules(opt.rules);
   if (!rules) return k_cannot_run;
-  const std::string today = catalog_today();
+  const std::string& today = catalog_today();
   const auto stale = stale_entries(rules->catalog, today);
   for (const auto& s : stale) fmt::print(stderr, "warning: {}, more than a year before {} [stale-catalog-entry]\n", s, today);
   if (opt.format == "json") {

@@ -214,12 +214,17 @@ const std::vector<std::string>& required_cost_constants() {
   return names;
 }
 
-std::string catalog_today() {
-  if (const char* env = std::getenv("LLMPLAN_TODAY"); env != nullptr && std::strlen(env) == 10) return env;
-  const std::time_t now = std::time(nullptr);
-  std::tm utc{};
-  gmtime_r(&now, &utc);
-  return fmt::format("{:04}-{:02}-{:02}", utc.tm_year + 1900, utc.tm_mon + 1, utc.tm_mday);
+const std::string& catalog_today() {
+  // Read once: every plan of a run (a batch, a sweep) is judged against the same day, and the
+  // pricing asks for it about thirty times a profile.
+  static const std::string today = [] {
+    if (const char* env = std::getenv("LLMPLAN_TODAY"); env != nullptr && std::strlen(env) == 10) return std::string(env);
+    const std::time_t now = std::time(nullptr);
+    std::tm utc{};
+    gmtime_r(&now, &utc);
+    return fmt::format("{:04}-{:02}-{:02}", utc.tm_year + 1900, utc.tm_mon + 1, utc.tm_mday);
+  }();
+  return today;
 }
 
 bool older_than_a_year(const std::string& date, const std::string& today) {

@@ -430,6 +430,7 @@ TrainingEstimate compute_training(const TrainingRequest& r, const Catalog& c, co
 /// The assumptions behind one training estimate, for people.
 std::vector<Note> training_notes(const TrainingRequest& r, const Catalog& c) {
   std::vector<Note> notes;
+  notes.reserve(16);  // more than the notes below: none is moved as the list grows
   const int gpus = std::max(1, r.gpus);
   const int seq = r.seq_len > 0 ? r.seq_len : static_cast<int>(c.model.training_seq_len.expected);
   const Utilization u = training_utilization(r, c);

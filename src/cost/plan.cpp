@@ -69,6 +69,28 @@ Plan search_training_plan(TrainingRequest base, const std::vector<std::string>& 
   std::pair<int, double> best_key{3, 0};
   const Range& min_hours = c.model.training_min_billing_hours;
   const std::string* method_set = nullptr;  // the method `base` holds, of `methods`
+  // A job's memory depends on the GPU only through the capacity it is compared with, so each
+  // method and count is estimated once and judged against every GPU tried.
+  struct KnownMemory {
+    const std::string* method;
+    int gpus;
+    MemoryEstimate memory;
+  };
+  std::vector<KnownMemory> known;
+  known.reserve(16);
+  const auto memory_of = [&](const TrainingRequest& r, const std::string& method) {
+    const Gpu& gpu = *r.gpu;
+    for (const auto& k : known) {
+      if (k.method == &method && k.gpus == r.gpus) {
+        MemoryEstimate m = k.memory;
+        m.gpu_gib = gpu.memory_gib;
+        m.fits = m.total <= m.gpu_gib;
+        return m;
+      }
+    }
+    known.push_back({&method, r.gpus, estimate_memory(r, c)});
+    return known.back().memory;
+  };
   const auto consider = [&](const Gpu& gpu, int gpus, const std::string& method, bool owned) {
     TrainingRequest& r = base;  // one request set for each attempt (a copy only for the best)
     r.gpu = &gpu;
@@ -78,14 +100,11 @@ Plan search_training_plan(TrainingRequest base, const std::vector<std::string>& 
       method_set = &method;
     }
     r.owned = owned;
-    // Once a plan fits and finishes in time, one that does not fit cannot win: its memory,
-    // a third of an estimate, is all that needs to be known (and is not computed twice).
-    std::optional<MemoryEstimate> memory;
-    if (best_key.first == 0) {
-      memory = estimate_memory(r, c);
-      if (!memory->fits) return false;
-    }
-    TrainingEstimate e = memory ? estimate_training_figures(r, c, *memory) : estimate_training_figures(r, c);
+    // Once a plan fits and finishes in time, one that does not fit cannot win: its memory is
+    // all that needs to be known.
+    const MemoryEstimate memory = memory_of(r, method);
+    if (best_key.first == 0 && !memory.fits) return false;
+    TrainingEstimate e = estimate_training_figures(r, c, memory);
     if (!owned && e.gpu_hours.expected > 0) {
       // A short job still pays for the instance's start, the download and the evaluation: each
       // bound bills at least its minimum, so the range does not jump when the expected crosses it.
@@ -129,13 +148,13 @@ Plan search_training_plan(TrainingRequest base, const std::vector<std::string>& 
     // The forward pass recomputed under activation checkpointing costs the same on every GPU and
     // for every method (recompute_flops), so the floor counts it too.
     const double recompute = base.tokens > 0 ? recompute_flops(base, c) / base.tokens : 0.0;
-    TrainingRequest probe = base;  // one copy for every GPU's floor
     const auto floor_of = [&](const Gpu& gpu) {
       if (!(gpu.peak_tflops > 0 && base.tokens > 0)) return 0.0;  // no GPU-hours bill no minimum
       double hours = std::numeric_limits<double>::infinity();
-      TrainingRequest& r = probe;
+      TrainingRequest& r = base;  // the attempts below set the GPU, count and method again
       r.gpu = &gpu;
       r.gpus = 1;
+      method_set = nullptr;
       // The utilization depends on the method only through a LoRA factor other than 1: when it
       // is 1 (the built-in rule set), one computation serves every method.
       const bool same_for_all = c.model.lora_utilization_factor.expected == 1.0;
@@ -228,11 +247,12 @@ struct ServingKey {
   ModelShape model;
   RequestShape shape;
 
-  bool operator==(const ServingKey& o) const {
+  /// Compared with a request in place (a key built for each comparison would copy the model).
+  bool is(const ModelShape& m, const RequestShape& s) const {
     const auto same = [](double a, double b) { return std::memcmp(&a, &b, sizeof a) == 0; };
-    return model == o.model && same(shape.extra.low, o.shape.extra.low) && same(shape.extra.expected, o.shape.extra.expected) &&
-           same(shape.extra.high, o.shape.extra.high) && shape.cacheable == o.shape.cacheable &&
-           same(shape.fixed_latency_ms, o.shape.fixed_latency_ms);
+    return model.params == m.params && model == m && same(shape.extra.low, s.extra.low) &&
+           same(shape.extra.expected, s.extra.expected) && same(shape.extra.high, s.extra.high) &&
+           shape.cacheable == s.cacheable && same(shape.fixed_latency_ms, s.fixed_latency_ms);
   }
 };
 
@@ -284,11 +304,7 @@ const Plan& choose_training_plan(const TrainingRequest& base, const std::vector<
     if (remembered.inputs == key && remembered.request == base) return remembered.plan;
   }
   memo->by_fingerprint.emplace(fingerprint, memo->plans.size());
-  auto& remembered = memo->plans.emplace_back();
-  remembered.inputs = key;
-  remembered.request = base;
-  remembered.plan = search_training_plan(base, methods, p, c, max_gpus, target_days);
-  return remembered.plan;
+  return memo->plans.emplace_back(key, base, search_training_plan(base, methods, p, c, max_gpus, target_days)).plan;
 }
 
 /// plan_self_hosted(), through the thread's memo when one is installed. The plan is returned by
@@ -309,7 +325,7 @@ const Serving& serve_self_hosted(const ModelShape& model, const RequestShape& sh
     memo->serving_context = context;
   }
   for (const auto& [key, serving] : memo->servings) {
-    if (key.model.params == model.params && key == ServingKey{model, shape}) return serving;
+    if (key.is(model, shape)) return serving;
   }
   memo->servings.emplace_back(ServingKey{model, shape}, plan_self_hosted(model, shape, context));
   return memo->servings.back().second;
@@ -673,7 +689,7 @@ Teacher choose_teacher(const DistillData& d, const Profile& p, const Catalog& c)
   const double out = d.inputs * p.facts.number(slots().usage_output_tokens) + (d.generated ? in : 0);
   if (d.inputs <= 0) return t;
   if (!p.facts.flag(slots().constraints_self_hosted)) {
-    const std::string today = catalog_today();
+    const std::string& today = catalog_today();
     int best_tier = 0;
     for (const auto& api : c.apis) {
       if (!has_ended(api.retirement, today)) best_tier = std::max(best_tier, api.quality_tier);
@@ -1034,7 +1050,7 @@ StrategyCost estimate_strategy(Costing kind, const Profile& p, const Catalog& c,
     if (self_hosted) {
       best.offer(no_plan(kind, "data may not leave (constraints.self_hosted), and a vendor's service trains on it", "policy", p));
     } else {
-      const std::string today = catalog_today();
+      const std::string& today = catalog_today();
       for (const auto& api : c.apis) {
         if (api.finetune_usd_per_m_training < 0) continue;
         if (pinned_api && api.id != f.text(slots().model_api)) continue;
@@ -1057,7 +1073,7 @@ StrategyCost estimate_strategy(Costing kind, const Profile& p, const Catalog& c,
     if (kind == Costing::retrieval) one_time = embedding_cost(p, c, notes);
     const bool pinned_api = !f.get(slots().model_api).is_null();
     if (!self_hosted) {
-      const std::string today = catalog_today();
+      const std::string& today = catalog_today();
       for (const auto& api : c.apis) {
         if (pinned_api) {
           if (api.id != f.text(slots().model_api)) continue;

@@ -65,11 +65,15 @@ BreakEven break_even(const StrategyCost& tuned, const StrategyCost& prompting, c
     out.requests_per_month = 1;
   } else if (cheaper_low || cheaper_high) {
     out.below = cheaper_low;
-    for (int i = 0; i < 24; ++i) {  // 13 decades / 2^24: far finer than the 2 digits reported
+    // The volume reported: two significant figures of the bracket's end, a rounding that never
+    // decreases along the volume. Once both ends report the same figure, every point between
+    // them does, so the search stops there (the answer of the full 24 steps, in about half).
+    const auto reported = [](double log_requests) { return round_significant(std::ceil(std::pow(10.0, log_requests)), 2); };
+    for (int i = 0; i < 24 && reported(lo) != reported(hi); ++i) {  // 13 decades / 2^24: finer than reported
       const double mid = (lo + hi) / 2;
       ((gap(std::pow(10.0, mid)) <= 0) == cheaper_high ? hi : lo) = mid;
     }
-    out.requests_per_month = round_significant(std::ceil(std::pow(10.0, cheaper_high ? hi : lo)), 2);
+    out.requests_per_month = reported(cheaper_high ? hi : lo);
   }
   const double monthly_gap = prompting.monthly_usd.expected - tuned.monthly_usd.expected;
   const double one_time_gap = tuned.one_time_usd.expected - prompting.one_time_usd.expected;

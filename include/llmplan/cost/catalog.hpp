@@ -263,8 +263,9 @@ struct Catalog {
 };
 
 /// Today's date as YYYY-MM-DD (UTC), or `LLMPLAN_TODAY` when set (for reproducible runs): the
-/// date retirements and the age of catalog entries are judged against.
-std::string catalog_today();
+/// date retirements and the age of catalog entries are judged against. Read at the first call:
+/// one run judges every plan against the same day.
+const std::string& catalog_today();
 
 /// True when `date` (YYYY-MM-DD) lies more than a year before `today`.
 bool older_than_a_year(const std::string& date, const std::string& today);
