@@ -151,10 +151,9 @@ Plan search_training_plan(TrainingRequest base, const std::vector<std::string>& 
     const auto floor_of = [&](const Gpu& gpu) {
       if (!(gpu.peak_tflops > 0 && base.tokens > 0)) return 0.0;  // no GPU-hours bill no minimum
       double hours = std::numeric_limits<double>::infinity();
-      TrainingRequest& r = base;  // the attempts below set the GPU, count and method again
+      TrainingRequest& r = base;  // the attempts below set the GPU and count again
       r.gpu = &gpu;
       r.gpus = 1;
-      method_set = nullptr;
       // The utilization depends on the method only through a LoRA factor other than 1: when it
       // is 1 (the built-in rule set), one computation serves every method.
       const bool same_for_all = c.model.lora_utilization_factor.expected == 1.0;
@@ -162,7 +161,10 @@ Plan search_training_plan(TrainingRequest base, const std::vector<std::string>& 
       for (std::size_t i = 0; i < methods.size(); ++i) {
         const std::string& method = methods[i];
         if (i == 0 || !same_for_all) {
-          r.method = method;
+          if (method_set != &method) {
+            r.method = method;
+            method_set = &method;
+          }
           u = training_utilization(r, c).value.expected;
         }
         if (!(u > 0)) return 0.0;
@@ -732,9 +734,10 @@ Teacher choose_teacher(const DistillData& d, const Profile& p, const Catalog& c)
 }
 
 /// Prices a training strategy on one open model: training on the cheapest GPUs that fit and
-/// finish in time, then serving at the busiest hour.
+/// finish in time, then serving at the busiest hour. With `unless_dropped`, a candidate that
+/// search would not keep gets no serving description and no label (texts nobody reads).
 Candidate price_trained(Costing kind, ModelShape model, const Profile& p, const Catalog& c, bool describe,
-                        const Serving* served = nullptr) {
+                        const Serving* served = nullptr, const Best* unless_dropped = nullptr) {
   Candidate cand;
   StrategyCost& out = cand.cost;
   out.costing = kind;
@@ -870,7 +873,6 @@ Candidate price_trained(Costing kind, ModelShape model, const Profile& p, const 
   out.serving_model = model;
   out.serving_gpus = s.where;
   out.monthly_usd = s.monthly;
-  out.serving = s.description;
   out.serving_plan = s.plan;
   out.price_date = oldest_quote(plan.owned ? nullptr : plan.gpu);
   older_date(out.price_date, oldest_quote(s.where.gpu));
@@ -891,13 +893,15 @@ Candidate price_trained(Costing kind, ModelShape model, const Profile& p, const 
     out.problem = "no inputs to label and nothing to generate them from, or no teacher in the catalog";
     out.limit = "examples";
   }
+  finish_total(out, p);
+  cand.total = out.horizon_usd.expected;
+  if (unless_dropped != nullptr && !unless_dropped->keeps(cand)) return cand;
+  out.serving = s.description;
   std::string how = is_finetune ? method_label(plan.method) : std::string(costing_name(kind));
   if (kind == Costing::distillation)
     how = fmt::format(FMT_COMPILE("{} student of {}"), how, out.teacher.empty() ? "no teacher" : out.teacher);
   if (kind == Costing::preference) how = fmt::format(FMT_COMPILE("DPO ({})"), how);
   out.label = fmt::format(FMT_COMPILE("{} {}, {}"), out.model, how, serving_label(s.plan));
-  finish_total(out, p);
-  cand.total = out.horizon_usd.expected;
   return cand;
 }
 
@@ -1139,7 +1143,7 @@ StrategyCost estimate_strategy(Costing kind, const Profile& p, const Catalog& c,
           ++best.count;
           continue;
         }
-        best.offer(price_trained(kind, m, p, c, false, &served));
+        best.offer(price_trained(kind, m, p, c, false, &served, &best));
       }
     }
   }

@@ -635,6 +635,7 @@ struct Loader {
 
 std::string render_message(const std::string& message, const Facts& facts) {
   std::string out;
+  out.reserve(message.size() + 32);  // room for a figure or two without growing
   std::size_t pos = 0;
   while (pos < message.size()) {
     const std::size_t open = message.find('{', pos);
@@ -642,7 +643,7 @@ std::string render_message(const std::string& message, const Facts& facts) {
     const std::size_t close = message.find('}', open);
     if (close == std::string::npos) break;
     out.append(message, pos, open - pos);
-    const std::string path = message.substr(open + 1, close - open - 1);
+    const std::string_view path = std::string_view(message).substr(open + 1, close - open - 1);
     if (const auto index = fact_index(path))
       out += format_fact(fact_catalog()[*index], facts.get(*index));
     else
