@@ -33,6 +33,13 @@ constexpr std::array<long long, 7> k_int_pow10 = {1, 10, 100, 1000, 10000, 10000
 /// text "m / 10^k" is) is the shortest text's: fewer decimals mean fewer digits. Below 10^12,
 /// x * 10^k is within 2^-53 * 10^12 (about 1e-4) of its exact value and an m that reads back is
 /// within about as much of it, so the integer nearest to x * 10^k is the only one to try.
+/// An integer's decimal digits, appended in one piece (std::to_chars writes what `{}` does).
+void append_integer(std::string& out, long long number) {
+  char text[24];
+  const auto end = std::to_chars(text, text + sizeof text, number).ptr;
+  out.append(text, end);
+}
+
 bool write_few_decimals(std::string& out, double number) {
   const double x = std::fabs(number);
   if (!(x >= 1e-3 && x < 1e12)) return false;
@@ -187,7 +194,7 @@ void JsonWriter::value(double number) {
   // A whole number below 10^12 is written as its digits by both formats below (which a test
   // checks for millions of values): the integer is written directly.
   if (std::fabs(number) < 1e12 && number == std::trunc(number)) {
-    fmt::format_to(std::back_inserter(m_out), FMT_COMPILE("{}"), static_cast<long long>(number));
+    append_integer(m_out, static_cast<long long>(number));
     return;
   }
   if (write_few_decimals(m_out, number)) return;
@@ -214,7 +221,7 @@ void JsonWriter::value(double number) {
 
 void JsonWriter::value(int number) {
   before_value();
-  fmt::format_to(std::back_inserter(m_out), FMT_COMPILE("{}"), number);
+  append_integer(m_out, number);
 }
 
 void JsonWriter::value(bool flag) {
