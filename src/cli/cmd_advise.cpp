@@ -248,7 +248,8 @@ void setup_advise(CLI::App& app, int& exit_code) {
                 "Sample the uncertain inputs (ranges LO..HI, the cost model's ranges): p_best per strategy, the confidence, "
                 "what moves the pick most (on by default for profiles with ranges)");
   cmd->add_option("--samples", opt->samples, "Samples of --uncertainty (default 1000)")->check(CLI::Range(1, 10000000));
-  cmd->add_option("--seed", opt->seed, "Seed of --uncertainty's sampling: the same seed gives the same figures (default 1)");
+  cmd->add_option("--seed", opt->seed, "Seed of --uncertainty's sampling: the same seed gives the same figures (default 1)")
+      ->check(CLI::Range(std::uint64_t{0}, k_max_seed));
   cmd->add_option("--baseline", opt->baseline,
                   "Compare with FILE (a profile or saved `advise --format json`): what changed, like `llmplan diff`")
       ->type_name("FILE");

@@ -145,7 +145,7 @@ void setup_diff(CLI::App& app, int& exit_code) {
       ->check(CLI::IsMember({"text", "json"}));
   cmd->add_flag("--uncertainty", opt->uncertainty, "Sample the uncertain inputs of profiles and compare p_best too");
   cmd->add_option("--samples", opt->samples, "Samples with --uncertainty (default 1000)")->check(CLI::Range(1, 10000000));
-  cmd->add_option("--seed", opt->seed, "Seed of the sampling (default 1)");
+  cmd->add_option("--seed", opt->seed, "Seed of the sampling (default 1)")->check(CLI::Range(std::uint64_t{0}, k_max_seed));
   add_common_flags(*cmd, opt->common, true);
   cmd->callback([opt, &exit_code] { exit_code = run_diff(*opt); });
 }

@@ -11,6 +11,10 @@
 
 namespace llmplan::cli {
 
+/// The largest `--seed`: the output records the seed as a JSON number, written with at most 12
+/// significant digits (cli.md), so a larger seed could not be read back to repeat a run.
+inline constexpr std::uint64_t k_max_seed = 999'999'999'999;
+
 /// What `advise` adds to the plain advice of a profile.
 struct AdviseExtras {
   bool explain = false;
