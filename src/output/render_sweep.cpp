@@ -8,6 +8,7 @@
 
 #include <fmt/format.h>
 
+#include "llmplan/output/escape.hpp"
 #include "llmplan/output/format.hpp"
 #include "llmplan/output/json_writer.hpp"
 
@@ -138,7 +139,8 @@ std::string cost_lines(const SweepResult& sweep, const std::vector<std::size_t>&
 
 std::string render_sweep_table(const SweepResult& sweep, const Profile& profile) {
   const auto letter = letters(sweep.strategies);
-  std::string out = fmt::format("{}  ({})\n", profile.name, profile.file);
+  // The name and file come from the input: shown as text, never as terminal controls or a new line.
+  std::string out = fmt::format("{}  ({})\n", escape_terminal_line_start(profile.name), escape_terminal(profile.file));
   const SweepAxis& a = sweep.axis;
   if (!sweep.axis2) {
     out += fmt::format("Sweep of {} from {} to {}: {} points{}\n\n", a.field, shown(a.field, a.low), shown(a.field, a.high),
