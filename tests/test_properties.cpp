@@ -315,6 +315,45 @@ TEST_CASE("the bounded ranking of a sample puts first what the full ranking does
   CHECK(tops.size() >= 3);  // the cases reach several different picks
 }
 
+TEST_CASE("a what-if that reuses its base's judgements ranks as a full ranking does", "[property]") {
+  Sampler s(env_or("LLMPLAN_PROPERTY_SEED", 20261128));
+  const unsigned long cases = env_or("LLMPLAN_PROPERTY_CASES", 400) / 2;
+  const RuleSet& rules = default_rules();
+  // The fields explain searches: every probe of a counterfactual sets one of them.
+  std::vector<const ProfileField*> searched;
+  for (const auto& field : profile_fields()) {
+    if (field.search) searched.push_back(&field);
+  }
+  REQUIRE(searched.size() >= 5);
+  unsigned long reused_differs = 0;
+  for (unsigned long i = 0; i < cases; ++i) {
+    const std::string yaml = random_profile(s);
+    const LoadedProfile loaded = load_one(yaml, "random.yaml");
+    REQUIRE(loaded.valid());
+    const PricedProfile base = price_profile(loaded.profile, rules);
+    for (int probe = 0; probe < 3; ++probe) {
+      const ProfileField& field = *s.pick(searched);
+      const double value = s.number(field.search->first, field.search->second, field.whole);
+      INFO("case " << i << ", " << field.path << " = " << value << ":\n" << yaml);
+      Profile work = loaded.profile;
+      Diagnostics diags;
+      if (!set_profile_number(work, field.path, value, rules.catalog, diags)) continue;
+      const Ranking full = rank_strategies(work, rules);
+      const Ranking whatif = rank_whatif(work, base, rules);
+      CHECK(whatif.top == full.top);
+      if (same_pricing_inputs(work.facts, loaded.profile.facts)) CHECK(whatif.scores == full.scores);
+      CHECK(top_whatif(work, base, rules) == top_id(full, rules));
+      // The test can fail: with every reused judgement inverted, some what-ifs rank otherwise.
+      PricedProfile inverted = price_profile(loaded.profile, rules);
+      for (auto& held : inverted.holds) {
+        for (auto& h : held) h = h != 0 ? 0 : 1;
+      }
+      if (rank_whatif(work, inverted, rules).scores != full.scores) ++reused_differs;
+    }
+  }
+  CHECK(reused_differs > 0);
+}
+
 TEST_CASE("random estimate requests never produce NaN or infinity", "[property]") {
   Sampler s(env_or("LLMPLAN_PROPERTY_SEED", 20261122) + 1);
   const unsigned long cases = env_or("LLMPLAN_PROPERTY_CASES", 400) * 5;

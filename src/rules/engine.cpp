@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <optional>
 
 #include <fmt/format.h>
 
@@ -201,11 +202,33 @@ std::vector<StrategyCost> price_strategies(const Profile& profile, const RuleSet
 
 namespace {
 
+/// What a what-if may take from its base profile's judgement (PricedProfile::holds): a rule
+/// that reads no fact the what-if changed holds as it did for the base, if it reads no cost
+/// either or the costs are the base's.
+struct Unchanged {
+  const PricedProfile& base;
+  std::vector<char> changed;  ///< per fact slot: the what-if holds another value there
+
+  Unchanged(const PricedProfile& b, const Facts& work) : base(b), changed(fact_catalog().size(), 0) {
+    for (std::size_t slot = 0; slot < changed.size(); ++slot) changed[slot] = work.get(slot) == b.profile.facts.get(slot) ? 0 : 1;
+  }
+  /// Whether the base's judgement of rule `r` stands (`same_costs`: the strategy's costs are the base's).
+  [[nodiscard]] bool stands(std::size_t r, bool same_costs) const {
+    if (!same_costs && base.index.reads_priced[r] != 0) return false;
+    for (const std::size_t slot : base.index.reads[r]) {
+      if (slot >= changed.size() || changed[slot] != 0) return false;
+    }
+    return true;
+  }
+};
+
 /// Scores one strategy with its priced cost, as score_strategy() does, without messages.
 /// `applicable`: the indices of the rules that apply to the strategy (RuleIndex::rules_of), or
-/// nullptr to test every rule.
+/// nullptr to test every rule. With `unchanged` (and `applicable`, the base's list), a rule whose
+/// judgement stands is not judged again; `same_costs` when `cost` is the base's.
 void score_only(std::size_t i, const Strategy& strategy, const StrategyCost& cost, const RuleSet& rules, Facts& facts,
-                Ranking& out, const std::vector<std::size_t>* applicable = nullptr) {
+                Ranking& out, const std::vector<std::size_t>* applicable = nullptr, const Unchanged* unchanged = nullptr,
+                bool same_costs = false) {
   set_strategy_facts(strategy, facts);
   set_cost_facts(cost, facts);
   double score = strategy.base_score;
@@ -217,7 +240,18 @@ void score_only(std::size_t i, const Strategy& strategy, const StrategyCost& cos
     else
       score += rule.delta;
   };
-  if (applicable != nullptr) {
+  if (applicable != nullptr && unchanged != nullptr) {
+    const std::vector<char>& held = unchanged->base.holds[i];
+    for (std::size_t k = 0; k < applicable->size(); ++k) {
+      const std::size_t r = (*applicable)[k];
+      const Rule& rule = rules.rules[r];
+      if (!(unchanged->stands(r, same_costs) ? held[k] != 0 : rule.when.holds(facts))) continue;
+      if (rule.blocks)
+        blocked = true;
+      else
+        score += rule.delta;
+    }
+  } else if (applicable != nullptr) {
     for (const std::size_t r : *applicable) judge(rules.rules[r]);
   } else {
     for (const Rule& rule : rules.rules) {
@@ -272,9 +306,9 @@ Ranking rank_strategies(const Profile& profile, const RuleSet& rules, const Cost
 namespace {
 
 /// Scores priced costs (changed by `adjust` first, on a copy); `index`, when given, lists the
-/// rules that apply to each strategy.
+/// rules that apply to each strategy; `unchanged`, when given, the base whose costs these are.
 Ranking score_costs(const Profile& profile, const RuleSet& rules, const std::vector<StrategyCost>& costs,
-                    const CostAdjust& adjust, const RuleIndex* index) {
+                    const CostAdjust& adjust, const RuleIndex* index, const Unchanged* unchanged = nullptr) {
   const std::size_t n = rules.strategies.size();
   Ranking out = empty_ranking(n);
   Facts facts = profile.facts;
@@ -285,11 +319,17 @@ Ranking score_costs(const Profile& profile, const RuleSet& rules, const std::vec
       adjust(i, cost);
       score_only(i, rules.strategies[i], cost, rules, facts, out, applicable);
     } else {
-      score_only(i, rules.strategies[i], costs[i], rules, facts, out, applicable);
+      score_only(i, rules.strategies[i], costs[i], rules, facts, out, applicable, unchanged, true);
     }
   }
   find_top(rules, out);
   return out;
+}
+
+/// The base's judgements to reuse for `work`, when the base has them.
+std::optional<Unchanged> unchanged_from(const PricedProfile& base, const Profile& work) {
+  if (base.holds.empty()) return std::nullopt;
+  return std::optional<Unchanged>(std::in_place, base, work.facts);
 }
 
 }  // namespace
@@ -300,7 +340,10 @@ Ranking rank_with_costs(const Profile& profile, const RuleSet& rules, const std:
 }
 
 Ranking rank_whatif(const Profile& work, const PricedProfile& base, const RuleSet& rules) {
-  if (same_pricing_inputs(work.facts, base.profile.facts)) return score_costs(work, rules, base.costs, {}, &base.index);
+  if (same_pricing_inputs(work.facts, base.profile.facts)) {
+    const std::optional<Unchanged> unchanged = unchanged_from(base, work);
+    return score_costs(work, rules, base.costs, {}, &base.index, unchanged ? &*unchanged : nullptr);
+  }
   return rank_strategies(work, rules);
 }
 
@@ -329,19 +372,24 @@ struct ScoreBound {
   double score = 0;  ///< clamped and rounded as scores are
 };
 
-/// ScoreBound for one strategy; `reads_priced` marks the rules that read a priced fact.
+/// ScoreBound for one strategy; `reads_priced` marks the rules that read a priced fact. With
+/// `unchanged`, a rule whose base judgement stands is not judged again.
 ScoreBound bound_before_pricing(const Strategy& strategy, const RuleSet& rules, const RuleIndex& index, std::size_t i,
-                                Facts& facts) {
+                                Facts& facts, const Unchanged* unchanged) {
   set_strategy_facts(strategy, facts);
   double upper = strategy.base_score;
   bool blocked = false;
-  for (const std::size_t r : index.rules_of[i]) {
+  const std::vector<std::size_t>& applicable = index.rules_of[i];
+  for (std::size_t k = 0; k < applicable.size(); ++k) {
+    const std::size_t r = applicable[k];
     const Rule& rule = rules.rules[r];
     if (index.reads_priced[r] != 0) {
       if (!rule.blocks && rule.delta > 0) upper += rule.delta;
       continue;
     }
-    if (!rule.when.holds(facts)) continue;
+    const bool fires =
+        unchanged != nullptr && unchanged->stands(r, false) ? unchanged->base.holds[i][k] != 0 : rule.when.holds(facts);
+    if (!fires) continue;
     if (rule.blocks)
       blocked = true;
     else
@@ -366,10 +414,28 @@ RuleIndex index_rules(const RuleSet& rules) {
       if (applies_to(rules.rules[r], rules.strategies[i].id)) out.rules_of[i].push_back(r);
     }
   }
+  out.reads.reserve(rules.rules.size());
+  for (const Rule& rule : rules.rules) out.reads.push_back(rule.when.fact_slots());
   return out;
 }
 
-int top_bounded(const Profile& work, const RuleSet& rules, const RuleIndex& index, const CostAdjust& adjust) {
+PricedProfile price_profile(const Profile& profile, const RuleSet& rules) {
+  PricedProfile out{profile, price_strategies(profile, rules), index_rules(rules), {}};
+  Facts facts = profile.facts;
+  out.holds.resize(rules.strategies.size());
+  for (std::size_t i = 0; i < rules.strategies.size(); ++i) {
+    set_strategy_facts(rules.strategies[i], facts);
+    set_cost_facts(out.costs[i], facts);
+    for (const std::size_t r : out.index.rules_of[i]) out.holds[i].push_back(rules.rules[r].when.holds(facts) ? 1 : 0);
+  }
+  return out;
+}
+
+namespace {
+
+/// top_bounded() with the judgements of `unchanged`'s base reused where they stand.
+int top_bounded_from(const Profile& work, const RuleSet& rules, const RuleIndex& index, const CostAdjust& adjust,
+                     const Unchanged* unchanged) {
   // Priced in the order of their bounds, highest first; a strategy whose bound is under the
   // best score found so far cannot rank first, so it is not priced. The first is the first of
   // rank_strategies() over the strategies priced, which include it: it is never skipped (its
@@ -377,7 +443,7 @@ int top_bounded(const Profile& work, const RuleSet& rules, const RuleIndex& inde
   const std::size_t n = rules.strategies.size();
   Facts facts = work.facts;
   std::vector<ScoreBound> bounds(n);
-  for (std::size_t i = 0; i < n; ++i) bounds[i] = bound_before_pricing(rules.strategies[i], rules, index, i, facts);
+  for (std::size_t i = 0; i < n; ++i) bounds[i] = bound_before_pricing(rules.strategies[i], rules, index, i, facts, unchanged);
   std::vector<std::size_t> order(n);
   for (std::size_t i = 0; i < n; ++i) order[i] = i;
   std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) { return bounds[a].score > bounds[b].score; });
@@ -389,7 +455,7 @@ int top_bounded(const Profile& work, const RuleSet& rules, const RuleIndex& inde
     if (bounds[i].blocked || (found && bounds[i].score < best)) continue;
     StrategyCost cost = estimate_strategy(rules.strategies[i].costing, work, rules.catalog, PlanDetail::ranking);
     if (adjust) adjust(i, cost);
-    score_only(i, rules.strategies[i], cost, rules, facts, out, &index.rules_of[i]);
+    score_only(i, rules.strategies[i], cost, rules, facts, out, &index.rules_of[i], unchanged, false);
     if (out.feasible[i] != 0 && (!found || out.scores[i] > best)) {
       found = true;
       best = out.scores[i];
@@ -399,10 +465,18 @@ int top_bounded(const Profile& work, const RuleSet& rules, const RuleIndex& inde
   return out.top;
 }
 
+}  // namespace
+
+int top_bounded(const Profile& work, const RuleSet& rules, const RuleIndex& index, const CostAdjust& adjust) {
+  return top_bounded_from(work, rules, index, adjust, nullptr);
+}
+
 std::string top_whatif(const Profile& work, const PricedProfile& base, const RuleSet& rules) {
+  const std::optional<Unchanged> unchanged = unchanged_from(base, work);
+  const Unchanged* reuse = unchanged ? &*unchanged : nullptr;
   if (same_pricing_inputs(work.facts, base.profile.facts))
-    return top_id(score_costs(work, rules, base.costs, {}, &base.index), rules);
-  const int top = top_bounded(work, rules, base.index);
+    return top_id(score_costs(work, rules, base.costs, {}, &base.index, reuse), rules);
+  const int top = top_bounded_from(work, rules, base.index, {}, reuse);
   return top < 0 ? "none" : rules.strategies[static_cast<std::size_t>(top)].id;
 }
 

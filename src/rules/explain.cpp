@@ -260,7 +260,7 @@ Explanation explain(const Profile& profile, const RuleSet& rules, const Advice& 
   const std::string current = advice.recommendation.value_or("none");
   const std::size_t searches = blocked_by_budget.size() + 2 * searchable_facts().size();
   std::vector<std::optional<Counterfactual>> found(searches);
-  const Priced base{{profile, price_strategies(profile, rules), index_rules(rules)}, advice};
+  const Priced base{price_profile(profile, rules), advice};
   parallel_for(searches, [&](std::size_t i) {
     if (i < blocked_by_budget.size()) {
       found[i] = budget_to_unblock(base, rules, blocked_by_budget[i]);

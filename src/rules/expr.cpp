@@ -714,6 +714,11 @@ void collect_facts(const ExprNode& n, std::set<std::string>& out) {
   for (const auto& a : n.args) collect_facts(*a, out);
 }
 
+void collect_slots(const ExprNode& n, std::vector<std::size_t>& out) {
+  if (n.op == Op::fact) out.push_back(n.fact);
+  for (const auto& a : n.args) collect_slots(*a, out);
+}
+
 bool reads_any_fact(const ExprNode& n, const std::vector<char>& facts) {
   if (n.op == Op::fact && (n.fact >= facts.size() || facts[n.fact] != 0)) return true;  // unknown: counted as read
   return std::any_of(n.args.begin(), n.args.end(), [&](const auto& a) { return reads_any_fact(*a, facts); });
@@ -766,6 +771,14 @@ std::vector<std::string> Expr::fact_paths() const {
   std::set<std::string> paths;
   if (m_root) collect_facts(*m_root, paths);
   return {paths.begin(), paths.end()};
+}
+
+std::vector<std::size_t> Expr::fact_slots() const {
+  std::vector<std::size_t> slots;
+  if (m_root) collect_slots(*m_root, slots);
+  std::sort(slots.begin(), slots.end());
+  slots.erase(std::unique(slots.begin(), slots.end()), slots.end());
+  return slots;
 }
 
 bool Expr::reads_any(const std::vector<char>& facts) const {

@@ -128,7 +128,7 @@ SweepResult sweep(const Profile& profile, const RuleSet& rules, const SweepAxis&
   const SweepAxis* second = axis2 ? &*axis2 : nullptr;
 
   // Priced once: a field the pricing does not read (a budget, the overlap) only moves scores.
-  const PricedProfile base{profile, price_strategies(profile, rules), index_rules(rules)};
+  const PricedProfile base = price_profile(profile, rules);
   std::vector<SweepPoint> grid(xs.size() * ys.size());
   std::vector<char> ok(grid.size(), 0);
   // Contiguous chunks, each with its own working copy of the profile.

@@ -52,6 +52,8 @@ class Expr {
   [[nodiscard]] const std::string& text() const { return m_text; }
   /// Paths of every fact the condition reads, sorted.
   [[nodiscard]] std::vector<std::string> fact_paths() const;
+  /// fact_catalog() indices of every fact the condition reads, sorted, each once.
+  [[nodiscard]] std::vector<std::size_t> fact_slots() const;
   /// True when the condition reads the fact at `path`.
   [[nodiscard]] bool reads(std::string_view path) const;
   /// True when the condition reads a fact whose fact_catalog() index is marked in `facts` (one

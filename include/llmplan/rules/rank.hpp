@@ -20,6 +20,7 @@ Ranking rank_with_costs(const Profile& profile, const RuleSet& rules, const std:
 struct RuleIndex {
   std::vector<char> reads_priced;                  ///< per rule: its condition reads a fact pricing sets
   std::vector<std::vector<std::size_t>> rules_of;  ///< per strategy: the rules that apply to it, in order
+  std::vector<std::vector<std::size_t>> reads;     ///< per rule: the fact slots its condition reads
 };
 
 RuleIndex index_rules(const RuleSet& rules);
@@ -29,7 +30,14 @@ struct PricedProfile {
   const Profile& profile;
   std::vector<StrategyCost> costs;
   RuleIndex index;
+  /// Per strategy, per rule of index.rules_of: whether it holds for the profile with its costs.
+  /// A what-if judges again only the rules that read a fact it changed (or a cost it priced
+  /// again); empty: every rule is judged.
+  std::vector<std::vector<char>> holds;
 };
+
+/// The PricedProfile of a profile, with every rule judged once for it.
+PricedProfile price_profile(const Profile& profile, const RuleSet& rules);
 
 /// Ranks a what-if (`work`, the profile of `base` with some fields set): with `base`'s costs
 /// when `work` agrees with it on every fact the pricing reads (a budget, the overlap: only the
