@@ -113,6 +113,18 @@ void set_strategy_facts(const Strategy& strategy, Facts& facts) {
   facts.set_at(k_costing, Value::of_string(std::string(costing_name(strategy.costing))));
 }
 
+std::vector<StrategyResult> score_strategies(const Profile& profile, const RuleSet& rules, const std::vector<std::string>& ids) {
+  std::vector<StrategyResult> out;
+  Facts facts = profile.facts;
+  const PricingScope pricing;
+  for (const std::string& id : ids) {
+    for (const Strategy& strategy : rules.strategies) {
+      if (strategy.id == id) out.push_back(score_strategy(strategy, profile, rules, facts));
+    }
+  }
+  return out;
+}
+
 Advice advise(const Profile& profile, const RuleSet& rules) {
   Advice advice;
   Facts facts = profile.facts;

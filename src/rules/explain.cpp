@@ -67,11 +67,12 @@ Facts strategy_facts(const Profile& profile, const StrategyResult& r) {
 }
 
 /// Why the pick changes: the rules that start or stop firing (or blocking) for the old and the
-/// new top strategy between two advices, at most three, in words.
-std::string why_it_changes(const Advice& before, const Advice& after, const std::vector<std::string>& strategies) {
-  const auto rules_of = [](const Advice& a, const std::string& id) {
+/// new top strategy between the advice and a what-if's scores of them, at most three, in words.
+std::string why_it_changes(const Advice& before, const std::vector<StrategyResult>& after,
+                           const std::vector<std::string>& strategies) {
+  const auto rules_of = [](const std::vector<StrategyResult>& ranking, const std::string& id) {
     std::vector<std::pair<std::string, bool>> out;  // rule, blocks
-    for (const auto& r : a.ranking) {
+    for (const auto& r : ranking) {
       if (r.strategy->id != id) continue;
       for (const auto& x : r.reasons) out.emplace_back(x.rule, false);
       for (const auto& x : r.blockers) out.emplace_back(x.rule, true);
@@ -80,7 +81,7 @@ std::string why_it_changes(const Advice& before, const Advice& after, const std:
   };
   std::vector<std::string> parts;
   for (const auto& id : strategies) {
-    const auto old_rules = rules_of(before, id);
+    const auto old_rules = rules_of(before.ranking, id);
     const auto new_rules = rules_of(after, id);
     for (const auto& [rule, blocks] : new_rules) {
       if (std::find(old_rules.begin(), old_rules.end(), std::make_pair(rule, blocks)) == old_rules.end())
@@ -179,7 +180,7 @@ std::optional<Counterfactual> search(const Priced& base, const RuleSet& rules, c
   if (Profile moved = profile; with_value(moved, fact.path, hi, rules)) {
     std::vector<std::string> ids = {current_top};
     if (new_top != "none") ids.push_back(new_top);
-    why = " (" + why_it_changes(base.advice, advise(moved, rules), ids) + ")";
+    why = " (" + why_it_changes(base.advice, score_strategies(moved, rules, ids), ids) + ")";
   }
   c.message = new_top == "none"
                   ? fmt::format("with {} {} {}, no strategy would be feasible{}", fact.path, c.direction, shown, why)

@@ -73,6 +73,11 @@ void set_strategy_facts(const Strategy& strategy, Facts& facts);
 /// facts, and ranks: feasible by score, the cheaper rung first on ties.
 Advice advise(const Profile& profile, const RuleSet& rules);
 
+/// Some strategies of the rule set (`ids`, those it holds) scored as advise() scores them, with
+/// their reasons and blockers, in the order given; ranks and verdicts are not set. What an
+/// explanation needs of a what-if's advice, without pricing the whole ladder.
+std::vector<StrategyResult> score_strategies(const Profile& profile, const RuleSet& rules, const std::vector<std::string>& ids);
+
 /// The ranking alone, for searches and sampling (sweep, explain, `--uncertainty`): the same
 /// scores and order as advise(), without messages, break-even or combinations.
 struct Ranking {
