@@ -311,8 +311,52 @@ TEST_CASE("the bounded ranking of a sample puts first what the full ranking does
     const int full = rank_strategies(loaded.profile, default_rules(), adjust).top;
     CHECK(top_bounded(loaded.profile, default_rules(), index, adjust) == full);
     tops.insert(full);
+    // The same with the profile's own judgements reused (sampling without ranged fields).
+    const PricedProfile base = price_profile(loaded.profile, default_rules());
+    const Ranking reused = rank_base_with_costs(base, default_rules(), adjust);
+    CHECK(reused.top == full);
+    CHECK(reused.scores == rank_with_costs(loaded.profile, default_rules(), base.costs, adjust).scores);
+    CHECK(top_bounded(loaded.profile, base, default_rules(), adjust) == full);
   }
   CHECK(tops.size() >= 3);  // the cases reach several different picks
+}
+
+TEST_CASE("a sample with drawn fields and costs puts first what the full ranking does", "[property]") {
+  Sampler s(env_or("LLMPLAN_PROPERTY_SEED", 20261129));
+  const unsigned long cases = env_or("LLMPLAN_PROPERTY_CASES", 400) / 4;
+  const RuleSet& rules = default_rules();
+  std::vector<const ProfileField*> searched;
+  for (const auto& field : profile_fields()) {
+    if (field.search) searched.push_back(&field);
+  }
+  unsigned long wrong_reuse_differs = 0;
+  for (unsigned long i = 0; i < cases; ++i) {
+    const std::string yaml = random_profile(s);
+    const LoadedProfile loaded = load_one(yaml, "random.yaml");
+    REQUIRE(loaded.valid());
+    const PricedProfile base = price_profile(loaded.profile, rules);
+    PricedProfile inverted = price_profile(loaded.profile, rules);
+    for (auto& held : inverted.holds) {
+      for (auto& h : held) h = h != 0 ? 0 : 1;
+    }
+    const double q = static_cast<double>(s.index(1001)) / 1000;
+    const CostAdjust adjust = [q](std::size_t, StrategyCost& cost) {
+      cost.one_time_usd.expected = cost.one_time_usd.low + q * (cost.one_time_usd.high - cost.one_time_usd.low);
+      cost.monthly_usd.expected = cost.monthly_usd.high - q * (cost.monthly_usd.high - cost.monthly_usd.low);
+      cost.horizon_usd.expected = cost.one_time_usd.expected + 12 * cost.monthly_usd.expected;
+    };
+    Profile work = loaded.profile;
+    Diagnostics diags;
+    const ProfileField& field = *s.pick(searched);
+    const double value = s.number(field.search->first, field.search->second, field.whole);
+    INFO("case " << i << ", " << field.path << " = " << value << ":\n" << yaml);
+    if (!set_profile_number(work, field.path, value, rules.catalog, diags)) continue;
+    const int full = rank_strategies(work, rules, adjust).top;
+    CHECK(top_bounded(work, base, rules, adjust) == full);
+    if (rank_base_with_costs(inverted, rules, adjust).scores != rank_base_with_costs(base, rules, adjust).scores)
+      ++wrong_reuse_differs;
+  }
+  CHECK(wrong_reuse_differs > 0);  // a wrong reuse would be seen
 }
 
 TEST_CASE("a what-if that reuses its base's judgements ranks as a full ranking does", "[property]") {

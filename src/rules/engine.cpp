@@ -329,7 +329,7 @@ Ranking score_costs(const Profile& profile, const RuleSet& rules, const std::vec
     if (adjust) {
       StrategyCost cost = costs[i];
       adjust(i, cost);
-      score_only(i, rules.strategies[i], cost, rules, facts, out, applicable);
+      score_only(i, rules.strategies[i], cost, rules, facts, out, applicable, unchanged, false);
     } else {
       score_only(i, rules.strategies[i], costs[i], rules, facts, out, applicable, unchanged, true);
     }
@@ -352,11 +352,26 @@ Ranking rank_with_costs(const Profile& profile, const RuleSet& rules, const std:
 }
 
 Ranking rank_whatif(const Profile& work, const PricedProfile& base, const RuleSet& rules) {
-  if (same_pricing_inputs(work.facts, base.profile.facts)) {
-    const std::optional<Unchanged> unchanged = unchanged_from(base, work);
-    return score_costs(work, rules, base.costs, {}, &base.index, unchanged ? &*unchanged : nullptr);
+  const std::optional<Unchanged> unchanged = unchanged_from(base, work);
+  const Unchanged* reuse = unchanged ? &*unchanged : nullptr;
+  if (same_pricing_inputs(work.facts, base.profile.facts)) return score_costs(work, rules, base.costs, {}, &base.index, reuse);
+  // rank_strategies(), with the rules of each strategy listed once and the base's judgements
+  // of the rules that read neither a changed fact nor a cost.
+  const std::size_t n = rules.strategies.size();
+  Ranking out = empty_ranking(n);
+  Facts facts = work.facts;
+  const PricingScope pricing;
+  for (std::size_t i = 0; i < n; ++i) {
+    const StrategyCost cost = estimate_strategy(rules.strategies[i].costing, work, rules.catalog, PlanDetail::ranking);
+    score_only(i, rules.strategies[i], cost, rules, facts, out, &base.index.rules_of[i], reuse, false);
   }
-  return rank_strategies(work, rules);
+  find_top(rules, out);
+  return out;
+}
+
+Ranking rank_base_with_costs(const PricedProfile& base, const RuleSet& rules, const CostAdjust& adjust) {
+  const std::optional<Unchanged> unchanged = unchanged_from(base, base.profile);
+  return score_costs(base.profile, rules, base.costs, adjust, &base.index, unchanged ? &*unchanged : nullptr);
 }
 
 namespace {
@@ -481,6 +496,11 @@ int top_bounded_from(const Profile& work, const RuleSet& rules, const RuleIndex&
 
 int top_bounded(const Profile& work, const RuleSet& rules, const RuleIndex& index, const CostAdjust& adjust) {
   return top_bounded_from(work, rules, index, adjust, nullptr);
+}
+
+int top_bounded(const Profile& work, const PricedProfile& base, const RuleSet& rules, const CostAdjust& adjust) {
+  const std::optional<Unchanged> unchanged = unchanged_from(base, work);
+  return top_bounded_from(work, rules, base.index, adjust, unchanged ? &*unchanged : nullptr);
 }
 
 std::string top_whatif(const Profile& work, const PricedProfile& base, const RuleSet& rules) {

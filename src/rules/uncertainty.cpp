@@ -74,9 +74,10 @@ Uncertainty sample_uncertainty(const Profile& profile, const RuleSet& rules, con
     whole[k] = f != nullptr && f->whole ? 1 : 0;
   }
 
-  std::vector<StrategyCost> fixed_costs = n_fields == 0 ? price_strategies(profile, rules) : std::vector<StrategyCost>{};
-  for (auto& c : fixed_costs) c.notes.clear();  // words for people, copied per sample otherwise
-  const RuleIndex index = index_rules(rules);
+  // Every rule judged once for the profile: a sample judges again only the rules that read a
+  // field it drew or a cost.
+  PricedProfile base = price_profile(profile, rules);
+  for (auto& c : base.costs) c.notes.clear();  // words for people, copied per sample otherwise
   const std::size_t chunks = std::min<std::size_t>(samples, 64);
   parallel_for(chunks, [&](std::size_t c) {
     Profile work = profile;
@@ -104,7 +105,7 @@ Uncertainty sample_uncertainty(const Profile& profile, const RuleSet& rules, con
       };
       // Without uncertain fields the plan and its priced ranges are the same in every sample;
       // with them each sample prices again, only the strategies that could rank first.
-      picks[i] = n_fields == 0 ? rank_with_costs(work, rules, fixed_costs, adjust).top : top_bounded(work, rules, index, adjust);
+      picks[i] = n_fields == 0 ? rank_base_with_costs(base, rules, adjust).top : top_bounded(work, base, rules, adjust);
     }
   });
 

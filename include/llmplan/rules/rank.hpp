@@ -49,10 +49,17 @@ Ranking rank_whatif(const Profile& work, const PricedProfile& base, const RuleSe
 /// each strategy a bound on its score.
 std::string top_whatif(const Profile& work, const PricedProfile& base, const RuleSet& rules);
 
+/// rank_with_costs() of `base`'s own profile and costs, changed by `adjust`: the rules that read
+/// no cost keep the base's judgements (sampling the cost model's ranges changes only costs).
+Ranking rank_base_with_costs(const PricedProfile& base, const RuleSet& rules, const CostAdjust& adjust);
+
 /// The strategy rank_strategies(profile, rules, adjust) puts first (Ranking::top, -1 when none
 /// is feasible), pricing only the strategies whose bound before pricing (top_whatif()) could
 /// still reach the best score found. `adjust` may change each priced cost before it is scored
 /// (the bound reads no cost). The other strategies' entries of the ranking are not filled.
 int top_bounded(const Profile& profile, const RuleSet& rules, const RuleIndex& index, const CostAdjust& adjust = {});
+/// top_bounded() of a what-if of `base` (`work`: its profile with some fields set), with the
+/// base's judgements of the rules that read neither a changed fact nor a cost.
+int top_bounded(const Profile& work, const PricedProfile& base, const RuleSet& rules, const CostAdjust& adjust = {});
 
 }  // namespace llmplan
