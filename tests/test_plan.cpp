@@ -89,6 +89,16 @@ TEST_CASE("set model.name changes the parameters the plan uses", "[plan]") {
   CHECK(peft.plan_model == "llama-3.1-8b");
 }
 
+TEST_CASE("the GPUs a serving plan uses are counted without overflow", "[plan]") {
+  CHECK(gpus_in_use(3, 4) == 12);
+  CHECK(gpus_in_use(1, 1) == 1);
+  // The most replicas a plan may have (10^8) on a replica spanning many owned GPUs: found by a
+  // what-if property test under UBSan, where the int product overflowed.
+  CHECK(gpus_in_use(100'000'000, 64) == 1'000'000'000);
+  CHECK(gpus_in_use(100'000'000, 524'288) == 1'000'000'000);
+  CHECK(gpus_in_use(100'000'000, 8) == 800'000'000);
+}
+
 TEST_CASE("serving is sized for the busiest hour and owned GPUs are checked for capacity", "[plan]") {
   LoadedProfile p = load_one(k_classifier +
                              "hardware: {gpu: h100-sxm, count: 2}\n"

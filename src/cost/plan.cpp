@@ -398,7 +398,7 @@ std::string model_label(const ModelShape& m) {
 
 std::string serving_label(const ServingPlan& s) {
   if (s.kind == "api" || s.kind == "none") return "";
-  const int gpus = s.replicas * s.gpus_per_replica;
+  const int gpus = gpus_in_use(s.replicas, s.gpus_per_replica);
   if (s.kind == "owned" && s.rented_gpus > 0)
     return fmt::format(FMT_COMPILE("{}x {} owned + {} rented"), s.owned_gpus, s.gpu, s.rented_gpus);
   return fmt::format(FMT_COMPILE("{}x {} {}"), gpus, s.gpu, s.kind);

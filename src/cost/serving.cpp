@@ -147,7 +147,7 @@ Option price_option(const Replica& r, const Gpu& g, int per_replica, bool server
     const double cold_s = c.model.serverless_cold_start_s.expected + c.model.serverless_idle_s.expected;
     const double billed_s = busy + requests * cold_share * cold_s;
     o.replicas = replicas_for(peak_rps * busy_s);
-    o.rented_gpus = o.replicas * per_replica;
+    o.rented_gpus = gpus_in_use(o.replicas, per_replica);
     o.monthly = rent * (billed_s * per_replica / k_seconds_per_hour * c.model.serverless_premium.expected);
     o.latency_ms =
         alone_s * 1000.0 + s.fixed_latency_ms + (cold_share > 0.5 ? c.model.serverless_cold_start_s.expected * 1000.0 : 0);
@@ -333,8 +333,9 @@ Serving plan_self_hosted(const ModelShape& model, const RequestShape& shape, con
   const Option& o = meets ? choice.cheapest : choice.fastest;
   out.monthly = o.monthly;
   out.description = describe_plan(o, model, x);
-  out.where = {o.gpu,       o.replicas * o.per_replica, o.owned_gpus > 0, o.per_replica, o.replicas, o.owned_gpus, o.batch,
-               o.serverless};
+  out.where = {
+      o.gpu,       gpus_in_use(o.replicas, o.per_replica), o.owned_gpus > 0, o.per_replica, o.replicas, o.owned_gpus, o.batch,
+      o.serverless};
   ServingPlan& sp = out.plan;
   sp.kind = option_kind(o);
   sp.model = model.id;
@@ -471,3 +472,11 @@ Serving api_serving(const ApiPrice& api, const RequestShape& shape, double reque
 }
 
 }  // namespace llmplan::detail
+
+namespace llmplan {
+
+int gpus_in_use(int replicas, int per_replica) {
+  return static_cast<int>(std::min(static_cast<double>(replicas) * per_replica, 1e9));
+}
+
+}  // namespace llmplan

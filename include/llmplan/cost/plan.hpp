@@ -25,6 +25,10 @@ struct ServingGpus {
   bool serverless = false;  ///< scale-to-zero workers billed per busy second
 };
 
+/// Replicas x GPUs per replica, at most 10^9: replicas are bounded at 10^8, and a replica on
+/// owned GPUs may span up to the owned count, so the product is counted without overflow.
+int gpus_in_use(int replicas, int per_replica);
+
 /// How requests are served, as the `plan.serving` object of cli.md.
 struct ServingPlan {
   std::string kind = "none";  ///< api, dedicated, serverless, owned, none
