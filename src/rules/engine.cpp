@@ -221,7 +221,9 @@ struct Unchanged {
   const PricedProfile& base;
   std::vector<char> changed;  ///< per fact slot: the what-if holds another value there
 
-  Unchanged(const PricedProfile& b, const Facts& work) : base(b), changed(fact_catalog().size(), 0) {
+  /// The base itself: nothing changed (its costs may still be changed by the caller).
+  explicit Unchanged(const PricedProfile& b) : base(b), changed(fact_catalog().size(), 0) {}
+  Unchanged(const PricedProfile& b, const Facts& work) : Unchanged(b) {
     for (std::size_t slot = 0; slot < changed.size(); ++slot) changed[slot] = work.get(slot) == b.profile.facts.get(slot) ? 0 : 1;
   }
   /// Whether the base's judgement of rule `r` stands (`same_costs`: the strategy's costs are the base's).
@@ -245,8 +247,7 @@ void score_only(std::size_t i, const Strategy& strategy, const StrategyCost& cos
   set_cost_facts(cost, facts);
   double score = strategy.base_score;
   bool blocked = false;
-  const auto judge = [&](const Rule& rule) {
-    if (!rule.when.holds(facts)) return;
+  const auto fired = [&](const Rule& rule) {
     if (rule.blocks)
       blocked = true;
     else
@@ -255,19 +256,16 @@ void score_only(std::size_t i, const Strategy& strategy, const StrategyCost& cos
   if (applicable != nullptr && unchanged != nullptr) {
     const std::vector<char>& held = unchanged->base.holds[i];
     for (std::size_t k = 0; k < applicable->size(); ++k) {
-      const std::size_t r = (*applicable)[k];
-      const Rule& rule = rules.rules[r];
-      if (!(unchanged->stands(r, same_costs) ? held[k] != 0 : rule.when.holds(facts))) continue;
-      if (rule.blocks)
-        blocked = true;
-      else
-        score += rule.delta;
+      const Rule& rule = rules.rules[(*applicable)[k]];
+      if (unchanged->stands((*applicable)[k], same_costs) ? held[k] != 0 : rule.when.holds(facts)) fired(rule);
     }
   } else if (applicable != nullptr) {
-    for (const std::size_t r : *applicable) judge(rules.rules[r]);
+    for (const std::size_t r : *applicable) {
+      if (rules.rules[r].when.holds(facts)) fired(rules.rules[r]);
+    }
   } else {
     for (const Rule& rule : rules.rules) {
-      if (applies_to(rule, strategy.id)) judge(rule);
+      if (applies_to(rule, strategy.id) && rule.when.holds(facts)) fired(rule);
     }
   }
   out.scores[i] = std::round(std::clamp(score, 0.0, 100.0) * 10) / 10;
@@ -370,8 +368,9 @@ Ranking rank_whatif(const Profile& work, const PricedProfile& base, const RuleSe
 }
 
 Ranking rank_base_with_costs(const PricedProfile& base, const RuleSet& rules, const CostAdjust& adjust) {
-  const std::optional<Unchanged> unchanged = unchanged_from(base, base.profile);
-  return score_costs(base.profile, rules, base.costs, adjust, &base.index, unchanged ? &*unchanged : nullptr);
+  if (base.holds.empty()) return score_costs(base.profile, rules, base.costs, adjust, &base.index);
+  const Unchanged unchanged(base);
+  return score_costs(base.profile, rules, base.costs, adjust, &base.index, &unchanged);
 }
 
 namespace {
