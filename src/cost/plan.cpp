@@ -306,7 +306,10 @@ const Plan& choose_training_plan(const TrainingRequest& base, const std::vector<
     if (remembered.inputs == key && remembered.request == base) return remembered.plan;
   }
   memo->by_fingerprint.emplace(fingerprint, memo->plans.size());
-  return memo->plans.emplace_back(key, base, search_training_plan(base, methods, p, c, max_gpus, target_days)).plan;
+  // Braces, not emplace_back's parentheses: clang 14 (the fuzz build) has no parenthesized
+  // aggregate initialization.
+  using Remembered = TrainingPlanMemo::Entries::Remembered;
+  return memo->plans.emplace_back(Remembered{key, base, search_training_plan(base, methods, p, c, max_gpus, target_days)}).plan;
 }
 
 /// plan_self_hosted(), through the thread's memo when one is installed. The plan is returned by
