@@ -261,6 +261,9 @@ struct ServingKey {
 struct TrainingPlanMemo::Entries {
   /// A remembered search: its inputs, the request it started from, and the plan it found.
   struct Remembered {
+    // Built in place by emplace_back (clang 14, the fuzz build, has no parenthesized aggregate
+    // initialization to do it without a constructor).
+    Remembered(const TrainingPlanInputs& i, const TrainingRequest& r, Plan&& p) : inputs(i), request(r), plan(std::move(p)) {}
     TrainingPlanInputs inputs;
     TrainingRequest request;
     Plan plan;
@@ -306,10 +309,7 @@ const Plan& choose_training_plan(const TrainingRequest& base, const std::vector<
     if (remembered.inputs == key && remembered.request == base) return remembered.plan;
   }
   memo->by_fingerprint.emplace(fingerprint, memo->plans.size());
-  // Braces, not emplace_back's parentheses: clang 14 (the fuzz build) has no parenthesized
-  // aggregate initialization.
-  using Remembered = TrainingPlanMemo::Entries::Remembered;
-  return memo->plans.emplace_back(Remembered{key, base, search_training_plan(base, methods, p, c, max_gpus, target_days)}).plan;
+  return memo->plans.emplace_back(key, base, search_training_plan(base, methods, p, c, max_gpus, target_days)).plan;
 }
 
 /// plan_self_hosted(), through the thread's memo when one is installed. The plan is returned by
