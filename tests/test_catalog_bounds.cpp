@@ -32,6 +32,13 @@ std::string gpu(const std::string& tflops) {
          "      - {usd_per_hour: 2.5, vendor: x, date: 2026-11-25, source: x}\n";
 }
 
+/// A small catalog model with one more key (`"mlp: plain, "`, or "" for none), loaded.
+Diagnostics tiny_model_with(const std::string& key) {
+  return load_with(
+      "models:\n  - {id: tiny, name: x, params: 1e9, layers: 16, hidden: 2048, ffn: 8192, heads: 16, vocab: 32000, " + key +
+      "context: 2048, source: x}\n");
+}
+
 bool located_error(const Diagnostics& diags, const std::string& code, const std::string& text) {
   for (const auto& d : diags.items()) {
     if (d.code == code && d.loc.file == "extra.yaml" && d.loc.line > 0 && d.message.find(text) != std::string::npos) return true;
@@ -71,33 +78,17 @@ TEST_CASE("a model of 1e300 parameters is refused", "[bounds]") {
 }
 
 TEST_CASE("a model's MLP is gated or plain", "[bounds]") {
-  const std::string model =
-      "models:\n  - {id: tiny, name: x, params: 1e9, layers: 16, hidden: 2048, ffn: 8192, heads: 16, vocab: 32000, "
-      "MLP context: 2048, source: x}\n";
-  const auto with = [&](const std::string& mlp) {
-    std::string text = model;
-    text.replace(text.find("MLP "), 4, mlp);
-    return load_with(text);
-  };
-  CHECK(located_error(with("mlp: swiglu, "), "out-of-range", "`mlp`"));
-  CHECK_FALSE(with("mlp: plain, ").has_errors());
-  CHECK_FALSE(with("mlp: gated, ").has_errors());
-  CHECK_FALSE(with("").has_errors());
+  CHECK(located_error(tiny_model_with("mlp: swiglu, "), "out-of-range", "`mlp`"));
+  CHECK_FALSE(tiny_model_with("mlp: plain, ").has_errors());
+  CHECK_FALSE(tiny_model_with("mlp: gated, ").has_errors());
+  CHECK_FALSE(tiny_model_with("").has_errors());
 }
 
 TEST_CASE("a model's embeddings are tied or untied", "[bounds]") {
-  const std::string model =
-      "models:\n  - {id: tiny, name: x, params: 1e9, layers: 16, hidden: 2048, ffn: 8192, heads: 16, vocab: 32000, "
-      "EMB context: 2048, source: x}\n";
-  const auto with = [&](const std::string& embeddings) {
-    std::string text = model;
-    text.replace(text.find("EMB "), 4, embeddings);
-    return load_with(text);
-  };
-  CHECK(located_error(with("embeddings: shared, "), "out-of-range", "`embeddings`"));
-  CHECK_FALSE(with("embeddings: tied, ").has_errors());
-  CHECK_FALSE(with("embeddings: untied, ").has_errors());
-  CHECK_FALSE(with("").has_errors());
+  CHECK(located_error(tiny_model_with("embeddings: shared, "), "out-of-range", "`embeddings`"));
+  CHECK_FALSE(tiny_model_with("embeddings: tied, ").has_errors());
+  CHECK_FALSE(tiny_model_with("embeddings: untied, ").has_errors());
+  CHECK_FALSE(tiny_model_with("").has_errors());
 }
 
 TEST_CASE("a hexadecimal effect is not a score change", "[bounds]") {

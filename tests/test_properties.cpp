@@ -291,6 +291,36 @@ TEST_CASE("a strategy priced for ranking has the figures of the plan priced in f
   }
 }
 
+namespace {
+
+/// Each cost drawn at quantile q of its range, as uncertainty sampling does (monthly from the top).
+CostAdjust drawn_costs(double q) {
+  return [q](std::size_t, StrategyCost& cost) {
+    cost.one_time_usd.expected = cost.one_time_usd.low + q * (cost.one_time_usd.high - cost.one_time_usd.low);
+    cost.monthly_usd.expected = cost.monthly_usd.high - q * (cost.monthly_usd.high - cost.monthly_usd.low);
+    cost.horizon_usd.expected = cost.one_time_usd.expected + 12 * cost.monthly_usd.expected;
+  };
+}
+
+/// The fields explain searches: every probe of a counterfactual sets one of them.
+std::vector<const ProfileField*> searched_fields() {
+  std::vector<const ProfileField*> searched;
+  for (const auto& field : profile_fields()) {
+    if (field.search) searched.push_back(&field);
+  }
+  return searched;
+}
+
+/// A PricedProfile whose every remembered judgement is wrong: a reuse test must notice it.
+PricedProfile with_judgements_inverted(PricedProfile priced) {
+  for (auto& held : priced.holds) {
+    for (auto& h : held) h = h != 0 ? 0 : 1;
+  }
+  return priced;
+}
+
+}  // namespace
+
 TEST_CASE("the bounded ranking of a sample puts first what the full ranking does", "[property]") {
   Sampler s(env_or("LLMPLAN_PROPERTY_SEED", 20261127));
   const unsigned long cases = env_or("LLMPLAN_PROPERTY_CASES", 400) / 2;
@@ -303,11 +333,7 @@ TEST_CASE("the bounded ranking of a sample puts first what the full ranking does
     REQUIRE(loaded.valid());
     // A cost drawn anywhere in its range, as uncertainty sampling does.
     const double q = static_cast<double>(s.index(1001)) / 1000;
-    const CostAdjust adjust = [q](std::size_t, StrategyCost& cost) {
-      cost.one_time_usd.expected = cost.one_time_usd.low + q * (cost.one_time_usd.high - cost.one_time_usd.low);
-      cost.monthly_usd.expected = cost.monthly_usd.high - q * (cost.monthly_usd.high - cost.monthly_usd.low);
-      cost.horizon_usd.expected = cost.one_time_usd.expected + 12 * cost.monthly_usd.expected;
-    };
+    const CostAdjust adjust = drawn_costs(q);
     const int full = rank_strategies(loaded.profile, default_rules(), adjust).top;
     CHECK(top_bounded(loaded.profile, default_rules(), index, adjust) == full);
     tops.insert(full);
@@ -325,26 +351,16 @@ TEST_CASE("a sample with drawn fields and costs puts first what the full ranking
   Sampler s(env_or("LLMPLAN_PROPERTY_SEED", 20261129));
   const unsigned long cases = env_or("LLMPLAN_PROPERTY_CASES", 400) / 4;
   const RuleSet& rules = default_rules();
-  std::vector<const ProfileField*> searched;
-  for (const auto& field : profile_fields()) {
-    if (field.search) searched.push_back(&field);
-  }
+  const std::vector<const ProfileField*> searched = searched_fields();
   unsigned long wrong_reuse_differs = 0;
   for (unsigned long i = 0; i < cases; ++i) {
     const std::string yaml = random_profile(s);
     const LoadedProfile loaded = load_one(yaml, "random.yaml");
     REQUIRE(loaded.valid());
     const PricedProfile base = price_profile(loaded.profile, rules);
-    PricedProfile inverted = price_profile(loaded.profile, rules);
-    for (auto& held : inverted.holds) {
-      for (auto& h : held) h = h != 0 ? 0 : 1;
-    }
+    const PricedProfile inverted = with_judgements_inverted(price_profile(loaded.profile, rules));
     const double q = static_cast<double>(s.index(1001)) / 1000;
-    const CostAdjust adjust = [q](std::size_t, StrategyCost& cost) {
-      cost.one_time_usd.expected = cost.one_time_usd.low + q * (cost.one_time_usd.high - cost.one_time_usd.low);
-      cost.monthly_usd.expected = cost.monthly_usd.high - q * (cost.monthly_usd.high - cost.monthly_usd.low);
-      cost.horizon_usd.expected = cost.one_time_usd.expected + 12 * cost.monthly_usd.expected;
-    };
+    const CostAdjust adjust = drawn_costs(q);
     Profile work = loaded.profile;
     Diagnostics diags;
     const ProfileField& field = *s.pick(searched);
@@ -363,11 +379,7 @@ TEST_CASE("a what-if that reuses its base's judgements ranks as a full ranking d
   Sampler s(env_or("LLMPLAN_PROPERTY_SEED", 20261128));
   const unsigned long cases = env_or("LLMPLAN_PROPERTY_CASES", 400) / 2;
   const RuleSet& rules = default_rules();
-  // The fields explain searches: every probe of a counterfactual sets one of them.
-  std::vector<const ProfileField*> searched;
-  for (const auto& field : profile_fields()) {
-    if (field.search) searched.push_back(&field);
-  }
+  const std::vector<const ProfileField*> searched = searched_fields();
   REQUIRE(searched.size() >= 5);
   unsigned long reused_differs = 0;
   for (unsigned long i = 0; i < cases; ++i) {
@@ -388,10 +400,7 @@ TEST_CASE("a what-if that reuses its base's judgements ranks as a full ranking d
       if (same_pricing_inputs(work.facts, loaded.profile.facts)) CHECK(whatif.scores == full.scores);
       CHECK(top_whatif(work, base, rules) == top_id(full, rules));
       // The test can fail: with every reused judgement inverted, some what-ifs rank otherwise.
-      PricedProfile inverted = price_profile(loaded.profile, rules);
-      for (auto& held : inverted.holds) {
-        for (auto& h : held) h = h != 0 ? 0 : 1;
-      }
+      const PricedProfile inverted = with_judgements_inverted(price_profile(loaded.profile, rules));
       if (rank_whatif(work, inverted, rules).scores != full.scores) ++reused_differs;
     }
   }

@@ -297,9 +297,10 @@ Ranking empty_ranking(std::size_t n) {
   return out;
 }
 
-}  // namespace
-
-Ranking rank_strategies(const Profile& profile, const RuleSet& rules, const CostAdjust& adjust) {
+/// Prices every strategy and scores it; with `index` (and `unchanged`, its base's judgements)
+/// the rules of each strategy are listed once and those whose judgement stands are not judged.
+Ranking price_and_score(const Profile& profile, const RuleSet& rules, const CostAdjust& adjust, const RuleIndex* index,
+                        const Unchanged* unchanged) {
   const std::size_t n = rules.strategies.size();
   Ranking out = empty_ranking(n);
   Facts facts = profile.facts;
@@ -307,10 +308,17 @@ Ranking rank_strategies(const Profile& profile, const RuleSet& rules, const Cost
   for (std::size_t i = 0; i < n; ++i) {
     StrategyCost cost = estimate_strategy(rules.strategies[i].costing, profile, rules.catalog, PlanDetail::ranking);
     if (adjust) adjust(i, cost);
-    score_only(i, rules.strategies[i], cost, rules, facts, out);
+    score_only(i, rules.strategies[i], cost, rules, facts, out, index != nullptr ? &index->rules_of[i] : nullptr, unchanged,
+               false);
   }
   find_top(rules, out);
   return out;
+}
+
+}  // namespace
+
+Ranking rank_strategies(const Profile& profile, const RuleSet& rules, const CostAdjust& adjust) {
+  return price_and_score(profile, rules, adjust, nullptr, nullptr);
 }
 
 namespace {
@@ -353,18 +361,7 @@ Ranking rank_whatif(const Profile& work, const PricedProfile& base, const RuleSe
   const std::optional<Unchanged> unchanged = unchanged_from(base, work);
   const Unchanged* reuse = unchanged ? &*unchanged : nullptr;
   if (same_pricing_inputs(work.facts, base.profile.facts)) return score_costs(work, rules, base.costs, {}, &base.index, reuse);
-  // rank_strategies(), with the rules of each strategy listed once and the base's judgements
-  // of the rules that read neither a changed fact nor a cost.
-  const std::size_t n = rules.strategies.size();
-  Ranking out = empty_ranking(n);
-  Facts facts = work.facts;
-  const PricingScope pricing;
-  for (std::size_t i = 0; i < n; ++i) {
-    const StrategyCost cost = estimate_strategy(rules.strategies[i].costing, work, rules.catalog, PlanDetail::ranking);
-    score_only(i, rules.strategies[i], cost, rules, facts, out, &base.index.rules_of[i], reuse, false);
-  }
-  find_top(rules, out);
-  return out;
+  return price_and_score(work, rules, {}, &base.index, reuse);
 }
 
 Ranking rank_base_with_costs(const PricedProfile& base, const RuleSet& rules, const CostAdjust& adjust) {
