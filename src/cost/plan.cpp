@@ -843,6 +843,18 @@ Candidate price_trained(Costing kind, ModelShape model, const Profile& p, const 
   request.model = model;
   const Plan& plan = choose_training_plan(request, methods, p, c, max_gpus, target_days);
   const TrainingEstimate& e = plan.estimate;
+  const Serving& s = served != nullptr ? *served : serve_self_hosted(model, RequestShape{}, requests, p, c);
+  // The figures a comparison of candidates reads come first: a candidate it drops needs no texts.
+  // One-time cost covers every attempt; GPU-hours and days describe one run. The teacher labels
+  // once; training is repeated for every attempt.
+  const Range attempts = is_finetune ? c.model.finetune_attempts : c.model.pretrain_attempts;
+  out.one_time_usd = e.cost_usd * attempts + teacher.cost;
+  out.monthly_usd = s.monthly;
+  const bool taught = kind != Costing::distillation || !teacher.api.empty() || !teacher.model.empty();
+  out.feasible = e.memory.fits && plan.on_time && s.where.gpu != nullptr && s.plan.meets_latency && taught;
+  finish_total(out, p);
+  cand.total = out.horizon_usd.expected;
+  if (unless_dropped != nullptr && !unless_dropped->keeps(cand)) return cand;
   out.method = is_finetune ? plan.method : std::string(costing_name(kind));
   out.model = model_label(model);
   out.plan_model = model.id.empty() ? out.model : model.id;
@@ -855,11 +867,6 @@ Candidate price_trained(Costing kind, ModelShape model, const Profile& p, const 
   out.training_flops = e.flops;
   out.gpu_hours = e.gpu_hours;
   out.wall_clock_days = e.wall_clock_days;
-  // One-time cost covers every attempt; GPU-hours and days describe one run.
-  const char* attempts_name = is_finetune ? "finetune_attempts" : "pretrain_attempts";
-  const Range attempts = is_finetune ? c.model.finetune_attempts : c.model.pretrain_attempts;
-  // The teacher labels once; training is repeated for every attempt.
-  out.one_time_usd = e.cost_usd * attempts + teacher.cost;
   out.teacher = teacher.api.empty() ? teacher.model : teacher.api;
   out.plan_api = teacher.api;
   out.training_provider = "self";
@@ -867,22 +874,19 @@ Candidate price_trained(Costing kind, ModelShape model, const Profile& p, const 
   out.emissions_kgco2e = e.emissions_kgco2e * attempts;
   out.memory = e.memory;
   if (describe) {
+    const char* attempts_name = is_finetune ? "finetune_attempts" : "pretrain_attempts";
     out.notes.push_back({"attempts", Value::of_number(attempts.expected), c.constant(attempts_name).why});
     if (plan.gpu != nullptr) {
       for (auto& n : estimate_training_notes(plan.request, c)) out.notes.push_back(std::move(n));
     }
   }
-  const Serving& s = served != nullptr ? *served : serve_self_hosted(model, RequestShape{}, requests, p, c);
   out.serving_model = model;
   out.serving_gpus = s.where;
-  out.monthly_usd = s.monthly;
   out.serving_plan = s.plan;
   out.price_date = oldest_quote(plan.owned ? nullptr : plan.gpu);
   older_date(out.price_date, oldest_quote(s.where.gpu));
   older_date(out.price_date, teacher.date);
   out.model_tier = info != nullptr ? info->quality_tier : 0;
-  const bool taught = kind != Costing::distillation || !out.teacher.empty();
-  out.feasible = e.memory.fits && plan.on_time && s.where.gpu != nullptr && s.plan.meets_latency && taught;
   if (!e.memory.fits) {
     out.problem = fmt::format("{} does not fit any GPU plan ({:.0f} GiB per GPU)", out.model, e.memory.total);
     out.limit = "memory";
@@ -896,9 +900,6 @@ Candidate price_trained(Costing kind, ModelShape model, const Profile& p, const 
     out.problem = "no inputs to label and nothing to generate them from, or no teacher in the catalog";
     out.limit = "examples";
   }
-  finish_total(out, p);
-  cand.total = out.horizon_usd.expected;
-  if (unless_dropped != nullptr && !unless_dropped->keeps(cand)) return cand;
   out.serving = s.description;
   std::string how = is_finetune ? method_label(plan.method) : std::string(costing_name(kind));
   if (kind == Costing::distillation)
