@@ -83,12 +83,16 @@ def time_in_turns(cmds, runs):
     return [statistics.median(x) for x in samples]
 
 
-def make_batch(directory, count):
-    """A multi-document file of `count` generated profiles (bench/batch_profiles.py)."""
-    path = os.path.join(directory, 'batch.yaml')
+PINS = 'model:\n  name: llama-3.1-8b\n  api: gpt-4o-mini\n'
+
+
+def make_batch(directory, count, pinned=False):
+    """A multi-document file of `count` generated profiles (bench/batch_profiles.py); `pinned`
+    adds the model and the API to each, so that every strategy prices one candidate."""
+    path = os.path.join(directory, 'batch-pinned.yaml' if pinned else 'batch.yaml')
     with open(path, 'w') as f:
         for i in range(count):
-            f.write('---\n' + batch_profiles.profile(i))
+            f.write('---\n' + batch_profiles.profile(i) + (PINS if pinned else ''))
     return path
 
 
@@ -105,7 +109,7 @@ single_median, base_median, *static_median = time_in_turns([[llmplan, 'advise', 
 pinned_dir = tempfile.mkdtemp()
 pinned_profile = os.path.join(pinned_dir, 'pinned.yaml')
 with open(profile) as src, open(pinned_profile, 'w') as dst:
-    dst.write(src.read() + '\nmodel:\n  name: llama-3.1-8b\n  api: gpt-4o-mini\n')
+    dst.write(src.read() + '\n' + PINS)
 pinned = [llmplan, 'advise', pinned_profile, '--format', 'json']
 pinned_median, _ = time_command(pinned, args.runs)
 validate_median, _ = time_command([llmplan, 'validate', profile], args.runs)
@@ -152,6 +156,12 @@ with tempfile.TemporaryDirectory() as tmp:
     batch = make_batch(tmp, args.batch)
     batch_seconds = best_of_3([llmplan, 'advise', batch, '--format', 'jsonl'])
     yaml_seconds = best_of_3([baseline, '--parse-all', batch])
+    # What the batch costs without the plan search, and how much it writes: the two parts of a
+    # batch's time that the search does not explain.
+    pinned_batch = make_batch(tmp, args.batch, pinned=True)
+    pinned_batch_seconds = best_of_3([llmplan, 'advise', pinned_batch, '--format', 'jsonl'])
+    line_bytes = len(subprocess.run([llmplan, 'advise', batch, '--format', 'jsonl'], stdout=subprocess.PIPE,
+                                    check=True).stdout) / args.batch
     peer_seconds = best_of_3([sys.executable, os.path.join(os.path.dirname(__file__), 'peer_script.py'), batch, 'rules'])
 
 print(f'Machine: {platform.machine()}, {os.cpu_count()} cores, {platform.platform()}')
@@ -173,6 +183,9 @@ print(f'| batch of {args.batch} profiles, jsonl (best of 3) | {batch_seconds:.2f
 print(f'| profiles per second (target: at least 5,000) | {args.batch / batch_seconds:,.0f} |')
 print(f'| yaml-cpp alone parsing the batch (best of 3) | {yaml_seconds:.2f} s |')
 print(f'| batch over yaml-cpp alone (goal: at most 0.75x) | {batch_seconds / yaml_seconds:.2f}x |')
+print(f'| the same batch with model and API pinned: no plan search (best of 3) | {pinned_batch_seconds:.2f} s |')
+print(f'| pinned batch over yaml-cpp alone | {pinned_batch_seconds / yaml_seconds:.2f}x |')
+print(f'| JSONL written per profile (mean) | {line_bytes / 1000:.1f} KB |')
 print(f'| afternoon script: Python, PyYAML C loader, profile-only rules (best of 3) | {peer_seconds:.2f} s |')
 print(f'| batch over the script (goal: under 1x) | {batch_seconds / peer_seconds:.2f}x |')
 for size, first, total, peak in memory:
