@@ -597,7 +597,7 @@ Candidate price_api(Costing kind, const ApiPrice& api, const RequestShape& shape
   out.plan_api = api.id;
   out.added_prompt_tokens = shape.extra;
   out.prompt_cacheable = shape.cacheable;
-  out.serving = s.description;
+  out.serving = detail::describe_serving(s);
   out.serving_plan = s.plan;
   out.price_date = api.date;
   out.model_tier = api.quality_tier;
@@ -623,7 +623,7 @@ Candidate price_self_hosted_prompt(Costing kind, const ModelShape& model, const 
   out.serving_gpus = s.where;
   out.monthly_usd = s.monthly;
   out.one_time_usd = one_time;
-  out.serving = s.description;
+  out.serving = detail::describe_serving(s);
   out.serving_plan = s.plan;
   out.price_date = oldest_quote(s.where.gpu);
   out.model_tier = model_tier(model, c);
@@ -900,7 +900,7 @@ Candidate price_trained(Costing kind, ModelShape model, const Profile& p, const 
     out.problem = "no inputs to label and nothing to generate them from, or no teacher in the catalog";
     out.limit = "examples";
   }
-  out.serving = s.description;
+  out.serving = detail::describe_serving(s);
   std::string how = is_finetune ? method_label(plan.method) : std::string(costing_name(kind));
   if (kind == Costing::distillation)
     how = fmt::format(FMT_COMPILE("{} student of {}"), how, out.teacher.empty() ? "no teacher" : out.teacher);

@@ -242,18 +242,6 @@ struct Choice {
   }
 };
 
-/// The plan's description, for people.
-std::string describe_plan(const Option& o, const ModelShape& model, const ServingContext& x) {
-  std::string out = describe(o);
-  const Gpu* own = x.own;
-  if (own != nullptr && o.gpu != own) {
-    const int k_own = gpus_to_hold(model, *own, std::max(8, x.have), *x.catalog);
-    out += k_own == 0 || k_own > x.have ? fmt::format(" (the owned {} x{} cannot hold the model)", own->id, x.have)
-                                        : fmt::format(" (cheaper than the owned {} x{} with the rest rented)", own->id, x.have);
-  }
-  return out;
-}
-
 }  // namespace
 
 Serving plan_self_hosted(const ModelShape& model, const RequestShape& shape, const ServingContext& x) {
@@ -332,7 +320,13 @@ Serving plan_self_hosted(const ModelShape& model, const RequestShape& shape, con
   const bool meets = choice.meets;
   const Option& o = meets ? choice.cheapest : choice.fastest;
   out.monthly = o.monthly;
-  out.description = describe_plan(o, model, x);
+  out.described_on_demand = true;
+  if (own != nullptr && o.gpu != own) {
+    const int k_own = gpus_to_hold(model, *own, std::max(8, have), c);
+    out.owned_elsewhere = own;
+    out.owned_count = have;
+    out.owned_hold = k_own != 0 && k_own <= have;
+  }
   out.where = {
       o.gpu,       gpus_in_use(o.replicas, o.per_replica), o.owned_gpus > 0, o.per_replica, o.replicas, o.owned_gpus, o.batch,
       o.serverless};
@@ -350,6 +344,24 @@ Serving plan_self_hosted(const ModelShape& model, const RequestShape& shape, con
   sp.usd_per_m_tokens = tokens > 0 ? o.monthly.expected / tokens : 0;
   if (!meets) {
     out.problem = fmt::format("no GPU plan answers within {} ms (fastest {} ms on {})", limit, sp.latency_ms, o.gpu->id);
+  }
+  return out;
+}
+
+std::string describe_serving(const Serving& s) {
+  if (!s.described_on_demand) return s.description;
+  Option o;
+  o.gpu = s.where.gpu;
+  o.per_replica = s.where.per_replica;
+  o.replicas = s.where.replicas;
+  o.owned_gpus = s.where.owned_gpus;
+  o.rented_gpus = s.plan.rented_gpus;
+  o.serverless = s.where.serverless;
+  std::string out = describe(o);
+  const Gpu* own = s.owned_elsewhere;
+  if (own != nullptr) {
+    out += s.owned_hold ? fmt::format(" (cheaper than the owned {} x{} with the rest rented)", own->id, s.owned_count)
+                        : fmt::format(" (the owned {} x{} cannot hold the model)", own->id, s.owned_count);
   }
   return out;
 }
