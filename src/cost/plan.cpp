@@ -522,6 +522,10 @@ std::vector<ModelShape> candidate_models(const Profile& p, const Catalog& c, int
     notes.push_back({"model", Value::of_string(model_label(out.back())), "pinned by model.params"});
     return out;
   }
+  std::size_t eligible = 0;  // counted first: the list is made for every strategy of every profile
+  for (const auto& m : c.models) eligible += m.quality_tier >= min_tier && m.quality_tier != 0 ? 1 : 0;
+  out.reserve(eligible);
+  tiers.reserve(eligible);
   for (const auto& m : c.models) {
     if (m.quality_tier < min_tier || m.quality_tier == 0) continue;
     out.push_back(m.shape);
