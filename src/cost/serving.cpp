@@ -348,7 +348,7 @@ Serving plan_self_hosted(const ModelShape& model, const RequestShape& shape, con
   return out;
 }
 
-std::string describe_serving(const Serving& s) {
+const std::string& describe_serving(const Serving& s) {
   if (!s.described_on_demand) return s.description;
   Option o;
   o.gpu = s.where.gpu;
@@ -357,13 +357,14 @@ std::string describe_serving(const Serving& s) {
   o.owned_gpus = s.where.owned_gpus;
   o.rented_gpus = s.plan.rented_gpus;
   o.serverless = s.where.serverless;
-  std::string out = describe(o);
+  s.description = describe(o);
   const Gpu* own = s.owned_elsewhere;
   if (own != nullptr) {
-    out += s.owned_hold ? fmt::format(" (cheaper than the owned {} x{} with the rest rented)", own->id, s.owned_count)
-                        : fmt::format(" (the owned {} x{} cannot hold the model)", own->id, s.owned_count);
+    s.description += s.owned_hold ? fmt::format(" (cheaper than the owned {} x{} with the rest rented)", own->id, s.owned_count)
+                                  : fmt::format(" (the owned {} x{} cannot hold the model)", own->id, s.owned_count);
   }
-  return out;
+  s.described_on_demand = false;
+  return s.description;
 }
 
 Range self_hosted_monthly_at(const ModelShape& model, const ServingGpus& where, const RequestShape& shape, double requests,

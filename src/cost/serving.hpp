@@ -9,21 +9,24 @@ namespace llmplan::detail {
 /// Monthly cost of serving and how, for people (describe_serving()).
 struct Serving {
   Range monthly;
-  std::string description;  ///< a hosted API's, or why no GPU holds the model; else written on demand
+  mutable std::string description;  ///< read it through describe_serving()
   ServingPlan plan;
   ServingGpus where;
   bool feasible = true;
   std::string problem;  ///< why no GPU plan meets the profile ("" when one does)
-  /// A GPU plan's description is written when it is read (describe_serving()), from `where`,
-  /// `plan` and these: most plans a search prices are compared and dropped unread.
-  bool described_on_demand = false;
+  /// True while a GPU plan's description is still to be written: describe_serving() writes it
+  /// into `description` on first read, from `where`, `plan` and the fields below. Most plans a
+  /// search prices are compared and dropped unread, and a plan kept is read by every strategy
+  /// that serves its model. (A Serving stays on the thread that priced it: TrainingPlanMemo is
+  /// per thread, so the write needs no lock.)
+  mutable bool described_on_demand = false;
   const Gpu* owned_elsewhere = nullptr;  ///< the owned GPU, when the plan runs on another type
   int owned_count = 0;
   bool owned_hold = false;  ///< whether the owned GPUs could hold the model
 };
 
 /// The serving plan in words: "rented l4 x1, 1 replica always on for the busiest hour", ...
-std::string describe_serving(const Serving& s);
+const std::string& describe_serving(const Serving& s);
 
 /// The request sizes a plan serves: the profile's input and output plus what the strategy adds
 /// to every prompt (examples, passages, a schema), and which of the added tokens are a static
