@@ -137,6 +137,33 @@ TEST_CASE("scale-to-zero serving pays cold starts and break-even is not from 2 r
   }
 }
 
+TEST_CASE("a scale-to-zero worker that requests keep warm is billed the whole month", "[plan]") {
+  // 10k short requests a month of a chat in a voice are served by a scale-to-zero worker. At one
+  // request a second a gap outlasts the 5 s idle timeout once in e^5 (about 150): the worker is
+  // up nearly all month, though it works a few percent of it. So the plan bills about the
+  // month's hours at the premium rate. Billing only the busy seconds and the cold starts priced
+  // it at a tenth of that.
+  LoadedProfile p = load_one(
+      "task: {type: chat, needs: [style]}\n"
+      "data: {labeled_examples: 3k, example_tokens: 400}\n"
+      "domain: {overlap: medium}\n"
+      "budget: {one_time_usd: $300, monthly_usd: $50}\n"
+      "risk: {tolerance: high}\n"
+      "usage: {requests_per_month: 10k, input_tokens: 150, output_tokens: 10}\n"
+      "team: {ml_expertise: basic}\n");
+  REQUIRE(p.valid());
+  const StrategyCost peft = estimate_strategy(Costing::adapter, p.profile, catalog());
+  REQUIRE(peft.serving_plan.kind == "serverless");
+  REQUIRE(peft.serving_gpus.gpu != nullptr);
+  const CostModel& m = catalog().model;
+  const double month_s = m.hours_per_month.expected * 3600;
+  const double month = peft.serving_gpus.gpu->price_range().expected * peft.serving_gpus.per_replica *
+                       m.hours_per_month.expected * m.serverless_premium.expected;
+  CHECK(monthly_usd_at(peft, month_s, p.profile, catalog()).expected >= 0.95 * month);
+  // A hundred requests a month bill about a start and an idle timeout each, not the month.
+  CHECK(monthly_usd_at(peft, 100, p.profile, catalog()).expected < month / 100);
+}
+
 TEST_CASE("break-even is against the recommendation and only for feasible strategies", "[plan]") {
   LoadedProfile p = load_one(k_classifier);
   const Advice a = advise(p.profile, default_rules());

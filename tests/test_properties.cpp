@@ -264,6 +264,37 @@ TEST_CASE("the searches with their cost floors find the plans of the searches ov
   CHECK(trained > cases);  // the profiles do train on GPUs: the comparison is not vacuous
 }
 
+TEST_CASE("a self-hosted plan costs no less a month when its volume doubles", "[property]") {
+  // More requests on the same GPUs in the same mode never cost much less: dedicated replicas
+  // only grow, and scale-to-zero workers bill the idle time the requests leave as well as the
+  // work. The one saving is real: a request that arrives before the idle timeout spares the
+  // next one a cold start, which can lower the bill by a few percent; 10% bounds it with room.
+  Sampler s(env_or("LLMPLAN_PROPERTY_SEED", 20261127));
+  const unsigned long cases = env_or("LLMPLAN_PROPERTY_CASES", 400) / 4;
+  const Catalog& c = default_rules().catalog;
+  unsigned long serverless = 0;
+  for (unsigned long i = 0; i < cases; ++i) {
+    const std::string yaml = random_profile(s);
+    INFO("case " << i << ":\n" << yaml);
+    const LoadedProfile loaded = load_one(yaml, "random.yaml");
+    REQUIRE(loaded.valid());
+    for (const Costing kind : {Costing::adapter, Costing::prompt}) {
+      const StrategyCost cost = estimate_strategy(kind, loaded.profile, c, PlanDetail::ranking);
+      if (cost.serving_gpus.gpu == nullptr) continue;  // served by an API
+      serverless += cost.serving_gpus.serverless ? 1 : 0;
+      double before = monthly_usd_at(cost, 10, loaded.profile, c).expected;
+      for (double requests = 20; requests <= 1e10; requests *= 2) {
+        const double now = monthly_usd_at(cost, requests, loaded.profile, c).expected;
+        INFO(costing_name(kind) << " on " << cost.serving_gpus.gpu->id << (cost.serving_gpus.serverless ? " serverless" : "")
+                                << " at " << requests << " requests a month");
+        CHECK(now >= 0.9 * before);
+        before = now;
+      }
+    }
+  }
+  CHECK(serverless > cases / 10);  // scale-to-zero plans are among those checked
+}
+
 TEST_CASE("a strategy priced for ranking has the figures of the plan priced in full", "[property]") {
   Sampler s(env_or("LLMPLAN_PROPERTY_SEED", 20261128));
   const unsigned long cases = env_or("LLMPLAN_PROPERTY_CASES", 400) / 4;

@@ -115,6 +115,21 @@ Traffic traffic_of(double requests, const Profile& p, const Catalog& c, double e
                     p.facts.number(slots().usage_output_tokens), peak_to_mean(p, c), c);
 }
 
+/// The seconds a month scale-to-zero workers are billed, from the seconds they work. A worker is
+/// billed from its start until it stops: after its work it idles until the next request or the
+/// idle timeout T, whichever comes first, and a request that finds no worker up pays a start.
+/// With Poisson arrivals at rate r a gap outlasts T with probability e^(-rT), and an idle gap
+/// is billed E[min(gap, T)] = (1 - e^(-rT)) of its mean: of the month's time not spent working,
+/// that share is billed; each of the N requests that arrives after a longer gap bills a start.
+/// Rare requests bill a start and T each; requests closer than T keep a worker up all month.
+/// Working beyond a month (several workers at once) leaves no idle time to add.
+double serverless_billed_s(double busy_s, double mean_rps, double requests, const Catalog& c) {
+  const double month_s = c.model.hours_per_month.expected * k_seconds_per_hour;
+  const double warm_share = -std::expm1(-mean_rps * c.model.serverless_idle_s.expected);  // 1 - e^(-rT)
+  return busy_s + std::max(0.0, month_s - busy_s) * warm_share +
+         requests * (1.0 - warm_share) * c.model.serverless_cold_start_s.expected;
+}
+
 /// Prices one option from its replica (replica() of the same model, GPU and count).
 Option price_option(const Replica& r, const Gpu& g, int per_replica, bool serverless, int owned_have, const RequestShape& s,
                     const Traffic& t, const Catalog& c) {
@@ -136,16 +151,15 @@ Option price_option(const Replica& r, const Gpu& g, int per_replica, bool server
   const Range rent = g.price_range();
   if (serverless) {
     // Billed per busy second: prefill alone per request, decoding shared by the requests that
-    // overlap (as many as the mean traffic keeps in flight, up to the batch).
+    // overlap (as many as the mean traffic keeps in flight, up to the batch). The mean count, not
+    // a whole one: rounded down, each added request in flight would cut the decoding billed for
+    // all, and a higher volume could cost less.
     const double alone_s = prefill_s + output * r.step1_s;
-    const int overlap = static_cast<int>(std::clamp(mean_rps * alone_s, 1.0, static_cast<double>(r.batch)));
+    const double overlap = std::clamp(mean_rps * alone_s, 1.0, static_cast<double>(r.batch));
     const double step = std::max(r.step1_s, r.step_s * overlap / r.batch);
     const double busy = requests * (prefill_s + output * step / overlap);
-    // A request finds no warm worker when the gap before it exceeds the idle timeout (Poisson
-    // arrivals); each cold start bills the start and the idle timeout.
     const double cold_share = std::exp(-mean_rps * c.model.serverless_idle_s.expected);
-    const double cold_s = c.model.serverless_cold_start_s.expected + c.model.serverless_idle_s.expected;
-    const double billed_s = busy + requests * cold_share * cold_s;
+    const double billed_s = serverless_billed_s(busy, mean_rps, requests, c);
     o.replicas = replicas_for(peak_rps * busy_s);
     o.rented_gpus = gpus_in_use(o.replicas, per_replica);
     o.monthly = rent * (billed_s * per_replica / k_seconds_per_hour * c.model.serverless_premium.expected);
@@ -270,14 +284,13 @@ Serving plan_self_hosted(const ModelShape& model, const RequestShape& shape, con
   };
   if (own != nullptr) add(*own, have, !own->prices.empty());
   // A rented GPU's options cost at least what prefill alone takes: dedicated, the replicas that
-  // prefill at the busiest hour needs, always on; scale-to-zero, the busy seconds of prefill
-  // and the cold starts. A GPU whose floor is above the cost of an option that meets the
-  // latency limit can neither be the cheapest nor tie it (and the fastest is read only when no
-  // option meets it), so it is skipped. The lowest floor is tried first to find such an option
-  // early; the GPUs are still offered in catalog order, so ties resolve as without the floor.
+  // prefill at the busiest hour needs, always on; scale-to-zero, what serverless_billed_s()
+  // bills for the busy seconds of prefill alone (it never falls as the busy seconds grow, and
+  // the idle time and cold starts it adds do not depend on the GPU). A GPU whose floor is above the cost of an option that meets
+  // the latency limit can neither be the cheapest nor tie it (and the fastest is read only when no option meets it), so it is
+  // skipped. The lowest floor is tried first to find such an option early; the GPUs are still offered in catalog order, so ties
+  // resolve as without the floor.
   const double hours = c.model.hours_per_month.expected;
-  const double cold_share = std::exp(-t.mean_rps * c.model.serverless_idle_s.expected);
-  const double cold_s = c.model.serverless_cold_start_s.expected + c.model.serverless_idle_s.expected;
   const auto floor_of = [&](const Gpu& g) {
     const int k = gpus_to_hold(model, g, 8, c);
     const double flops = k * g.peak_tflops * 1e12 * c.model.inference_flops_utilization.expected;
@@ -285,8 +298,8 @@ Serving plan_self_hosted(const ModelShape& model, const RequestShape& shape, con
     const double prefill_s = t.input * 2.0 * std::max(1.0, model.active_params) / flops;
     const double rent = g.price_range().expected;
     const double dedicated = rent * k * hours * std::max(1.0, std::ceil(t.peak_rps * prefill_s));
-    const double serverless =
-        rent * k / k_seconds_per_hour * c.model.serverless_premium.expected * t.requests * (prefill_s + cold_share * cold_s);
+    const double serverless = rent * k / k_seconds_per_hour * c.model.serverless_premium.expected *
+                              serverless_billed_s(t.requests * prefill_s, t.mean_rps, t.requests, c);
     const double floor = std::min(dedicated, serverless);
     return std::isfinite(floor) ? floor : 0.0;
   };
