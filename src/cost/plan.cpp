@@ -470,9 +470,10 @@ bool outlives_horizon(const StrategyCost& cost, double horizon_months) {
 /// outlives the horizon before one announced to end sooner, then cheaper.
 struct Best {
   std::optional<Candidate> first;
-  std::optional<Candidate> second;
+  std::optional<Candidate> second;  ///< only when a runner-up is wanted (PlanDetail::full)
   int count = 0;
   double horizon_months = 0;
+  bool runner_up = true;  ///< false: only the best plan is kept (a ranking reads no runner-up)
 
   bool better(const Candidate& a, const Candidate& b) const {
     if (a.cost.feasible != b.cost.feasible) return a.cost.feasible;
@@ -481,13 +482,15 @@ struct Best {
     return a.total < b.total;
   }
   /// Whether offer() would keep a candidate: one it would not needs no texts.
-  [[nodiscard]] bool keeps(const Candidate& c) const { return !first || better(c, *first) || !second || better(c, *second); }
+  [[nodiscard]] bool keeps(const Candidate& c) const {
+    return !first || better(c, *first) || (runner_up && (!second || better(c, *second)));
+  }
   void offer(Candidate c) {
     ++count;
     if (!first || better(c, *first)) {
-      second = std::move(first);
+      if (runner_up) second = std::move(first);
       first = std::move(c);
-    } else if (!second || better(c, *second)) {
+    } else if (runner_up && (!second || better(c, *second))) {
       second = std::move(c);
     }
   }
@@ -1050,6 +1053,7 @@ StrategyCost estimate_strategy(Costing kind, const Profile& p, const Catalog& c,
   std::vector<Note> notes;
   Best best;
   best.horizon_months = horizon_of(p);
+  best.runner_up = detail == PlanDetail::full;
 
   // A model tuned on a narrow task (classification, extraction) needs a tier less than a
   // prompted one (LoRA Land); open-ended tasks keep the prompted tier.
