@@ -98,6 +98,11 @@ struct Traffic {
   double requests = 0;  ///< a month
   double mean_rps = 0;
   double peak_rps = 0;  ///< at the busiest hour
+  // Scale-to-zero workers, with Poisson arrivals and the idle timeout T: the share of requests
+  // that find no worker up, e^(-rT), and the share of idle time billed, 1 - e^(-rT) (each from
+  // its own function, exact where the other rounds to 0 or 1). Once for every option priced.
+  double cold_share = 1;
+  double warm_share = 0;
 };
 
 Traffic traffic_of(double requests, double input, double output, double peak_over_mean, const Catalog& c) {
@@ -107,6 +112,8 @@ Traffic traffic_of(double requests, double input, double output, double peak_ove
   t.requests = requests;
   t.mean_rps = requests / (c.model.hours_per_month.expected * k_seconds_per_hour);
   t.peak_rps = t.mean_rps * peak_over_mean;
+  t.cold_share = std::exp(-t.mean_rps * c.model.serverless_idle_s.expected);
+  t.warm_share = -std::expm1(-t.mean_rps * c.model.serverless_idle_s.expected);
   return t;
 }
 
@@ -123,11 +130,10 @@ Traffic traffic_of(double requests, const Profile& p, const Catalog& c, double e
 /// that share is billed; each of the N requests that arrives after a longer gap bills a start.
 /// Rare requests bill a start and T each; requests closer than T keep a worker up all month.
 /// Working beyond a month (several workers at once) leaves no idle time to add.
-double serverless_billed_s(double busy_s, double mean_rps, double requests, const Catalog& c) {
+double serverless_billed_s(double busy_s, const Traffic& t, const Catalog& c) {
   const double month_s = c.model.hours_per_month.expected * k_seconds_per_hour;
-  const double warm_share = -std::expm1(-mean_rps * c.model.serverless_idle_s.expected);  // 1 - e^(-rT)
-  return busy_s + std::max(0.0, month_s - busy_s) * warm_share +
-         requests * (1.0 - warm_share) * c.model.serverless_cold_start_s.expected;
+  return busy_s + std::max(0.0, month_s - busy_s) * t.warm_share +
+         t.requests * (1.0 - t.warm_share) * c.model.serverless_cold_start_s.expected;
 }
 
 /// Prices one option from its replica (replica() of the same model, GPU and count).
@@ -158,8 +164,8 @@ Option price_option(const Replica& r, const Gpu& g, int per_replica, bool server
     const double overlap = std::clamp(mean_rps * alone_s, 1.0, static_cast<double>(r.batch));
     const double step = std::max(r.step1_s, r.step_s * overlap / r.batch);
     const double busy = requests * (prefill_s + output * step / overlap);
-    const double cold_share = std::exp(-mean_rps * c.model.serverless_idle_s.expected);
-    const double billed_s = serverless_billed_s(busy, mean_rps, requests, c);
+    const double cold_share = t.cold_share;
+    const double billed_s = serverless_billed_s(busy, t, c);
     o.replicas = replicas_for(peak_rps * busy_s);
     o.rented_gpus = gpus_in_use(o.replicas, per_replica);
     o.monthly = rent * (billed_s * per_replica / k_seconds_per_hour * c.model.serverless_premium.expected);
@@ -298,8 +304,8 @@ Serving plan_self_hosted(const ModelShape& model, const RequestShape& shape, con
     const double prefill_s = t.input * 2.0 * std::max(1.0, model.active_params) / flops;
     const double rent = g.price_range().expected;
     const double dedicated = rent * k * hours * std::max(1.0, std::ceil(t.peak_rps * prefill_s));
-    const double serverless = rent * k / k_seconds_per_hour * c.model.serverless_premium.expected *
-                              serverless_billed_s(t.requests * prefill_s, t.mean_rps, t.requests, c);
+    const double serverless =
+        rent * k / k_seconds_per_hour * c.model.serverless_premium.expected * serverless_billed_s(t.requests * prefill_s, t, c);
     const double floor = std::min(dedicated, serverless);
     return std::isfinite(floor) ? floor : 0.0;
   };
