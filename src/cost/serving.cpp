@@ -290,11 +290,12 @@ Serving plan_self_hosted(const ModelShape& model, const RequestShape& shape, con
   };
   if (own != nullptr) add(*own, have, !own->prices.empty());
   // A rented GPU's options cost at least what prefill alone takes: dedicated, the replicas that
-  // prefill at the busiest hour needs, always on; scale-to-zero, what serverless_billed_s()
-  // bills for the busy seconds of prefill alone (it never falls as the busy seconds grow, and
-  // the idle time and cold starts it adds do not depend on the GPU). A GPU whose floor is above the cost of an option that meets
-  // the latency limit can neither be the cheapest nor tie it (and the fastest is read only when no option meets it), so it is
-  // skipped. The lowest floor is tried first to find such an option early; the GPUs are still offered in catalog order, so ties
+  // prefill at the busiest hour needs, always on; scale-to-zero, what serverless_billed_s() bills
+  // for the busy seconds of prefill alone (it never falls as the busy seconds grow, and the idle
+  // time and cold starts it adds do not depend on the GPU). A GPU whose floor is above the cost
+  // of an option that meets the latency limit can neither be the cheapest nor tie it (and the
+  // fastest is read only when no option meets it), so it is skipped. The lowest floor is tried
+  // first to find such an option early; the GPUs are still offered in catalog order, so ties
   // resolve as without the floor.
   const double hours = c.model.hours_per_month.expected;
   const auto floor_of = [&](const Gpu& g) {
