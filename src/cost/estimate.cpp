@@ -164,6 +164,22 @@ double qlora_slowdown(const TrainingRequest& r, const Catalog& c) {
   return 1.0 + c.model.qlora_overhead_tokens.expected / std::max(1.0, step_tokens(r, c));
 }
 
+namespace {
+
+/// std::log10, remembered for the last value on the thread: a search reads the curve of every
+/// GPU at the same model size.
+double log10_of(double x) {
+  thread_local double last = std::numeric_limits<double>::quiet_NaN();
+  thread_local double last_log = std::numeric_limits<double>::quiet_NaN();
+  if (!(x == last)) {
+    last = x;
+    last_log = std::log10(x);
+  }
+  return last_log;
+}
+
+}  // namespace
+
 Utilization training_utilization(const TrainingRequest& r, const Catalog& c) {
   Utilization u;
   if (r.utilization) {
@@ -181,7 +197,7 @@ Utilization training_utilization(const TrainingRequest& r, const Catalog& c) {
   if (knots == nullptr || knots->empty()) {
     u.curve = 0.4;
   } else {
-    u.curve = knots->size() == 1 ? knots->front().second : knots_at(*knots, std::log10(active));
+    u.curve = knots->size() == 1 ? knots->front().second : knots_at(*knots, log10_of(active));
   }
   // Sparse models route tokens between experts (all-to-all) and run smaller matrices per expert.
   if (r.model.params > active) u.moe = std::pow(r.model.params / active, -c.model.moe_utilization_exponent.expected);
