@@ -272,8 +272,13 @@ Serving plan_self_hosted(const ModelShape& model, const RequestShape& shape, con
   const int have = x.have;
   const Traffic t = traffic_of(x.requests, x.input + extra_expected(shape), x.output, x.peak_to_mean, c);
   Choice choice;
+  // Rented GPUs hold the model on at most 8: how many each needs is found once, for its floor
+  // and its options (0: it cannot hold it).
+  std::vector<int> holds(c.gpus.size(), 0);
+  bool holds_known = false;
   const auto add = [&](const Gpu& g, int owned_have, bool rentable) {
-    const int k = gpus_to_hold(model, g, std::max(8, owned_have), c);
+    const int k = owned_have > 0 || !holds_known ? gpus_to_hold(model, g, std::max(8, owned_have), c)
+                                                 : holds[static_cast<std::size_t>(&g - c.gpus.data())];
     if (k == 0) return;
     if (owned_have > 0) {
       if (k > owned_have) return;
@@ -298,10 +303,11 @@ Serving plan_self_hosted(const ModelShape& model, const RequestShape& shape, con
   // first to find such an option early; the GPUs are still offered in catalog order, so ties
   // resolve as without the floor.
   const double hours = c.model.hours_per_month.expected;
-  const auto floor_of = [&](const Gpu& g) {
-    const int k = gpus_to_hold(model, g, 8, c);
+  const auto floor_of = [&](const Gpu& g, int k) {
+    // A GPU that cannot hold the model offers nothing: it is never the one that sets the bar.
+    if (k == 0) return std::numeric_limits<double>::infinity();
     const double flops = k * g.peak_tflops * 1e12 * c.model.inference_flops_utilization.expected;
-    if (k == 0 || !(flops > 0)) return 0.0;
+    if (!(flops > 0)) return 0.0;
     const double prefill_s = t.input * 2.0 * std::max(1.0, model.active_params) / flops;
     const double rent = g.price_range().expected;
     const double dedicated = rent * k * hours * std::max(1.0, std::ceil(t.peak_rps * prefill_s));
@@ -315,12 +321,14 @@ Serving plan_self_hosted(const ModelShape& model, const RequestShape& shape, con
   double lowest_floor = 0;
   for (std::size_t g = 0; g < c.gpus.size(); ++g) {
     if (c.gpus[g].prices.empty()) continue;
-    floors[g] = floor_of(c.gpus[g]);
+    holds[g] = gpus_to_hold(model, c.gpus[g], 8, c);
+    floors[g] = floor_of(c.gpus[g], holds[g]);
     if (lowest == nullptr || floors[g] < lowest_floor) {
       lowest = &c.gpus[g];
       lowest_floor = floors[g];
     }
   }
+  holds_known = true;
   double bar = std::numeric_limits<double>::infinity();
   if (lowest != nullptr && search_floors()) {
     const Choice before = choice;
