@@ -148,6 +148,9 @@ Plan search_training_plan(TrainingRequest base, const std::vector<std::string>& 
     // The forward pass recomputed under activation checkpointing costs the same on every GPU and
     // for every method (recompute_flops), so the floor counts it too.
     const double recompute = base.tokens > 0 ? recompute_flops(base, c) / base.tokens : 0.0;
+    // Whether each method trains only adapters (frozen base weights): found once, not per GPU.
+    std::vector<unsigned char> frozen(methods.size());
+    for (std::size_t i = 0; i < methods.size(); ++i) frozen[i] = methods[i] == "lora" || methods[i] == "qlora";
     const auto floor_of = [&](const Gpu& gpu) {
       if (!(gpu.peak_tflops > 0 && base.tokens > 0)) return 0.0;  // no GPU-hours bill no minimum
       double hours = std::numeric_limits<double>::infinity();
@@ -168,8 +171,7 @@ Plan search_training_plan(TrainingRequest base, const std::vector<std::string>& 
           u = training_utilization(r, c).value.expected;
         }
         if (!(u > 0)) return 0.0;
-        const bool frozen = method == "lora" || method == "qlora";
-        const double weights = (frozen ? 4.0 : 6.0) * base.model.active_params;
+        const double weights = (frozen[i] != 0 ? 4.0 : 6.0) * base.model.active_params;
         hours = std::min(hours, base.tokens * (weights + attention + recompute) / (gpu.peak_tflops * 1e12 * u * 3600.0));
       }
       if (!std::isfinite(hours)) return 0.0;
