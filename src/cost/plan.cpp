@@ -487,6 +487,14 @@ struct Best {
   [[nodiscard]] bool keeps(const Candidate& c) const {
     return !first || better(c, *first) || (runner_up && (!second || better(c, *second)));
   }
+  /// Whether offer() could keep a candidate whose total is at least `total`: keeps() for the best
+  /// such a candidate could be, a feasible plan that needs no service ending within the horizon.
+  [[nodiscard]] bool could_keep(double total) const {
+    const auto beats = [&](const Candidate& o) {
+      return !o.cost.feasible || !outlives_horizon(o.cost, horizon_months) || total < o.total;
+    };
+    return !first || beats(*first) || (runner_up && (!second || beats(*second)));
+  }
   void offer(Candidate c) {
     ++count;
     if (!first || better(c, *first)) {
@@ -850,13 +858,32 @@ Candidate price_trained(Costing kind, ModelShape model, const Profile& p, const 
   request.finetune = is_finetune;
   if (is_finetune && describe) out.notes.push_back({"epochs", Value::of_number(epochs), c.constant("finetune_epochs").why});
   request.model = model;
+  const Range attempts = is_finetune ? c.model.finetune_attempts : c.model.pretrain_attempts;
+  if (unless_dropped != nullptr && served != nullptr && request.tokens > 0 && detail::search_floors() &&
+      !f.flag(slots().hardware_owned)) {
+    // Before the search: every attempt of a job with tokens bills at least the minimum on one
+    // rented GPU (owned GPUs bill only energy, so with owned hardware every candidate is
+    // searched). The least such bill, plus the serving, is computed in the same products and sums
+    // as the plan's total, so it bounds the total in floating point too; a teacher only adds. A
+    // candidate that could not be kept at that total is dropped unsearched, as a plan that is
+    // not feasible (which offer() counts and, two feasible plans being cheaper, never keeps).
+    const Range& min_hours = c.model.training_min_billing_hours;
+    double least = std::numeric_limits<double>::infinity();
+    for (const auto& gpu : c.gpus) {
+      if (!gpu.prices.empty()) least = std::min(least, gpu.price_range().expected * min_hours.expected);
+    }
+    if (std::isfinite(least) &&
+        !unless_dropped->could_keep(least * attempts.expected + served->monthly.expected * horizon_of(p))) {
+      out.feasible = false;
+      return cand;
+    }
+  }
   const Plan& plan = choose_training_plan(request, methods, p, c, max_gpus, target_days);
   const TrainingEstimate& e = plan.estimate;
   const Serving& s = served != nullptr ? *served : serve_self_hosted(model, RequestShape{}, requests, p, c);
   // The figures a comparison of candidates reads come first: a candidate it drops needs no texts.
   // One-time cost covers every attempt; GPU-hours and days describe one run. The teacher labels
   // once; training is repeated for every attempt.
-  const Range attempts = is_finetune ? c.model.finetune_attempts : c.model.pretrain_attempts;
   out.one_time_usd = e.cost_usd * attempts + teacher.cost;
   out.monthly_usd = s.monthly;
   const bool taught = kind != Costing::distillation || !teacher.api.empty() || !teacher.model.empty();
