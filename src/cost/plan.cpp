@@ -757,7 +757,8 @@ Teacher choose_teacher(const DistillData& d, const Profile& p, const Catalog& c)
 /// finish in time, then serving at the busiest hour. With `unless_dropped`, a candidate that
 /// search would not keep gets no serving description and no label (texts nobody reads).
 Candidate price_trained(Costing kind, ModelShape model, const Profile& p, const Catalog& c, bool describe,
-                        const Serving* served = nullptr, const Best* unless_dropped = nullptr) {
+                        const Serving* served = nullptr, const Best* unless_dropped = nullptr,
+                        const Teacher* known_teacher = nullptr) {
   Candidate cand;
   StrategyCost& out = cand.cost;
   out.costing = kind;
@@ -793,7 +794,7 @@ Candidate price_trained(Costing kind, ModelShape model, const Profile& p, const 
       request.tokens = d.examples * d.tokens_per_example * epochs;
       request.seq_len = sequence_length(d.tokens_per_example, model, context, describe, out.notes);
       request.example_tokens = d.tokens_per_example;
-      teacher = choose_teacher(d, p, c);
+      teacher = known_teacher != nullptr ? *known_teacher : choose_teacher(d, p, c);
       if (describe) {
         out.notes.push_back({"student_examples", Value::of_number(d.examples),
                              d.generated ? c.constant("distill_generated_inputs").why : c.constant("distill_max_examples").why});
@@ -1174,6 +1175,9 @@ StrategyCost estimate_strategy(Costing kind, const Profile& p, const Catalog& c,
       std::stable_sort(by_size.begin(), by_size.end(),
                        [&](std::size_t a, std::size_t b) { return models[a].params < models[b].params; });
       const double requests = f.number(slots().usage_requests_per_month);
+      // A distillation's teacher depends on the inputs to label, not on the student: chosen once.
+      std::optional<Teacher> teacher;
+      if (kind == Costing::distillation) teacher = choose_teacher(distill_data(p, c), p, c);
       for (const std::size_t i : by_size) {
         const ModelShape& m = models[i];
         const Serving& served = serve_self_hosted(m, RequestShape{}, requests, p, c);
@@ -1184,7 +1188,7 @@ StrategyCost estimate_strategy(Costing kind, const Profile& p, const Catalog& c,
           ++best.count;
           continue;
         }
-        best.offer(price_trained(kind, m, p, c, false, &served, &best));
+        best.offer(price_trained(kind, m, p, c, false, &served, &best, teacher ? &*teacher : nullptr));
       }
     }
   }
