@@ -867,7 +867,8 @@ Candidate price_trained(Costing kind, ModelShape model, const Profile& p, const 
     // searched). The least such bill, plus the serving, is computed in the same products and sums
     // as the plan's total, so it bounds the total in floating point too; a teacher only adds. A
     // candidate that could not be kept at that total is dropped unsearched, as a plan that is
-    // not feasible (which offer() counts and, two feasible plans being cheaper, never keeps).
+    // not feasible: offer() counts it and never keeps it, the plans it keeps being feasible and
+    // no dearer.
     const Range& min_hours = c.model.training_min_billing_hours;
     double least = std::numeric_limits<double>::infinity();
     for (const auto& gpu : c.gpus) {
