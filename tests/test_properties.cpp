@@ -144,6 +144,19 @@ std::string random_profile(Sampler& s) {
   return yaml;
 }
 
+/// Runs `check` on `cases` random valid profiles drawn from `s`; an assertion that fails shows the
+/// case's number and YAML.
+template <typename Check>
+void for_random_profiles(Sampler& s, unsigned long cases, Check&& check) {
+  for (unsigned long i = 0; i < cases; ++i) {
+    const std::string yaml = random_profile(s);
+    INFO("case " << i << ":\n" << yaml);
+    const LoadedProfile loaded = load_one(yaml, "random.yaml");
+    REQUIRE(loaded.valid());
+    check(loaded);
+  }
+}
+
 bool finite_range(const Range& r) {
   return std::isfinite(r.low) && std::isfinite(r.expected) && std::isfinite(r.high) && r.low >= 0 &&
          r.low <= r.expected * (1 + 1e-12) && r.expected <= r.high * (1 + 1e-12);
@@ -243,11 +256,7 @@ TEST_CASE("the searches with their cost floors find the plans of the searches ov
   Sampler s(env_or("LLMPLAN_PROPERTY_SEED", 20261126));
   const unsigned long cases = env_or("LLMPLAN_PROPERTY_CASES", 400) / 2;
   unsigned long trained = 0;
-  for (unsigned long i = 0; i < cases; ++i) {
-    const std::string yaml = random_profile(s);
-    INFO("case " << i << ":\n" << yaml);
-    const LoadedProfile loaded = load_one(yaml, "random.yaml");
-    REQUIRE(loaded.valid());
+  for_random_profiles(s, cases, [&](const LoadedProfile& loaded) {
     const auto rendered = [&] {
       const Advice advice = advise(loaded.profile, default_rules());
       for (const auto& r : advice.ranking) trained += r.cost.gpu.empty() ? 0 : 1;
@@ -260,7 +269,7 @@ TEST_CASE("the searches with their cost floors find the plans of the searches ov
     const std::string every_gpu = rendered();
     set_search_floors(true);
     CHECK(with_floor == every_gpu);
-  }
+  });
   CHECK(trained > cases);  // the profiles do train on GPUs: the comparison is not vacuous
 }
 
@@ -273,11 +282,7 @@ TEST_CASE("a self-hosted plan costs no less a month when its volume doubles", "[
   const unsigned long cases = env_or("LLMPLAN_PROPERTY_CASES", 400) / 4;
   const Catalog& c = default_rules().catalog;
   unsigned long serverless = 0;
-  for (unsigned long i = 0; i < cases; ++i) {
-    const std::string yaml = random_profile(s);
-    INFO("case " << i << ":\n" << yaml);
-    const LoadedProfile loaded = load_one(yaml, "random.yaml");
-    REQUIRE(loaded.valid());
+  for_random_profiles(s, cases, [&](const LoadedProfile& loaded) {
     for (const Costing kind : {Costing::adapter, Costing::prompt}) {
       const StrategyCost cost = estimate_strategy(kind, loaded.profile, c, PlanDetail::ranking);
       if (cost.serving_gpus.gpu == nullptr) continue;  // served by an API
@@ -291,7 +296,7 @@ TEST_CASE("a self-hosted plan costs no less a month when its volume doubles", "[
         before = now;
       }
     }
-  }
+  });
   CHECK(serverless > cases / 10);  // scale-to-zero plans are among those checked
 }
 
@@ -299,11 +304,7 @@ TEST_CASE("a strategy priced for ranking has the figures of the plan priced in f
   Sampler s(env_or("LLMPLAN_PROPERTY_SEED", 20261128));
   const unsigned long cases = env_or("LLMPLAN_PROPERTY_CASES", 400) / 4;
   const auto same = [](const Range& a, const Range& b) { return a.low == b.low && a.expected == b.expected && a.high == b.high; };
-  for (unsigned long i = 0; i < cases; ++i) {
-    const std::string yaml = random_profile(s);
-    INFO("case " << i << ":\n" << yaml);
-    const LoadedProfile loaded = load_one(yaml, "random.yaml");
-    REQUIRE(loaded.valid());
+  for_random_profiles(s, cases, [&](const LoadedProfile& loaded) {
     for (const auto& strategy : default_rules().strategies) {
       INFO("strategy " << strategy.id);
       const Catalog& c = default_rules().catalog;
@@ -319,7 +320,7 @@ TEST_CASE("a strategy priced for ranking has the figures of the plan priced in f
       CHECK(full.memory.total == ranking.memory.total);
       CHECK(full.limit == ranking.limit);
     }
-  }
+  });
 }
 
 namespace {
@@ -357,11 +358,7 @@ TEST_CASE("the bounded ranking of a sample puts first what the full ranking does
   const unsigned long cases = env_or("LLMPLAN_PROPERTY_CASES", 400) / 2;
   const RuleIndex index = index_rules(default_rules());
   std::set<int> tops;
-  for (unsigned long i = 0; i < cases; ++i) {
-    const std::string yaml = random_profile(s);
-    INFO("case " << i << ":\n" << yaml);
-    const LoadedProfile loaded = load_one(yaml, "random.yaml");
-    REQUIRE(loaded.valid());
+  for_random_profiles(s, cases, [&](const LoadedProfile& loaded) {
     // A cost drawn anywhere in its range, as uncertainty sampling does.
     const double q = static_cast<double>(s.index(1001)) / 1000;
     const CostAdjust adjust = drawn_costs(q);
@@ -374,7 +371,7 @@ TEST_CASE("the bounded ranking of a sample puts first what the full ranking does
     CHECK(reused.top == full);
     CHECK(reused.scores == rank_with_costs(loaded.profile, default_rules(), base.costs, adjust).scores);
     CHECK(top_bounded(loaded.profile, base, default_rules(), adjust) == full);
-  }
+  });
   CHECK(tops.size() >= 3);  // the cases reach several different picks
 }
 
